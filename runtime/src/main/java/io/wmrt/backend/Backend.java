@@ -1,0 +1,30 @@
+package io.wmrt.backend;
+
+import io.wmrt.model.GraphSpec;
+
+/**
+ * The seam between the planner and whatever runs a graph: ONNX Runtime on the CPU, ONNX Runtime with the QNN
+ * execution provider on the NPU, or (later) QNN directly. Prepare once with bound buffers, then execute per
+ * tick.
+ */
+public interface Backend extends AutoCloseable
+{
+    /**
+     * @return the id the hardware profile uses in its dispatch order.
+     */
+    String id();
+
+    /**
+     * @return whether this backend can run on this machine, and why not.
+     */
+    Availability availability();
+
+    /**
+     * @return true when the backend runs only int8 QDQ graphs (the HTP).
+     */
+    boolean requiresQuantized();
+
+    PreparedGraph prepare(GraphSpec graph, TensorArena arena) throws BackendException;
+
+    void close();
+}

@@ -1,0 +1,144 @@
+package io.wmrt.backend;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.wmrt.model.GraphSpec;
+import io.wmrt.model.TensorSpec;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * ONNX Runtime through its Java API. Input and output tensors are created once over the arena's direct
+ * buffers; outputs are pinned, so ONNX Runtime writes results straight into the arena. What remains per
+ * call is ONNX Runtime Java's own bookkeeping inside {@code OrtSession.run} (a few hundred bytes), which the
+ * native fast path removes.
+ */
+public abstract class OrtBackend implements Backend
+{
+    protected final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final int intraOpThreads;
+
+    protected OrtBackend(final int intraOpThreads)
+    {
+        this.intraOpThreads = intraOpThreads;
+    }
+
+    /**
+     * Add the execution provider and its options.
+     */
+    protected abstract void configure(OrtSession.SessionOptions options, GraphSpec graph) throws OrtException;
+
+    public PreparedGraph prepare(final GraphSpec graph, final TensorArena arena) throws BackendException
+    {
+        final Availability availability = availability();
+        if (!availability.available())
+        {
+            throw new BackendException(id(), graph.role(), availability.reason(), null);
+        }
+        OrtSession session = null;
+        final Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
+        final Map<String, OnnxTensor> outputs = new LinkedHashMap<>();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions())
+        {
+            options.setIntraOpNumThreads(intraOpThreads);
+            options.setInterOpNumThreads(1);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            configure(options, graph);
+            session = env.createSession(graph.file().toString(), options);
+            for (final TensorSpec spec : graph.inputs())
+            {
+                inputs.put(spec.name(), OnnxTensor.createTensor(env, arena.floats(spec.name()), spec.shape()));
+            }
+            for (final TensorSpec spec : graph.outputs())
+            {
+                outputs.put(spec.name(), OnnxTensor.createTensor(env, arena.floats(spec.name()), spec.shape()));
+            }
+            return new OrtPreparedGraph(id(), graph.role(), session,
+                Collections.unmodifiableMap(inputs), Collections.unmodifiableMap(outputs));
+        }
+        catch (final OrtException ex)
+        {
+            inputs.values().forEach(OnnxTensor::close);
+            outputs.values().forEach(OnnxTensor::close);
+            if (null != session)
+            {
+                try
+                {
+                    session.close();
+                }
+                catch (final OrtException ignore)
+                {
+                    // already failing; the first error is the one to report
+                }
+            }
+            throw new BackendException(id(), graph.role(), "cannot prepare " + graph.file() + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    public void close()
+    {
+    }
+
+    /**
+     * Not thread safe: owned by the planner agent.
+     */
+    static final class OrtPreparedGraph implements PreparedGraph
+    {
+        private final String backendId;
+        private final String role;
+        private final OrtSession session;
+        private final Map<String, OnnxTensor> inputs;
+        private final Map<String, OnnxTensor> outputs;
+
+        OrtPreparedGraph(
+            final String backendId,
+            final String role,
+            final OrtSession session,
+            final Map<String, OnnxTensor> inputs,
+            final Map<String, OnnxTensor> outputs)
+        {
+            this.backendId = backendId;
+            this.role = role;
+            this.session = session;
+            this.inputs = inputs;
+            this.outputs = outputs;
+        }
+
+        public String backendId()
+        {
+            return backendId;
+        }
+
+        public void execute() throws BackendException
+        {
+            // The Result owns nothing here (every output is pinned): closing it releases no tensor.
+            try (OrtSession.Result ignored = session.run(inputs, outputs))
+            {
+                assert ignored.size() == outputs.size();
+            }
+            catch (final OrtException ex)
+            {
+                throw new BackendException(backendId, role, "run failed: " + ex.getMessage(), ex);
+            }
+        }
+
+        public void close()
+        {
+            inputs.values().forEach(OnnxTensor::close);
+            outputs.values().forEach(OnnxTensor::close);
+            try
+            {
+                session.close();
+            }
+            catch (final OrtException ignore)
+            {
+                // closing at shutdown: nothing left to protect
+            }
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package io.wmrt.bus;
+
+import io.wmrt.telemetry.WmrtCounter;
+import org.agrona.IoUtil;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+import org.agrona.concurrent.status.CountersReader;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.MappedByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The mapped files of one runtime instance (see {@link BusLayout}). The runtime {@link #create creates} the
+ * directory; producers, readers and {@code wmrt stat} {@link #open open} it from any process.
+ * <p>
+ * Opening and closing are not thread safe; the buffers it hands out follow their own Agrona contracts.
+ */
+public final class BusDirectory implements AutoCloseable
+{
+    private final Path dir;
+    private final boolean owner;
+    private final List<MappedByteBuffer> mappings = new ArrayList<>();
+    private final AtomicBuffer sceneRingBuffer;
+    private final AtomicBuffer trajectoryBuffer;
+    private final AtomicBuffer countersHeader;
+    private final AtomicBuffer countersMetadata;
+    private final AtomicBuffer countersValues;
+    private final AtomicBuffer errorLogBuffer;
+    private CountersManager countersManager;
+
+    private BusDirectory(final Path dir, final boolean owner, final boolean create) throws IOException
+    {
+        this.dir = dir;
+        this.owner = owner;
+        sceneRingBuffer = map(BusLayout.SCENE_RING_FILE, BusLayout.SCENE_RING_FILE_LENGTH, create);
+        trajectoryBuffer = map(BusLayout.TRAJECTORY_FILE, BusLayout.TRAJECTORY_FILE_LENGTH, create);
+        errorLogBuffer = map(BusLayout.ERROR_LOG_FILE, BusLayout.ERROR_LOG_LENGTH, create);
+        final AtomicBuffer counters = map(BusLayout.COUNTERS_FILE, BusLayout.COUNTERS_FILE_LENGTH, create);
+        countersHeader = new UnsafeBuffer(counters, 0, BusLayout.COUNTERS_HEADER_LENGTH);
+        countersMetadata = new UnsafeBuffer(
+            counters, BusLayout.COUNTERS_HEADER_LENGTH, BusLayout.COUNTER_METADATA_LENGTH);
+        countersValues = new UnsafeBuffer(
+            counters, BusLayout.COUNTERS_HEADER_LENGTH + BusLayout.COUNTER_METADATA_LENGTH,
+            BusLayout.COUNTER_VALUES_LENGTH);
+    }
+
+    /**
+     * Create (or re-create) the instance directory for a runtime that is starting. Old files are replaced:
+     * one runtime owns a directory at a time.
+     */
+    public static BusDirectory create(final Path dir) throws IOException
+    {
+        Files.createDirectories(dir);
+        // Clear readiness before anything else so that clients of a previous run wait for this one.
+        final Path countersFile = dir.resolve(BusLayout.COUNTERS_FILE);
+        if (Files.exists(countersFile))
+        {
+            Files.delete(countersFile);
+        }
+        final BusDirectory bus = new BusDirectory(dir, true, true);
+        bus.countersManager = new CountersManager(
+            bus.countersMetadata, bus.countersValues, StandardCharsets.US_ASCII);
+        for (final WmrtCounter counter : WmrtCounter.values())
+        {
+            final int id = bus.countersManager.allocate(counter.label(), 1);
+            if (id != counter.id())
+            {
+                throw new IllegalStateException("counter " + counter + " got id " + id);
+            }
+        }
+        final AtomicBuffer header = bus.countersHeader;
+        header.putInt(BusLayout.VERSION_OFFSET, BusLayout.LAYOUT_VERSION);
+        header.putLong(BusLayout.PID_OFFSET, ProcessHandle.current().pid());
+        header.putLong(BusLayout.START_MS_OFFSET, System.currentTimeMillis());
+        header.putInt(BusLayout.METADATA_LENGTH_OFFSET, BusLayout.COUNTER_METADATA_LENGTH);
+        header.putInt(BusLayout.VALUES_LENGTH_OFFSET, BusLayout.COUNTER_VALUES_LENGTH);
+        header.putIntVolatile(BusLayout.MAGIC_OFFSET, BusLayout.MAGIC);
+        return bus;
+    }
+
+    /**
+     * Open a running (or crashed) instance's directory from another process.
+     *
+     * @throws IOException with what is missing when the directory holds no ready instance.
+     */
+    public static BusDirectory open(final Path dir) throws IOException
+    {
+        if (!Files.isDirectory(dir))
+        {
+            throw new IOException("no wmrt instance at " + dir + " (directory missing; is 'wmrt run' started " +
+                "with the same --dir?)");
+        }
+        for (final String name : List.of(BusLayout.COUNTERS_FILE, BusLayout.SCENE_RING_FILE,
+            BusLayout.TRAJECTORY_FILE, BusLayout.ERROR_LOG_FILE))
+        {
+            if (!Files.isRegularFile(dir.resolve(name)))
+            {
+                throw new IOException("no wmrt instance at " + dir + " (" + name + " missing)");
+            }
+        }
+        final BusDirectory bus = new BusDirectory(dir, false, false);
+        if (bus.countersHeader.getIntVolatile(BusLayout.MAGIC_OFFSET) != BusLayout.MAGIC)
+        {
+            bus.close();
+            throw new IOException(dir.resolve(BusLayout.COUNTERS_FILE) + " is not ready (runtime still starting " +
+                "or not a wmrt counters file)");
+        }
+        final int version = bus.countersHeader.getInt(BusLayout.VERSION_OFFSET);
+        if (version != BusLayout.LAYOUT_VERSION)
+        {
+            bus.close();
+            throw new IOException(dir + " has bus layout version " + version + ", this wmrt reads " +
+                BusLayout.LAYOUT_VERSION);
+        }
+        return bus;
+    }
+
+    /**
+     * Wait until a runtime has made the directory ready, or the timeout passes.
+     */
+    public static BusDirectory await(final Path dir, final long timeoutMs) throws IOException, InterruptedException
+    {
+        final long deadline = System.currentTimeMillis() + timeoutMs;
+        while (true)
+        {
+            try
+            {
+                return open(dir);
+            }
+            catch (final IOException ex)
+            {
+                if (System.currentTimeMillis() > deadline)
+                {
+                    throw ex;
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    public Path dir()
+    {
+        return dir;
+    }
+
+    public AtomicBuffer sceneRingBuffer()
+    {
+        return sceneRingBuffer;
+    }
+
+    public AtomicBuffer trajectoryBuffer()
+    {
+        return trajectoryBuffer;
+    }
+
+    public AtomicBuffer errorLogBuffer()
+    {
+        return errorLogBuffer;
+    }
+
+    public CountersReader countersReader()
+    {
+        return null != countersManager ? countersManager :
+            new CountersReader(countersMetadata, countersValues, StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * A counter of the instance, usable from any process that opened the directory.
+     */
+    public AtomicCounter counter(final WmrtCounter counter)
+    {
+        return new AtomicCounter(countersValues, counter.id());
+    }
+
+    public long runtimePid()
+    {
+        return countersHeader.getLong(BusLayout.PID_OFFSET);
+    }
+
+    public long startEpochMs()
+    {
+        return countersHeader.getLong(BusLayout.START_MS_OFFSET);
+    }
+
+    public boolean runtimeAlive()
+    {
+        return ProcessHandle.of(runtimePid()).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    public boolean isOwner()
+    {
+        return owner;
+    }
+
+    public void close()
+    {
+        for (final MappedByteBuffer mapping : mappings)
+        {
+            IoUtil.unmap(mapping);
+        }
+        mappings.clear();
+    }
+
+    /**
+     * Close and remove the directory: for throw-away instances (demo, tests).
+     */
+    public void closeAndDelete()
+    {
+        close();
+        IoUtil.delete(dir.toFile(), true);
+    }
+
+    private AtomicBuffer map(final String name, final int length, final boolean create) throws IOException
+    {
+        final File file = dir.resolve(name).toFile();
+        final MappedByteBuffer mapping;
+        if (create)
+        {
+            if (file.exists() && !file.delete())
+            {
+                throw new IOException("cannot replace " + file);
+            }
+            mapping = IoUtil.mapNewFile(file, length);
+        }
+        else
+        {
+            if (file.length() != length)
+            {
+                throw new IOException(file + " is " + file.length() + " bytes, expected " + length +
+                    " (written by another wmrt version?)");
+            }
+            mapping = IoUtil.mapExistingFile(file, name);
+        }
+        mappings.add(mapping);
+        return new UnsafeBuffer(mapping);
+    }
+}

@@ -1,0 +1,31 @@
+package io.wmrt.cli;
+
+import io.wmrt.config.ConfigException;
+import io.wmrt.model.ModelPackage;
+import io.wmrt.model.ModelPackageLoader;
+import io.wmrt.profile.HardwareProfile;
+import io.wmrt.profile.HardwareProfileLoader;
+
+import java.nio.file.Path;
+
+/**
+ * Loads what a command needs, in the one order that makes sense: the profile first, because it says whether
+ * the model must be signed and by whom.
+ */
+final class Loading
+{
+    private Loading()
+    {
+    }
+
+    static HardwareProfile profile(final Path file) throws ConfigException
+    {
+        return HardwareProfileLoader.load(null != file ? file : Defaults.profile());
+    }
+
+    static ModelPackage model(final Path dir, final HardwareProfile profile) throws ConfigException
+    {
+        return ModelPackageLoader.load(null != dir ? dir : Defaults.model(),
+            new ModelPackageLoader.Trust(profile.requireSignedModels(), profile.trustedKeys()));
+    }
+}

@@ -1,0 +1,80 @@
+package io.wmrt.cli;
+
+import io.wmrt.bus.BusDirectory;
+import io.wmrt.model.ModelPackage;
+import io.wmrt.planner.PlannerConfig;
+import io.wmrt.profile.HardwareProfile;
+import io.wmrt.runtime.WmrtRuntime;
+import io.wmrt.telemetry.ErrorLog;
+import org.agrona.concurrent.ShutdownSignalBarrier;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = "Run the runtime: plan for every SceneFrame written to the instance's scene ring and publish " +
+        "Trajectories on its broadcast, until stopped (Ctrl-C or SIGTERM).")
+final class RunCommand implements Callable<Integer>
+{
+    @Option(names = "--profile", paramLabel = "FILE", defaultValue = Defaults.DEFAULT_PROFILE,
+        description = "hardware profile (default: ${DEFAULT-VALUE})")
+    Path profileFile;
+
+    @Option(names = "--model", paramLabel = "DIR", defaultValue = Defaults.DEFAULT_MODEL,
+        description = "model package (default: ${DEFAULT-VALUE})")
+    Path modelDir;
+
+    @Option(names = "--dir", paramLabel = "DIR",
+        description = "instance directory for the bus files (default: /dev/shm/" + Defaults.INSTANCE_NAME + ")")
+    Path dir;
+
+    @Option(names = "--seed", description = "seed of the candidate sampler (default: ${DEFAULT-VALUE})",
+        defaultValue = "" + PlannerConfig.DEFAULT_SEED)
+    long seed;
+
+    public Integer call() throws Exception
+    {
+        final HardwareProfile profile = Loading.profile(DemoCommand.resolve(profileFile));
+        final ModelPackage model = Loading.model(DemoCommand.resolve(modelDir), profile);
+        final Path instance = null != dir ? dir : Defaults.instanceDir();
+        final BusDirectory bus = BusDirectory.create(instance);
+        final ErrorLog errors = new ErrorLog(bus);
+        final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+        try (WmrtRuntime runtime = new WmrtRuntime(profile, model,
+            PlannerConfig.from(model, profile).seed(seed).conclude(), bus,
+            SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE))
+        {
+            System.out.printf("wmrt run: %s on %s, bus %s (pid %d)%n", model.name(), profile.soc(), instance,
+                ProcessHandle.current().pid());
+            for (final String line : runtime.dispatchReport())
+            {
+                System.out.println("dispatch: " + line);
+            }
+            final String npu = runtime.npuNotUsedReason();
+            if (null != npu)
+            {
+                System.out.println("NPU not used, running on the CPU: " + npu);
+            }
+            runtime.start(errors::record);
+            System.out.println("planning; 'wmrt stat' and 'wmrt tail' read this instance; Ctrl-C stops");
+            barrier.await();
+            runtime.close();
+            System.out.printf(Locale.ROOT, "stopped after %d ticks: tick p50 %.2f ms, p99 %.2f ms, " +
+                "alloc_bytes_per_tick %.1f (measured after %d warm-up ticks)%n",
+                runtime.agent().stats().ticks(), runtime.agent().stats().percentileMs(50),
+                runtime.agent().stats().percentileMs(99), runtime.agent().stats().allocBytesPerTick(), 50);
+        }
+        finally
+        {
+            bus.close();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,75 @@
+package io.wmrt.planner;
+
+/**
+ * K candidate plans of H steps: the actions given to the world model and the ego poses the kinematic
+ * bicycle integrates from them. Index {@code k * H + h} is step h of candidate k; pose h is the state after
+ * action h, at time {@code (h + 1) * dt}.
+ * <p>
+ * Not thread safe: owned by the planner agent; sized once at start.
+ */
+public final class CandidateSet
+{
+    /** Longitudinal behaviours of the lattice; samples have {@link #SAMPLE}. */
+    public static final int FOLLOW_LIMIT = 0;
+    public static final int FOLLOW_HALF = 1;
+    public static final int CREEP = 2;
+    public static final int COMFORT_STOP = 3;
+    public static final int HOLD = 4;
+    public static final int EMERGENCY_STOP = 5;
+    public static final int SAMPLE = 6;
+
+    public final int candidates;
+    public final int horizon;
+    public final float[] accel;
+    public final float[] steer;
+    public final double[] x;
+    public final double[] y;
+    public final double[] heading;
+    public final double[] speed;
+    /** Longitudinal behaviour of each candidate. */
+    public final int[] behaviour;
+    /** Lateral target of each candidate, metres left of the route. */
+    public final double[] lateralTarget;
+    /** Candidates [0, latticeCount) are the lattice; the rest are samples. */
+    public int latticeCount;
+    /** The in-lane emergency stop: the plan when every candidate is predicted to collide. */
+    public int emergencyIndex;
+    /** The in-lane comfortable stop: the minimal-risk plan when the world model cannot run. */
+    public int comfortStopIndex;
+
+    public CandidateSet(final int candidates, final int horizon)
+    {
+        this.candidates = candidates;
+        this.horizon = horizon;
+        final int n = candidates * horizon;
+        accel = new float[n];
+        steer = new float[n];
+        x = new double[n];
+        y = new double[n];
+        heading = new double[n];
+        speed = new double[n];
+        behaviour = new int[candidates];
+        lateralTarget = new double[candidates];
+    }
+
+    public static String behaviourName(final int behaviour)
+    {
+        switch (behaviour)
+        {
+            case FOLLOW_LIMIT:
+                return "follow-limit";
+            case FOLLOW_HALF:
+                return "follow-half";
+            case CREEP:
+                return "creep";
+            case COMFORT_STOP:
+                return "comfort-stop";
+            case HOLD:
+                return "hold";
+            case EMERGENCY_STOP:
+                return "emergency-stop";
+            default:
+                return "sample";
+        }
+    }
+}

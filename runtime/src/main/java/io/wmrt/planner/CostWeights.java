@@ -1,0 +1,42 @@
+package io.wmrt.planner;
+
+/**
+ * Weights of the analytic cost terms. Units are cost per the term's natural unit, so that a decision can be
+ * read off the breakdown published with each trajectory: one metre of progress is worth 1.
+ * <p>
+ * Immutable after construction in practice; read by the planner agent only.
+ */
+public final class CostWeights
+{
+    /** Any predicted footprint overlap: dominates everything else. */
+    public double collision = 10_000;
+    /** Per second that time to collision falls below {@link #ttcThresholdS}. */
+    public double ttc = 100;
+    public double ttcThresholdS = 2.0;
+    /** Reward (negative cost) per metre of progress along the route. */
+    public double progress = 1.0;
+    /** Per (m/s^2)^2 of longitudinal acceleration, averaged over the horizon. */
+    public double accel = 0.4;
+    /** Per (m/s^3)^2 of jerk, averaged over the horizon. */
+    public double jerk = 0.04;
+    /** Per (m/s^2)^2 of lateral acceleration, averaged over the horizon. */
+    public double lateralAccel = 0.5;
+    /** Per m^2 of offset from the lane centre, averaged over the horizon. */
+    public double laneOffset = 0.3;
+    /** Per metre outside the ego lane, per step (overtaking is allowed, not free). */
+    public double outOfLane = 0.25;
+    /** Per step with any part of the footprint outside the drivable area. */
+    public double offroad = 500;
+    /** Crossing a red or yellow stop line that could have been stopped for. */
+    public double redLight = 2_000;
+    /** Leaving the lane on the approach to a red light: a standing queue there is traffic, not parked cars. */
+    public double queuePass = 600;
+    /** How far before a red stop line overtaking is forbidden, metres. */
+    public double queueZoneM = 80;
+    /** Per (m/s)^2 of speed near a pedestrian, scaled by how near (creep, do not rush past people). */
+    public double pedestrian = 1.2;
+    /** Clearance to a pedestrian below which speed is penalised, metres. */
+    public double pedestrianRadiusM = 4.0;
+    /** Per (m/s)^2 above the speed limit, per step. */
+    public double overSpeed = 2.0;
+}

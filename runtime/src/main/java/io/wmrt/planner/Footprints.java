@@ -1,0 +1,56 @@
+package io.wmrt.planner;
+
+/**
+ * Oriented-rectangle geometry for footprints: overlap by the separating axis theorem.
+ */
+public final class Footprints
+{
+    private Footprints()
+    {
+    }
+
+    /**
+     * @return true when rectangle A (centre, heading, half length, half width) overlaps rectangle B.
+     */
+    public static boolean overlap(
+        final double ax, final double ay, final double ah, final double aHalfLength, final double aHalfWidth,
+        final double bx, final double by, final double bh, final double bHalfLength, final double bHalfWidth)
+    {
+        final double dx = bx - ax;
+        final double dy = by - ay;
+        final double reach = aHalfLength + aHalfWidth + bHalfLength + bHalfWidth;
+        if (dx * dx + dy * dy > reach * reach)
+        {
+            return false;
+        }
+        final double ac = Math.cos(ah);
+        final double as = Math.sin(ah);
+        final double bc = Math.cos(bh);
+        final double bs = Math.sin(bh);
+        // The four candidate separating axes are the rectangles' own axes.
+        return !separated(dx, dy, ac, as, ac, as, aHalfLength, aHalfWidth, bc, bs, bHalfLength, bHalfWidth) &&
+            !separated(dx, dy, -as, ac, ac, as, aHalfLength, aHalfWidth, bc, bs, bHalfLength, bHalfWidth) &&
+            !separated(dx, dy, bc, bs, ac, as, aHalfLength, aHalfWidth, bc, bs, bHalfLength, bHalfWidth) &&
+            !separated(dx, dy, -bs, bc, ac, as, aHalfLength, aHalfWidth, bc, bs, bHalfLength, bHalfWidth);
+    }
+
+    private static boolean separated(
+        final double dx, final double dy, final double ux, final double uy,
+        final double ac, final double as, final double aHalfLength, final double aHalfWidth,
+        final double bc, final double bs, final double bHalfLength, final double bHalfWidth)
+    {
+        final double distance = Math.abs(dx * ux + dy * uy);
+        return distance > halfExtent(ux, uy, ac, as, aHalfLength, aHalfWidth) +
+            halfExtent(ux, uy, bc, bs, bHalfLength, bHalfWidth);
+    }
+
+    /**
+     * Half the length of a rectangle's shadow on the unit axis (ux, uy).
+     */
+    private static double halfExtent(
+        final double ux, final double uy, final double c, final double s, final double halfLength,
+        final double halfWidth)
+    {
+        return halfLength * Math.abs(c * ux + s * uy) + halfWidth * Math.abs(-s * ux + c * uy);
+    }
+}

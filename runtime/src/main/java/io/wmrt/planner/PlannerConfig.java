@@ -1,0 +1,256 @@
+package io.wmrt.planner;
+
+import io.wmrt.model.ModelPackage;
+import io.wmrt.profile.HardwareProfile;
+
+/**
+ * Everything the planner needs to know before its thread starts, with defaults named as constants, a fluent
+ * setter each, and one {@link #conclude()} that validates the whole before any thread sees it.
+ * <p>
+ * Not thread safe: build it on the starting thread, then hand it over.
+ */
+public final class PlannerConfig
+{
+    public static final double DEFAULT_WHEELBASE_M = 2.7;
+    public static final double DEFAULT_CREEP_SPEED_MPS = 1.5;
+    public static final double DEFAULT_COMFORT_DECEL_MPS2 = 2.5;
+    public static final double DEFAULT_EMERGENCY_DECEL_MPS2 = 6.0;
+    public static final double DEFAULT_MAX_JERK_MPS3 = 6.0;
+    public static final double DEFAULT_MAX_STEER_RATE_RADPS = 0.7;
+    public static final long DEFAULT_SEED = 0x5EED_2026L;
+    /** Past this fraction of the deadline after inference, only the lattice is scored (anytime planning). */
+    public static final double DEFAULT_ANYTIME_FRACTION = 0.6;
+
+    private int candidates;
+    private int horizon;
+    private double dtSeconds;
+    private int maxAgents;
+    private double[] actionLower;
+    private double[] actionUpper;
+    private double wheelbaseM = DEFAULT_WHEELBASE_M;
+    private double creepSpeedMps = DEFAULT_CREEP_SPEED_MPS;
+    private double comfortDecelMps2 = DEFAULT_COMFORT_DECEL_MPS2;
+    private double emergencyDecelMps2 = DEFAULT_EMERGENCY_DECEL_MPS2;
+    private double maxJerkMps3 = DEFAULT_MAX_JERK_MPS3;
+    private double maxSteerRateRadps = DEFAULT_MAX_STEER_RATE_RADPS;
+    private long seed = DEFAULT_SEED;
+    private long deadlineNs = 100_000_000L;
+    private double anytimeFraction = DEFAULT_ANYTIME_FRACTION;
+    private CostWeights weights = new CostWeights();
+    private String modelName = "unnamed";
+    private boolean concluded;
+
+    /**
+     * Take K, H, dt, N and the action bounds from a verified model package and the deadline from a profile.
+     */
+    public static PlannerConfig from(final ModelPackage model, final HardwareProfile profile)
+    {
+        return new PlannerConfig()
+            .candidates(model.planner().candidates())
+            .horizon(model.planner().horizon())
+            .dtSeconds(model.planner().dtSeconds())
+            .maxAgents(model.planner().maxAgents())
+            .actionBounds(model.actionLower(), model.actionUpper())
+            .deadlineNs(profile.planner().deadlineNs())
+            .modelName(model.name());
+    }
+
+    public PlannerConfig conclude()
+    {
+        if (concluded)
+        {
+            throw new IllegalStateException("already concluded");
+        }
+        require(candidates >= CandidateGenerator.latticeSize() + 1, "candidates must be at least " +
+            (CandidateGenerator.latticeSize() + 1) + " (the lattice plus one sample), got " + candidates);
+        require(horizon >= 2 && horizon <= 32, "horizon must be 2..32 steps (trajectory capacity), got " + horizon);
+        require(dtSeconds > 0 && dtSeconds <= 1, "dt must be in (0, 1] s, got " + dtSeconds);
+        require(maxAgents >= 1 && maxAgents <= 32, "max agents must be 1..32 (scene capacity), got " + maxAgents);
+        require(null != actionLower && actionLower.length == 2 && actionUpper.length == 2,
+            "action bounds must have two dimensions (acceleration, steering)");
+        require(actionLower[0] <= -emergencyDecelMps2,
+            "action lower bound " + actionLower[0] + " m/s^2 cannot express the emergency stop at -" +
+            emergencyDecelMps2);
+        require(wheelbaseM > 0.5, "wheelbase must exceed 0.5 m");
+        require(deadlineNs > 0, "deadline must be positive");
+        require(anytimeFraction > 0 && anytimeFraction <= 1, "anytime fraction must be in (0, 1]");
+        concluded = true;
+        return this;
+    }
+
+    private static void require(final boolean condition, final String message)
+    {
+        if (!condition)
+        {
+            throw new IllegalArgumentException("planner configuration: " + message);
+        }
+    }
+
+    public PlannerConfig candidates(final int candidates)
+    {
+        this.candidates = candidates;
+        return this;
+    }
+
+    public PlannerConfig horizon(final int horizon)
+    {
+        this.horizon = horizon;
+        return this;
+    }
+
+    public PlannerConfig dtSeconds(final double dtSeconds)
+    {
+        this.dtSeconds = dtSeconds;
+        return this;
+    }
+
+    public PlannerConfig maxAgents(final int maxAgents)
+    {
+        this.maxAgents = maxAgents;
+        return this;
+    }
+
+    public PlannerConfig actionBounds(final double[] lower, final double[] upper)
+    {
+        this.actionLower = lower.clone();
+        this.actionUpper = upper.clone();
+        return this;
+    }
+
+    public PlannerConfig wheelbaseM(final double wheelbaseM)
+    {
+        this.wheelbaseM = wheelbaseM;
+        return this;
+    }
+
+    public PlannerConfig creepSpeedMps(final double creepSpeedMps)
+    {
+        this.creepSpeedMps = creepSpeedMps;
+        return this;
+    }
+
+    public PlannerConfig seed(final long seed)
+    {
+        this.seed = seed;
+        return this;
+    }
+
+    public PlannerConfig deadlineNs(final long deadlineNs)
+    {
+        this.deadlineNs = deadlineNs;
+        return this;
+    }
+
+    public PlannerConfig anytimeFraction(final double anytimeFraction)
+    {
+        this.anytimeFraction = anytimeFraction;
+        return this;
+    }
+
+    public PlannerConfig weights(final CostWeights weights)
+    {
+        this.weights = weights;
+        return this;
+    }
+
+    public PlannerConfig modelName(final String modelName)
+    {
+        this.modelName = modelName;
+        return this;
+    }
+
+    public int candidates()
+    {
+        return candidates;
+    }
+
+    public int horizon()
+    {
+        return horizon;
+    }
+
+    public double dtSeconds()
+    {
+        return dtSeconds;
+    }
+
+    public int maxAgents()
+    {
+        return maxAgents;
+    }
+
+    public double accelMin()
+    {
+        return actionLower[0];
+    }
+
+    public double accelMax()
+    {
+        return actionUpper[0];
+    }
+
+    public double steerMin()
+    {
+        return actionLower[1];
+    }
+
+    public double steerMax()
+    {
+        return actionUpper[1];
+    }
+
+    public double wheelbaseM()
+    {
+        return wheelbaseM;
+    }
+
+    public double creepSpeedMps()
+    {
+        return creepSpeedMps;
+    }
+
+    public double comfortDecelMps2()
+    {
+        return comfortDecelMps2;
+    }
+
+    public double emergencyDecelMps2()
+    {
+        return emergencyDecelMps2;
+    }
+
+    public double maxJerkMps3()
+    {
+        return maxJerkMps3;
+    }
+
+    public double maxSteerRateRadps()
+    {
+        return maxSteerRateRadps;
+    }
+
+    public long seed()
+    {
+        return seed;
+    }
+
+    public long deadlineNs()
+    {
+        return deadlineNs;
+    }
+
+    public double anytimeFraction()
+    {
+        return anytimeFraction;
+    }
+
+    public CostWeights weights()
+    {
+        return weights;
+    }
+
+    public String modelName()
+    {
+        return modelName;
+    }
+}

@@ -1,0 +1,194 @@
+package io.wmrt.planner;
+
+import io.wmrt.bus.SceneCodes;
+import io.wmrt.model.ModelPackage;
+import io.wmrt.sbe.SceneFrameDecoder;
+
+import java.nio.FloatBuffer;
+
+/**
+ * The scene the planner works on, converted once per tick into the ego frame (ego at the origin facing +x,
+ * y to the left), with the route as a {@link RouteFrame}. Arrays are sized at start.
+ * <p>
+ * Not thread safe: owned by the planner agent.
+ */
+public final class SceneSnapshot
+{
+    public static final int MAX_AGENTS = 32;
+    public static final int MAX_LIGHTS = 4;
+
+    public long sequence;
+    public long timestampNs;
+
+    // Ego in the world frame, to convert the plan back.
+    public double egoWorldX;
+    public double egoWorldY;
+    public double egoWorldHeading;
+    public double egoSpeed;
+    public double egoAccel;
+    public double egoSteer;
+    public double egoLength;
+    public double egoWidth;
+
+    public double speedLimit;
+    public double laneWidth;
+    public double drivableLeft;
+    public double drivableRight;
+    /** Ego's arc length on the route. */
+    public double egoS;
+    /** Ego's offset from the route centre line. */
+    public double egoD;
+
+    public int agentCount;
+    public final int[] agentId = new int[MAX_AGENTS];
+    public final byte[] agentKind = new byte[MAX_AGENTS];
+    public final double[] agentX = new double[MAX_AGENTS];
+    public final double[] agentY = new double[MAX_AGENTS];
+    public final double[] agentHeading = new double[MAX_AGENTS];
+    public final double[] agentSpeed = new double[MAX_AGENTS];
+    public final double[] agentYawRate = new double[MAX_AGENTS];
+    public final double[] agentLength = new double[MAX_AGENTS];
+    public final double[] agentWidth = new double[MAX_AGENTS];
+    /** Agent's arc length and offset on the route, for leader selection. */
+    public final double[] agentS = new double[MAX_AGENTS];
+    public final double[] agentD = new double[MAX_AGENTS];
+
+    public int lightCount;
+    /** Stop line arc length, relative to the route's first point. */
+    public final double[] lightStopS = new double[MAX_LIGHTS];
+    public final byte[] lightState = new byte[MAX_LIGHTS];
+
+    public final RouteFrame route = new RouteFrame();
+
+    /**
+     * Copy a decoded SceneFrame in, converting to the ego frame. Counts beyond capacity are clamped.
+     */
+    public void load(final SceneFrameDecoder frame, final int maxAgents)
+    {
+        sequence = frame.sequence();
+        timestampNs = frame.timestampNs();
+        egoWorldX = frame.egoX();
+        egoWorldY = frame.egoY();
+        egoWorldHeading = frame.egoHeading();
+        egoSpeed = Math.max(0, frame.egoSpeed());
+        egoAccel = frame.egoAccel();
+        egoSteer = frame.egoSteer();
+        egoLength = frame.egoLength();
+        egoWidth = frame.egoWidth();
+        speedLimit = frame.speedLimit();
+        laneWidth = frame.laneWidth();
+        drivableLeft = frame.drivableLeft();
+        drivableRight = frame.drivableRight();
+
+        final double c = Math.cos(egoWorldHeading);
+        final double s = Math.sin(egoWorldHeading);
+
+        route.clear();
+        final int points = clamp(frame.routePointCount(), RouteFrame.MAX_POINTS);
+        for (int i = 0; i < points; i++)
+        {
+            final double dx = frame.routeX(i) - egoWorldX;
+            final double dy = frame.routeY(i) - egoWorldY;
+            route.add(c * dx + s * dy, -s * dx + c * dy);
+        }
+        if (!route.usable())
+        {
+            // No route: drive straight ahead along the current heading.
+            route.clear();
+            route.add(0, 0);
+            route.add(100, 0);
+        }
+        route.project(0, 0);
+        egoS = route.s;
+        egoD = route.d;
+
+        agentCount = clamp(frame.agentCount(), Math.min(maxAgents, MAX_AGENTS));
+        for (int i = 0; i < agentCount; i++)
+        {
+            final double dx = frame.agentX(i) - egoWorldX;
+            final double dy = frame.agentY(i) - egoWorldY;
+            agentId[i] = frame.agentId(i);
+            agentKind[i] = frame.agentKind(i);
+            agentX[i] = c * dx + s * dy;
+            agentY[i] = -s * dx + c * dy;
+            agentHeading[i] = wrap(frame.agentHeading(i) - egoWorldHeading);
+            agentSpeed[i] = frame.agentSpeed(i);
+            agentYawRate[i] = frame.agentYawRate(i);
+            agentLength[i] = frame.agentLength(i);
+            agentWidth[i] = frame.agentWidth(i);
+            route.project(agentX[i], agentY[i]);
+            agentS[i] = route.s;
+            agentD[i] = route.d;
+        }
+
+        lightCount = clamp(frame.lightCount(), MAX_LIGHTS);
+        for (int i = 0; i < lightCount; i++)
+        {
+            lightStopS[i] = frame.lightStopS(i);
+            lightState[i] = frame.lightState(i);
+        }
+    }
+
+    /**
+     * Write the agents into the encoder's input tensor, [1, N, 8]: x, y, heading, speed, yaw rate, length,
+     * width, valid. Empty slots are zero.
+     */
+    public void packAgents(final FloatBuffer agents, final int maxAgents)
+    {
+        final int f = ModelPackage.AGENT_FEATURES;
+        for (int i = 0; i < maxAgents; i++)
+        {
+            final int base = i * f;
+            if (i < agentCount)
+            {
+                agents.put(base, (float)agentX[i]);
+                agents.put(base + 1, (float)agentY[i]);
+                agents.put(base + 2, (float)agentHeading[i]);
+                agents.put(base + 3, (float)agentSpeed[i]);
+                agents.put(base + 4, (float)agentYawRate[i]);
+                agents.put(base + 5, (float)agentLength[i]);
+                agents.put(base + 6, (float)agentWidth[i]);
+                agents.put(base + 7, 1.0f);
+            }
+            else
+            {
+                for (int j = 0; j < f; j++)
+                {
+                    agents.put(base + j, 0.0f);
+                }
+            }
+        }
+    }
+
+    public boolean isVulnerable(final int agent)
+    {
+        return agentKind[agent] == SceneCodes.PEDESTRIAN || agentKind[agent] == SceneCodes.CYCLIST;
+    }
+
+    /**
+     * @return true when the light is red or yellow.
+     */
+    public boolean isStopLight(final int light)
+    {
+        return lightState[light] == SceneCodes.LIGHT_RED || lightState[light] == SceneCodes.LIGHT_YELLOW;
+    }
+
+    static double wrap(final double angle)
+    {
+        double a = angle;
+        while (a > Math.PI)
+        {
+            a -= 2 * Math.PI;
+        }
+        while (a < -Math.PI)
+        {
+            a += 2 * Math.PI;
+        }
+        return a;
+    }
+
+    private static int clamp(final int count, final int max)
+    {
+        return Math.max(0, Math.min(count, max));
+    }
+}

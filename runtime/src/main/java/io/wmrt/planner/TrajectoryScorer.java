@@ -1,0 +1,273 @@
+package io.wmrt.planner;
+
+import java.nio.FloatBuffer;
+
+/**
+ * Scores every candidate against the world model's predicted agent futures with analytic terms, so that a
+ * decision can be explained term by term: collision of footprints, time to collision, progress along the
+ * route, comfort (acceleration, jerk, lateral acceleration), lane keeping and drivable area, red lights
+ * (including no overtaking of a queue on a red approach) and speed near pedestrians. Lower is better.
+ * <p>
+ * Not thread safe: owned by the planner agent. Allocates nothing after construction.
+ */
+public final class TrajectoryScorer
+{
+    private static final double TTC_LONGITUDINAL_MARGIN_M = 0.5;
+    private static final double TTC_MARGIN_PER_MPS = 0.5;
+    private static final double TTC_LATERAL_MARGIN_M = 0.3;
+    /** A standing vehicle with a stop line or another vehicle this close ahead of it is queued, not parked. */
+    private static final double QUEUE_LOOKAHEAD_M = 40;
+    private static final double QUEUE_GAP_M = 12;
+    /** Overtaking is considered only for a parked vehicle this close. */
+    private static final double PASSING_RANGE_M = 60;
+    /** Extra room kept behind a standing vehicle, so the ego can still steer around it. */
+    private static final double STANDOFF_M = 5.0;
+    private static final double STANDING_MPS = 0.5;
+    private static final double STOPPABLE_DECEL_MPS2 = 4.0;
+    private static final double PEDESTRIAN_SAFE_SPEED_SLOPE = 1.5;
+
+    private final PlannerConfig config;
+    private final CostWeights w;
+    private final int horizon;
+    private final int maxAgents;
+
+    public final double[] total;
+    public final double[] collision;
+    public final double[] ttc;
+    public final double[] progress;
+    public final double[] comfort;
+    public final double[] lane;
+    public final double[] redLight;
+    public final double[] pedestrian;
+    /** Metres along the route at the end of the horizon. */
+    public final double[] progressM;
+    /** Earliest time an inflated footprint touches a predicted agent, or +infinity. */
+    public final double[] minTtcS;
+    /** First step with a footprint overlap, or -1. */
+    public final int[] firstCollisionStep;
+
+    public TrajectoryScorer(final PlannerConfig config)
+    {
+        this.config = config;
+        this.w = config.weights();
+        this.horizon = config.horizon();
+        this.maxAgents = config.maxAgents();
+        final int k = config.candidates();
+        total = new double[k];
+        collision = new double[k];
+        ttc = new double[k];
+        progress = new double[k];
+        comfort = new double[k];
+        lane = new double[k];
+        redLight = new double[k];
+        pedestrian = new double[k];
+        progressM = new double[k];
+        minTtcS = new double[k];
+        firstCollisionStep = new int[k];
+    }
+
+    /**
+     * Score candidate k.
+     *
+     * @param future the rollout's agent_future tensor, [K, H, N, 3] of (x, y, heading) in the ego frame.
+     */
+    public void score(final SceneSnapshot scene, final CandidateSet set, final FloatBuffer future, final int k)
+    {
+        final double dt = config.dtSeconds();
+        final int base = k * horizon;
+        final RouteFrame route = scene.route;
+        final double halfLength = 0.5 * scene.egoLength;
+        final double halfWidth = 0.5 * scene.egoWidth;
+        final double inLane = Math.max(0, 0.5 * scene.laneWidth - halfWidth);
+
+        // The first stop light ahead that the ego can still stop for.
+        double stopLineS = Double.MAX_VALUE;
+        final double stoppingDistance = scene.egoSpeed * scene.egoSpeed / (2 * STOPPABLE_DECEL_MPS2);
+        for (int i = 0; i < scene.lightCount; i++)
+        {
+            final double toLine = scene.lightStopS[i] - scene.egoS - halfLength;
+            if (scene.isStopLight(i) && toLine > stoppingDistance && scene.lightStopS[i] < stopLineS)
+            {
+                stopLineS = scene.lightStopS[i];
+            }
+        }
+        final boolean queueZone = stopLineS - scene.egoS < w.queueZoneM;
+
+        // The nearest vehicle standing in the ego lane ahead: a plan that does not get past its rear earns
+        // progress only up to a standoff that leaves room to steer around it, so creeping up to its bumper,
+        // or edging half out of the lane behind it, is never preferred to waiting.
+        double blockerRearS = Double.MAX_VALUE;
+        double blockerFrontS = Double.MAX_VALUE;
+        for (int n = 0; n < scene.agentCount; n++)
+        {
+            final double rear = scene.agentS[n] - 0.5 * scene.agentLength[n];
+            if (!scene.isVulnerable(n) && scene.agentSpeed[n] < STANDING_MPS && rear > scene.egoS &&
+                Math.abs(scene.agentD[n]) < 0.5 * scene.laneWidth && rear < blockerRearS)
+            {
+                blockerRearS = rear;
+                blockerFrontS = scene.agentS[n] + 0.5 * scene.agentLength[n];
+            }
+        }
+        // Leaving the lane is an overtake, and the only overtake worth its risk is past a parked vehicle:
+        // a standing vehicle with a stop line or other traffic just ahead of it is a queue, whatever the
+        // light shows now. Without a parked vehicle to pass, leaving the lane costs ten times more.
+        final boolean passable = blockerRearS - scene.egoS < PASSING_RANGE_M && !queued(scene, blockerFrontS);
+        final double outOfLaneWeight = passable ? w.outOfLane : 10 * w.outOfLane;
+
+        double collisionCost = 0;
+        int firstCollision = -1;
+        double firstTtc = Double.POSITIVE_INFINITY;
+        double accelSq = 0;
+        double jerkSq = 0;
+        double lateralSq = 0;
+        double laneCost = 0;
+        boolean crossedRed = false;
+        boolean leftLaneOnRedApproach = false;
+        double pedestrianCost = 0;
+        double previousAccel = scene.egoAccel;
+        double lastS = scene.egoS;
+
+        for (int h = 0; h < horizon; h++)
+        {
+            final int i = base + h;
+            final double x = set.x[i];
+            final double y = set.y[i];
+            final double heading = set.heading[i];
+            final double v = set.speed[i];
+            final double a = set.accel[i];
+
+            final double jerk = (a - previousAccel) / dt;
+            previousAccel = a;
+            accelSq += a * a;
+            jerkSq += jerk * jerk;
+            final double lateral = v * v * Math.tan(set.steer[i]) / config.wheelbaseM();
+            lateralSq += lateral * lateral;
+
+            route.project(x, y);
+            final double s = route.s;
+            final double d = route.d;
+            lastS = s;
+            laneCost += w.laneOffset * d * d / horizon;
+            final double outside = Math.abs(d) - inLane;
+            if (outside > 0)
+            {
+                laneCost += outOfLaneWeight * outside;
+                if (queueZone && outside > 0.3)
+                {
+                    leftLaneOnRedApproach = true;
+                }
+            }
+            if (d + halfWidth > scene.drivableLeft || d - halfWidth < -scene.drivableRight)
+            {
+                laneCost += w.offroad;
+            }
+            if (v > scene.speedLimit)
+            {
+                laneCost += w.overSpeed * (v - scene.speedLimit) * (v - scene.speedLimit) * dt;
+            }
+            if (s + halfLength > stopLineS)
+            {
+                crossedRed = true;
+            }
+
+            final double t = (h + 1) * dt;
+            // Time to collision: the footprint stretched forward by a speed-dependent margin (where the ego
+            // will be a moment later) and widened slightly; the first step it touches a predicted agent.
+            final double reachAhead = TTC_LONGITUDINAL_MARGIN_M + TTC_MARGIN_PER_MPS * v;
+            final double cosH = Math.cos(heading);
+            final double sinH = Math.sin(heading);
+            final double ttcX = x + 0.5 * reachAhead * cosH;
+            final double ttcY = y + 0.5 * reachAhead * sinH;
+            final double ttcHalfLength = halfLength + 0.5 * reachAhead;
+            final double ttcHalfWidth = halfWidth + TTC_LATERAL_MARGIN_M;
+            final int agentBase = i * maxAgents * 3;
+            for (int n = 0; n < scene.agentCount; n++)
+            {
+                final int at = agentBase + n * 3;
+                final double ax = future.get(at);
+                final double ay = future.get(at + 1);
+                final double ah = future.get(at + 2);
+                final double aHalfLength = 0.5 * scene.agentLength[n];
+                final double aHalfWidth = 0.5 * scene.agentWidth[n];
+
+                if (scene.isVulnerable(n))
+                {
+                    // Clearance between the ego's footprint and the person, in the ego's own axes.
+                    final double dx = ax - x;
+                    final double dy = ay - y;
+                    final double along = Math.abs(dx * cosH + dy * sinH) - halfLength - aHalfLength;
+                    final double across = Math.abs(-dx * sinH + dy * cosH) - halfWidth - aHalfWidth;
+                    final double clearance = Math.sqrt(sq(Math.max(0, along)) + sq(Math.max(0, across)));
+                    if (clearance < w.pedestrianRadiusM)
+                    {
+                        final double safe = config.creepSpeedMps() + PEDESTRIAN_SAFE_SPEED_SLOPE * clearance;
+                        if (v > safe)
+                        {
+                            pedestrianCost += w.pedestrian * (v - safe) * (v - safe) * dt;
+                        }
+                    }
+                }
+
+                if (Footprints.overlap(x, y, heading, halfLength, halfWidth, ax, ay, ah, aHalfLength, aHalfWidth))
+                {
+                    if (firstCollision < 0)
+                    {
+                        firstCollision = h;
+                        // Earlier is worse; a collision while standing still costs less than one at speed.
+                        collisionCost = w.collision * (2.0 - (double)h / horizon) * (0.5 + Math.min(1, v));
+                    }
+                }
+                if (t < firstTtc && Footprints.overlap(
+                    ttcX, ttcY, heading, ttcHalfLength, ttcHalfWidth, ax, ay, ah, aHalfLength, aHalfWidth))
+                {
+                    firstTtc = t;
+                }
+            }
+        }
+
+        double reachableS = Math.min(lastS, stopLineS - halfLength);
+        if (lastS < blockerRearS)
+        {
+            reachableS = Math.min(reachableS, blockerRearS - halfLength - STANDOFF_M);
+        }
+        final double progressMetres = Math.max(reachableS - scene.egoS, Math.min(0, lastS - scene.egoS));
+        progressM[k] = lastS - scene.egoS;
+        collision[k] = collisionCost;
+        firstCollisionStep[k] = firstCollision;
+        minTtcS[k] = firstTtc;
+        ttc[k] = firstTtc < w.ttcThresholdS ? w.ttc * (w.ttcThresholdS - firstTtc) : 0;
+        progress[k] = -w.progress * progressMetres;
+        comfort[k] = (w.accel * accelSq + w.jerk * jerkSq + w.lateralAccel * lateralSq) / horizon;
+        lane[k] = laneCost;
+        redLight[k] = (crossedRed ? w.redLight : 0) + (leftLaneOnRedApproach ? w.queuePass : 0);
+        pedestrian[k] = pedestrianCost;
+        total[k] = collision[k] + ttc[k] + progress[k] + comfort[k] + lane[k] + redLight[k] + pedestrian[k];
+    }
+
+    private static boolean queued(final SceneSnapshot scene, final double blockerFrontS)
+    {
+        for (int i = 0; i < scene.lightCount; i++)
+        {
+            final double beyond = scene.lightStopS[i] - blockerFrontS;
+            if (beyond > -1 && beyond < QUEUE_LOOKAHEAD_M)
+            {
+                return true;
+            }
+        }
+        for (int n = 0; n < scene.agentCount; n++)
+        {
+            final double beyond = scene.agentS[n] - 0.5 * scene.agentLength[n] - blockerFrontS;
+            if (!scene.isVulnerable(n) && beyond > 0 && beyond < QUEUE_GAP_M &&
+                Math.abs(scene.agentD[n]) < 0.5 * scene.laneWidth)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static double sq(final double v)
+    {
+        return v * v;
+    }
+}

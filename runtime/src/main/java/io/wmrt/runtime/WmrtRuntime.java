@@ -1,0 +1,193 @@
+package io.wmrt.runtime;
+
+import io.wmrt.backend.Backend;
+import io.wmrt.backend.BackendException;
+import io.wmrt.backend.OrtCpuBackend;
+import io.wmrt.backend.OrtQnnBackend;
+import io.wmrt.backend.TensorArena;
+import io.wmrt.bus.BusDirectory;
+import io.wmrt.dispatch.Dispatcher;
+import io.wmrt.dispatch.GraphRunner;
+import io.wmrt.model.GraphSpec;
+import io.wmrt.model.ModelPackage;
+import io.wmrt.planner.PlannerAgent;
+import io.wmrt.planner.PlannerConfig;
+import io.wmrt.profile.HardwareProfile;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Puts one runtime instance together at start-up: backends available on this machine, the dispatch decision
+ * per graph role (explained once), the tensor arena, the prepared graphs and the planner agent. Allocation
+ * happens here, where it is welcome; the agent then runs allocation-free.
+ * <p>
+ * Not thread safe: assemble on one thread; the agent then belongs to its runner.
+ */
+public final class WmrtRuntime implements AutoCloseable
+{
+    private final HardwareProfile profile;
+    private final ModelPackage model;
+    private final List<Backend> backends = new ArrayList<>();
+    private final List<Dispatcher.Decision> decisions = new ArrayList<>();
+    private final TensorArena arena = new TensorArena();
+    private final GraphRunner encoder;
+    private final GraphRunner rollout;
+    private final PlannerAgent agent;
+    private AgentRunner runner;
+
+    public WmrtRuntime(
+        final HardwareProfile profile,
+        final ModelPackage model,
+        final PlannerConfig config,
+        final BusDirectory bus,
+        final NanoClock nanoClock,
+        final EpochClock epochClock) throws BackendException
+    {
+        this.profile = profile;
+        this.model = model;
+        final int threads = profile.planner().intraOpThreads();
+        backends.add(new OrtCpuBackend(threads));
+        if (profile.hasNpu())
+        {
+            backends.add(new OrtQnnBackend(profile.npu(), threads));
+        }
+        final Dispatcher dispatcher = new Dispatcher(profile, backends);
+        GraphRunner encoderRunner = null;
+        GraphRunner rolloutRunner = null;
+        try
+        {
+            final GraphSpec encoderGraph = model.graph(ModelPackage.ENCODER);
+            final GraphSpec rolloutGraph = model.graph(ModelPackage.ROLLOUT);
+            arena.bind(encoderGraph);
+            arena.bind(rolloutGraph);
+            final Dispatcher.Decision encoderDecision = dispatcher.decide(encoderGraph, model);
+            final Dispatcher.Decision rolloutDecision = dispatcher.decide(rolloutGraph, model);
+            decisions.add(encoderDecision);
+            decisions.add(rolloutDecision);
+            encoderRunner = dispatcher.prepare(encoderDecision, encoderGraph, arena);
+            rolloutRunner = dispatcher.prepare(rolloutDecision, rolloutGraph, arena);
+        }
+        catch (final BackendException | RuntimeException ex)
+        {
+            if (null != encoderRunner)
+            {
+                encoderRunner.close();
+            }
+            closeBackends();
+            throw ex;
+        }
+        encoder = encoderRunner;
+        rollout = rolloutRunner;
+        final int prepareFailures = encoder.prepareFailures().size() + rollout.prepareFailures().size();
+        if (prepareFailures > 0)
+        {
+            final AtomicCounter fallbacks = bus.counter(io.wmrt.telemetry.WmrtCounter.BACKEND_FALLBACKS);
+            fallbacks.getAndAdd(prepareFailures);
+        }
+        agent = new PlannerAgent(config, arena, encoder, rollout, bus, nanoClock, epochClock);
+    }
+
+    /**
+     * One line per graph role and per backend passed over, for the user to read once at start.
+     */
+    public List<String> dispatchReport()
+    {
+        final List<String> lines = new ArrayList<>();
+        for (final Dispatcher.Decision decision : decisions)
+        {
+            final GraphRunner runner = decision.role().equals(ModelPackage.ENCODER) ? encoder : rollout;
+            lines.add(decision.role() + " -> " + runner.backendId() +
+                (decision.usable().size() > 1 ? " (fallback: " +
+                    String.join(", ", decision.usable().subList(1, decision.usable().size())) + ")" : ""));
+            for (final String reason : decision.skipped())
+            {
+                lines.add("  " + decision.role() + ": passed over " + reason);
+            }
+            for (final String failure : runner.prepareFailures())
+            {
+                lines.add("  " + decision.role() + ": failed to prepare " + failure);
+            }
+        }
+        return lines;
+    }
+
+    /**
+     * @return why the NPU is not running the model, or null when it is (or the profile has none).
+     */
+    public String npuNotUsedReason()
+    {
+        if (!profile.hasNpu())
+        {
+            return null;
+        }
+        if (encoder.backendId().equals(OrtQnnBackend.ID) && rollout.backendId().equals(OrtQnnBackend.ID))
+        {
+            return null;
+        }
+        for (final Dispatcher.Decision decision : decisions)
+        {
+            for (final String reason : decision.skipped())
+            {
+                if (reason.startsWith(OrtQnnBackend.ID))
+                {
+                    return reason;
+                }
+            }
+        }
+        return "the NPU backend failed to prepare the graphs";
+    }
+
+    public PlannerAgent agent()
+    {
+        return agent;
+    }
+
+    public HardwareProfile profile()
+    {
+        return profile;
+    }
+
+    public ModelPackage model()
+    {
+        return model;
+    }
+
+    public String backendSummary()
+    {
+        return agent.backendSummary();
+    }
+
+    /**
+     * Run the agent on its own thread with the profile's idle strategy.
+     */
+    public void start(final org.agrona.ErrorHandler errorHandler)
+    {
+        runner = new AgentRunner(profile.planner().idleStrategy().newIdleStrategy(), errorHandler, null, agent);
+        AgentRunner.startOnThread(runner);
+    }
+
+    public void close()
+    {
+        if (null != runner)
+        {
+            runner.close();
+            runner = null;
+        }
+        encoder.close();
+        rollout.close();
+        closeBackends();
+    }
+
+    private void closeBackends()
+    {
+        for (final Backend backend : backends)
+        {
+            backend.close();
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.wmrt.telemetry;
+
+/**
+ * Every counter the runtime keeps, in one place, so the runtime and {@code wmrt stat} can never disagree
+ * about what exists. The counter id in the counters file is the ordinal.
+ */
+public enum WmrtCounter
+{
+    TICKS("planner ticks"),
+    SCENES_RECEIVED("scenes received"),
+    SCENES_DROPPED("scenes superseded before planning"),
+    TRAJECTORIES_PUBLISHED("trajectories published"),
+    DEADLINE_MISSES("ticks over the deadline"),
+    DEGRADED_TICKS("ticks planned with fewer candidates"),
+    MINIMAL_RISK_TICKS("ticks that published the minimal-risk stop"),
+    BACKEND_FALLBACKS("backend fallbacks"),
+    READERS_LAPPED("trajectory readers lapped"),
+    ERRORS("errors recorded"),
+    TICK_NS_LAST("last tick, ns"),
+    TICK_NS_MAX("slowest tick, ns"),
+    ALLOC_BYTES_LAST_TICK("bytes allocated by the last tick"),
+    HEARTBEAT_MS("planner heartbeat, epoch ms");
+
+    private final String label;
+
+    WmrtCounter(final String label)
+    {
+        this.label = label;
+    }
+
+    public String label()
+    {
+        return label;
+    }
+
+    public int id()
+    {
+        return ordinal();
+    }
+}
