@@ -227,6 +227,16 @@ def quant_summary():
     return ("int8 QDQ on latent, per-axis scales %s, zero point 0" % fmt_list(QDQ_SCALES))
 
 
+def agent_range_m(int8):
+    """How far from the ego an agent may be for the graphs to represent it faithfully.
+
+    The int8 latent saturates at 127 steps of the x/y scale: an agent beyond that would be clamped onto
+    the edge of the grid at a wrong bearing, so the runtime must leave it out. fp32 has no such edge; 200 m
+    is the baseline's perception range.
+    """
+    return "%.1f" % (127 * min(QDQ_SCALES[0], QDQ_SCALES[1])) if int8 else "200.0"
+
+
 def manifest_text(name, int8, sha_encoder, sha_rollout):
     qdq_block = (
         "    quantization:\n"
@@ -245,6 +255,7 @@ def manifest_text(name, int8, sha_encoder, sha_rollout):
         "  horizon_steps: %d" % H_STEPS,
         "  dt_s: %s" % DT_S,
         "  max_agents: %d" % N_AGENTS,
+        "  agent_range_m: %s" % agent_range_m(int8),
         "action_space:",
         "  names: %s" % fmt_list(ACTION_NAMES),
         "  lower: %s" % fmt_list(ACTION_LOWER),

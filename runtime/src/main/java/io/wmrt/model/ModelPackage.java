@@ -68,8 +68,10 @@ public record ModelPackage(
      * @param horizon     H, steps per rollout.
      * @param dtSeconds   seconds per step.
      * @param maxAgents   N, agent slots.
+     * @param agentRangeM farthest an agent may be from the ego (in x or y) for the graphs to represent it;
+     *                    an int8 grid saturates beyond it, so the planner leaves such agents out.
      */
-    public record PlannerShape(int candidates, int horizon, double dtSeconds, int maxAgents)
+    public record PlannerShape(int candidates, int horizon, double dtSeconds, int maxAgents, double agentRangeM)
     {
     }
 

@@ -87,7 +87,8 @@ public final class ModelPackageLoader
             (int)p.integer("candidates", 1, 4096),
             (int)p.integer("horizon_steps", 1, 32),
             p.number("dt_s", 0.01, 2.0),
-            (int)p.integer("max_agents", 1, 32));
+            (int)p.integer("max_agents", 1, 32),
+            p.number("agent_range_m", 1, 10_000));
         p.finish();
 
         final StrictYaml a = root.section("action_space");

@@ -26,7 +26,7 @@ public final class CandidateGenerator
     private static final double IDM_DECEL = 2.0;
     private static final double IDM_HEADWAY_S = 1.2;
     /** Standstill gap: enough to steer around what stands ahead without reversing. */
-    private static final double IDM_MIN_GAP_M = 5.0;
+    private static final double IDM_MIN_GAP_M = 6.0;
     private static final double STOP_LINE_MARGIN_M = 1.0;
     private static final double LOOK_AHEAD_S = 4.0;
     private static final double NOISE_CORRELATION = 0.8;
@@ -85,6 +85,7 @@ public final class CandidateGenerator
         set.emergencyIndex = k;
         buildTracked(scene, set, k++, CandidateSet.EMERGENCY_STOP, 0);
         set.latticeCount = k;
+        set.hasPrevious = null != previousAccel;
 
         noise.reseed(config.seed() ^ (scene.sequence * 0x9E3779B97F4A7C15L));
         final int h = set.horizon;

@@ -30,6 +30,8 @@ public final class CandidateSet
     public final int[] behaviour;
     /** Lateral target of each candidate, metres left of the route. */
     public final double[] lateralTarget;
+    /** Whether the first sample (index latticeCount) is the previous plan carried forward. */
+    public boolean hasPrevious;
     /** Candidates [0, latticeCount) are the lattice; the rest are samples. */
     public int latticeCount;
     /** The in-lane emergency stop: the plan when every candidate is predicted to collide. */

@@ -17,6 +17,9 @@ public final class CostWeights
     public double progress = 1.0;
     /** Per (m/s^2)^2 of longitudinal acceleration, averaged over the horizon. */
     public double accel = 0.4;
+    /** Per (m/s^2)^2 of braking harder than {@link #hardBrakeMps2}, per step: hard stops only for safety. */
+    public double hardBrake = 3.0;
+    public double hardBrakeMps2 = 3.0;
     /** Per (m/s^3)^2 of jerk, averaged over the horizon. */
     public double jerk = 0.04;
     /** Per (m/s^2)^2 of lateral acceleration, averaged over the horizon. */
@@ -37,6 +40,12 @@ public final class CostWeights
     public double pedestrian = 1.2;
     /** Clearance to a pedestrian below which speed is penalised, metres. */
     public double pedestrianRadiusM = 4.0;
+    /**
+     * Per m^2 of mean squared distance from the previous plan over its first {@link #consistencySteps} steps:
+     * commit to a manoeuvre once begun instead of flip-flopping between plans of similar cost.
+     */
+    public double consistency = 5.0;
+    public int consistencySteps = 5;
     /** Per (m/s)^2 above the speed limit, per step. */
     public double overSpeed = 2.0;
 }

@@ -146,6 +146,9 @@ public final class PlannerAgent implements Agent
     public int doWork()
     {
         scenesThisPoll = 0;
+        // One read stops at the end of the ring's buffer; the second takes what wrapped to its start, so a
+        // scene is never left waiting a whole tick behind a wrap.
+        sceneRing.read(sceneHandler);
         sceneRing.read(sceneHandler);
         if (scenesThisPoll == 0)
         {
@@ -189,7 +192,7 @@ public final class PlannerAgent implements Agent
         final long allocStart = TickStats.threadAllocatedBytes();
 
         sceneDecoder.wrapAndApplyHeader(sceneBuffer, 0, headerDecoder);
-        scene.load(sceneDecoder, config.maxAgents());
+        scene.load(sceneDecoder, config.maxAgents(), config.agentRangeM());
         scene.packAgents(agentsTensor, config.maxAgents());
 
         final double shift = havePrevious ?

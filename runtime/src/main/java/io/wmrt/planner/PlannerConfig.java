@@ -25,6 +25,7 @@ public final class PlannerConfig
     private int horizon;
     private double dtSeconds;
     private int maxAgents;
+    private double agentRangeM = 200;
     private double[] actionLower;
     private double[] actionUpper;
     private double wheelbaseM = DEFAULT_WHEELBASE_M;
@@ -50,6 +51,7 @@ public final class PlannerConfig
             .horizon(model.planner().horizon())
             .dtSeconds(model.planner().dtSeconds())
             .maxAgents(model.planner().maxAgents())
+            .agentRangeM(model.planner().agentRangeM())
             .actionBounds(model.actionLower(), model.actionUpper())
             .deadlineNs(profile.planner().deadlineNs())
             .modelName(model.name());
@@ -71,6 +73,7 @@ public final class PlannerConfig
         require(actionLower[0] <= -emergencyDecelMps2,
             "action lower bound " + actionLower[0] + " m/s^2 cannot express the emergency stop at -" +
             emergencyDecelMps2);
+        require(agentRangeM > 0, "agent range must be positive");
         require(wheelbaseM > 0.5, "wheelbase must exceed 0.5 m");
         require(deadlineNs > 0, "deadline must be positive");
         require(anytimeFraction > 0 && anytimeFraction <= 1, "anytime fraction must be in (0, 1]");
@@ -107,6 +110,12 @@ public final class PlannerConfig
     public PlannerConfig maxAgents(final int maxAgents)
     {
         this.maxAgents = maxAgents;
+        return this;
+    }
+
+    public PlannerConfig agentRangeM(final double agentRangeM)
+    {
+        this.agentRangeM = agentRangeM;
         return this;
     }
 
@@ -177,6 +186,11 @@ public final class PlannerConfig
     public int maxAgents()
     {
         return maxAgents;
+    }
+
+    public double agentRangeM()
+    {
+        return agentRangeM;
     }
 
     public double accelMin()

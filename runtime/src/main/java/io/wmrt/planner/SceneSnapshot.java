@@ -63,7 +63,7 @@ public final class SceneSnapshot
     /**
      * Copy a decoded SceneFrame in, converting to the ego frame. Counts beyond capacity are clamped.
      */
-    public void load(final SceneFrameDecoder frame, final int maxAgents)
+    public void load(final SceneFrameDecoder frame, final int maxAgents, final double agentRange)
     {
         sequence = frame.sequence();
         timestampNs = frame.timestampNs();
@@ -102,20 +102,30 @@ public final class SceneSnapshot
         egoS = route.s;
         egoD = route.d;
 
-        agentCount = clamp(frame.agentCount(), Math.min(maxAgents, MAX_AGENTS));
-        for (int i = 0; i < agentCount; i++)
+        // Agents beyond the model's range are left out rather than clamped onto the edge of its grid.
+        final int offered = clamp(frame.agentCount(), MAX_AGENTS);
+        final int capacity = Math.min(maxAgents, MAX_AGENTS);
+        agentCount = 0;
+        for (int j = 0; j < offered && agentCount < capacity; j++)
         {
-            final double dx = frame.agentX(i) - egoWorldX;
-            final double dy = frame.agentY(i) - egoWorldY;
-            agentId[i] = frame.agentId(i);
-            agentKind[i] = frame.agentKind(i);
-            agentX[i] = c * dx + s * dy;
-            agentY[i] = -s * dx + c * dy;
-            agentHeading[i] = wrap(frame.agentHeading(i) - egoWorldHeading);
-            agentSpeed[i] = frame.agentSpeed(i);
-            agentYawRate[i] = frame.agentYawRate(i);
-            agentLength[i] = frame.agentLength(i);
-            agentWidth[i] = frame.agentWidth(i);
+            final double dx = frame.agentX(j) - egoWorldX;
+            final double dy = frame.agentY(j) - egoWorldY;
+            final double localX = c * dx + s * dy;
+            final double localY = -s * dx + c * dy;
+            if (Math.abs(localX) > agentRange || Math.abs(localY) > agentRange)
+            {
+                continue;
+            }
+            final int i = agentCount++;
+            agentId[i] = frame.agentId(j);
+            agentKind[i] = frame.agentKind(j);
+            agentX[i] = localX;
+            agentY[i] = localY;
+            agentHeading[i] = wrap(frame.agentHeading(j) - egoWorldHeading);
+            agentSpeed[i] = frame.agentSpeed(j);
+            agentYawRate[i] = frame.agentYawRate(j);
+            agentLength[i] = frame.agentLength(j);
+            agentWidth[i] = frame.agentWidth(j);
             route.project(agentX[i], agentY[i]);
             agentS[i] = route.s;
             agentD[i] = route.d;

@@ -21,7 +21,7 @@ public final class TrajectoryScorer
     /** Overtaking is considered only for a parked vehicle this close. */
     private static final double PASSING_RANGE_M = 60;
     /** Extra room kept behind a standing vehicle, so the ego can still steer around it. */
-    private static final double STANDOFF_M = 5.0;
+    private static final double STANDOFF_M = 6.0;
     private static final double STANDING_MPS = 0.5;
     private static final double STOPPABLE_DECEL_MPS2 = 4.0;
     private static final double PEDESTRIAN_SAFE_SPEED_SLOPE = 1.5;
@@ -39,12 +39,14 @@ public final class TrajectoryScorer
     public final double[] lane;
     public final double[] redLight;
     public final double[] pedestrian;
+    public final double[] consistency;
     /** Metres along the route at the end of the horizon. */
     public final double[] progressM;
     /** Earliest time an inflated footprint touches a predicted agent, or +infinity. */
     public final double[] minTtcS;
     /** First step with a footprint overlap, or -1. */
     public final int[] firstCollisionStep;
+    private final double[] stepS;
 
     public TrajectoryScorer(final PlannerConfig config)
     {
@@ -61,9 +63,11 @@ public final class TrajectoryScorer
         lane = new double[k];
         redLight = new double[k];
         pedestrian = new double[k];
+        consistency = new double[k];
         progressM = new double[k];
         minTtcS = new double[k];
         firstCollisionStep = new int[k];
+        stepS = new double[horizon];
     }
 
     /**
@@ -73,6 +77,7 @@ public final class TrajectoryScorer
      */
     public void score(final SceneSnapshot scene, final CandidateSet set, final FloatBuffer future, final int k)
     {
+        consistency[k] = consistencyCost(set, k);
         final double dt = config.dtSeconds();
         final int base = k * horizon;
         final RouteFrame route = scene.route;
@@ -97,27 +102,36 @@ public final class TrajectoryScorer
         // progress only up to a standoff that leaves room to steer around it, so creeping up to its bumper,
         // or edging half out of the lane behind it, is never preferred to waiting.
         double blockerRearS = Double.MAX_VALUE;
-        double blockerFrontS = Double.MAX_VALUE;
+        boolean passable = false;
         for (int n = 0; n < scene.agentCount; n++)
         {
+            if (scene.isVulnerable(n) || scene.agentSpeed[n] >= STANDING_MPS ||
+                Math.abs(scene.agentD[n]) >= 0.5 * scene.laneWidth)
+            {
+                continue;
+            }
             final double rear = scene.agentS[n] - 0.5 * scene.agentLength[n];
-            if (!scene.isVulnerable(n) && scene.agentSpeed[n] < STANDING_MPS && rear > scene.egoS &&
-                Math.abs(scene.agentD[n]) < 0.5 * scene.laneWidth && rear < blockerRearS)
+            final double front = scene.agentS[n] + 0.5 * scene.agentLength[n];
+            if (rear > scene.egoS && rear < blockerRearS)
             {
                 blockerRearS = rear;
-                blockerFrontS = scene.agentS[n] + 0.5 * scene.agentLength[n];
+            }
+            // Leaving the lane is an overtake, and the only overtake worth its risk is past a parked vehicle,
+            // ahead or alongside: one with a stop line or other traffic just ahead of it is a queue, whatever
+            // the light shows now.
+            if (front > scene.egoS - halfLength && rear - scene.egoS < PASSING_RANGE_M && !queued(scene, front))
+            {
+                passable = true;
             }
         }
-        // Leaving the lane is an overtake, and the only overtake worth its risk is past a parked vehicle:
-        // a standing vehicle with a stop line or other traffic just ahead of it is a queue, whatever the
-        // light shows now. Without a parked vehicle to pass, leaving the lane costs ten times more.
-        final boolean passable = blockerRearS - scene.egoS < PASSING_RANGE_M && !queued(scene, blockerFrontS);
+        // Without a parked vehicle to pass, leaving the lane costs ten times more.
         final double outOfLaneWeight = passable ? w.outOfLane : 10 * w.outOfLane;
 
         double collisionCost = 0;
         int firstCollision = -1;
         double firstTtc = Double.POSITIVE_INFINITY;
         double accelSq = 0;
+        double hardBraking = 0;
         double jerkSq = 0;
         double lateralSq = 0;
         double laneCost = 0;
@@ -139,6 +153,10 @@ public final class TrajectoryScorer
             final double jerk = (a - previousAccel) / dt;
             previousAccel = a;
             accelSq += a * a;
+            if (-a > w.hardBrakeMps2)
+            {
+                hardBraking += (-a - w.hardBrakeMps2) * (-a - w.hardBrakeMps2);
+            }
             jerkSq += jerk * jerk;
             final double lateral = v * v * Math.tan(set.steer[i]) / config.wheelbaseM();
             lateralSq += lateral * lateral;
@@ -147,6 +165,7 @@ public final class TrajectoryScorer
             final double s = route.s;
             final double d = route.d;
             lastS = s;
+            stepS[h] = s;
             laneCost += w.laneOffset * d * d / horizon;
             final double outside = Math.abs(d) - inLane;
             if (outside > 0)
@@ -225,23 +244,59 @@ public final class TrajectoryScorer
             }
         }
 
-        double reachableS = Math.min(lastS, stopLineS - halfLength);
-        if (lastS < blockerRearS)
+        // Progress is the mean advance over the horizon, doubled (equal to the end advance at constant speed):
+        // a plan that moves now beats one that promises to move later. It stops counting at a stop line the
+        // ego must respect, and at the standoff behind a standing vehicle the plan does not get past; inside
+        // the standoff every metre closer counts against the plan, so waiting further back keeps a pass
+        // possible.
+        final double standoffS = lastS < blockerRearS ? blockerRearS - halfLength - STANDOFF_M : Double.MAX_VALUE;
+        final double lineS = stopLineS - halfLength;
+        double advance = 0;
+        for (int h = 0; h < horizon; h++)
         {
-            reachableS = Math.min(reachableS, blockerRearS - halfLength - STANDOFF_M);
+            double reachable = Math.min(stepS[h], lineS);
+            if (reachable > standoffS)
+            {
+                reachable = standoffS - 2 * (reachable - standoffS);
+            }
+            advance += reachable - scene.egoS;
         }
-        final double progressMetres = Math.max(reachableS - scene.egoS, Math.min(0, lastS - scene.egoS));
+        final double progressMetres = 2 * advance / horizon;
         progressM[k] = lastS - scene.egoS;
         collision[k] = collisionCost;
         firstCollisionStep[k] = firstCollision;
         minTtcS[k] = firstTtc;
         ttc[k] = firstTtc < w.ttcThresholdS ? w.ttc * (w.ttcThresholdS - firstTtc) : 0;
         progress[k] = -w.progress * progressMetres;
-        comfort[k] = (w.accel * accelSq + w.jerk * jerkSq + w.lateralAccel * lateralSq) / horizon;
+        comfort[k] = (w.accel * accelSq + w.jerk * jerkSq + w.lateralAccel * lateralSq) / horizon +
+            w.hardBrake * hardBraking;
         lane[k] = laneCost;
         redLight[k] = (crossedRed ? w.redLight : 0) + (leftLaneOnRedApproach ? w.queuePass : 0);
         pedestrian[k] = pedestrianCost;
-        total[k] = collision[k] + ttc[k] + progress[k] + comfort[k] + lane[k] + redLight[k] + pedestrian[k];
+        total[k] = collision[k] + ttc[k] + progress[k] + comfort[k] + lane[k] + redLight[k] + pedestrian[k] +
+            consistency[k];
+    }
+
+    /**
+     * Distance from the previous plan, which the first sample carries forward unperturbed.
+     */
+    private double consistencyCost(final CandidateSet set, final int k)
+    {
+        if (!set.hasPrevious)
+        {
+            return 0;
+        }
+        final int reference = set.latticeCount * horizon;
+        final int base = k * horizon;
+        final int steps = Math.min(w.consistencySteps, horizon);
+        double sum = 0;
+        for (int h = 0; h < steps; h++)
+        {
+            final double dx = set.x[base + h] - set.x[reference + h];
+            final double dy = set.y[base + h] - set.y[reference + h];
+            sum += dx * dx + dy * dy;
+        }
+        return w.consistency * sum / steps;
     }
 
     private static boolean queued(final SceneSnapshot scene, final double blockerFrontS)

@@ -16,7 +16,7 @@ public final class TickStats
         (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
 
     private final Histogram tickNs = new Histogram(10_000_000_000L, 3);
-    private final long warmupTicks;
+    private long warmupRemaining;
     private long ticks;
     private long measuredTicks;
     private long measuredAllocBytes;
@@ -27,7 +27,7 @@ public final class TickStats
      */
     public TickStats(final long warmupTicks)
     {
-        this.warmupTicks = warmupTicks;
+        this.warmupRemaining = warmupTicks;
     }
 
     /**
@@ -42,7 +42,12 @@ public final class TickStats
     {
         tickNs.recordValue(Math.min(Math.max(nanos, 0), tickNs.getHighestTrackableValue()));
         lastAllocBytes = allocatedBytes;
-        if (++ticks > warmupTicks)
+        ticks++;
+        if (warmupRemaining > 0)
+        {
+            warmupRemaining--;
+        }
+        else
         {
             measuredTicks++;
             measuredAllocBytes += allocatedBytes;
@@ -77,10 +82,14 @@ public final class TickStats
         return tickNs.getMaxValue() / 1e6;
     }
 
+    /**
+     * Start measuring afresh, with no further warm-up: for a caller that has warmed up on its own.
+     */
     public void reset()
     {
         tickNs.reset();
         ticks = 0;
+        warmupRemaining = 0;
         measuredTicks = 0;
         measuredAllocBytes = 0;
     }

@@ -1,0 +1,154 @@
+package io.wmrt.cli;
+
+import io.wmrt.TestRepo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class WmrtCommandTest
+{
+    @TempDir
+    Path tmp;
+
+    private String out;
+    private String err;
+
+    private int wmrt(final String... args)
+    {
+        final PrintStream oldOut = System.out;
+        final PrintStream oldErr = System.err;
+        final ByteArrayOutputStream o = new ByteArrayOutputStream();
+        final ByteArrayOutputStream e = new ByteArrayOutputStream();
+        final StringWriter picoErr = new StringWriter();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        try
+        {
+            final CommandLine cli = WmrtCommand.commandLine();
+            cli.setErr(new PrintWriter(picoErr, true));
+            System.setProperty("wmrt.home", TestRepo.root().toString());
+            return cli.execute(args);
+        }
+        finally
+        {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+            out = o.toString(StandardCharsets.UTF_8);
+            err = e.toString(StandardCharsets.UTF_8) + picoErr;
+        }
+    }
+
+    @Test
+    void shouldAcceptTheCommittedPackagesAndProfiles()
+    {
+        assertEquals(0, wmrt("inspect", "model", TestRepo.model("cv-baseline").toString()), err);
+        assertTrue(out.contains("valid package cv-baseline"), out);
+        assertTrue(out.contains("signature: valid, key"), out);
+        assertEquals(0, wmrt("inspect", "model", TestRepo.model("cv-baseline-int8").toString(),
+            "--profile", TestRepo.profile("sa8650p").toString()), err);
+        for (final String soc : new String[]{"host", "sa8650p", "sa8797p"})
+        {
+            assertEquals(0, wmrt("inspect", "profile", TestRepo.profile(soc).toString()), err);
+        }
+        assertTrue(out.contains("press reports"), out);
+    }
+
+    @Test
+    void shouldExitNonZeroNamingTheFileWhenAGraphByteIsAltered() throws IOException
+    {
+        final Path copy = copyPackage("cv-baseline");
+        final byte[] graph = Files.readAllBytes(copy.resolve("rollout.onnx"));
+        graph[graph.length / 2] ^= 0x01;
+        Files.write(copy.resolve("rollout.onnx"), graph);
+        assertEquals(WmrtCommand.EXIT_FAILED, wmrt("inspect", "model", copy.toString()));
+        assertTrue(err.contains("rollout.onnx") && err.contains("sha256"), err);
+    }
+
+    @Test
+    void shouldRefuseAProfileWithAnUnknownKeyNamingTheKey() throws IOException
+    {
+        final Path profile = tmp.resolve("typo.yaml");
+        Files.writeString(profile, Files.readString(TestRepo.profile("host"))
+            .replace("  tick_hz: 10", "  tick_hz: 10\n  tick_hertz: 20"));
+        assertEquals(WmrtCommand.EXIT_FAILED, wmrt("inspect", "profile", profile.toString()));
+        assertTrue(err.contains("typo.yaml") && err.contains("planner.tick_hertz") && err.contains("unknown key"), err);
+
+        assertEquals(WmrtCommand.EXIT_BAD_INPUT, wmrt("demo", "--profile", profile.toString()));
+        assertTrue(err.contains("planner.tick_hertz"), err);
+    }
+
+    @Test
+    void shouldRefuseAnUnsignedPackageUnderAProfileThatDemandsSignatures() throws IOException
+    {
+        final Path copy = copyPackage("cv-baseline");
+        final String manifest = Files.readString(copy.resolve("manifest.yaml"));
+        Files.writeString(copy.resolve("manifest.yaml"), manifest.substring(0, manifest.indexOf("signature:")));
+        assertEquals(WmrtCommand.EXIT_BAD_INPUT, wmrt("demo", "--profile", TestRepo.profile("sa8650p").toString(),
+            "--model", copy.toString()));
+        assertTrue(err.contains("unsigned") && err.contains("manifest.yaml"), err);
+    }
+
+    @Test
+    void shouldSignAPackageWithAFreshKeyAndVerifyIt() throws IOException
+    {
+        final Path copy = copyPackage("cv-baseline");
+        final Path key = tmp.resolve("keys/team");
+        assertEquals(0, wmrt("keygen", "--out", key.toString()), err);
+        assertEquals(0, wmrt("sign", copy.toString(), "--key", key.toString()), err);
+        assertTrue(out.contains("verified"), out);
+        assertEquals(0, wmrt("inspect", "model", copy.toString(), "--trusted-key", key + ".pub"), err);
+        assertTrue(out.contains("signature: valid"), out);
+    }
+
+    @Test
+    void shouldRunTheDemoAndWriteTheSummaryJson() throws IOException
+    {
+        final Path summary = tmp.resolve("out/summary.json");
+        assertEquals(0, wmrt("demo", "--scenario", "pedestrian-crossing", "--summary-json", summary.toString()), err);
+        assertTrue(out.contains("PASS"), out);
+        final String json = Files.readString(summary);
+        for (final String key : new String[]{"\"name\":\"pedestrian-crossing\"", "\"ticks\":", "\"tick_ms_p50\":",
+            "\"tick_ms_p99\":", "\"collisions\":0", "\"min_distance_m\":", "\"progress_m\":", "\"backend\":",
+            "\"alloc_bytes_per_tick\":"})
+        {
+            assertTrue(json.contains(key), key + " in " + json);
+        }
+        assertTrue(json.startsWith("{") && json.contains("\"scenarios\":[{"), json);
+    }
+
+    @Test
+    void shouldExplainWhyTheNpuWasNotUsedOnThisMachine()
+    {
+        assertEquals(0, wmrt("demo", "--profile", TestRepo.profile("sa8650p").toString(), "--model",
+            TestRepo.model("cv-baseline-int8").toString(), "--scenario", "red-light-queue"), err);
+        assertTrue(out.contains("NPU not used, running on the CPU") && out.contains("QNN"), out);
+        assertEquals(1, out.split("NPU not used", -1).length - 1, "said once: " + out);
+    }
+
+    private Path copyPackage(final String name) throws IOException
+    {
+        final Path to = tmp.resolve(name);
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(TestRepo.model(name)))
+        {
+            for (final Path f : (Iterable<Path>)files::iterator)
+            {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+        return to;
+    }
+}

@@ -1,0 +1,209 @@
+package io.wmrt.planner;
+
+import io.wmrt.TestRepo;
+import io.wmrt.backend.BackendException;
+import io.wmrt.backend.OrtCpuBackend;
+import io.wmrt.backend.PreparedGraph;
+import io.wmrt.backend.TensorArena;
+import io.wmrt.bus.BusDirectory;
+import io.wmrt.bus.SceneCodes;
+import io.wmrt.bus.SceneWriter;
+import io.wmrt.bus.TrajectoryReader;
+import io.wmrt.dispatch.GraphRunner;
+import io.wmrt.model.ModelPackage;
+import io.wmrt.model.ModelPackageLoader;
+import io.wmrt.profile.HardwareProfile;
+import io.wmrt.profile.HardwareProfileLoader;
+import io.wmrt.sbe.SceneFrameEncoder;
+import io.wmrt.sbe.TrajectoryDecoder;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A planner agent over a real bus directory and the cv-baseline graphs on ONNX Runtime's CPU backend (or a
+ * graph double), with helpers to write straight-road scenes and read back what was published.
+ */
+final class PlannerHarness implements AutoCloseable
+{
+    static final double LANE = 3.5;
+
+    final BusDirectory bus;
+    final PlannerAgent agent;
+    final SceneWriter writer;
+    final TrajectoryReader reader;
+    final List<PreparedGraph> graphs = new ArrayList<>();
+    final List<float[]> lastWaypoints = new ArrayList<>();
+    TrajectoryDecoder last;
+    long lastSequence;
+    long lastSceneSequence;
+    String lastMode;
+    float lastProgress;
+    float lastRedLightCost;
+
+    PlannerHarness(final Path dir, final long seed, final PreparedGraph encoderDouble, final PreparedGraph rolloutDouble)
+        throws Exception
+    {
+        final HardwareProfile profile = HardwareProfileLoader.load(TestRepo.profile("host"));
+        final ModelPackage model = ModelPackageLoader.load(TestRepo.model("cv-baseline"),
+            ModelPackageLoader.Trust.none());
+        final PlannerConfig config = PlannerConfig.from(model, profile).seed(seed)
+            .deadlineNs(10_000_000_000L).conclude();
+        bus = BusDirectory.create(dir);
+        final TensorArena arena = new TensorArena();
+        arena.bind(model.graph(ModelPackage.ENCODER));
+        arena.bind(model.graph(ModelPackage.ROLLOUT));
+        final OrtCpuBackend cpu = new OrtCpuBackend(1);
+        final PreparedGraph encoder = null != encoderDouble ? encoderDouble :
+            cpu.prepare(model.graph(ModelPackage.ENCODER), arena);
+        final PreparedGraph rollout = null != rolloutDouble ? rolloutDouble :
+            cpu.prepare(model.graph(ModelPackage.ROLLOUT), arena);
+        graphs.add(encoder);
+        graphs.add(rollout);
+        agent = new PlannerAgent(config, arena, new GraphRunner("encoder", encoder),
+            new GraphRunner("rollout", rollout), bus, SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE);
+        writer = new SceneWriter(bus);
+        reader = new TrajectoryReader(bus);
+    }
+
+    PlannerHarness(final Path dir, final long seed) throws Exception
+    {
+        this(dir, seed, null, null);
+    }
+
+    /**
+     * A straight road along +x; the ego at (egoX, 0) heading +x. Agents: {kind, x, y, heading, speed}.
+     */
+    void writeScene(final long sequence, final double egoX, final double egoSpeed, final double[][] agents,
+        final double stopLineX, final boolean red)
+    {
+        final SceneFrameEncoder f = writer.claim();
+        f.sequence(sequence).timestampNs(sequence * 100_000_000L)
+            .egoX((float)egoX).egoY(0f).egoHeading(0f).egoSpeed((float)egoSpeed).egoAccel(0f).egoSteer(0f)
+            .egoLength(4.6f).egoWidth(1.9f).speedLimit(10f).laneWidth((float)LANE)
+            .drivableLeft((float)(1.5 * LANE)).drivableRight((float)(0.5 * LANE + 0.5))
+            .agentCount(agents.length);
+        for (int i = 0; i < agents.length; i++)
+        {
+            final double[] a = agents[i];
+            final boolean pedestrian = a[0] == SceneCodes.PEDESTRIAN;
+            f.agentId(i, i + 1).agentKind(i, (byte)a[0]).agentX(i, (float)a[1]).agentY(i, (float)a[2])
+                .agentHeading(i, (float)a[3]).agentSpeed(i, (float)a[4]).agentYawRate(i, 0f)
+                .agentLength(i, pedestrian ? 0.6f : 4.5f).agentWidth(i, pedestrian ? 0.6f : 1.9f);
+        }
+        f.routePointCount(40);
+        for (int i = 0; i < 40; i++)
+        {
+            f.routeX(i, (float)(-10 + 10 * i)).routeY(i, 0f);
+        }
+        if (Double.isNaN(stopLineX))
+        {
+            f.lightCount(0);
+        }
+        else
+        {
+            f.lightCount(1).lightStopS(0, (float)(stopLineX + 10))
+                .lightState(0, red ? SceneCodes.LIGHT_RED : SceneCodes.LIGHT_GREEN);
+        }
+        writer.commit();
+    }
+
+    /**
+     * Tick once and read the trajectory it published; returns its waypoints as x,y pairs.
+     */
+    float[] tickAndRead()
+    {
+        agent.doWork();
+        final float[][] holder = new float[1][];
+        while (reader.poll(t ->
+        {
+            final float[] xy = new float[t.waypointCount() * 2];
+            for (int i = 0; i < t.waypointCount(); i++)
+            {
+                xy[2 * i] = t.wpX(i);
+                xy[2 * i + 1] = t.wpY(i);
+            }
+            holder[0] = xy;
+            lastSequence = t.sequence();
+            lastSceneSequence = t.sceneSequence();
+            lastMode = t.mode().name();
+            lastProgress = t.progressM();
+            lastRedLightCost = t.costRedLight();
+        }) > 0)
+        {
+            lastWaypoints.add(holder[0]);
+        }
+        return holder[0];
+    }
+
+    static double maxX(final float[] xy)
+    {
+        double max = -Double.MAX_VALUE;
+        for (int i = 0; i < xy.length; i += 2)
+        {
+            max = Math.max(max, xy[i]);
+        }
+        return max;
+    }
+
+    static double maxAbsY(final float[] xy)
+    {
+        double max = 0;
+        for (int i = 1; i < xy.length; i += 2)
+        {
+            max = Math.max(max, Math.abs(xy[i]));
+        }
+        return max;
+    }
+
+    public void close()
+    {
+        graphs.forEach(PreparedGraph::close);
+        bus.closeAndDelete();
+    }
+
+    /**
+     * A graph that does nothing, leaving its outputs as they are (zeros): isolates the planner's own cost.
+     */
+    static PreparedGraph idleGraph()
+    {
+        return new PreparedGraph()
+        {
+            public String backendId()
+            {
+                return "idle";
+            }
+
+            public void execute()
+            {
+            }
+
+            public void close()
+            {
+            }
+        };
+    }
+
+    static PreparedGraph failingGraph()
+    {
+        return new PreparedGraph()
+        {
+            public String backendId()
+            {
+                return "broken";
+            }
+
+            public void execute() throws BackendException
+            {
+                throw new BackendException("broken", "rollout", "device lost", null);
+            }
+
+            public void close()
+            {
+            }
+        };
+    }
+}
