@@ -46,9 +46,13 @@ public final class TensorArena
         return buffer;
     }
 
+    /**
+     * The tensor's elements exactly: the buffer is padded to the alignment, the view is not.
+     */
     public FloatBuffer floats(final String name)
     {
-        return buffer(name).asFloatBuffer();
+        final ByteBuffer exact = buffer(name).duplicate().limit(specs.get(name).byteSize()).slice();
+        return exact.order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     public TensorSpec spec(final String name)

@@ -24,10 +24,10 @@ public final class AtomicFiles
         final Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         try
         {
-            if (ownerOnly)
-            {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            }
+            // A replaced file keeps its permissions; a new one is world-readable unless it holds a secret.
+            Files.setPosixFilePermissions(tmp, ownerOnly ? PosixFilePermissions.fromString("rw-------") :
+                Files.exists(target) ? Files.getPosixFilePermissions(target) :
+                PosixFilePermissions.fromString("rw-r--r--"));
             Files.write(tmp, bytes);
             try
             {

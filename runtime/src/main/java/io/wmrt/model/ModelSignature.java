@@ -96,7 +96,9 @@ public final class ModelSignature
     {
         final PrivateKey privateKey = readPrivateKey(privateKeyFile);
         final PublicKey publicKey = readPublicKey(publicKeyFile);
-        final String body = body(Files.readString(manifest));
+        // The signed body is exactly the text written back: ending in a newline before the block.
+        final String read = body(Files.readString(manifest));
+        final String body = read.endsWith("\n") ? read : read + "\n";
         final Signature signer = Signature.getInstance(ALGORITHM);
         signer.initSign(privateKey);
         signer.update(signedBytes(body));
@@ -112,7 +114,7 @@ public final class ModelSignature
         }
 
         final String keyId = keyId(publicKey);
-        final String text = (body.endsWith("\n") ? body : body + "\n") +
+        final String text = body +
             BLOCK_START + "\n" +
             "  algorithm: " + ALGORITHM + "\n" +
             "  key_id: " + keyId + "\n" +

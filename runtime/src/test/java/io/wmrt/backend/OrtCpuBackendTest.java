@@ -6,7 +6,6 @@ import io.wmrt.model.GraphSpec;
 import io.wmrt.model.ModelPackage;
 import io.wmrt.model.ModelPackageLoader;
 import io.wmrt.model.TensorSpec;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.nio.FloatBuffer;
@@ -223,9 +222,6 @@ class OrtCpuBackendTest
     }
 
     @Test
-    @Disabled("main-code bug: TensorArena.floats (TensorArena.java:51) views the 64-byte aligned capacity rather " +
-        "than the tensor, so OrtBackend.prepare (OrtBackend.java:55) fails for any tensor whose size is not a " +
-        "multiple of 64 bytes, e.g. a package with max_agents 30")
     void shouldBindTensorWhoseSizeIsNotMultipleOf64Bytes() throws Exception
     {
         final TensorSpec latent = new TensorSpec("latent", "float32", new long[]{1, 30, 6});

@@ -1,7 +1,6 @@
 package io.wmrt.model;
 
 import io.wmrt.config.ConfigException;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -228,8 +227,6 @@ class ModelSignatureTest
     // ---------------------------------------------------------------------------------------------------------
 
     @Test
-    @Disabled("main-code bug: ModelSignature.sign signs a body that lacks its final newline but writes the body " +
-        "back with one (ModelSignature.java:99 and :115), so the new signature never verifies")
     void shouldVerifyManifestThatLackedFinalNewlineWhenSigned() throws Exception
     {
         final Path pkg = copy("cv-baseline");
@@ -245,8 +242,6 @@ class ModelSignatureTest
     }
 
     @Test
-    @Disabled("main-code bug: AtomicFiles.write (AtomicFiles.java:24) writes through Files.createTempFile, which " +
-        "creates rw-------, so 'wmrt sign' turns a rw-r--r-- manifest (and keygen the .pub) owner-only")
     void shouldKeepManifestPermissionsWhenSigning() throws Exception
     {
         final Path pkg = copy("cv-baseline");
