@@ -66,10 +66,12 @@ final class RunCommand implements Callable<Integer>
             System.out.println("planning; 'wmrt stat' and 'wmrt tail' read this instance; Ctrl-C stops");
             barrier.await();
             runtime.close();
+            final io.wmrt.telemetry.TickStats stats = runtime.agent().stats();
+            final double alloc = stats.allocBytesPerTick();
             System.out.printf(Locale.ROOT, "stopped after %d ticks: tick p50 %.2f ms, p99 %.2f ms, " +
-                "alloc_bytes_per_tick %.1f (measured after %d warm-up ticks)%n",
-                runtime.agent().stats().ticks(), runtime.agent().stats().percentileMs(50),
-                runtime.agent().stats().percentileMs(99), runtime.agent().stats().allocBytesPerTick(), 50);
+                "alloc_bytes_per_tick %s%n", stats.ticks(), stats.percentileMs(50), stats.percentileMs(99),
+                Double.isNaN(alloc) ? "not measured (no ticks after warm-up)" :
+                String.format(Locale.ROOT, "%.1f (measured on the planner thread after warm-up)", alloc));
         }
         finally
         {

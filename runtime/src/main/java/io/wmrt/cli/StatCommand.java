@@ -30,7 +30,7 @@ final class StatCommand implements Callable<Integer>
             System.out.printf("instance %s: runtime pid %d %s%n", instance, bus.runtimePid(),
                 bus.runtimeAlive() ? "running" : "NOT RUNNING (figures are from its last moment)");
             bus.countersReader().forEach((counterId, typeId, keyBuffer, label) ->
-                System.out.printf("  %3d %-40s %,d%n", counterId, label, bus.countersReader().getCounterValue(counterId)));
+                System.out.printf("  %3d %-46s %,d%n", counterId, label, bus.countersReader().getCounterValue(counterId)));
             if (errors)
             {
                 System.out.println("errors:");

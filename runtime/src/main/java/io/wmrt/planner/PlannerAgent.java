@@ -145,6 +145,8 @@ public final class PlannerAgent implements Agent
 
     public int doWork()
     {
+        // Liveness for 'wmrt stat', ticking or idle: one clock read per duty cycle.
+        heartbeat.setRelease(epochClock.time());
         scenesThisPoll = 0;
         // One read stops at the end of the ring's buffer; the second takes what wrapped to its start, so a
         // scene is never left waiting a whole tick behind a wrap.
@@ -292,7 +294,6 @@ public final class PlannerAgent implements Agent
             deadlineMisses.increment();
         }
         allocLast.setRelease(allocated);
-        heartbeat.setRelease(epochClock.time());
     }
 
     private void publish(final int k, final PlanMode mode, final boolean scored, final long start)

@@ -13,10 +13,10 @@ import io.wmrt.model.ModelPackage;
 import io.wmrt.planner.PlannerAgent;
 import io.wmrt.planner.PlannerConfig;
 import io.wmrt.profile.HardwareProfile;
+import io.wmrt.telemetry.WmrtCounter;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.status.AtomicCounter;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +39,7 @@ public final class WmrtRuntime implements AutoCloseable
     private final GraphRunner rollout;
     private final PlannerAgent agent;
     private AgentRunner runner;
+    private boolean closed;
 
     public WmrtRuntime(
         final HardwareProfile profile,
@@ -86,8 +87,8 @@ public final class WmrtRuntime implements AutoCloseable
         final int prepareFailures = encoder.prepareFailures().size() + rollout.prepareFailures().size();
         if (prepareFailures > 0)
         {
-            final AtomicCounter fallbacks = bus.counter(io.wmrt.telemetry.WmrtCounter.BACKEND_FALLBACKS);
-            fallbacks.getAndAdd(prepareFailures);
+            // A backend that could not even prepare is a fallback taken at start.
+            bus.counter(WmrtCounter.BACKEND_FALLBACKS).getAndAdd(prepareFailures);
         }
         agent = new PlannerAgent(config, arena, encoder, rollout, bus, nanoClock, epochClock);
     }
@@ -173,6 +174,11 @@ public final class WmrtRuntime implements AutoCloseable
 
     public void close()
     {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
         if (null != runner)
         {
             runner.close();
