@@ -99,6 +99,7 @@ public final class WmrtRuntime implements AutoCloseable
     public List<String> dispatchReport()
     {
         final List<String> lines = new ArrayList<>();
+        final java.util.Set<String> explained = new java.util.HashSet<>();
         for (final Dispatcher.Decision decision : decisions)
         {
             final GraphRunner runner = decision.role().equals(ModelPackage.ENCODER) ? encoder : rollout;
@@ -107,7 +108,8 @@ public final class WmrtRuntime implements AutoCloseable
                     String.join(", ", decision.usable().subList(1, decision.usable().size())) + ")" : ""));
             for (final String reason : decision.skipped())
             {
-                lines.add("  " + decision.role() + ": passed over " + reason);
+                lines.add("  " + decision.role() + ": passed over " +
+                    (explained.add(reason) ? reason : reason.substring(0, reason.indexOf(':')) + " (same reason)"));
             }
             for (final String failure : runner.prepareFailures())
             {

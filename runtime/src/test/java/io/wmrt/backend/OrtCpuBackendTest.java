@@ -1,5 +1,6 @@
 package io.wmrt.backend;
 
+import io.wmrt.TestRepo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import io.wmrt.model.GraphSpec;
@@ -31,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class OrtCpuBackendTest
 {
-    private static final Path ROOT = repoRoot();
+    private static final Path ROOT = TestRepo.root();
 
     private static final int N = 32;
     private static final int F = ModelPackage.AGENT_FEATURES;
@@ -417,10 +418,4 @@ class OrtCpuBackendTest
         }
     }
 
-    private static Path repoRoot()
-    {
-        final Path root = Path.of(System.getProperty("wmrt.repo.root", "..")).toAbsolutePath().normalize();
-        assertTrue(Files.isDirectory(root.resolve("models/cv-baseline")), "no models/cv-baseline under " + root);
-        return root;
-    }
 }

@@ -1,5 +1,6 @@
 package io.wmrt.dispatch;
 
+import io.wmrt.TestRepo;
 import io.wmrt.backend.Availability;
 import io.wmrt.backend.Backend;
 import io.wmrt.backend.BackendException;
@@ -32,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DispatcherTest
 {
-    private static final Path ROOT = repoRoot();
+    private static final Path ROOT = TestRepo.root();
 
     private static HardwareProfile sa8650p;
     private static HardwareProfile host;
@@ -359,10 +360,4 @@ class DispatcherTest
         }
     }
 
-    private static Path repoRoot()
-    {
-        final Path root = Path.of(System.getProperty("wmrt.repo.root", "..")).toAbsolutePath().normalize();
-        assertTrue(Files.isDirectory(root.resolve("hardware-profiles")), "no hardware-profiles/ under " + root);
-        return root;
-    }
 }

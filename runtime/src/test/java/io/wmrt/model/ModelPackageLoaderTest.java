@@ -1,5 +1,6 @@
 package io.wmrt.model;
 
+import io.wmrt.TestRepo;
 import io.wmrt.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ModelPackageLoaderTest
 {
-    private static final Path ROOT = repoRoot();
+    private static final Path ROOT = TestRepo.root();
     private static final Path MODELS = ROOT.resolve("models");
     private static final Path DEV_KEY = MODELS.resolve("keys/wmrt-dev.pub");
 
@@ -338,12 +339,6 @@ class ModelPackageLoaderTest
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private static Path repoRoot()
-    {
-        final Path root = Path.of(System.getProperty("wmrt.repo.root", "..")).toAbsolutePath().normalize();
-        assertTrue(Files.isDirectory(root.resolve("models/cv-baseline")), "no models/cv-baseline under " + root);
-        return root;
-    }
 
     /**
      * The sha256 the package's manifest declares for a graph.

@@ -1,5 +1,6 @@
 package io.wmrt.model;
 
+import io.wmrt.TestRepo;
 import io.wmrt.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ModelSignatureTest
 {
-    private static final Path ROOT = repoRoot();
+    private static final Path ROOT = TestRepo.root();
     private static final Path MODELS = ROOT.resolve("models");
     private static final Path DEV_KEY = MODELS.resolve("keys/wmrt-dev.pub");
 
@@ -256,12 +257,6 @@ class ModelSignatureTest
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private static Path repoRoot()
-    {
-        final Path root = Path.of(System.getProperty("wmrt.repo.root", "..")).toAbsolutePath().normalize();
-        assertTrue(Files.isDirectory(root.resolve("models/cv-baseline")), "no models/cv-baseline under " + root);
-        return root;
-    }
 
     private Path copy(final String name) throws IOException
     {

@@ -1,5 +1,6 @@
 package io.wmrt.profile;
 
+import io.wmrt.TestRepo;
 import io.wmrt.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HardwareProfileLoaderTest
 {
-    private static final Path ROOT = repoRoot();
+    private static final Path ROOT = TestRepo.root();
     private static final Path TRUSTED_KEY = ROOT.resolve("models/keys/wmrt-dev.pub");
 
     @TempDir
@@ -268,12 +269,6 @@ class HardwareProfileLoaderTest
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private static Path repoRoot()
-    {
-        final Path root = Path.of(System.getProperty("wmrt.repo.root", "..")).toAbsolutePath().normalize();
-        assertTrue(Files.isDirectory(root.resolve("hardware-profiles")), "no hardware-profiles/ under " + root);
-        return root;
-    }
 
     private static Path committed(final String name)
     {
