@@ -39,6 +39,10 @@ final class DemoCommand implements Callable<Integer>
         description = "print the decision every TICKS ticks: chosen behaviour and its cost terms")
     int traceEvery;
 
+    @Option(names = "--seed", description = "seed of the planner's candidate sampler (default: ${DEFAULT-VALUE})",
+        defaultValue = "" + io.wmrt.planner.PlannerConfig.DEFAULT_SEED)
+    long seed;
+
     @Option(names = "--scenario", paramLabel = "NAME", description = "run only these scenes (repeatable)")
     List<String> only = new ArrayList<>();
 
@@ -68,7 +72,7 @@ final class DemoCommand implements Callable<Integer>
             return WmrtCommand.EXIT_BAD_INPUT;
         }
 
-        final ClosedLoopDemo demo = new ClosedLoopDemo(profile, model, Defaults.sharedMemoryBase(), out);
+        final ClosedLoopDemo demo = new ClosedLoopDemo(profile, model, Defaults.sharedMemoryBase(), out).seed(seed);
         if (traceEvery > 0)
         {
             demo.trace(out, traceEvery);

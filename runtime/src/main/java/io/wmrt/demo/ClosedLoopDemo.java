@@ -52,6 +52,7 @@ public final class ClosedLoopDemo
     private int traceEvery = 1;
     private int wpCount;
     private boolean explained;
+    private long seed = PlannerConfig.DEFAULT_SEED;
     private double lastMinTtc;
     private final TrajectoryReader.Handler onTrajectory = this::onTrajectory;
 
@@ -65,6 +66,15 @@ public final class ClosedLoopDemo
     }
 
     /**
+     * Seed of the planner's candidate sampler.
+     */
+    public ClosedLoopDemo seed(final long seed)
+    {
+        this.seed = seed;
+        return this;
+    }
+
+    /**
      * Print each tick's decision (chosen candidate and its cost terms, and the best of each behaviour).
      */
     public ClosedLoopDemo trace(final PrintStream trace, final int everyTicks)
@@ -74,14 +84,15 @@ public final class ClosedLoopDemo
         return this;
     }
 
-    private void trace(final PlannerAgent agent, final double t, final double x, final double y, final double v)
+    private void trace(
+        final PlannerAgent agent, final double t, final double x, final double y, final double v, final double gap)
     {
         final CandidateSet c = agent.candidates();
         final TrajectoryScorer s = agent.scorer();
         final int k = agent.lastSelected();
-        trace.printf(Locale.ROOT, "  t=%5.1f x=%6.1f y=%5.2f v=%4.1f %-12s %-14s lat %5.2f total %8.1f " +
+        trace.printf(Locale.ROOT, "  t=%5.1f x=%6.1f y=%5.2f v=%4.1f gap %5.2f %-12s %-14s lat %5.2f total %8.1f " +
             "[col %.0f ttc %.1f prog %.1f comf %.2f lane %.2f light %.0f ped %.2f]%n",
-            t, x, y, v, agent.lastMode(), CandidateSet.behaviourName(c.behaviour[k]), c.lateralTarget[k],
+            t, x, y, v, gap, agent.lastMode(), CandidateSet.behaviourName(c.behaviour[k]), c.lateralTarget[k],
             s.total[k], s.collision[k], s.ttc[k], s.progress[k], s.comfort[k], s.lane[k], s.redLight[k],
             s.pedestrian[k]);
         if (Boolean.getBoolean("wmrt.trace.all"))
@@ -101,7 +112,8 @@ public final class ClosedLoopDemo
         Files.createDirectories(shmBase);
         final Path dir = Files.createTempDirectory(shmBase, "wmrt-demo-");
         final BusDirectory bus = BusDirectory.create(dir);
-        try (WmrtRuntime runtime = new WmrtRuntime(profile, model, PlannerConfig.from(model, profile).conclude(),
+        try (WmrtRuntime runtime = new WmrtRuntime(profile, model,
+            PlannerConfig.from(model, profile).seed(seed).conclude(),
             bus, SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE))
         {
             if (null != log && !explained)
@@ -148,6 +160,7 @@ public final class ClosedLoopDemo
         lastMinTtc = Double.POSITIVE_INFINITY;
         double minTtc = Double.POSITIVE_INFINITY;
 
+        double stepGap = Double.POSITIVE_INFINITY;
         for (int step = 0; step < steps; step++)
         {
             final double t = step * dt;
@@ -155,7 +168,7 @@ public final class ClosedLoopDemo
             runtime.agent().doWork();
             if (null != trace && step % traceEvery == 0)
             {
-                trace(runtime.agent(), t, x, y, speed);
+                trace(runtime.agent(), t, x, y, speed, stepGap);
             }
             wpCount = 0;
             while (reader.poll(onTrajectory) > 0)
@@ -188,6 +201,7 @@ public final class ClosedLoopDemo
             {
                 overtook = true;
             }
+            stepGap = Double.POSITIVE_INFINITY;
             for (int i = 0; i < agents.size(); i++)
             {
                 final ScriptedAgent a = agents.get(i);
@@ -200,7 +214,10 @@ public final class ClosedLoopDemo
                     collisions++;
                 }
                 touching[i] = overlap;
-                minDistance = Math.min(minDistance, overlap ? 0 : footprintDistance(x, y, heading, a, ax, ay));
+                stepGap = Math.min(stepGap, overlap ? 0 : footprintDistance(x, y, heading, a, ax, ay));
+            }
+            minDistance = Math.min(minDistance, stepGap);
+            {
             }
         }
 

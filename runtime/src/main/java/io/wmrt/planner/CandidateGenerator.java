@@ -25,8 +25,8 @@ public final class CandidateGenerator
     private static final double IDM_ACCEL = 1.5;
     private static final double IDM_DECEL = 2.0;
     private static final double IDM_HEADWAY_S = 1.2;
-    /** Standstill gap: enough to steer around what stands ahead without reversing. */
-    private static final double IDM_MIN_GAP_M = 6.0;
+    /** Standstill gap behind moving or queued traffic; behind a parked vehicle the scorer's standoff. */
+    private static final double IDM_MIN_GAP_M = TrajectoryScorer.QUEUE_STANDOFF_M;
     private static final double STOP_LINE_MARGIN_M = 1.0;
     private static final double LOOK_AHEAD_S = 4.0;
     private static final double NOISE_CORRELATION = 0.8;
@@ -216,6 +216,7 @@ public final class CandidateGenerator
 
     private double leaderGapAtStart;
     private double leaderSpeed;
+    private double minGap = IDM_MIN_GAP_M;
 
     /**
      * The nearest thing ahead to follow inside the corridor around {@code offset}: an agent that is in it or
@@ -225,6 +226,7 @@ public final class CandidateGenerator
     {
         double gap = Double.MAX_VALUE;
         double speed = 0;
+        double gapWanted = IDM_MIN_GAP_M;
         final double halfCorridor = 0.5 * scene.egoWidth + 0.3;
         for (int i = 0; i < scene.agentCount; i++)
         {
@@ -251,6 +253,7 @@ public final class CandidateGenerator
             {
                 gap = g;
                 speed = Math.abs(d0) <= reach ? vs : 0;
+                gapWanted = scene.agentParked[i] ? TrajectoryScorer.PARKED_STANDOFF_M : IDM_MIN_GAP_M;
             }
         }
         final double brakingDistance = scene.egoSpeed * scene.egoSpeed / (2 * config.emergencyDecelMps2());
@@ -261,23 +264,25 @@ public final class CandidateGenerator
             {
                 gap = toLine;
                 speed = 0;
+                gapWanted = 0.5;
             }
         }
         leaderGapAtStart = gap;
         leaderSpeed = speed;
+        minGap = gapWanted;
     }
 
     /**
      * Intelligent Driver Model acceleration.
      */
-    private static double idm(final double v, final double desired, final double gap, final double closing)
+    private double idm(final double v, final double desired, final double gap, final double closing)
     {
         final double free = 1 - Math.pow(v / Math.max(desired, 0.1), 4);
         if (gap >= 1e6)
         {
             return IDM_ACCEL * free;
         }
-        final double wanted = IDM_MIN_GAP_M + Math.max(0,
+        final double wanted = minGap + Math.max(0,
             v * IDM_HEADWAY_S + v * closing / (2 * Math.sqrt(IDM_ACCEL * IDM_DECEL)));
         final double g = Math.max(gap, 0.1);
         return IDM_ACCEL * (free - (wanted / g) * (wanted / g));

@@ -13,6 +13,13 @@ public final class CostWeights
     /** Per second that time to collision falls below {@link #ttcThresholdS}. */
     public double ttc = 100;
     public double ttcThresholdS = 2.0;
+    /**
+     * Per m^2 per second that the gap to another vehicle falls below {@link #clearanceM} plus
+     * {@link #clearancePerMps} per m/s of ego speed; reported with the time-to-collision term.
+     */
+    public double clearance = 300;
+    public double clearanceM = 0.4;
+    public double clearancePerMps = 0.08;
     /** Reward (negative cost) per metre of progress along the route. */
     public double progress = 1.0;
     /** Per (m/s^2)^2 of longitudinal acceleration, averaged over the horizon. */
@@ -25,7 +32,7 @@ public final class CostWeights
     /** Per (m/s^2)^2 of lateral acceleration, averaged over the horizon. */
     public double lateralAccel = 0.5;
     /** Per m^2 of offset from the lane centre, averaged over the horizon. */
-    public double laneOffset = 0.3;
+    public double laneOffset = 1.0;
     /** Per metre outside the ego lane, per step (overtaking is allowed, not free). */
     public double outOfLane = 0.25;
     /** Per step with any part of the footprint outside the drivable area. */

@@ -16,6 +16,12 @@ public final class SceneSnapshot
 {
     public static final int MAX_AGENTS = 32;
     public static final int MAX_LIGHTS = 4;
+    /** Below this speed a vehicle is standing. */
+    public static final double STANDING_MPS = 0.5;
+    /** A stop line this far beyond a standing vehicle's front makes it queued. */
+    public static final double QUEUE_LOOKAHEAD_M = 40;
+    /** Another vehicle this close ahead of a standing vehicle makes it queued. */
+    public static final double QUEUE_GAP_M = 12;
 
     public long sequence;
     public long timestampNs;
@@ -52,6 +58,12 @@ public final class SceneSnapshot
     /** Agent's arc length and offset on the route, for leader selection. */
     public final double[] agentS = new double[MAX_AGENTS];
     public final double[] agentD = new double[MAX_AGENTS];
+
+    /**
+     * Standing in the ego lane with neither a stop line nor other traffic just ahead of it: parked (or broken
+     * down), so it may be passed. A standing vehicle that fails this test is queued: traffic, not an obstacle.
+     */
+    public final boolean[] agentParked = new boolean[MAX_AGENTS];
 
     public int lightCount;
     /** Stop line arc length, relative to the route's first point. */
@@ -102,6 +114,13 @@ public final class SceneSnapshot
         egoS = route.s;
         egoD = route.d;
 
+        lightCount = clamp(frame.lightCount(), MAX_LIGHTS);
+        for (int i = 0; i < lightCount; i++)
+        {
+            lightStopS[i] = frame.lightStopS(i);
+            lightState[i] = frame.lightState(i);
+        }
+
         // Agents beyond the model's range are left out rather than clamped onto the edge of its grid.
         final int offered = clamp(frame.agentCount(), MAX_AGENTS);
         final int capacity = Math.min(maxAgents, MAX_AGENTS);
@@ -131,11 +150,9 @@ public final class SceneSnapshot
             agentD[i] = route.d;
         }
 
-        lightCount = clamp(frame.lightCount(), MAX_LIGHTS);
-        for (int i = 0; i < lightCount; i++)
+        for (int i = 0; i < agentCount; i++)
         {
-            lightStopS[i] = frame.lightStopS(i);
-            lightState[i] = frame.lightState(i);
+            agentParked[i] = isStandingInLane(i) && !queuedAhead(agentS[i] + 0.5 * agentLength[i]);
         }
     }
 
@@ -181,6 +198,35 @@ public final class SceneSnapshot
     public boolean isStopLight(final int light)
     {
         return lightState[light] == SceneCodes.LIGHT_RED || lightState[light] == SceneCodes.LIGHT_YELLOW;
+    }
+
+    /**
+     * @return true for a vehicle (not a person) standing inside the ego lane.
+     */
+    public boolean isStandingInLane(final int agent)
+    {
+        return !isVulnerable(agent) && agentSpeed[agent] < STANDING_MPS && Math.abs(agentD[agent]) < 0.5 * laneWidth;
+    }
+
+    private boolean queuedAhead(final double frontS)
+    {
+        for (int i = 0; i < lightCount; i++)
+        {
+            final double beyond = lightStopS[i] - frontS;
+            if (beyond > -1 && beyond < QUEUE_LOOKAHEAD_M)
+            {
+                return true;
+            }
+        }
+        for (int n = 0; n < agentCount; n++)
+        {
+            final double beyond = agentS[n] - 0.5 * agentLength[n] - frontS;
+            if (!isVulnerable(n) && beyond > 0 && beyond < QUEUE_GAP_M && Math.abs(agentD[n]) < 0.5 * laneWidth)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     static double wrap(final double angle)

@@ -15,14 +15,11 @@ public final class TrajectoryScorer
     private static final double TTC_LONGITUDINAL_MARGIN_M = 0.5;
     private static final double TTC_MARGIN_PER_MPS = 0.5;
     private static final double TTC_LATERAL_MARGIN_M = 0.3;
-    /** A standing vehicle with a stop line or another vehicle this close ahead of it is queued, not parked. */
-    private static final double QUEUE_LOOKAHEAD_M = 40;
-    private static final double QUEUE_GAP_M = 12;
     /** Overtaking is considered only for a parked vehicle this close. */
     private static final double PASSING_RANGE_M = 60;
-    /** Extra room kept behind a standing vehicle, so the ego can still steer around it. */
-    private static final double STANDOFF_M = 6.0;
-    private static final double STANDING_MPS = 0.5;
+    /** Room kept behind a parked vehicle, so the ego can still steer around it; and behind a queued one. */
+    static final double PARKED_STANDOFF_M = 8.0;
+    static final double QUEUE_STANDOFF_M = 3.0;
     private static final double STOPPABLE_DECEL_MPS2 = 4.0;
     private static final double PEDESTRIAN_SAFE_SPEED_SLOPE = 1.5;
 
@@ -101,12 +98,13 @@ public final class TrajectoryScorer
         // The nearest vehicle standing in the ego lane ahead: a plan that does not get past its rear earns
         // progress only up to a standoff that leaves room to steer around it, so creeping up to its bumper,
         // or edging half out of the lane behind it, is never preferred to waiting.
+        // The nearest vehicle standing in the ego lane ahead, and whether there is a parked one to pass.
         double blockerRearS = Double.MAX_VALUE;
+        double blockerStandoff = QUEUE_STANDOFF_M;
         boolean passable = false;
         for (int n = 0; n < scene.agentCount; n++)
         {
-            if (scene.isVulnerable(n) || scene.agentSpeed[n] >= STANDING_MPS ||
-                Math.abs(scene.agentD[n]) >= 0.5 * scene.laneWidth)
+            if (!scene.isStandingInLane(n))
             {
                 continue;
             }
@@ -115,11 +113,11 @@ public final class TrajectoryScorer
             if (rear > scene.egoS && rear < blockerRearS)
             {
                 blockerRearS = rear;
+                blockerStandoff = scene.agentParked[n] ? PARKED_STANDOFF_M : QUEUE_STANDOFF_M;
             }
             // Leaving the lane is an overtake, and the only overtake worth its risk is past a parked vehicle,
-            // ahead or alongside: one with a stop line or other traffic just ahead of it is a queue, whatever
-            // the light shows now.
-            if (front > scene.egoS - halfLength && rear - scene.egoS < PASSING_RANGE_M && !queued(scene, front))
+            // ahead or alongside; a queued one is traffic, whatever the light shows now.
+            if (scene.agentParked[n] && front > scene.egoS - halfLength && rear - scene.egoS < PASSING_RANGE_M)
             {
                 passable = true;
             }
@@ -138,6 +136,7 @@ public final class TrajectoryScorer
         boolean crossedRed = false;
         boolean leftLaneOnRedApproach = false;
         double pedestrianCost = 0;
+        double clearanceCost = 0;
         double previousAccel = scene.egoAccel;
         double lastS = scene.egoS;
 
@@ -209,20 +208,28 @@ public final class TrajectoryScorer
                 final double aHalfLength = 0.5 * scene.agentLength[n];
                 final double aHalfWidth = 0.5 * scene.agentWidth[n];
 
-                if (scene.isVulnerable(n))
+                // Clearance between the footprints, in the ego's own axes (agents taken as aligned with it).
+                final double dx = ax - x;
+                final double dy = ay - y;
+                final double along = Math.abs(dx * cosH + dy * sinH) - halfLength - aHalfLength;
+                final double across = Math.abs(-dx * sinH + dy * cosH) - halfWidth - aHalfWidth;
+                if (along < w.pedestrianRadiusM && across < w.pedestrianRadiusM)
                 {
-                    // Clearance between the ego's footprint and the person, in the ego's own axes.
-                    final double dx = ax - x;
-                    final double dy = ay - y;
-                    final double along = Math.abs(dx * cosH + dy * sinH) - halfLength - aHalfLength;
-                    final double across = Math.abs(-dx * sinH + dy * cosH) - halfWidth - aHalfWidth;
                     final double clearance = Math.sqrt(sq(Math.max(0, along)) + sq(Math.max(0, across)));
-                    if (clearance < w.pedestrianRadiusM)
+                    if (scene.isVulnerable(n))
                     {
                         final double safe = config.creepSpeedMps() + PEDESTRIAN_SAFE_SPEED_SLOPE * clearance;
                         if (v > safe)
                         {
                             pedestrianCost += w.pedestrian * (v - safe) * (v - safe) * dt;
+                        }
+                    }
+                    else
+                    {
+                        final double margin = w.clearanceM + w.clearancePerMps * v;
+                        if (clearance < margin)
+                        {
+                            clearanceCost += w.clearance * (margin - clearance) * (margin - clearance) * dt;
                         }
                     }
                 }
@@ -249,7 +256,7 @@ public final class TrajectoryScorer
         // ego must respect, and at the standoff behind a standing vehicle the plan does not get past; inside
         // the standoff every metre closer counts against the plan, so waiting further back keeps a pass
         // possible.
-        final double standoffS = lastS < blockerRearS ? blockerRearS - halfLength - STANDOFF_M : Double.MAX_VALUE;
+        final double standoffS = lastS < blockerRearS ? blockerRearS - halfLength - blockerStandoff : Double.MAX_VALUE;
         final double lineS = stopLineS - halfLength;
         double advance = 0;
         for (int h = 0; h < horizon; h++)
@@ -266,7 +273,7 @@ public final class TrajectoryScorer
         collision[k] = collisionCost;
         firstCollisionStep[k] = firstCollision;
         minTtcS[k] = firstTtc;
-        ttc[k] = firstTtc < w.ttcThresholdS ? w.ttc * (w.ttcThresholdS - firstTtc) : 0;
+        ttc[k] = (firstTtc < w.ttcThresholdS ? w.ttc * (w.ttcThresholdS - firstTtc) : 0) + clearanceCost;
         progress[k] = -w.progress * progressMetres;
         comfort[k] = (w.accel * accelSq + w.jerk * jerkSq + w.lateralAccel * lateralSq) / horizon +
             w.hardBrake * hardBraking;
@@ -297,28 +304,6 @@ public final class TrajectoryScorer
             sum += dx * dx + dy * dy;
         }
         return w.consistency * sum / steps;
-    }
-
-    private static boolean queued(final SceneSnapshot scene, final double blockerFrontS)
-    {
-        for (int i = 0; i < scene.lightCount; i++)
-        {
-            final double beyond = scene.lightStopS[i] - blockerFrontS;
-            if (beyond > -1 && beyond < QUEUE_LOOKAHEAD_M)
-            {
-                return true;
-            }
-        }
-        for (int n = 0; n < scene.agentCount; n++)
-        {
-            final double beyond = scene.agentS[n] - 0.5 * scene.agentLength[n] - blockerFrontS;
-            if (!scene.isVulnerable(n) && beyond > 0 && beyond < QUEUE_GAP_M &&
-                Math.abs(scene.agentD[n]) < 0.5 * scene.laneWidth)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static double sq(final double v)
