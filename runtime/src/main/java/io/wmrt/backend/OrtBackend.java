@@ -20,7 +20,7 @@ import java.util.Map;
 public abstract class OrtBackend implements Backend
 {
     protected final OrtEnvironment env = OrtEnvironment.getEnvironment();
-    private final int intraOpThreads;
+    protected final int intraOpThreads;
 
     protected OrtBackend(final int intraOpThreads)
     {
@@ -40,8 +40,24 @@ public abstract class OrtBackend implements Backend
             throw new BackendException(id(), graph.role(), availability.reason(), null);
         }
         OrtSession session = null;
-        final Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
-        final Map<String, OnnxTensor> outputs = new LinkedHashMap<>();
+        try
+        {
+            session = openSession(graph);
+            return bind(session, graph, arena);
+        }
+        catch (final OrtException | RuntimeException ex)
+        {
+            closeQuietly(session);
+            throw new BackendException(id(), graph.role(), "cannot prepare " + graph.file() + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * A session for the graph with this backend's execution provider, one intra-op thread pool of the
+     * profile's size, sequential execution and full graph optimisation.
+     */
+    protected OrtSession openSession(final GraphSpec graph) throws OrtException
+    {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions())
         {
             options.setIntraOpNumThreads(intraOpThreads);
@@ -49,7 +65,21 @@ public abstract class OrtBackend implements Backend
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             configure(options, graph);
-            session = env.createSession(graph.file().toString(), options);
+            return env.createSession(graph.file().toString(), options);
+        }
+    }
+
+    /**
+     * Bind the session to the arena's buffers. This one uses ONNX Runtime Java: tensors over the buffers,
+     * outputs pinned.
+     */
+    protected PreparedGraph bind(final OrtSession session, final GraphSpec graph, final TensorArena arena)
+        throws OrtException
+    {
+        final Map<String, OnnxTensor> inputs = new LinkedHashMap<>();
+        final Map<String, OnnxTensor> outputs = new LinkedHashMap<>();
+        try
+        {
             for (final TensorSpec spec : graph.inputs())
             {
                 inputs.put(spec.name(), OnnxTensor.createTensor(env, arena.floats(spec.name()), spec.shape()));
@@ -58,25 +88,29 @@ public abstract class OrtBackend implements Backend
             {
                 outputs.put(spec.name(), OnnxTensor.createTensor(env, arena.floats(spec.name()), spec.shape()));
             }
-            return new OrtPreparedGraph(id(), graph.role(), session,
-                Collections.unmodifiableMap(inputs), Collections.unmodifiableMap(outputs));
         }
-        catch (final OrtException ex)
+        catch (final OrtException | RuntimeException ex)
         {
             inputs.values().forEach(OnnxTensor::close);
             outputs.values().forEach(OnnxTensor::close);
-            if (null != session)
+            throw ex;
+        }
+        return new OrtPreparedGraph(id(), graph.role(), session,
+            Collections.unmodifiableMap(inputs), Collections.unmodifiableMap(outputs));
+    }
+
+    static void closeQuietly(final OrtSession session)
+    {
+        if (null != session)
+        {
+            try
             {
-                try
-                {
-                    session.close();
-                }
-                catch (final OrtException ignore)
-                {
-                    // already failing; the first error is the one to report
-                }
+                session.close();
             }
-            throw new BackendException(id(), graph.role(), "cannot prepare " + graph.file() + ": " + ex.getMessage(), ex);
+            catch (final OrtException ignore)
+            {
+                // already failing or shutting down: the first error is the one to report
+            }
         }
     }
 
@@ -131,14 +165,7 @@ public abstract class OrtBackend implements Backend
         {
             inputs.values().forEach(OnnxTensor::close);
             outputs.values().forEach(OnnxTensor::close);
-            try
-            {
-                session.close();
-            }
-            catch (final OrtException ignore)
-            {
-                // closing at shutdown: nothing left to protect
-            }
+            closeQuietly(session);
         }
     }
 }

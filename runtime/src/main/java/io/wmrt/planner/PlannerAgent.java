@@ -344,6 +344,8 @@ public final class PlannerAgent implements Agent
                 return BackendKind.ORT_QNN;
             case "qnn":
                 return BackendKind.QNN_DIRECT;
+            case "ort-native":
+                return BackendKind.ORT_NATIVE;
             default:
                 return BackendKind.ORT_CPU;
         }

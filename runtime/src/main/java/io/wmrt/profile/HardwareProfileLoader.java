@@ -25,7 +25,7 @@ public final class HardwareProfileLoader
     /**
      * Backend ids a profile may name in a dispatch order.
      */
-    public static final Set<String> KNOWN_BACKENDS = Set.of("ort-qnn", "ort-cpu");
+    public static final Set<String> KNOWN_BACKENDS = Set.of("ort-qnn", "ort-native", "ort-cpu");
 
     private HardwareProfileLoader()
     {

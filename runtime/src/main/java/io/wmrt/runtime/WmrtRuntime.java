@@ -2,6 +2,7 @@ package io.wmrt.runtime;
 
 import io.wmrt.backend.Backend;
 import io.wmrt.backend.BackendException;
+import io.wmrt.backend.NativeOrtBackend;
 import io.wmrt.backend.OrtCpuBackend;
 import io.wmrt.backend.OrtQnnBackend;
 import io.wmrt.backend.TensorArena;
@@ -52,6 +53,7 @@ public final class WmrtRuntime implements AutoCloseable
         this.profile = profile;
         this.model = model;
         final int threads = profile.planner().intraOpThreads();
+        backends.add(new NativeOrtBackend(threads));
         backends.add(new OrtCpuBackend(threads));
         if (profile.hasNpu())
         {

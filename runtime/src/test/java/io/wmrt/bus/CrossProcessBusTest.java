@@ -61,7 +61,7 @@ class CrossProcessBusTest
             assertEquals(5, lines.length, tailOut);
             for (final String line : lines)
             {
-                assertTrue(line.matches("traj \\d+ scene \\d+ cv-baseline ORT_CPU NOMINAL: 30 wp.*"), line);
+                assertTrue(line.matches("traj \\d+ scene \\d+ cv-baseline ORT_NATIVE NOMINAL: 30 wp.*"), line);
             }
 
             final Process stat = wmrt("stat", "--dir", dir.toString());

@@ -4,6 +4,7 @@ import io.wmrt.TestRepo;
 import io.wmrt.backend.Availability;
 import io.wmrt.backend.Backend;
 import io.wmrt.backend.BackendException;
+import io.wmrt.backend.NativeOrtBackend;
 import io.wmrt.backend.OrtCpuBackend;
 import io.wmrt.backend.OrtQnnBackend;
 import io.wmrt.backend.PreparedGraph;
@@ -69,9 +70,10 @@ class DispatcherTest
     @Test
     void shouldRunEncoderAndRolloutOnCpuWhenQnnIsMissing()
     {
-        try (OrtCpuBackend cpu = new OrtCpuBackend(1); OrtQnnBackend qnn = new OrtQnnBackend(sa8650p.npu(), 1))
+        try (OrtCpuBackend cpu = new OrtCpuBackend(1); NativeOrtBackend nativeCpu = new NativeOrtBackend(1);
+            OrtQnnBackend qnn = new OrtQnnBackend(sa8650p.npu(), 1))
         {
-            final Dispatcher dispatcher = new Dispatcher(sa8650p, List.of(cpu, qnn));
+            final Dispatcher dispatcher = new Dispatcher(sa8650p, List.of(cpu, nativeCpu, qnn));
 
             for (final ModelPackage model : List.of(fp32, int8))
             {
@@ -80,8 +82,8 @@ class DispatcherTest
                     final Dispatcher.Decision decision = dispatcher.decide(model.graph(role), model);
 
                     assertEquals(role, decision.role());
-                    assertEquals(List.of("ort-cpu"), decision.usable(), model.name() + " " + role);
-                    assertEquals("ort-cpu", decision.primary());
+                    assertEquals(List.of("ort-native", "ort-cpu"), decision.usable(), model.name() + " " + role);
+                    assertEquals("ort-native", decision.primary());
                     assertEquals(1, decision.skipped().size(), decision.skipped().toString());
                     final String reason = decision.skipped().get(0);
                     assertTrue(reason.startsWith("ort-qnn: "), reason);
@@ -100,19 +102,20 @@ class DispatcherTest
                 new Dispatcher(sa8650p, List.of(cpu)).decide(int8.graph(ModelPackage.ROLLOUT), int8);
 
             assertEquals(List.of("ort-cpu"), decision.usable());
-            assertEquals(List.of("ort-qnn: not built into this runtime"), decision.skipped());
+            assertEquals(List.of("ort-qnn: not built into this runtime", "ort-native: not built into this runtime"),
+                decision.skipped());
         }
     }
 
     @Test
     void shouldUseDefaultOrderForHostWithNothingPassedOver()
     {
-        try (OrtCpuBackend cpu = new OrtCpuBackend(1))
+        try (OrtCpuBackend cpu = new OrtCpuBackend(1); NativeOrtBackend nativeCpu = new NativeOrtBackend(1))
         {
             final Dispatcher.Decision decision =
-                new Dispatcher(host, List.of(cpu)).decide(fp32.graph(ModelPackage.ENCODER), fp32);
+                new Dispatcher(host, List.of(cpu, nativeCpu)).decide(fp32.graph(ModelPackage.ENCODER), fp32);
 
-            assertEquals(List.of("ort-cpu"), decision.usable());
+            assertEquals(List.of("ort-native", "ort-cpu"), decision.usable());
             assertEquals(List.of(), decision.skipped());
         }
     }
@@ -131,7 +134,7 @@ class DispatcherTest
             final Dispatcher.Decision decision = dispatcher.decide(fp32.graph(ModelPackage.ROLLOUT), fp32);
 
             assertEquals(List.of("ort-cpu"), decision.usable());
-            assertEquals(1, decision.skipped().size());
+            assertEquals(2, decision.skipped().size(), "the NPU, and the native path this test leaves out");
             final String reason = decision.skipped().get(0);
             assertTrue(reason.startsWith("ort-qnn: "), reason);
             assertTrue(reason.contains("int8"), reason);
@@ -151,7 +154,7 @@ class DispatcherTest
 
             assertEquals(List.of("ort-qnn", "ort-cpu"), decision.usable());
             assertEquals("ort-qnn", decision.primary());
-            assertEquals(List.of(), decision.skipped());
+            assertEquals(List.of("ort-native: not built into this runtime"), decision.skipped());
         }
     }
 

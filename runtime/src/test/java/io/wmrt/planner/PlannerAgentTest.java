@@ -1,5 +1,6 @@
 package io.wmrt.planner;
 
+import io.wmrt.backend.NativeOrtBackend;
 import io.wmrt.bus.SceneCodes;
 import io.wmrt.telemetry.ErrorLog;
 import io.wmrt.telemetry.WmrtCounter;
@@ -179,6 +180,37 @@ class PlannerAgentTest
             }
             assertEquals(3_000, h.agent.stats().ticks());
             assertTrue(h.agent.stats().allocBytesPerTick() < 0.5, "bytes allocated per tick in steady state (a rare JIT de-optimisation may allocate once; a per-tick allocation of even 8 bytes fails): " + h.agent.stats().allocBytesPerTick());
+        }
+    }
+
+    @Test
+    void shouldAllocateNothingPerTickIncludingInferenceOnTheNativePath() throws Exception
+    {
+        final double[][] agents = {{V, 40, 0, 0, 0}, {V, 120, 3.5, Math.PI, 8}, {P, 25, -3, Math.PI / 2, 1.2}};
+        try (PlannerHarness h = new PlannerHarness(tmp.resolve("p"), 5, new NativeOrtBackend(1)))
+        {
+            final TrajectoryReaderDrain drain = new TrajectoryReaderDrain(h);
+            for (int seq = 1; seq <= 2_000; seq++)
+            {
+                h.writeScene(seq, (seq % 50) * 0.5, 6, agents, 60, seq % 100 < 50);
+                h.agent.doWork();
+                drain.run();
+            }
+            h.agent.stats().reset();
+            final long before = h.agent.stats().ticks();
+            for (int seq = 2_001; seq <= 12_000; seq++)
+            {
+                h.writeScene(seq, (seq % 50) * 0.5, 6, agents, 60, seq % 100 < 50);
+                h.agent.doWork();
+                drain.run();
+            }
+            assertEquals(10_000, h.agent.stats().ticks() - before);
+            assertEquals("ort-native", h.agent.backendSummary().substring(h.agent.backendSummary().lastIndexOf('=') + 1));
+            System.out.printf("native path: %.4f bytes allocated per tick over 10,000 ticks%n",
+                h.agent.stats().allocBytesPerTick());
+            assertTrue(h.agent.stats().allocBytesPerTick() < 0.5, "bytes allocated per tick, inference included " +
+                "(a rare JIT de-optimisation may allocate once; one object per tick fails): " +
+                h.agent.stats().allocBytesPerTick());
         }
     }
 

@@ -2,6 +2,7 @@ package io.wmrt.planner;
 
 import io.wmrt.TestRepo;
 import io.wmrt.backend.BackendException;
+import io.wmrt.backend.OrtBackend;
 import io.wmrt.backend.OrtCpuBackend;
 import io.wmrt.backend.PreparedGraph;
 import io.wmrt.backend.TensorArena;
@@ -47,6 +48,18 @@ final class PlannerHarness implements AutoCloseable
     PlannerHarness(final Path dir, final long seed, final PreparedGraph encoderDouble, final PreparedGraph rolloutDouble)
         throws Exception
     {
+        this(dir, seed, encoderDouble, rolloutDouble, new OrtCpuBackend(1));
+    }
+
+    PlannerHarness(final Path dir, final long seed, final OrtBackend backend) throws Exception
+    {
+        this(dir, seed, null, null, backend);
+    }
+
+    private PlannerHarness(
+        final Path dir, final long seed, final PreparedGraph encoderDouble, final PreparedGraph rolloutDouble,
+        final OrtBackend cpu) throws Exception
+    {
         final HardwareProfile profile = HardwareProfileLoader.load(TestRepo.profile("host"));
         final ModelPackage model = ModelPackageLoader.load(TestRepo.model("cv-baseline"),
             ModelPackageLoader.Trust.none());
@@ -56,7 +69,6 @@ final class PlannerHarness implements AutoCloseable
         final TensorArena arena = new TensorArena();
         arena.bind(model.graph(ModelPackage.ENCODER));
         arena.bind(model.graph(ModelPackage.ROLLOUT));
-        final OrtCpuBackend cpu = new OrtCpuBackend(1);
         final PreparedGraph encoder = null != encoderDouble ? encoderDouble :
             cpu.prepare(model.graph(ModelPackage.ENCODER), arena);
         final PreparedGraph rollout = null != rolloutDouble ? rolloutDouble :

@@ -54,8 +54,8 @@ class HardwareProfileLoaderTest
         assertEquals(40_000_000L, p.planner().deadlineNs());
         assertEquals(50_000_000L, p.planner().tickPeriodNs());
         assertEquals(IdleStrategyKind.BUSY_SPIN, p.planner().idleStrategy());
-        assertEquals(List.of("ort-qnn", "ort-cpu"), p.dispatchOrder("encoder"));
-        assertEquals(List.of("ort-qnn", "ort-cpu"), p.dispatchOrder("rollout"));
+        assertEquals(List.of("ort-qnn", "ort-native", "ort-cpu"), p.dispatchOrder("encoder"));
+        assertEquals(List.of("ort-qnn", "ort-native", "ort-cpu"), p.dispatchOrder("rollout"));
         assertTrue(p.requireSignedModels());
         assertEquals(List.of(TRUSTED_KEY), p.trustedKeys(), "trusted keys resolve against the profile's directory");
         assertTrue(Files.isRegularFile(p.trustedKeys().get(0)));
@@ -72,7 +72,7 @@ class HardwareProfileLoaderTest
         assertEquals(320.0, p.npu().denseInt8Tops());
         assertTrue(p.npu().topsSource().contains("press reports"), p.npu().topsSource());
         assertEquals(12, p.cpu().cores());
-        assertEquals(List.of("ort-qnn", "ort-cpu"), p.dispatchOrder("rollout"));
+        assertEquals(List.of("ort-qnn", "ort-native", "ort-cpu"), p.dispatchOrder("rollout"));
         assertTrue(p.requireSignedModels());
         assertEquals(List.of(TRUSTED_KEY), p.trustedKeys());
     }
@@ -84,9 +84,9 @@ class HardwareProfileLoaderTest
 
         assertFalse(p.hasNpu());
         assertNull(p.npu());
-        assertEquals(List.of("ort-cpu"), p.dispatch().get(HardwareProfileLoader.DEFAULT_ROLE));
-        assertEquals(List.of("ort-cpu"), p.dispatchOrder("encoder"), "unnamed roles use the default order");
-        assertEquals(List.of("ort-cpu"), p.dispatchOrder("rollout"));
+        assertEquals(List.of("ort-native", "ort-cpu"), p.dispatch().get(HardwareProfileLoader.DEFAULT_ROLE));
+        assertEquals(List.of("ort-native", "ort-cpu"), p.dispatchOrder("encoder"), "unnamed roles use the default order");
+        assertEquals(List.of("ort-native", "ort-cpu"), p.dispatchOrder("rollout"));
         assertEquals(-1, p.cpu().plannerCore());
         assertEquals(IdleStrategyKind.BACKOFF, p.planner().idleStrategy());
         assertFalse(p.requireSignedModels());
@@ -173,14 +173,14 @@ class HardwareProfileLoaderTest
     @Test
     void shouldRefuseUnknownBackendInDispatchOrder() throws Exception
     {
-        final Path file = variant("sa8650p.yaml", "  rollout: [ort-qnn, ort-cpu]", "  rollout: [ort-qnn, ort-gpu]");
+        final Path file = variant("sa8650p.yaml", "  rollout: [ort-qnn, ort-native, ort-cpu]", "  rollout: [ort-qnn, ort-gpu]");
         refused(file, "dispatch.rollout[1]", "unknown backend 'ort-gpu'", "ort-cpu", "ort-qnn");
     }
 
     @Test
     void shouldRefuseNpuBackendInDispatchWhenProfileHasNoNpu() throws Exception
     {
-        final Path file = variant("host.yaml", "  default: [ort-cpu]", "  default: [ort-qnn, ort-cpu]");
+        final Path file = variant("host.yaml", "  default: [ort-native, ort-cpu]", "  default: [ort-qnn, ort-cpu]");
         refused(file, "dispatch.default[0]", "NPU backend", "no 'npu' section");
     }
 
@@ -198,7 +198,7 @@ class HardwareProfileLoaderTest
     @Test
     void shouldRefuseDispatchWithoutDefaultOrder() throws Exception
     {
-        final Path file = variant("sa8650p.yaml", "  default: [ort-qnn, ort-cpu]\n", "");
+        final Path file = variant("sa8650p.yaml", "  default: [ort-qnn, ort-native, ort-cpu]\n", "");
         refused(file, "dispatch.default", "missing required key");
     }
 
