@@ -77,6 +77,13 @@ final class DemoCommand implements Callable<Integer>
         {
             demo.trace(out, traceEvery);
         }
+        // One unreported pass over the scenes first, so class loading, JIT compilation and the JIT's
+        // de-optimisations (which re-create objects escape analysis had removed) land outside the figures below.
+        out.println("warming up: one unreported pass over the scenes");
+        for (final DemoScenario scene : scenes)
+        {
+            demo.run(scene, false);
+        }
         final List<ScenarioResult> results = new ArrayList<>();
         for (final DemoScenario scene : scenes)
         {

@@ -40,7 +40,7 @@ public final class ClosedLoopDemo
     private final HardwareProfile profile;
     private final ModelPackage model;
     private final Path shmBase;
-    private final PrintStream log;
+    private PrintStream log;
 
     // Latest trajectory, copied out of the decoder.
     private final double[] wpX = new double[MAX_WAYPOINTS];
@@ -91,10 +91,10 @@ public final class ClosedLoopDemo
         final TrajectoryScorer s = agent.scorer();
         final int k = agent.lastSelected();
         trace.printf(Locale.ROOT, "  t=%5.1f x=%6.1f y=%5.2f v=%4.1f gap %5.2f %-12s %-14s lat %5.2f total %8.1f " +
-            "[col %.0f ttc %.1f prog %.1f comf %.2f lane %.2f light %.0f ped %.2f]%n",
+            "[col %.0f ttc %.1f prog %.1f comf %.2f lane %.2f light %.0f ped %.2f] alloc %d B%n",
             t, x, y, v, gap, agent.lastMode(), CandidateSet.behaviourName(c.behaviour[k]), c.lateralTarget[k],
             s.total[k], s.collision[k], s.ttc[k], s.progress[k], s.comfort[k], s.lane[k], s.redLight[k],
-            s.pedestrian[k]);
+            s.pedestrian[k], agent.stats().lastAllocBytes());
         if (Boolean.getBoolean("wmrt.trace.all"))
         {
             for (int i = 0; i < c.latticeCount; i++)
@@ -108,6 +108,34 @@ public final class ClosedLoopDemo
     }
 
     public ScenarioResult run(final DemoScenario scenario) throws IOException, BackendException
+    {
+        return run(scenario, true);
+    }
+
+    /**
+     * @param report false for a warm-up pass: nothing is logged or traced.
+     */
+    public ScenarioResult run(final DemoScenario scenario, final boolean report) throws IOException, BackendException
+    {
+        final PrintStream savedLog = log;
+        final PrintStream savedTrace = trace;
+        if (!report)
+        {
+            log = null;
+            trace = null;
+        }
+        try
+        {
+            return runOnce(scenario);
+        }
+        finally
+        {
+            log = savedLog;
+            trace = savedTrace;
+        }
+    }
+
+    private ScenarioResult runOnce(final DemoScenario scenario) throws IOException, BackendException
     {
         Files.createDirectories(shmBase);
         final Path dir = Files.createTempDirectory(shmBase, "wmrt-demo-");

@@ -127,6 +127,9 @@ class WmrtCommandTest
             assertTrue(json.contains(key), key + " in " + json);
         }
         assertTrue(json.startsWith("{") && json.contains("\"scenarios\":[{"), json);
+        assertTrue(json.contains("\"backend\":\"encoder=ort-native, rollout=ort-native\""), json);
+        final double alloc = Double.parseDouble(json.replaceAll("(?s).*\"alloc_bytes_per_tick\":([0-9.]+).*", "$1"));
+        assertTrue(alloc < 1.0, "the native path allocates nothing per tick after the warm-up pass: " + json);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.wmrt.planner;
 
-import io.wmrt.backend.NativeOrtBackend;
 import io.wmrt.bus.SceneCodes;
 import io.wmrt.telemetry.ErrorLog;
 import io.wmrt.telemetry.WmrtCounter;
@@ -19,28 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class PlannerAgentTest
 {
-    /**
-     * Reads every published trajectory with one handler made once.
-     */
-    private static final class TrajectoryReaderDrain implements Runnable
-    {
-        private final PlannerHarness harness;
-        private final io.wmrt.bus.TrajectoryReader.Handler ignore = t -> { };
-
-        TrajectoryReaderDrain(final PlannerHarness harness)
-        {
-            this.harness = harness;
-        }
-
-        public void run()
-        {
-            while (harness.reader.poll(ignore) > 0)
-            {
-                harness.lastSequence++;
-            }
-        }
-    }
-
     private static final double[][] EMPTY = new double[0][];
     private static final double V = SceneCodes.VEHICLE;
     private static final double P = SceneCodes.PEDESTRIAN;
@@ -152,65 +129,6 @@ class PlannerAgentTest
             final double travelledIn2s = plan[2 * 9];
             assertTrue(travelledIn2s < 15, "slows down: covers " + travelledIn2s + " m in 2 s (16 m at speed)");
             assertFalse(h.lastMode.equals("MINIMAL_RISK"), "a normal yield, not an emergency stop");
-        }
-    }
-
-    @Test
-    void shouldAllocateNothingPerTickOutsideInference() throws Exception
-    {
-        // Graph doubles isolate the planner's own work: scene decode, packing, candidates, scoring, publish.
-        final double[][] agents = {{V, 40, 0, 0, 0}, {V, 120, 3.5, Math.PI, 8}, {P, 25, -3, Math.PI / 2, 1.2}};
-        try (PlannerHarness h = new PlannerHarness(tmp.resolve("p"), 5,
-            PlannerHarness.idleGraph(), PlannerHarness.idleGraph()))
-        {
-            final TrajectoryReaderDrain drain = new TrajectoryReaderDrain(h);
-            // Warm-up: class initialisation and JIT de-optimisations allocate in the first few hundred ticks.
-            for (int seq = 1; seq <= 1_000; seq++)
-            {
-                h.writeScene(seq, (seq % 50) * 0.5, 6, agents, 60, seq % 100 < 50);
-                h.agent.doWork();
-                drain.run();
-            }
-            h.agent.stats().reset();
-            for (int seq = 1_001; seq <= 4_000; seq++)
-            {
-                h.writeScene(seq, (seq % 50) * 0.5, 6, agents, 60, seq % 100 < 50);
-                h.agent.doWork();
-                drain.run();
-            }
-            assertEquals(3_000, h.agent.stats().ticks());
-            assertTrue(h.agent.stats().allocBytesPerTick() < 0.5, "bytes allocated per tick in steady state (a rare JIT de-optimisation may allocate once; a per-tick allocation of even 8 bytes fails): " + h.agent.stats().allocBytesPerTick());
-        }
-    }
-
-    @Test
-    void shouldAllocateNothingPerTickIncludingInferenceOnTheNativePath() throws Exception
-    {
-        final double[][] agents = {{V, 40, 0, 0, 0}, {V, 120, 3.5, Math.PI, 8}, {P, 25, -3, Math.PI / 2, 1.2}};
-        try (PlannerHarness h = new PlannerHarness(tmp.resolve("p"), 5, new NativeOrtBackend(1)))
-        {
-            final TrajectoryReaderDrain drain = new TrajectoryReaderDrain(h);
-            for (int seq = 1; seq <= 2_000; seq++)
-            {
-                h.writeScene(seq, (seq % 50) * 0.5, 6, agents, 60, seq % 100 < 50);
-                h.agent.doWork();
-                drain.run();
-            }
-            h.agent.stats().reset();
-            final long before = h.agent.stats().ticks();
-            for (int seq = 2_001; seq <= 12_000; seq++)
-            {
-                h.writeScene(seq, (seq % 50) * 0.5, 6, agents, 60, seq % 100 < 50);
-                h.agent.doWork();
-                drain.run();
-            }
-            assertEquals(10_000, h.agent.stats().ticks() - before);
-            assertEquals("ort-native", h.agent.backendSummary().substring(h.agent.backendSummary().lastIndexOf('=') + 1));
-            System.out.printf("native path: %.4f bytes allocated per tick over 10,000 ticks%n",
-                h.agent.stats().allocBytesPerTick());
-            assertTrue(h.agent.stats().allocBytesPerTick() < 0.5, "bytes allocated per tick, inference included " +
-                "(a rare JIT de-optimisation may allocate once; one object per tick fails): " +
-                h.agent.stats().allocBytesPerTick());
         }
     }
 
