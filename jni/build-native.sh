@@ -5,6 +5,8 @@
 set -euo pipefail
 out="$1"
 require_all="${2:-false}"
+# CI (which sets CI=true) must build both targets.
+if [ "${CI:-}" = "true" ]; then require_all=true; fi
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}"
