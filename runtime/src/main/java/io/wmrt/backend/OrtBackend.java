@@ -7,7 +7,10 @@ import ai.onnxruntime.OrtSession;
 import io.wmrt.model.GraphSpec;
 import io.wmrt.model.TensorSpec;
 
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,6 +24,8 @@ public abstract class OrtBackend implements Backend
 {
     protected final OrtEnvironment env = OrtEnvironment.getEnvironment();
     protected final int intraOpThreads;
+    private final List<OrtSession> sessions = new ArrayList<>();
+    private String profilingPrefix;
 
     protected OrtBackend(final int intraOpThreads)
     {
@@ -65,7 +70,13 @@ public abstract class OrtBackend implements Backend
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             configure(options, graph);
-            return env.createSession(graph.file().toString(), options);
+            if (null != profilingPrefix)
+            {
+                options.enableProfiling(profilingPrefix + "_" + graph.role());
+            }
+            final OrtSession session = env.createSession(graph.file().toString(), options);
+            sessions.add(session);
+            return session;
         }
     }
 
@@ -97,6 +108,33 @@ public abstract class OrtBackend implements Backend
         }
         return new OrtPreparedGraph(id(), graph.role(), session,
             Collections.unmodifiableMap(inputs), Collections.unmodifiableMap(outputs));
+    }
+
+    /**
+     * Have ONNX Runtime profile every session this backend prepares from now on (a JSON trace per session,
+     * named after the prefix and the graph role). For measuring, never for driving: profiling costs time.
+     */
+    public void enableProfiling(final Path prefix)
+    {
+        profilingPrefix = prefix.toString();
+    }
+
+    /**
+     * End profiling on every session prepared while it was enabled.
+     *
+     * @return the trace files ONNX Runtime wrote.
+     */
+    public List<Path> endProfiling() throws OrtException
+    {
+        final List<Path> traces = new ArrayList<>();
+        if (null != profilingPrefix)
+        {
+            for (final OrtSession session : sessions)
+            {
+                traces.add(Path.of(session.endProfiling()));
+            }
+        }
+        return traces;
     }
 
     static void closeQuietly(final OrtSession session)

@@ -245,6 +245,7 @@ public final class PlannerAgent implements Agent
                 degradedTicks.increment();
             }
             selected = 0;
+            scorer.prepare(scene);
             for (int k = 0; k < count; k++)
             {
                 scorer.score(scene, candidates, futureTensor, k);

@@ -45,6 +45,13 @@ public final class TrajectoryScorer
     public final int[] firstCollisionStep;
     private final double[] stepS;
 
+    // Per tick, from prepare().
+    private double stopLineS;
+    private boolean queueZone;
+    private double blockerRearS;
+    private double blockerStandoff;
+    private double outOfLaneWeight;
+
     public TrajectoryScorer(final PlannerConfig config)
     {
         this.config = config;
@@ -68,22 +75,15 @@ public final class TrajectoryScorer
     }
 
     /**
-     * Score candidate k.
-     *
-     * @param future the rollout's agent_future tensor, [K, H, N, 3] of (x, y, heading) in the ego frame.
+     * Work out, once per tick, what every candidate is scored against: the stop line to respect, the vehicle
+     * standing ahead in the lane and the standoff behind it, and whether leaving the lane can be justified.
      */
-    public void score(final SceneSnapshot scene, final CandidateSet set, final FloatBuffer future, final int k)
+    public void prepare(final SceneSnapshot scene)
     {
-        consistency[k] = consistencyCost(set, k);
-        final double dt = config.dtSeconds();
-        final int base = k * horizon;
-        final RouteFrame route = scene.route;
         final double halfLength = 0.5 * scene.egoLength;
-        final double halfWidth = 0.5 * scene.egoWidth;
-        final double inLane = Math.max(0, 0.5 * scene.laneWidth - halfWidth);
 
         // The first stop light ahead that the ego can still stop for.
-        double stopLineS = Double.MAX_VALUE;
+        stopLineS = Double.MAX_VALUE;
         final double stoppingDistance = scene.egoSpeed * scene.egoSpeed / (2 * STOPPABLE_DECEL_MPS2);
         for (int i = 0; i < scene.lightCount; i++)
         {
@@ -93,14 +93,13 @@ public final class TrajectoryScorer
                 stopLineS = scene.lightStopS[i];
             }
         }
-        final boolean queueZone = stopLineS - scene.egoS < w.queueZoneM;
+        queueZone = stopLineS - scene.egoS < w.queueZoneM;
 
         // The nearest vehicle standing in the ego lane ahead: a plan that does not get past its rear earns
         // progress only up to a standoff that leaves room to steer around it, so creeping up to its bumper,
         // or edging half out of the lane behind it, is never preferred to waiting.
-        // The nearest vehicle standing in the ego lane ahead, and whether there is a parked one to pass.
-        double blockerRearS = Double.MAX_VALUE;
-        double blockerStandoff = QUEUE_STANDOFF_M;
+        blockerRearS = Double.MAX_VALUE;
+        blockerStandoff = QUEUE_STANDOFF_M;
         boolean passable = false;
         for (int n = 0; n < scene.agentCount; n++)
         {
@@ -123,7 +122,23 @@ public final class TrajectoryScorer
             }
         }
         // Without a parked vehicle to pass, leaving the lane costs ten times more.
-        final double outOfLaneWeight = passable ? w.outOfLane : 10 * w.outOfLane;
+        outOfLaneWeight = passable ? w.outOfLane : 10 * w.outOfLane;
+    }
+
+    /**
+     * Score candidate k; {@link #prepare} must have seen this tick's scene.
+     *
+     * @param future the rollout's agent_future tensor, [K, H, N, 3] of (x, y, heading) in the ego frame.
+     */
+    public void score(final SceneSnapshot scene, final CandidateSet set, final FloatBuffer future, final int k)
+    {
+        consistency[k] = consistencyCost(set, k);
+        final double dt = config.dtSeconds();
+        final int base = k * horizon;
+        final RouteFrame route = scene.route;
+        final double halfLength = 0.5 * scene.egoLength;
+        final double halfWidth = 0.5 * scene.egoWidth;
+        final double inLane = Math.max(0, 0.5 * scene.laneWidth - halfWidth);
 
         double collisionCost = 0;
         int firstCollision = -1;

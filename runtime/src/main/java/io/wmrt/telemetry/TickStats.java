@@ -77,6 +77,11 @@ public final class TickStats
         return tickNs.getValueAtPercentile(percentile) / 1e6;
     }
 
+    public double meanMs()
+    {
+        return tickNs.getMean() / 1e6;
+    }
+
     public double maxMs()
     {
         return tickNs.getMaxValue() / 1e6;
