@@ -46,8 +46,9 @@ final class RunCommand implements Callable<Integer>
         final Path instance = null != dir ? dir : Defaults.instanceDir();
         final BusDirectory bus = BusDirectory.create(instance);
         final ErrorLog errors = new ErrorLog(bus);
-        final ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
-        try (WmrtRuntime runtime = new WmrtRuntime(profile, model,
+        // The barrier's shutdown hook holds the JVM until the barrier is closed: close it last.
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+            WmrtRuntime runtime = new WmrtRuntime(profile, model,
             PlannerConfig.from(model, profile).seed(seed).conclude(), bus,
             SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE))
         {
