@@ -46,6 +46,7 @@ public final class TrajectoryScorer
     private final double[] stepS;
 
     // Per tick, from prepare().
+    private long preparedSequence = Long.MIN_VALUE;
     private double stopLineS;
     private boolean queueZone;
     private double blockerRearS;
@@ -80,6 +81,7 @@ public final class TrajectoryScorer
      */
     public void prepare(final SceneSnapshot scene)
     {
+        preparedSequence = scene.sequence;
         final double halfLength = 0.5 * scene.egoLength;
 
         // The first stop light ahead that the ego can still stop for.
@@ -132,6 +134,10 @@ public final class TrajectoryScorer
      */
     public void score(final SceneSnapshot scene, final CandidateSet set, final FloatBuffer future, final int k)
     {
+        if (scene.sequence != preparedSequence)
+        {
+            throw new IllegalStateException("prepare(scene) was not called for scene " + scene.sequence);
+        }
         consistency[k] = consistencyCost(set, k);
         final double dt = config.dtSeconds();
         final int base = k * horizon;
