@@ -36,6 +36,11 @@ public final class CandidateGenerator
     private final PlannerConfig config;
     private final SeededNoise noise = new SeededNoise();
 
+    // The leader of the candidate being built (see findLeader).
+    private double leaderGapAtStart;
+    private double leaderSpeed;
+    private double minGap = IDM_MIN_GAP_M;
+
     // Integration state of the candidate being built.
     private double px;
     private double py;
@@ -213,10 +218,6 @@ public final class CandidateGenerator
             previousSteer = steer;
         }
     }
-
-    private double leaderGapAtStart;
-    private double leaderSpeed;
-    private double minGap = IDM_MIN_GAP_M;
 
     /**
      * The nearest thing ahead to follow inside the corridor around {@code offset}: an agent that is in it or

@@ -301,7 +301,7 @@ class DispatcherTest
 
         public Availability availability()
         {
-            return Availability.yes("fake HTP for tests");
+            return Availability.yes("an HTP that is always there (test double)");
         }
 
         public boolean requiresQuantized()
