@@ -80,8 +80,6 @@ public final class PlannerAgent implements Agent
     private final float[] previousAccel;
     private final float[] previousSteer;
     private final byte[] modelName = new byte[24];
-    private final BackendKind backendKind;
-    private final BackendKind fallbackKind;
 
     private int scenesThisPoll;
     private boolean havePrevious;
@@ -134,8 +132,6 @@ public final class PlannerAgent implements Agent
         previousSteer = new float[config.horizon()];
         final byte[] name = config.modelName().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         System.arraycopy(name, 0, modelName, 0, Math.min(name.length, modelName.length));
-        backendKind = kindOf(primaryRolloutBackend);
-        fallbackKind = BackendKind.ORT_CPU;
     }
 
     public String roleName()
@@ -329,7 +325,7 @@ public final class PlannerAgent implements Agent
             .costPedestrian(scored ? (float)scorer.pedestrian[k] : 0f)
             .minTtcS(scored ? (float)Math.min(scorer.minTtcS[k], Float.MAX_VALUE) : 0f)
             .progressM(scored ? (float)scorer.progressM[k] : 0f)
-            .backend(mode == PlanMode.FALLBACK ? fallbackKind : backendKind)
+            .backend(kindOf(rollout.backendId()))
             .mode(mode)
             .putModelName(modelName, 0);
         out.tickNanos(nanoClock.nanoTime() - start);

@@ -133,6 +133,24 @@ class PlannerAgentTest
     }
 
     @Test
+    void shouldFallBackToTheNextBackendWithinTheTickAndSaySo() throws Exception
+    {
+        try (PlannerHarness h = PlannerHarness.withRolloutFallback(tmp.resolve("p"), PlannerHarness.failingGraph()))
+        {
+            h.writeScene(1, 0, 8, EMPTY, Double.NaN, false);
+            final float[] plan = h.tickAndRead();
+            assertEquals("FALLBACK", h.lastMode, "a plan from the fallback backend, marked as such");
+            assertEquals("ORT_CPU", h.lastBackend);
+            assertTrue(PlannerHarness.maxX(plan) > 30, "a normal plan, not a stop: " + PlannerHarness.maxX(plan));
+            assertEquals(1, h.bus.counter(WmrtCounter.BACKEND_FALLBACKS).get());
+            h.writeScene(2, 1, 8, EMPTY, Double.NaN, false);
+            h.tickAndRead();
+            assertEquals("FALLBACK", h.lastMode);
+            assertEquals(1, h.bus.counter(WmrtCounter.BACKEND_FALLBACKS).get(), "the switch is counted once");
+        }
+    }
+
+    @Test
     void shouldStopComfortablyInLaneAndRecordTheErrorWhenTheModelCannotRun() throws Exception
     {
         try (PlannerHarness h = new PlannerHarness(tmp.resolve("p"), 5,

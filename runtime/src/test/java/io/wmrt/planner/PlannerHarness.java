@@ -42,23 +42,32 @@ final class PlannerHarness implements AutoCloseable
     long lastSequence;
     long lastSceneSequence;
     String lastMode;
+    String lastBackend;
     float lastProgress;
     float lastRedLightCost;
 
     PlannerHarness(final Path dir, final long seed, final PreparedGraph encoderDouble, final PreparedGraph rolloutDouble)
         throws Exception
     {
-        this(dir, seed, encoderDouble, rolloutDouble, new OrtCpuBackend(1));
+        this(dir, seed, encoderDouble, rolloutDouble, new OrtCpuBackend(1), false);
     }
 
     PlannerHarness(final Path dir, final long seed, final OrtBackend backend) throws Exception
     {
-        this(dir, seed, null, null, backend);
+        this(dir, seed, null, null, backend, false);
+    }
+
+    /**
+     * The rollout runs on {@code failingFirst} and falls back to the ONNX Runtime CPU backend.
+     */
+    static PlannerHarness withRolloutFallback(final Path dir, final PreparedGraph failingFirst) throws Exception
+    {
+        return new PlannerHarness(dir, 1, null, failingFirst, new OrtCpuBackend(1), true);
     }
 
     private PlannerHarness(
         final Path dir, final long seed, final PreparedGraph encoderDouble, final PreparedGraph rolloutDouble,
-        final OrtBackend cpu) throws Exception
+        final OrtBackend cpu, final boolean rolloutFallback) throws Exception
     {
         final HardwareProfile profile = HardwareProfileLoader.load(TestRepo.profile("host"));
         final ModelPackage model = ModelPackageLoader.load(TestRepo.model("cv-baseline"),
@@ -75,8 +84,12 @@ final class PlannerHarness implements AutoCloseable
             cpu.prepare(model.graph(ModelPackage.ROLLOUT), arena);
         graphs.add(encoder);
         graphs.add(rollout);
+        // With a fallback, the real rollout stands behind the double, as the dispatcher prepares a chain.
+        final GraphRunner rolloutRunner = rolloutFallback ?
+            new GraphRunner("rollout", rollout, addGraph(cpu.prepare(model.graph(ModelPackage.ROLLOUT), arena))) :
+            new GraphRunner("rollout", rollout);
         agent = new PlannerAgent(config, arena, new GraphRunner("encoder", encoder),
-            new GraphRunner("rollout", rollout), bus, SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE);
+            rolloutRunner, bus, SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE);
         writer = new SceneWriter(bus);
         reader = new TrajectoryReader(bus);
     }
@@ -142,6 +155,7 @@ final class PlannerHarness implements AutoCloseable
             lastSequence = t.sequence();
             lastSceneSequence = t.sceneSequence();
             lastMode = t.mode().name();
+            lastBackend = t.backend().name();
             lastProgress = t.progressM();
             lastRedLightCost = t.costRedLight();
         }) > 0)
@@ -149,6 +163,12 @@ final class PlannerHarness implements AutoCloseable
             lastWaypoints.add(holder[0]);
         }
         return holder[0];
+    }
+
+    private PreparedGraph addGraph(final PreparedGraph graph)
+    {
+        graphs.add(graph);
+        return graph;
     }
 
     static double maxX(final float[] xy)
