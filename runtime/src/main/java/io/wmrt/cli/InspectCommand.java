@@ -110,8 +110,9 @@ final class InspectCommand implements Runnable
                 }
                 final ModelPackage m = ModelPackageLoader.load(dir, trust);
                 System.out.printf("%s: valid package %s %s, precision %s%n", dir, m.name(), m.version(), m.precision());
-                System.out.printf("  planner: K=%d candidates, H=%d steps of %.2f s, N=%d agents%n",
-                    m.planner().candidates(), m.planner().horizon(), m.planner().dtSeconds(), m.planner().maxAgents());
+                System.out.printf("  planner: K=%d candidates, H=%d steps of %.2f s, N=%d agents within %.1f m%n",
+                    m.planner().candidates(), m.planner().horizon(), m.planner().dtSeconds(), m.planner().maxAgents(),
+                    m.planner().agentRangeM());
                 for (final GraphSpec g : m.graphs().values())
                 {
                     System.out.printf("  %s: %s sha256 %s ok%s%n", g.role(), dir.relativize(g.file()),

@@ -49,7 +49,8 @@ public final class WmrtCommand implements Runnable
                 err.println("wmrt: refused: " + ex.getMessage());
                 return EXIT_BAD_INPUT;
             }
-            err.println("wmrt " + commandLine.getCommandName() + ": " + ex);
+            err.println("wmrt " + commandLine.getCommandName() + ": " +
+                (ex instanceof java.io.IOException ? ex.getMessage() : ex.toString()));
             if (Boolean.getBoolean("wmrt.debug"))
             {
                 ex.printStackTrace(err);
