@@ -1,5 +1,7 @@
 package io.wmrt.hil.sumo;
 
+import org.junit.jupiter.api.Assumptions;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,7 +38,17 @@ public final class TinyScenario {
 
     public static TinyScenario generate(Path directory) throws IOException, InterruptedException {
         Path network = directory.resolve("grid.net.xml");
-        Path sumo = SumoProcess.resolveBinary(System.getenv());
+        Path sumo;
+        try {
+            sumo = SumoProcess.resolveBinary(System.getenv());
+        } catch (SumoException missing) {
+            // CI installs SUMO and must run these tests; elsewhere they need Debian's sumo package.
+            if ("true".equals(System.getenv("CI"))) {
+                throw missing;
+            }
+            Assumptions.abort("SUMO is not installed (apt-get install sumo): " + missing.getMessage());
+            throw missing;
+        }
         Path netgenerate = sumo.resolveSibling("netgenerate");
         List<String> command = List.of(Files.isExecutable(netgenerate) ? netgenerate.toString() : "netgenerate",
                 "--grid", "--grid.x-number=3", "--grid.y-number=3", "--grid.length=250",
