@@ -282,12 +282,20 @@ WMRT_EXPORT JNIEXPORT jlong JNICALL Java_io_wmrt_backend_NativeOrtBridge_bind0(
             return 0;
         }
         (*env)->GetLongArrayRegion(env, shape_array, 0, dims, dim);
+        (*env)->DeleteLocalRef(env, shape_array);
         for (jsize d = 0; d < dims; d++)
         {
             shape[d] = dim[d];
         }
         jstring name_string = (jstring)(*env)->GetObjectArrayElement(env, names, i);
         const char *name = (*env)->GetStringUTFChars(env, name_string, NULL);
+        if (!name)
+        {
+            /* OutOfMemoryError is pending in the JVM. */
+            (*env)->DeleteLocalRef(env, name_string);
+            release_binding(b);
+            return 0;
+        }
 
         ort_value *value = NULL;
         status = ((create_tensor_with_data_fn)slot(SLOT_CREATE_TENSOR_WITH_DATA_AS_ORT_VALUE))(
@@ -300,6 +308,7 @@ WMRT_EXPORT JNIEXPORT jlong JNICALL Java_io_wmrt_backend_NativeOrtBridge_bind0(
         char what[ERROR_LENGTH];
         snprintf(what, sizeof(what), "cannot bind %s tensor '%s'", i < input_count ? "input" : "output", name);
         (*env)->ReleaseStringUTFChars(env, name_string, name);
+        (*env)->DeleteLocalRef(env, name_string);
         if (status)
         {
             take_error(status, b->error, sizeof(b->error), what);
