@@ -5,15 +5,17 @@ package io.wmrt.hil.sumo;
  * involved and, when SUMO printed something, ends with the tail of its output. Immutable: safe to
  * pass between threads.
  */
-public final class SumoException extends RuntimeException {
-
+public final class SumoException extends RuntimeException
+{
     private static final long serialVersionUID = 1L;
 
-    SumoException(String message) {
+    SumoException(String message)
+    {
         super(message);
     }
 
-    SumoException(String message, Throwable cause) {
+    SumoException(String message, Throwable cause)
+    {
         super(message, cause);
     }
 }

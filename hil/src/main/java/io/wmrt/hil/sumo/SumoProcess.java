@@ -34,8 +34,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Not thread safe: one SumoProcess per thread (its connection is single-threaded too).
  */
-public final class SumoProcess implements AutoCloseable {
-
+public final class SumoProcess implements AutoCloseable
+{
     /** Environment variable naming the sumo binary; otherwise {@code sumo} is looked up on PATH. */
     public static final String BINARY_ENV = "WMRT_SUMO_BINARY";
 
@@ -44,9 +44,12 @@ public final class SumoProcess implements AutoCloseable {
     private static final int OUTPUT_TAIL_LINES = 20;
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (Process process : RUNNING) {
+    static
+    {
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            for (Process process : RUNNING)
+            {
                 process.destroyForcibly();
             }
         }, "wmrt-sumo-reaper"));
@@ -62,7 +65,8 @@ public final class SumoProcess implements AutoCloseable {
     private boolean closed;
 
     private SumoProcess(Process process, int port, List<String> command, Path outputFile,
-            boolean deleteOutputOnClose, TraciConnection connection, TraciVersion version) {
+            boolean deleteOutputOnClose, TraciConnection connection, TraciVersion version)
+    {
         this.version = version;
         this.process = process;
         this.port = port;
@@ -73,47 +77,56 @@ public final class SumoProcess implements AutoCloseable {
     }
 
     /** A SUMO run described by a {@code .sumocfg} file ({@code -c}). */
-    public static Builder withConfig(Path sumoConfig) {
+    public static Builder withConfig(Path sumoConfig)
+    {
         return new Builder(sumoConfig, null, null);
     }
 
     /** A SUMO run of a network file and a routes file ({@code -n}, {@code -r}). */
-    public static Builder withNetAndRoutes(Path network, Path routes) {
+    public static Builder withNetAndRoutes(Path network, Path routes)
+    {
         return new Builder(null, network, routes);
     }
 
     /** The TraCI connection to this SUMO; closing it ends the simulation. */
-    public TraciConnection connection() {
+    public TraciConnection connection()
+    {
         return connection;
     }
 
     /** What SUMO answered to the get-version handshake made by {@link Builder#start()}. */
-    public TraciVersion version() {
+    public TraciVersion version()
+    {
         return version;
     }
 
     /** The local TCP port SUMO serves TraCI on. */
-    public int port() {
+    public int port()
+    {
         return port;
     }
 
     /** The process, for its pid and liveness. */
-    public ProcessHandle processHandle() {
+    public ProcessHandle processHandle()
+    {
         return process.toHandle();
     }
 
     /** The full command line SUMO was started with. */
-    public List<String> command() {
+    public List<String> command()
+    {
         return command;
     }
 
     /** File that receives SUMO's stdout and stderr (deleted on close unless the caller chose it). */
-    public Path outputFile() {
+    public Path outputFile()
+    {
         return outputFile;
     }
 
     /** The last {@code lines} lines SUMO printed (stdout and stderr together). */
-    public String outputTail(int lines) {
+    public String outputTail(int lines)
+    {
         return tail(outputFile, lines);
     }
 
@@ -122,23 +135,35 @@ public final class SumoProcess implements AutoCloseable {
      * this returns no process of this instance is left. Safe to call twice.
      */
     @Override
-    public void close() {
-        if (closed) {
+    public void close()
+    {
+        if (closed)
+        {
             return;
         }
         closed = true;
-        try {
-            if (connection.isOpen()) {
+        try
+        {
+            if (connection.isOpen())
+            {
                 connection.close();
             }
-        } catch (RuntimeException closeRefused) {
+        }
+        catch (RuntimeException closeRefused)
+        {
             // SUMO already gone or not answering: the process is ended below either way.
-        } finally {
+        }
+        finally
+        {
             stop(process, Duration.ofSeconds(5));
-            if (deleteOutputOnClose) {
-                try {
+            if (deleteOutputOnClose)
+            {
+                try
+                {
                     Files.deleteIfExists(outputFile);
-                } catch (IOException ignored) {
+                }
+                catch (IOException ignored)
+                {
                     // A leftover log in the temp directory is harmless.
                 }
             }
@@ -146,20 +171,29 @@ public final class SumoProcess implements AutoCloseable {
     }
 
     /** Waits up to {@code grace} for the process to exit, then destroys it, then destroys it forcibly. */
-    private static void stop(Process process, Duration grace) {
-        try {
-            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+    private static void stop(Process process, Duration grace)
+    {
+        try
+        {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS))
+            {
                 process.destroy();
-                if (!process.waitFor(2, TimeUnit.SECONDS)) {
+                if (!process.waitFor(2, TimeUnit.SECONDS))
+                {
                     process.destroyForcibly();
                     process.waitFor(5, TimeUnit.SECONDS);
                 }
             }
-        } catch (InterruptedException e) {
+        }
+        catch (InterruptedException e)
+        {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-        } finally {
-            if (!process.isAlive()) {
+        }
+        finally
+        {
+            if (!process.isAlive())
+            {
                 RUNNING.remove(process);
             }
         }
@@ -170,22 +204,28 @@ public final class SumoProcess implements AutoCloseable {
      *
      * @throws SumoException naming what was looked for when no executable is found
      */
-    public static Path resolveBinary(Map<String, String> environment) {
+    public static Path resolveBinary(Map<String, String> environment)
+    {
         String configured = environment.get(BINARY_ENV);
-        if (configured != null && !configured.isBlank()) {
+        if (configured != null && !configured.isBlank())
+        {
             Path binary = Path.of(configured);
-            if (!Files.isRegularFile(binary) || !Files.isExecutable(binary)) {
+            if (!Files.isRegularFile(binary) || !Files.isExecutable(binary))
+            {
                 throw new SumoException(BINARY_ENV + "=" + configured + " is not an executable file");
             }
             return binary;
         }
         String path = environment.getOrDefault("PATH", "");
-        for (String directory : path.split(File.pathSeparator)) {
-            if (directory.isEmpty()) {
+        for (String directory : path.split(File.pathSeparator))
+        {
+            if (directory.isEmpty())
+            {
                 continue;
             }
             Path candidate = Path.of(directory, "sumo");
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate))
+            {
                 return candidate;
             }
         }
@@ -194,27 +234,35 @@ public final class SumoProcess implements AutoCloseable {
                 + " or set " + BINARY_ENV + " to the binary");
     }
 
-    private static String tail(Path file, int lines) {
-        try {
+    private static String tail(Path file, int lines)
+    {
+        try
+        {
             List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
+        }
+        catch (IOException e)
+        {
             return "(SUMO's output " + file + " could not be read: " + e + ")";
         }
     }
 
     /** A port that was free on the loopback address a moment ago; SUMO may still lose a race for it. */
-    private static int freeLoopbackPort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+    private static int freeLoopbackPort()
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK)))
+        {
             return socket.getLocalPort();
-        } catch (IOException e) {
+        }
+        catch (IOException e)
+        {
             throw new UncheckedIOException("no free TCP port on " + LOOPBACK, e);
         }
     }
 
     /** Options of one SUMO run; {@link #start()} launches it. Not thread safe: build on one thread. */
-    public static final class Builder {
-
+    public static final class Builder
+    {
         private final Path config;
         private final Path network;
         private final Path routes;
@@ -228,62 +276,72 @@ public final class SumoProcess implements AutoCloseable {
         private final List<String> extraArguments = new ArrayList<>();
         private Map<String, String> environment = System.getenv();
 
-        private Builder(Path config, Path network, Path routes) {
+        private Builder(Path config, Path network, Path routes)
+        {
             this.config = config;
             this.network = network;
             this.routes = routes;
         }
 
         /** Random seed ({@code --seed}); default 42. */
-        public Builder seed(long seed) {
+        public Builder seed(long seed)
+        {
             this.seed = seed;
             return this;
         }
 
         /** Simulation step ({@code --step-length}) in seconds; default 0.1. */
-        public Builder stepLengthSeconds(double stepLengthSeconds) {
+        public Builder stepLengthSeconds(double stepLengthSeconds)
+        {
             this.stepLengthSeconds = stepLengthSeconds;
             return this;
         }
 
         /** Writes SUMO's collision report to this XML file ({@code --collision-output}). */
-        public Builder collisionOutput(Path collisionOutput) {
+        public Builder collisionOutput(Path collisionOutput)
+        {
             this.collisionOutput = collisionOutput;
             return this;
         }
 
         /** Enables the sublane model ({@code --lateral-resolution}), for example 0.4 m for moveToXY poses. */
-        public Builder lateralResolutionMetres(double lateralResolutionMetres) {
+        public Builder lateralResolutionMetres(double lateralResolutionMetres)
+        {
             this.lateralResolutionMetres = lateralResolutionMetres;
             return this;
         }
 
         /** Keeps SUMO's stdout and stderr in this file (otherwise a temp file deleted on close). */
-        public Builder outputFile(Path outputFile) {
+        public Builder outputFile(Path outputFile)
+        {
             this.outputFile = outputFile;
             return this;
         }
 
         /** How long to wait for SUMO to accept the TraCI connection; default 20 s. */
-        public Builder startTimeout(Duration startTimeout) {
+        public Builder startTimeout(Duration startTimeout)
+        {
             this.startTimeout = startTimeout;
             return this;
         }
 
         /** How long to wait for any one TraCI answer; default 60 s. */
-        public Builder readTimeout(Duration readTimeout) {
+        public Builder readTimeout(Duration readTimeout)
+        {
             this.readTimeout = readTimeout;
             return this;
         }
 
         /** Further SUMO options, appended as given (for example "--end", "120"). */
-        public Builder extraArguments(String... arguments) {
+        public Builder extraArguments(String... arguments)
+        {
             Collections.addAll(extraArguments, arguments);
             return this;
         }
 
         /** Environment to resolve the binary from and to run SUMO in; default the JVM's. */
-        public Builder environment(Map<String, String> environment) {
+        public Builder environment(Map<String, String> environment)
+        {
             this.environment = Map.copyOf(environment);
             return this;
         }
@@ -294,38 +352,52 @@ public final class SumoProcess implements AutoCloseable {
          * @throws SumoException when a scenario file is missing, sumo is not installed, SUMO exits
          *                       before it listens, or it does not listen within the start timeout
          */
-        public SumoProcess start() {
-            if (config != null) {
+        public SumoProcess start()
+        {
+            if (config != null)
+            {
                 requireFile(config, "SUMO configuration");
-            } else {
+            }
+            else
+            {
                 requireFile(network, "SUMO network");
                 requireFile(routes, "SUMO routes");
             }
             Path binary = resolveBinary(environment);
             SumoException lastPortRace = null;
-            for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-                try {
+            for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++)
+            {
+                try
+                {
                     return startOnce(binary, freeLoopbackPort());
-                } catch (PortTakenException e) {
+                }
+                catch (PortTakenException e)
+                {
                     lastPortRace = e.failure;
                 }
             }
             throw lastPortRace;
         }
 
-        private static void requireFile(Path file, String what) {
-            if (!Files.isRegularFile(file)) {
+        private static void requireFile(Path file, String what)
+        {
+            if (!Files.isRegularFile(file))
+            {
                 throw new SumoException(what + " file " + file.toAbsolutePath() + " does not exist");
             }
         }
 
-        private List<String> commandLine(Path binary, int port) {
+        private List<String> commandLine(Path binary, int port)
+        {
             List<String> arguments = new ArrayList<>();
             arguments.add(binary.toString());
-            if (config != null) {
+            if (config != null)
+            {
                 arguments.add("-c");
                 arguments.add(config.toAbsolutePath().toString());
-            } else {
+            }
+            else
+            {
                 arguments.add("-n");
                 arguments.add(network.toAbsolutePath().toString());
                 arguments.add("-r");
@@ -341,11 +413,13 @@ public final class SumoProcess implements AutoCloseable {
             arguments.add("true");
             arguments.add("--collision.action");
             arguments.add("warn");
-            if (collisionOutput != null) {
+            if (collisionOutput != null)
+            {
                 arguments.add("--collision-output");
                 arguments.add(collisionOutput.toAbsolutePath().toString());
             }
-            if (lateralResolutionMetres != null) {
+            if (lateralResolutionMetres != null)
+            {
                 arguments.add("--lateral-resolution");
                 arguments.add(Double.toString(lateralResolutionMetres));
             }
@@ -353,13 +427,17 @@ public final class SumoProcess implements AutoCloseable {
             return List.copyOf(arguments);
         }
 
-        private SumoProcess startOnce(Path binary, int port) {
+        private SumoProcess startOnce(Path binary, int port)
+        {
             List<String> command = commandLine(binary, port);
             Path output;
             boolean deleteOutput = outputFile == null;
-            try {
+            try
+            {
                 output = deleteOutput ? Files.createTempFile("wmrt-sumo-" + port + "-", ".log") : outputFile;
-            } catch (IOException e) {
+            }
+            catch (IOException e)
+            {
                 throw new SumoException("cannot create a file for SUMO's output: " + e, e);
             }
             ProcessBuilder builder = new ProcessBuilder(command)
@@ -370,17 +448,23 @@ public final class SumoProcess implements AutoCloseable {
             sumoHomeFor(binary).ifPresent(home -> builder.environment().putIfAbsent("SUMO_HOME", home.toString()));
 
             Process process;
-            try {
+            try
+            {
                 process = builder.start();
-            } catch (IOException e) {
+            }
+            catch (IOException e)
+            {
                 throw new SumoException("cannot start " + binary + ": " + e.getMessage(), e);
             }
             RUNNING.add(process);
-            try {
+            try
+            {
                 TraciConnection connection = connectWithRetries(process, port, output);
                 TraciVersion version = handshake(connection, process, port, output);
                 return new SumoProcess(process, port, command, output, deleteOutput, connection, version);
-            } catch (RuntimeException e) {
+            }
+            catch (RuntimeException e)
+            {
                 process.destroyForcibly();
                 stop(process, Duration.ZERO);
                 throw e;
@@ -391,14 +475,21 @@ public final class SumoProcess implements AutoCloseable {
          * SUMO accepts the TraCI connection before it loads the scenario; a scenario it cannot load
          * shows up as a closed connection here, reported with SUMO's own output.
          */
-        private static TraciVersion handshake(TraciConnection connection, Process process, int port, Path output) {
-            try {
+        private static TraciVersion handshake(TraciConnection connection, Process process, int port, Path output)
+        {
+            try
+            {
                 return connection.getVersion();
-            } catch (TraciException e) {
+            }
+            catch (TraciException e)
+            {
                 connection.close();
-                try {
+                try
+                {
                     process.waitFor(5, TimeUnit.SECONDS);
-                } catch (InterruptedException interrupted) {
+                }
+                catch (InterruptedException interrupted)
+                {
                     Thread.currentThread().interrupt();
                 }
                 String exit = process.isAlive() ? "is still running" : "exited with code " + process.exitValue();
@@ -408,28 +499,38 @@ public final class SumoProcess implements AutoCloseable {
             }
         }
 
-        private TraciConnection connectWithRetries(Process process, int port, Path output) {
+        private TraciConnection connectWithRetries(Process process, int port, Path output)
+        {
             long deadline = System.nanoTime() + startTimeout.toNanos();
             IOException lastRefusal = null;
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
+            while (System.nanoTime() < deadline)
+            {
+                if (!process.isAlive())
+                {
                     String tail = tail(output, OUTPUT_TAIL_LINES);
                     SumoException failure = new SumoException("sumo exited with code " + process.exitValue()
                             + " before accepting TraCI on " + LOOPBACK + ":" + port + "; its output ends with:\n"
                             + tail);
-                    if (tail.contains("Address already in use")) {
+                    if (tail.contains("Address already in use"))
+                    {
                         throw new PortTakenException(failure);
                     }
                     throw failure;
                 }
-                try {
+                try
+                {
                     return TraciConnection.connect(LOOPBACK, port, Duration.ofSeconds(1), readTimeout);
-                } catch (IOException refused) {
+                }
+                catch (IOException refused)
+                {
                     lastRefusal = refused;
                 }
-                try {
+                try
+                {
                     Thread.sleep(20);
-                } catch (InterruptedException e) {
+                }
+                catch (InterruptedException e)
+                {
                     Thread.currentThread().interrupt();
                     throw new SumoException("interrupted while waiting for sumo on port " + port, e);
                 }
@@ -440,17 +541,23 @@ public final class SumoProcess implements AutoCloseable {
         }
 
         /** Debian installs SUMO's data beside the binary's prefix: /usr/bin/sumo has /usr/share/sumo. */
-        private static Optional<Path> sumoHomeFor(Path binary) {
-            try {
+        private static Optional<Path> sumoHomeFor(Path binary)
+        {
+            try
+            {
                 Path real = binary.toRealPath();
                 Path prefix = real.getParent() == null ? null : real.getParent().getParent();
-                if (prefix != null) {
+                if (prefix != null)
+                {
                     Path home = prefix.resolve("share").resolve("sumo");
-                    if (Files.isDirectory(home.resolve("data"))) {
+                    if (Files.isDirectory(home.resolve("data")))
+                    {
                         return Optional.of(home);
                     }
                 }
-            } catch (IOException ignored) {
+            }
+            catch (IOException ignored)
+            {
                 // No SUMO_HOME then: SUMO only warns about XML validation.
             }
             return Optional.empty();
@@ -458,11 +565,13 @@ public final class SumoProcess implements AutoCloseable {
     }
 
     /** SUMO lost the race for the port picked for it; start() retries with another. */
-    private static final class PortTakenException extends RuntimeException {
+    private static final class PortTakenException extends RuntimeException
+    {
         private static final long serialVersionUID = 1L;
         private final transient SumoException failure;
 
-        PortTakenException(SumoException failure) {
+        PortTakenException(SumoException failure)
+        {
             super(failure.getMessage());
             this.failure = failure;
         }

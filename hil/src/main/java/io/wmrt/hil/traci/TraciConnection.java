@@ -72,8 +72,8 @@ import java.util.List;
  *
  * <p>Not thread safe: one connection per thread.
  */
-public final class TraciConnection implements AutoCloseable {
-
+public final class TraciConnection implements AutoCloseable
+{
     /** Default time to wait for one answer from SUMO before the connection is given up. */
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
 
@@ -91,7 +91,8 @@ public final class TraciConnection implements AutoCloseable {
     private String callMethod = "";
     private String callObjectId;
 
-    private TraciConnection(Socket socket) throws IOException {
+    private TraciConnection(Socket socket) throws IOException
+    {
         this.socket = socket;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
@@ -108,28 +109,34 @@ public final class TraciConnection implements AutoCloseable {
      *                     listening yet)
      */
     public static TraciConnection connect(String host, int port, Duration connectTimeout, Duration readTimeout)
-            throws IOException {
+            throws IOException
+    {
         Socket socket = new Socket();
-        try {
+        try
+        {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(Math.toIntExact(readTimeout.toMillis()));
             socket.connect(new InetSocketAddress(host, port), Math.toIntExact(connectTimeout.toMillis()));
             return new TraciConnection(socket);
-        } catch (IOException | RuntimeException e) {
+        }
+        catch (IOException | RuntimeException e)
+        {
             socket.close();
             throw e;
         }
     }
 
     /** True until {@link #close()} or a socket failure. */
-    public boolean isOpen() {
+    public boolean isOpen()
+    {
         return open;
     }
 
     // ------------------------------------------------------------------ control
 
     /** The API version and SUMO version string of the server. */
-    public TraciVersion getVersion() {
+    public TraciVersion getVersion()
+    {
         startCall("control", "getVersion", null);
         beginMessage();
         int command = beginCommand(CMD_GETVERSION);
@@ -145,7 +152,8 @@ public final class TraciConnection implements AutoCloseable {
     }
 
     /** Performs exactly one simulation step of SUMO's {@code --step-length}. */
-    public void simulationStep() {
+    public void simulationStep()
+    {
         simulationStep(0.0);
     }
 
@@ -154,7 +162,8 @@ public final class TraciConnection implements AutoCloseable {
      * or before the current time does nothing. This client makes no subscriptions, so SUMO must report
      * no subscription results.
      */
-    public void simulationStep(double targetTimeSeconds) {
+    public void simulationStep(double targetTimeSeconds)
+    {
         startCall("simulation", "step", Double.toString(targetTimeSeconds));
         beginMessage();
         int command = beginCommand(CMD_SIMSTEP);
@@ -165,7 +174,8 @@ public final class TraciConnection implements AutoCloseable {
         readStatus(CMD_SIMSTEP);
         requireAnswerBytes(Integer.BYTES, "subscription result count");
         int subscriptionResults = buffer.getInt();
-        if (subscriptionResults != 0) {
+        if (subscriptionResults != 0)
+        {
             throw TraciException.protocol(callName(),
                     subscriptionResults + " subscription results arrived, but this client subscribes to nothing");
         }
@@ -176,18 +186,23 @@ public final class TraciConnection implements AutoCloseable {
      * twice; the socket is closed even when SUMO does not answer.
      */
     @Override
-    public void close() {
-        if (!open) {
+    public void close()
+    {
+        if (!open)
+        {
             return;
         }
-        try {
+        try
+        {
             startCall("control", "close", null);
             beginMessage();
             int command = beginCommand(CMD_CLOSE);
             endCommand(command);
             exchange();
             readStatus(CMD_CLOSE);
-        } finally {
+        }
+        finally
+        {
             closeSocket();
         }
     }
@@ -195,31 +210,36 @@ public final class TraciConnection implements AutoCloseable {
     // ------------------------------------------------------------------ simulation
 
     /** Current simulation time in seconds. */
-    public double getTime() {
+    public double getTime()
+    {
         getVariable(Domain.SIMULATION, "getTime", VAR_TIME, "");
         return readTypedDouble();
     }
 
     /** Ids of the vehicles loaded in the last step. */
-    public List<String> loadedVehicleIds() {
+    public List<String> loadedVehicleIds()
+    {
         getVariable(Domain.SIMULATION, "getLoadedIDList", VAR_LOADED_VEHICLES_IDS, "");
         return readTypedStringList();
     }
 
     /** Ids of the vehicles that departed (entered the network) in the last step. */
-    public List<String> departedVehicleIds() {
+    public List<String> departedVehicleIds()
+    {
         getVariable(Domain.SIMULATION, "getDepartedIDList", VAR_DEPARTED_VEHICLES_IDS, "");
         return readTypedStringList();
     }
 
     /** Ids of the vehicles that arrived (left the network) in the last step. */
-    public List<String> arrivedVehicleIds() {
+    public List<String> arrivedVehicleIds()
+    {
         getVariable(Domain.SIMULATION, "getArrivedIDList", VAR_ARRIVED_VEHICLES_IDS, "");
         return readTypedStringList();
     }
 
     /** Ids of the vehicles involved in a collision in the last step (needs a collision action that keeps them, such as warn). */
-    public List<String> collidingVehicleIds() {
+    public List<String> collidingVehicleIds()
+    {
         getVariable(Domain.SIMULATION, "getCollidingVehiclesIDList", VAR_COLLIDING_VEHICLES_IDS, "");
         return readTypedStringList();
     }
@@ -228,7 +248,8 @@ public final class TraciConnection implements AutoCloseable {
      * Vehicles in the network plus vehicles still waiting to be inserted. When it reaches 0 the
      * vehicles of the scenario are done (persons are not counted).
      */
-    public int minExpectedVehicles() {
+    public int minExpectedVehicles()
+    {
         getVariable(Domain.SIMULATION, "getMinExpectedNumber", VAR_MIN_EXPECTED_VEHICLES, "");
         return readTypedInt();
     }
@@ -236,13 +257,15 @@ public final class TraciConnection implements AutoCloseable {
     // ------------------------------------------------------------------ vehicle getters
 
     /** Ids of all vehicles currently in the network. */
-    public List<String> vehicleIds() {
+    public List<String> vehicleIds()
+    {
         getVariable(Domain.VEHICLE, "getIDList", TRACI_ID_LIST, "");
         return readTypedStringList();
     }
 
     /** Position of the vehicle's front bumper centre, network coordinates in metres. */
-    public Position2D vehiclePosition(String vehicleId) {
+    public Position2D vehiclePosition(String vehicleId)
+    {
         getVariable(Domain.VEHICLE, "getPosition", VAR_POSITION, vehicleId);
         return readTypedPosition2D();
     }
@@ -251,54 +274,63 @@ public final class TraciConnection implements AutoCloseable {
      * SUMO angle of the vehicle in degrees (clockwise from north); see
      * {@link SumoAngles#sumoDegreesToHeadingRadians(double)} for the runtime's heading.
      */
-    public double vehicleAngle(String vehicleId) {
+    public double vehicleAngle(String vehicleId)
+    {
         getVariable(Domain.VEHICLE, "getAngle", VAR_ANGLE, vehicleId);
         return readTypedDouble();
     }
 
     /** The vehicle's heading in the runtime's convention: radians counter-clockwise from +x. */
-    public double vehicleHeadingRadians(String vehicleId) {
+    public double vehicleHeadingRadians(String vehicleId)
+    {
         return SumoAngles.sumoDegreesToHeadingRadians(vehicleAngle(vehicleId));
     }
 
     /** Speed in m/s. */
-    public double vehicleSpeed(String vehicleId) {
+    public double vehicleSpeed(String vehicleId)
+    {
         getVariable(Domain.VEHICLE, "getSpeed", VAR_SPEED, vehicleId);
         return readTypedDouble();
     }
 
     /** Length in metres. */
-    public double vehicleLength(String vehicleId) {
+    public double vehicleLength(String vehicleId)
+    {
         getVariable(Domain.VEHICLE, "getLength", VAR_LENGTH, vehicleId);
         return readTypedDouble();
     }
 
     /** Width in metres. */
-    public double vehicleWidth(String vehicleId) {
+    public double vehicleWidth(String vehicleId)
+    {
         getVariable(Domain.VEHICLE, "getWidth", VAR_WIDTH, vehicleId);
         return readTypedDouble();
     }
 
     /** Acceleration in the last step, m/s^2. */
-    public double vehicleAcceleration(String vehicleId) {
+    public double vehicleAcceleration(String vehicleId)
+    {
         getVariable(Domain.VEHICLE, "getAcceleration", VAR_ACCELERATION, vehicleId);
         return readTypedDouble();
     }
 
     /** Id of the lane the vehicle is on (an internal junction lane starts with ':'). */
-    public String vehicleLaneId(String vehicleId) {
+    public String vehicleLaneId(String vehicleId)
+    {
         getVariable(Domain.VEHICLE, "getLaneID", VAR_LANE_ID, vehicleId);
         return readTypedString();
     }
 
     /** Index of the lane the vehicle is on within its edge (0 is the rightmost lane). */
-    public int vehicleLaneIndex(String vehicleId) {
+    public int vehicleLaneIndex(String vehicleId)
+    {
         getVariable(Domain.VEHICLE, "getLaneIndex", VAR_LANE_INDEX, vehicleId);
         return readTypedInt();
     }
 
     /** Id of the edge the vehicle is on. */
-    public String vehicleRoadId(String vehicleId) {
+    public String vehicleRoadId(String vehicleId)
+    {
         getVariable(Domain.VEHICLE, "getRoadID", VAR_ROAD_ID, vehicleId);
         return readTypedString();
     }
@@ -317,7 +349,8 @@ public final class TraciConnection implements AutoCloseable {
      *                     edge, the route is replaced
      */
     public void moveVehicleToXY(String vehicleId, String edgeId, int laneIndex, double x, double y,
-            double angleDegrees, int keepRoute) {
+            double angleDegrees, int keepRoute)
+    {
         startCall("vehicle", "moveToXY", vehicleId);
         int command = beginSetVariable(CMD_SET_VEHICLE_VARIABLE, MOVE_TO_XY, vehicleId);
         putCompoundHeader(6);
@@ -334,7 +367,8 @@ public final class TraciConnection implements AutoCloseable {
      * Holds the vehicle at {@code speedMetresPerSecond} (a negative value hands the speed back to
      * SUMO's car-following model). With speed mode 0 the speed jumps in one step.
      */
-    public void setVehicleSpeed(String vehicleId, double speedMetresPerSecond) {
+    public void setVehicleSpeed(String vehicleId, double speedMetresPerSecond)
+    {
         startCall("vehicle", "setSpeed", vehicleId);
         int command = beginSetVariable(CMD_SET_VEHICLE_VARIABLE, VAR_SPEED, vehicleId);
         putTypedDouble(speedMetresPerSecond);
@@ -345,7 +379,8 @@ public final class TraciConnection implements AutoCloseable {
      * Sets which safety checks SUMO applies to a speed set through TraCI (bit set; 31 is SUMO's
      * default with all checks, 0 disables them all).
      */
-    public void setVehicleSpeedMode(String vehicleId, int speedMode) {
+    public void setVehicleSpeedMode(String vehicleId, int speedMode)
+    {
         startCall("vehicle", "setSpeedMode", vehicleId);
         int command = beginSetVariable(CMD_SET_VEHICLE_VARIABLE, VAR_SPEEDSETMODE, vehicleId);
         putTypedInt(speedMode);
@@ -356,7 +391,8 @@ public final class TraciConnection implements AutoCloseable {
      * Sets which lane changes SUMO makes on its own for the vehicle (bit set; 1621 is SUMO's default,
      * 0 keeps the vehicle in its lane unless TraCI moves it).
      */
-    public void setVehicleLaneChangeMode(String vehicleId, int laneChangeMode) {
+    public void setVehicleLaneChangeMode(String vehicleId, int laneChangeMode)
+    {
         startCall("vehicle", "setLaneChangeMode", vehicleId);
         int command = beginSetVariable(CMD_SET_VEHICLE_VARIABLE, VAR_LANECHANGE_MODE, vehicleId);
         putTypedInt(laneChangeMode);
@@ -367,7 +403,8 @@ public final class TraciConnection implements AutoCloseable {
      * Adds a vehicle of the default type on a route defined in the scenario, departing now on the
      * first allowed lane at speed 0.
      */
-    public void addVehicle(String vehicleId, String routeId) {
+    public void addVehicle(String vehicleId, String routeId)
+    {
         addVehicle(vehicleId, routeId, "DEFAULT_VEHTYPE", "first", "0");
     }
 
@@ -378,7 +415,8 @@ public final class TraciConnection implements AutoCloseable {
      * @param departLane  SUMO's departLane attribute: an index, "first", "free", "best", ...
      * @param departSpeed SUMO's departSpeed attribute: m/s, "max", "desired", ...
      */
-    public void addVehicle(String vehicleId, String routeId, String typeId, String departLane, String departSpeed) {
+    public void addVehicle(String vehicleId, String routeId, String typeId, String departLane, String departSpeed)
+    {
         startCall("vehicle", "add", vehicleId);
         int command = beginSetVariable(CMD_SET_VEHICLE_VARIABLE, ADD_FULL, vehicleId);
         putCompoundHeader(14);
@@ -402,37 +440,43 @@ public final class TraciConnection implements AutoCloseable {
     // ------------------------------------------------------------------ person getters
 
     /** Ids of all persons currently in the network. */
-    public List<String> personIds() {
+    public List<String> personIds()
+    {
         getVariable(Domain.PERSON, "getIDList", TRACI_ID_LIST, "");
         return readTypedStringList();
     }
 
     /** Position of the person, network coordinates in metres. */
-    public Position2D personPosition(String personId) {
+    public Position2D personPosition(String personId)
+    {
         getVariable(Domain.PERSON, "getPosition", VAR_POSITION, personId);
         return readTypedPosition2D();
     }
 
     /** SUMO angle of the person in degrees (clockwise from north). */
-    public double personAngle(String personId) {
+    public double personAngle(String personId)
+    {
         getVariable(Domain.PERSON, "getAngle", VAR_ANGLE, personId);
         return readTypedDouble();
     }
 
     /** Speed in m/s. */
-    public double personSpeed(String personId) {
+    public double personSpeed(String personId)
+    {
         getVariable(Domain.PERSON, "getSpeed", VAR_SPEED, personId);
         return readTypedDouble();
     }
 
     /** Length in metres. */
-    public double personLength(String personId) {
+    public double personLength(String personId)
+    {
         getVariable(Domain.PERSON, "getLength", VAR_LENGTH, personId);
         return readTypedDouble();
     }
 
     /** Width in metres. */
-    public double personWidth(String personId) {
+    public double personWidth(String personId)
+    {
         getVariable(Domain.PERSON, "getWidth", VAR_WIDTH, personId);
         return readTypedDouble();
     }
@@ -440,7 +484,8 @@ public final class TraciConnection implements AutoCloseable {
     // ------------------------------------------------------------------ traffic lights
 
     /** Ids of all traffic lights. */
-    public List<String> trafficLightIds() {
+    public List<String> trafficLightIds()
+    {
         getVariable(Domain.TRAFFIC_LIGHT, "getIDList", TRACI_ID_LIST, "");
         return readTypedStringList();
     }
@@ -450,14 +495,16 @@ public final class TraciConnection implements AutoCloseable {
      * 'y' yellow, 'g' green without priority, 'G' green with priority, and SUMO's others ('s', 'u',
      * 'o', 'O').
      */
-    public String trafficLightState(String trafficLightId) {
+    public String trafficLightState(String trafficLightId)
+    {
         getVariable(Domain.TRAFFIC_LIGHT, "getRedYellowGreenState", TL_RED_YELLOW_GREEN_STATE, trafficLightId);
         return readTypedString();
     }
 
     // ------------------------------------------------------------------ request building
 
-    private enum Domain {
+    private enum Domain
+    {
         SIMULATION("simulation", CMD_GET_SIM_VARIABLE, RESPONSE_GET_SIM_VARIABLE),
         VEHICLE("vehicle", CMD_GET_VEHICLE_VARIABLE, RESPONSE_GET_VEHICLE_VARIABLE),
         PERSON("person", CMD_GET_PERSON_VARIABLE, RESPONSE_GET_PERSON_VARIABLE),
@@ -467,15 +514,18 @@ public final class TraciConnection implements AutoCloseable {
         final int getCommand;
         final int getResponse;
 
-        Domain(String label, int getCommand, int getResponse) {
+        Domain(String label, int getCommand, int getResponse)
+        {
             this.label = label;
             this.getCommand = getCommand;
             this.getResponse = getResponse;
         }
     }
 
-    private void startCall(String domain, String method, String objectId) {
-        if (!open) {
+    private void startCall(String domain, String method, String objectId)
+    {
+        if (!open)
+        {
             throw TraciException.protocol(domain + "." + method + argument(objectId), "the connection is closed");
         }
         callDomain = domain;
@@ -483,16 +533,19 @@ public final class TraciConnection implements AutoCloseable {
         callObjectId = objectId;
     }
 
-    private static String argument(String objectId) {
+    private static String argument(String objectId)
+    {
         return objectId == null ? "()" : "(\"" + objectId + "\")";
     }
 
-    private String callName() {
+    private String callName()
+    {
         return callDomain + "." + callMethod + argument(callObjectId);
     }
 
     /** Sends a get-variable command and leaves the buffer at the typed value of SUMO's response. */
-    private void getVariable(Domain domain, String method, int variableId, String objectId) {
+    private void getVariable(Domain domain, String method, int variableId, String objectId)
+    {
         startCall(domain.label, method, objectId.isEmpty() ? null : objectId);
         beginMessage();
         int command = beginCommand(domain.getCommand);
@@ -506,13 +559,15 @@ public final class TraciConnection implements AutoCloseable {
         expectUnsignedByte("response command id", domain.getResponse);
         expectUnsignedByte("variable id", variableId);
         String answeredObject = readRawString();
-        if (!answeredObject.equals(objectId)) {
+        if (!answeredObject.equals(objectId))
+        {
             throw TraciException.protocol(callName(), "answer is for object \"" + answeredObject + "\"");
         }
     }
 
     /** Starts a set-variable command; returns where the command starts, for {@link #finishSetVariable}. */
-    private int beginSetVariable(int setCommand, int variableId, String objectId) {
+    private int beginSetVariable(int setCommand, int variableId, String objectId)
+    {
         beginMessage();
         int command = beginCommand(setCommand);
         ensureWritable(1);
@@ -521,13 +576,15 @@ public final class TraciConnection implements AutoCloseable {
         return command;
     }
 
-    private void finishSetVariable(int command, int setCommand) {
+    private void finishSetVariable(int command, int setCommand)
+    {
         endCommand(command);
         exchange();
         readStatus(setCommand);
     }
 
-    private void beginMessage() {
+    private void beginMessage()
+    {
         buffer.clear();
         buffer.position(MESSAGE_LENGTH_BYTES);
     }
@@ -537,7 +594,8 @@ public final class TraciConnection implements AutoCloseable {
      * starts; {@link #endCommand(int)} fills in the length and shortens the header when it fits one
      * byte.
      */
-    private int beginCommand(int commandId) {
+    private int beginCommand(int commandId)
+    {
         ensureWritable(6);
         int start = buffer.position();
         buffer.put((byte) 0);
@@ -546,65 +604,78 @@ public final class TraciConnection implements AutoCloseable {
         return start;
     }
 
-    private void endCommand(int start) {
+    private void endCommand(int start)
+    {
         int end = buffer.position();
         int extendedLength = end - start;
         int shortLength = extendedLength - Integer.BYTES;
-        if (shortLength <= 255) {
+        if (shortLength <= 255)
+        {
             byte[] bytes = buffer.array();
             int contentStart = start + 1 + Integer.BYTES;
             System.arraycopy(bytes, contentStart, bytes, start + 1, end - contentStart);
             bytes[start] = (byte) shortLength;
             buffer.position(end - Integer.BYTES);
-        } else {
+        }
+        else
+        {
             buffer.putInt(start + 1, extendedLength);
         }
     }
 
-    private void putCompoundHeader(int items) {
+    private void putCompoundHeader(int items)
+    {
         ensureWritable(5);
         buffer.put((byte) TYPE_COMPOUND);
         buffer.putInt(items);
     }
 
-    private void putTypedString(String value) {
+    private void putTypedString(String value)
+    {
         ensureWritable(1);
         buffer.put((byte) TYPE_STRING);
         putRawString(value);
     }
 
-    private void putTypedInt(int value) {
+    private void putTypedInt(int value)
+    {
         ensureWritable(5);
         buffer.put((byte) TYPE_INTEGER);
         buffer.putInt(value);
     }
 
-    private void putTypedByte(int value) {
+    private void putTypedByte(int value)
+    {
         ensureWritable(2);
         buffer.put((byte) TYPE_BYTE);
         buffer.put((byte) value);
     }
 
-    private void putTypedDouble(double value) {
+    private void putTypedDouble(double value)
+    {
         ensureWritable(9);
         buffer.put((byte) TYPE_DOUBLE);
         buffer.putDouble(value);
     }
 
-    private void putRawString(String value) {
+    private void putRawString(String value)
+    {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         ensureWritable(Integer.BYTES + bytes.length);
         buffer.putInt(bytes.length);
         buffer.put(bytes);
     }
 
-    private void ensureWritable(int bytes) {
-        if (buffer.remaining() < bytes) {
+    private void ensureWritable(int bytes)
+    {
+        if (buffer.remaining() < bytes)
+        {
             grow(buffer.position() + bytes);
         }
     }
 
-    private void grow(int minimumCapacity) {
+    private void grow(int minimumCapacity)
+    {
         int capacity = Math.max(minimumCapacity, buffer.capacity() * 2);
         ByteBuffer larger = ByteBuffer.allocate(capacity);
         buffer.flip();
@@ -615,8 +686,10 @@ public final class TraciConnection implements AutoCloseable {
     // ------------------------------------------------------------------ exchange and response reading
 
     /** Sends the message in the buffer and reads SUMO's whole answer into it, positioned after the length. */
-    private void exchange() {
-        try {
+    private void exchange()
+    {
+        try
+        {
             int length = buffer.position();
             buffer.putInt(0, length);
             out.write(buffer.array(), 0, length);
@@ -624,46 +697,57 @@ public final class TraciConnection implements AutoCloseable {
 
             readFully(0, MESSAGE_LENGTH_BYTES);
             int answerLength = buffer.getInt(0);
-            if (answerLength < MESSAGE_LENGTH_BYTES) {
+            if (answerLength < MESSAGE_LENGTH_BYTES)
+            {
                 closeSocket();
                 throw TraciException.protocol(callName(), "answer has an impossible length " + answerLength);
             }
-            if (answerLength > buffer.capacity()) {
+            if (answerLength > buffer.capacity())
+            {
                 buffer = ByteBuffer.allocate(Math.max(answerLength, buffer.capacity() * 2));
             }
             readFully(MESSAGE_LENGTH_BYTES, answerLength - MESSAGE_LENGTH_BYTES);
             buffer.limit(answerLength);
             buffer.position(MESSAGE_LENGTH_BYTES);
-        } catch (IOException e) {
+        }
+        catch (IOException e)
+        {
             closeSocket();
             throw TraciException.io(callName(), e);
         }
     }
 
-    private void readFully(int offset, int length) throws IOException {
+    private void readFully(int offset, int length) throws IOException
+    {
         int read = in.readNBytes(buffer.array(), offset, length);
-        if (read < length) {
+        if (read < length)
+        {
             throw new EOFException("SUMO closed the connection after " + read + " of " + length + " bytes");
         }
     }
 
-    private void readStatus(int expectedCommand) {
+    private void readStatus(int expectedCommand)
+    {
         readCommandLength();
         requireAnswerBytes(2, "status");
         int commandId = Byte.toUnsignedInt(buffer.get());
         int result = Byte.toUnsignedInt(buffer.get());
         String description = readRawString();
-        if (commandId != expectedCommand) {
+        if (commandId != expectedCommand)
+        {
             throw TraciException.protocol(callName(),
                     String.format("status is for command 0x%02x, expected 0x%02x", commandId, expectedCommand));
         }
-        if (result != RTYPE_OK) {
+        if (result != RTYPE_OK)
+        {
             throw TraciException.refusedBySumo(callName(), resultName(result), description);
         }
     }
 
-    private static String resultName(int result) {
-        switch (result) {
+    private static String resultName(int result)
+    {
+        switch (result)
+        {
             case RTYPE_NOTIMPLEMENTED:
                 return "not implemented";
             case RTYPE_ERR:
@@ -673,32 +757,39 @@ public final class TraciConnection implements AutoCloseable {
         }
     }
 
-    private int readCommandLength() {
+    private int readCommandLength()
+    {
         requireAnswerBytes(1, "command length");
         int length = Byte.toUnsignedInt(buffer.get());
-        if (length != 0) {
+        if (length != 0)
+        {
             return length;
         }
         requireAnswerBytes(Integer.BYTES, "extended command length");
         return buffer.getInt();
     }
 
-    private void expectUnsignedByte(String what, int expected) {
+    private void expectUnsignedByte(String what, int expected)
+    {
         requireAnswerBytes(1, what);
         int actual = Byte.toUnsignedInt(buffer.get());
-        if (actual != expected) {
+        if (actual != expected)
+        {
             throw TraciException.protocol(callName(),
                     String.format("answer has %s 0x%02x, expected 0x%02x", what, actual, expected));
         }
     }
 
-    private void requireAnswerBytes(int bytes, String what) {
-        if (buffer.remaining() < bytes) {
+    private void requireAnswerBytes(int bytes, String what)
+    {
+        if (buffer.remaining() < bytes)
+        {
             throw TraciException.protocol(callName(), "answer ends before its " + what);
         }
     }
 
-    private String readRawString() {
+    private String readRawString()
+    {
         requireAnswerBytes(Integer.BYTES, "string length");
         int length = buffer.getInt();
         requireAnswerBytes(length, "string");
@@ -707,35 +798,41 @@ public final class TraciConnection implements AutoCloseable {
         return value;
     }
 
-    private double readTypedDouble() {
+    private double readTypedDouble()
+    {
         expectUnsignedByte("value type", TYPE_DOUBLE);
         requireAnswerBytes(Double.BYTES, "double");
         return buffer.getDouble();
     }
 
-    private int readTypedInt() {
+    private int readTypedInt()
+    {
         expectUnsignedByte("value type", TYPE_INTEGER);
         requireAnswerBytes(Integer.BYTES, "integer");
         return buffer.getInt();
     }
 
-    private String readTypedString() {
+    private String readTypedString()
+    {
         expectUnsignedByte("value type", TYPE_STRING);
         return readRawString();
     }
 
-    private List<String> readTypedStringList() {
+    private List<String> readTypedStringList()
+    {
         expectUnsignedByte("value type", TYPE_STRINGLIST);
         requireAnswerBytes(Integer.BYTES, "string list count");
         int count = buffer.getInt();
         List<String> values = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < count; i++)
+        {
             values.add(readRawString());
         }
         return values;
     }
 
-    private Position2D readTypedPosition2D() {
+    private Position2D readTypedPosition2D()
+    {
         expectUnsignedByte("value type", POSITION_2D);
         requireAnswerBytes(2 * Double.BYTES, "position");
         double x = buffer.getDouble();
@@ -743,11 +840,15 @@ public final class TraciConnection implements AutoCloseable {
         return new Position2D(x, y);
     }
 
-    private void closeSocket() {
+    private void closeSocket()
+    {
         open = false;
-        try {
+        try
+        {
             socket.close();
-        } catch (IOException ignored) {
+        }
+        catch (IOException ignored)
+        {
             // Closing a socket that already failed: nothing left to release.
         }
     }

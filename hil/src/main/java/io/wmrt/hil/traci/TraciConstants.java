@@ -9,9 +9,10 @@ package io.wmrt.hil.traci;
  * codes are described on SUMO's documentation pages "TraCI/Protocol" and "TraCI/Control-related
  * commands". Immutable constants: safe to read from any thread.
  */
-public final class TraciConstants {
-
-    private TraciConstants() {
+public final class TraciConstants
+{
+    private TraciConstants()
+    {
     }
 
     // ---- protocol version (constants.py: TRACI_VERSION) ----

@@ -14,20 +14,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The SUMO process manager against the real {@code sumo} binary. */
-class SumoProcessTest {
-
+class SumoProcessTest
+{
     @TempDir
     static Path scenarioDirectory;
 
     static TinyScenario scenario;
 
     @BeforeAll
-    static void generateScenario() throws Exception {
+    static void generateScenario() throws Exception
+    {
         scenario = TinyScenario.generate(scenarioDirectory);
     }
 
     @Test
-    void closeLeavesNoSumoProcess() throws Exception {
+    void closeLeavesNoSumoProcess() throws Exception
+    {
         SumoProcess sumo = SumoProcess.withNetAndRoutes(scenario.network, scenario.routes).seed(7).start();
         long pid = sumo.processHandle().pid();
         String portArgument = "--remote-port " + sumo.port();
@@ -47,16 +49,19 @@ class SumoProcessTest {
     }
 
     @Test
-    void jvmExitWithoutCloseLeavesNoSumoProcess() throws Exception {
+    void jvmExitWithoutCloseLeavesNoSumoProcess() throws Exception
+    {
         assertNoSumoLeftBy(abandonSumoInChildJvm("exit"), false);
     }
 
     @Test
-    void killedJvmLeavesNoSumoProcess() throws Exception {
+    void killedJvmLeavesNoSumoProcess() throws Exception
+    {
         assertNoSumoLeftBy(abandonSumoInChildJvm("hang"), true);
     }
 
-    private static Process abandonSumoInChildJvm(String mode) throws Exception {
+    private static Process abandonSumoInChildJvm(String mode) throws Exception
+    {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         return new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
                 AbandonedSumoMain.class.getName(), scenario.network.toString(), scenario.routes.toString(), mode)
@@ -64,26 +69,32 @@ class SumoProcessTest {
                 .start();
     }
 
-    private static void assertNoSumoLeftBy(Process child, boolean killChild) throws Exception {
-        try {
+    private static void assertNoSumoLeftBy(Process child, boolean killChild) throws Exception
+    {
+        try
+        {
             String[] pidAndPort = new java.io.BufferedReader(new java.io.InputStreamReader(
                     child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8)).readLine().split(" ");
             long sumoPid = Long.parseLong(pidAndPort[0]);
             String portArgument = "--remote-port " + pidAndPort[1];
-            if (killChild) {
+            if (killChild)
+            {
                 child.destroyForcibly();
             }
             assertTrue(child.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "child JVM did not end");
             ProcessHandle.of(sumoPid).ifPresent(handle -> handle.onExit().orTimeout(10,
                     java.util.concurrent.TimeUnit.SECONDS).join());
             assertEquals(List.of(), TinyScenario.pgrep(portArgument));
-        } finally {
+        }
+        finally
+        {
             child.destroyForcibly();
         }
     }
 
     @Test
-    void closeEndsAProcessWhoseConnectionIsAlreadyClosed() throws Exception {
+    void closeEndsAProcessWhoseConnectionIsAlreadyClosed() throws Exception
+    {
         SumoProcess sumo = SumoProcess.withConfig(scenario.config).start();
         long pid = sumo.processHandle().pid();
         sumo.connection().close();
@@ -93,7 +104,8 @@ class SumoProcessTest {
     }
 
     @Test
-    void sumoThatIsStoppedBehindTheConnectionsBackIsStillCleanedUp() throws Exception {
+    void sumoThatIsStoppedBehindTheConnectionsBackIsStillCleanedUp() throws Exception
+    {
         SumoProcess sumo = SumoProcess.withNetAndRoutes(scenario.network, scenario.routes).start();
         long pid = sumo.processHandle().pid();
         sumo.processHandle().destroyForcibly();
@@ -103,7 +115,8 @@ class SumoProcessTest {
     }
 
     @Test
-    void missingConfigFileIsNamed(@TempDir Path directory) {
+    void missingConfigFileIsNamed(@TempDir Path directory)
+    {
         Path missing = directory.resolve("nowhere.sumocfg");
         SumoException failure = assertThrows(SumoException.class, () -> SumoProcess.withConfig(missing).start());
         assertTrue(failure.getMessage().contains(missing.toAbsolutePath().toString()), failure.getMessage());
@@ -111,7 +124,8 @@ class SumoProcessTest {
     }
 
     @Test
-    void missingRoutesFileIsNamed(@TempDir Path directory) {
+    void missingRoutesFileIsNamed(@TempDir Path directory)
+    {
         Path missing = directory.resolve("none.rou.xml");
         SumoException failure = assertThrows(SumoException.class,
                 () -> SumoProcess.withNetAndRoutes(scenario.network, missing).start());
@@ -119,7 +133,8 @@ class SumoProcessTest {
     }
 
     @Test
-    void sumoRefusingTheScenarioFailsWithItsOutput(@TempDir Path directory) throws Exception {
+    void sumoRefusingTheScenarioFailsWithItsOutput(@TempDir Path directory) throws Exception
+    {
         Path brokenNetwork = directory.resolve("broken.net.xml");
         Files.writeString(brokenNetwork, "this is not a SUMO network\n");
         SumoException failure = assertThrows(SumoException.class,
@@ -130,7 +145,8 @@ class SumoProcessTest {
     }
 
     @Test
-    void missingBinaryTellsHowToInstallSumo(@TempDir Path emptyDirectory) {
+    void missingBinaryTellsHowToInstallSumo(@TempDir Path emptyDirectory)
+    {
         SumoException failure = assertThrows(SumoException.class,
                 () -> SumoProcess.resolveBinary(Map.of("PATH", emptyDirectory.toString())));
         assertTrue(failure.getMessage().contains("install Debian's sumo package"), failure.getMessage());
@@ -143,11 +159,13 @@ class SumoProcessTest {
     }
 
     @Test
-    void binaryFromTheEnvironmentVariableIsUsed() throws Exception {
+    void binaryFromTheEnvironmentVariableIsUsed() throws Exception
+    {
         Path onPath = SumoProcess.resolveBinary(System.getenv());
         assertEquals(onPath, SumoProcess.resolveBinary(Map.of(SumoProcess.BINARY_ENV, onPath.toString())));
         try (SumoProcess sumo = SumoProcess.withConfig(scenario.config)
-                .environment(Map.of(SumoProcess.BINARY_ENV, onPath.toString())).start()) {
+                .environment(Map.of(SumoProcess.BINARY_ENV, onPath.toString())).start())
+        {
             assertEquals(onPath.toString(), sumo.command().get(0));
             sumo.connection().simulationStep();
             assertEquals(0.1, sumo.connection().getTime(), 1e-9);

@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  * 500 m road A1 - B1 - C1 (edges A1B1, B1C1) through the signalised junction B1. Vehicles v0, v1, v2
  * drive east on it, one person walks east on its sidewalk. Not thread safe: generate once per class.
  */
-public final class TinyScenario {
-
+public final class TinyScenario
+{
     public static final String ROUTE_EAST = "east";
     public static final String FIRST_EDGE = "A1B1";
     public static final String SECOND_EDGE = "B1C1";
@@ -30,20 +30,26 @@ public final class TinyScenario {
     public final Path routes;
     public final Path config;
 
-    private TinyScenario(Path network, Path routes, Path config) {
+    private TinyScenario(Path network, Path routes, Path config)
+    {
         this.network = network;
         this.routes = routes;
         this.config = config;
     }
 
-    public static TinyScenario generate(Path directory) throws IOException, InterruptedException {
+    public static TinyScenario generate(Path directory) throws IOException, InterruptedException
+    {
         Path network = directory.resolve("grid.net.xml");
         Path sumo;
-        try {
+        try
+        {
             sumo = SumoProcess.resolveBinary(System.getenv());
-        } catch (SumoException missing) {
+        }
+        catch (SumoException missing)
+        {
             // CI installs SUMO and must run these tests; elsewhere they need Debian's sumo package.
-            if ("true".equals(System.getenv("CI"))) {
+            if ("true".equals(System.getenv("CI")))
+            {
                 throw missing;
             }
             Assumptions.abort("SUMO is not installed (apt-get install sumo): " + missing.getMessage());
@@ -56,7 +62,8 @@ public final class TinyScenario {
                 "--no-turnarounds=true", "--seed=1", "--output-file=" + network);
         Path log = directory.resolve("netgenerate.log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0 || !Files.isRegularFile(network)) {
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0 || !Files.isRegularFile(network))
+        {
             process.destroyForcibly();
             throw new IllegalStateException("netgenerate failed: " + command + "\n" + Files.readString(log));
         }
@@ -87,21 +94,26 @@ public final class TinyScenario {
     }
 
     /** Number of links traffic light {@code tlId} controls: one more than its highest link index in the net. */
-    public int linkCount(String tlId) throws IOException {
+    public int linkCount(String tlId) throws IOException
+    {
         Pattern connection = Pattern.compile("<connection [^>]*tl=\"" + Pattern.quote(tlId) + "\" linkIndex=\"(\\d+)\"");
         Matcher matcher = connection.matcher(Files.readString(network));
         int highest = -1;
-        while (matcher.find()) {
+        while (matcher.find())
+        {
             highest = Math.max(highest, Integer.parseInt(matcher.group(1)));
         }
         return highest + 1;
     }
 
-    public static List<String> pgrep(String pattern) throws IOException, InterruptedException {
+    public static List<String> pgrep(String pattern) throws IOException, InterruptedException
+    {
         Process process = new ProcessBuilder("pgrep", "-f", "--", pattern).redirectErrorStream(true).start();
         List<String> pids = new ArrayList<>();
-        for (String line : new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-            if (!line.isBlank()) {
+        for (String line : new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\n"))
+        {
+            if (!line.isBlank())
+            {
                 pids.add(line.trim());
             }
         }

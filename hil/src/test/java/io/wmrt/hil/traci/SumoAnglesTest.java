@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-class SumoAnglesTest {
-
+class SumoAnglesTest
+{
     private static final double EPSILON = 1e-12;
 
     @Test
-    void compassPointsMapToRuntimeHeadings() {
+    void compassPointsMapToRuntimeHeadings()
+    {
         assertEquals(Math.PI / 2, SumoAngles.sumoDegreesToHeadingRadians(0.0), EPSILON); // north
         assertEquals(0.0, SumoAngles.sumoDegreesToHeadingRadians(90.0), EPSILON); // east
         assertEquals(-Math.PI / 2, SumoAngles.sumoDegreesToHeadingRadians(180.0), EPSILON); // south
@@ -19,8 +20,10 @@ class SumoAnglesTest {
     }
 
     @Test
-    void headingBackToSumoDegreesIsTheInverse() {
-        for (double degrees = 0.0; degrees < 360.0; degrees += 7.5) {
+    void headingBackToSumoDegreesIsTheInverse()
+    {
+        for (double degrees = 0.0; degrees < 360.0; degrees += 7.5)
+        {
             double heading = SumoAngles.sumoDegreesToHeadingRadians(degrees);
             assertEquals(degrees, SumoAngles.headingRadiansToSumoDegrees(heading), 1e-9);
         }

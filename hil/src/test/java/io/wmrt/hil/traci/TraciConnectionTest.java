@@ -20,26 +20,31 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The TraCI client against a real SUMO running the generated {@link TinyScenario}. */
-class TraciConnectionTest {
-
+class TraciConnectionTest
+{
     @TempDir
     static Path scenarioDirectory;
 
     static TinyScenario scenario;
 
     @BeforeAll
-    static void generateScenario() throws Exception {
+    static void generateScenario() throws Exception
+    {
         scenario = TinyScenario.generate(scenarioDirectory);
     }
 
-    private static SumoProcess startSumo() {
+    private static SumoProcess startSumo()
+    {
         return SumoProcess.withNetAndRoutes(scenario.network, scenario.routes).stepLengthSeconds(0.1).start();
     }
 
     /** Steps until {@code vehicleId} is in the network, at most {@code maxSteps}. */
-    private static void stepUntilPresent(TraciConnection traci, String vehicleId, int maxSteps) {
-        for (int i = 0; i < maxSteps; i++) {
-            if (traci.vehicleIds().contains(vehicleId)) {
+    private static void stepUntilPresent(TraciConnection traci, String vehicleId, int maxSteps)
+    {
+        for (int i = 0; i < maxSteps; i++)
+        {
+            if (traci.vehicleIds().contains(vehicleId))
+            {
                 return;
             }
             traci.simulationStep();
@@ -48,7 +53,8 @@ class TraciConnectionTest {
     }
 
     @Test
-    void versionNamesTheApiAndTheInstalledSumo() throws Exception {
+    void versionNamesTheApiAndTheInstalledSumo() throws Exception
+    {
         Process versionCommand = new ProcessBuilder(SumoProcess.resolveBinary(System.getenv()).toString(), "--version")
                 .redirectErrorStream(true).start();
         String versionOutput = new String(versionCommand.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -56,7 +62,8 @@ class TraciConnectionTest {
         Matcher installed = Pattern.compile("Version (\\d+\\.\\d+\\.\\d+)").matcher(versionOutput);
         assertTrue(installed.find(), versionOutput);
 
-        try (SumoProcess sumo = SumoProcess.withConfig(scenario.config).start()) {
+        try (SumoProcess sumo = SumoProcess.withConfig(scenario.config).start())
+        {
             TraciVersion version = sumo.connection().getVersion();
             assertTrue(version.apiVersion() >= TraciConstants.TRACI_VERSION_SUMO_1_15, version.toString());
             assertTrue(version.sumoVersion().contains(installed.group(1)), version + " vs installed " + installed.group(1));
@@ -64,8 +71,10 @@ class TraciConnectionTest {
     }
 
     @Test
-    void steppingAdvancesTimeAndVehiclesDriveEast() {
-        try (SumoProcess sumo = startSumo()) {
+    void steppingAdvancesTimeAndVehiclesDriveEast()
+    {
+        try (SumoProcess sumo = startSumo())
+        {
             TraciConnection traci = sumo.connection();
             assertEquals(0.0, traci.getTime(), 1e-9);
             traci.simulationStep();
@@ -93,8 +102,10 @@ class TraciConnectionTest {
     }
 
     @Test
-    void walkingPersonIsVisible() {
-        try (SumoProcess sumo = startSumo()) {
+    void walkingPersonIsVisible()
+    {
+        try (SumoProcess sumo = startSumo())
+        {
             TraciConnection traci = sumo.connection();
             traci.simulationStep(1.0);
             assertEquals(List.of("p0"), traci.personIds());
@@ -110,9 +121,11 @@ class TraciConnectionTest {
     }
 
     @Test
-    void moveToXYPlacesTheVehicleOnTheNextStep() {
+    void moveToXYPlacesTheVehicleOnTheNextStep()
+    {
         try (SumoProcess sumo = SumoProcess.withNetAndRoutes(scenario.network, scenario.routes)
-                .lateralResolutionMetres(0.4).start()) {
+                .lateralResolutionMetres(0.4).start())
+        {
             TraciConnection traci = sumo.connection();
             stepUntilPresent(traci, "v0", 10);
             traci.simulationStep(1.0);
@@ -130,8 +143,10 @@ class TraciConnectionTest {
     }
 
     @Test
-    void setSpeedWithSpeedModeZeroJumpsInOneStep() {
-        try (SumoProcess sumo = startSumo()) {
+    void setSpeedWithSpeedModeZeroJumpsInOneStep()
+    {
+        try (SumoProcess sumo = startSumo())
+        {
             TraciConnection traci = sumo.connection();
             stepUntilPresent(traci, "v0", 10);
             traci.simulationStep(1.0);
@@ -146,14 +161,17 @@ class TraciConnectionTest {
     }
 
     @Test
-    void trafficLightStateHasOneCharacterPerLinkAndChanges() throws Exception {
-        try (SumoProcess sumo = startSumo()) {
+    void trafficLightStateHasOneCharacterPerLinkAndChanges() throws Exception
+    {
+        try (SumoProcess sumo = startSumo())
+        {
             TraciConnection traci = sumo.connection();
             assertTrue(traci.trafficLightIds().contains(TinyScenario.CENTRE_TRAFFIC_LIGHT), traci.trafficLightIds().toString());
             int links = scenario.linkCount(TinyScenario.CENTRE_TRAFFIC_LIGHT);
             assertTrue(links > 0);
             Set<String> states = new HashSet<>();
-            for (int second = 1; second <= 100; second++) {
+            for (int second = 1; second <= 100; second++)
+            {
                 traci.simulationStep(second);
                 String state = traci.trafficLightState(TinyScenario.CENTRE_TRAFFIC_LIGHT);
                 assertEquals(links, state.length(), state);
@@ -165,8 +183,10 @@ class TraciConnectionTest {
     }
 
     @Test
-    void unknownVehicleFailsWithItsIdAndTheConnectionStaysUsable() {
-        try (SumoProcess sumo = startSumo()) {
+    void unknownVehicleFailsWithItsIdAndTheConnectionStaysUsable()
+    {
+        try (SumoProcess sumo = startSumo())
+        {
             TraciConnection traci = sumo.connection();
             traci.simulationStep();
             TraciException failure = assertThrows(TraciException.class, () -> traci.vehicleSpeed("no-such-car"));
@@ -186,8 +206,10 @@ class TraciConnectionTest {
     }
 
     @Test
-    void addedVehicleDepartsOnItsRoute() {
-        try (SumoProcess sumo = startSumo()) {
+    void addedVehicleDepartsOnItsRoute()
+    {
+        try (SumoProcess sumo = startSumo())
+        {
             TraciConnection traci = sumo.connection();
             traci.simulationStep(10.0);
             traci.addVehicle("extra", TinyScenario.ROUTE_EAST);
@@ -209,15 +231,19 @@ class TraciConnectionTest {
     }
 
     @Test
-    void scenarioEndsWhenEveryVehicleArrived() {
-        try (SumoProcess sumo = startSumo()) {
+    void scenarioEndsWhenEveryVehicleArrived()
+    {
+        try (SumoProcess sumo = startSumo())
+        {
             TraciConnection traci = sumo.connection();
             assertTrue(traci.minExpectedVehicles() > 0);
             Set<String> arrived = new HashSet<>();
             int second = 0;
-            while (traci.minExpectedVehicles() > 0 && second < 300) {
+            while (traci.minExpectedVehicles() > 0 && second < 300)
+            {
                 second++;
-                for (int step = 0; step < 10; step++) {
+                for (int step = 0; step < 10; step++)
+                {
                     traci.simulationStep();
                     arrived.addAll(traci.arrivedVehicleIds());
                 }
@@ -229,10 +255,12 @@ class TraciConnectionTest {
     }
 
     @Test
-    void rearEndCollisionIsReported(@TempDir Path output) throws Exception {
+    void rearEndCollisionIsReported(@TempDir Path output) throws Exception
+    {
         Path collisions = output.resolve("collisions.xml");
         try (SumoProcess sumo = SumoProcess.withNetAndRoutes(scenario.network, scenario.routes)
-                .collisionOutput(collisions).start()) {
+                .collisionOutput(collisions).start())
+        {
             TraciConnection traci = sumo.connection();
             stepUntilPresent(traci, "v1", 40);
             traci.setVehicleSpeedMode("v0", 0);
@@ -241,7 +269,8 @@ class TraciConnectionTest {
             traci.setVehicleLaneChangeMode("v1", 0);
             traci.setVehicleSpeed("v1", 20.0);
             Set<String> colliding = new HashSet<>();
-            for (int step = 0; step < 100 && colliding.isEmpty(); step++) {
+            for (int step = 0; step < 100 && colliding.isEmpty(); step++)
+            {
                 traci.simulationStep();
                 colliding.addAll(traci.collidingVehicleIds());
             }
@@ -252,16 +281,20 @@ class TraciConnectionTest {
     }
 
     @Test
-    void callsOnAClosedConnectionNameTheCall() {
+    void callsOnAClosedConnectionNameTheCall()
+    {
         SumoProcess sumo = startSumo();
-        try {
+        try
+        {
             TraciConnection traci = sumo.connection();
             traci.close();
             assertFalse(traci.isOpen());
             traci.close();
             TraciException failure = assertThrows(TraciException.class, () -> traci.vehiclePosition("v0"));
             assertTrue(failure.getMessage().startsWith("vehicle.getPosition(\"v0\")"), failure.getMessage());
-        } finally {
+        }
+        finally
+        {
             sumo.close();
         }
         assertFalse(sumo.processHandle().isAlive());
