@@ -1,6 +1,19 @@
 package io.wmrt.hil.traci;
 
 import static io.wmrt.hil.traci.TraciConstants.ADD_FULL;
+import static io.wmrt.hil.traci.TraciConstants.CMD_GET_EDGE_VARIABLE;
+import static io.wmrt.hil.traci.TraciConstants.CMD_GET_LANE_VARIABLE;
+import static io.wmrt.hil.traci.TraciConstants.LANE_ALLOWED;
+import static io.wmrt.hil.traci.TraciConstants.RESPONSE_GET_EDGE_VARIABLE;
+import static io.wmrt.hil.traci.TraciConstants.RESPONSE_GET_LANE_VARIABLE;
+import static io.wmrt.hil.traci.TraciConstants.TYPE_POLYGON;
+import static io.wmrt.hil.traci.TraciConstants.VAR_ALLOWED_SPEED;
+import static io.wmrt.hil.traci.TraciConstants.VAR_EDGES;
+import static io.wmrt.hil.traci.TraciConstants.VAR_LANEPOSITION;
+import static io.wmrt.hil.traci.TraciConstants.VAR_MAXSPEED;
+import static io.wmrt.hil.traci.TraciConstants.VAR_NEXT_TLS;
+import static io.wmrt.hil.traci.TraciConstants.VAR_ROUTE_INDEX;
+import static io.wmrt.hil.traci.TraciConstants.VAR_SHAPE;
 import static io.wmrt.hil.traci.TraciConstants.CMD_CLOSE;
 import static io.wmrt.hil.traci.TraciConstants.CMD_GETVERSION;
 import static io.wmrt.hil.traci.TraciConstants.CMD_GET_PERSON_VARIABLE;
@@ -501,6 +514,123 @@ public final class TraciConnection implements AutoCloseable
         return readTypedString();
     }
 
+    /**
+     * Ids of the edges of the vehicle's route, in driving order (TraCI {@code VAR_EDGES}; SUMO's
+     * Python {@code vehicle.getRoute}).
+     */
+    public List<String> vehicleRoute(String vehicleId)
+    {
+        getVariable(Domain.VEHICLE, "getRoute", VAR_EDGES, vehicleId);
+        return readTypedStringList();
+    }
+
+    /** Index in {@link #vehicleRoute(String)} of the edge the vehicle is on (-1 before it departs). */
+    public int vehicleRouteIndex(String vehicleId)
+    {
+        getVariable(Domain.VEHICLE, "getRouteIndex", VAR_ROUTE_INDEX, vehicleId);
+        return readTypedInt();
+    }
+
+    /** Distance of the vehicle's front bumper from the start of its lane, metres along the lane. */
+    public double vehicleLanePosition(String vehicleId)
+    {
+        getVariable(Domain.VEHICLE, "getLanePosition", VAR_LANEPOSITION, vehicleId);
+        return readTypedDouble();
+    }
+
+    /** The speed the vehicle may drive on its lane (lane limit times the vehicle's speed factor), m/s. */
+    public double vehicleAllowedSpeed(String vehicleId)
+    {
+        getVariable(Domain.VEHICLE, "getAllowedSpeed", VAR_ALLOWED_SPEED, vehicleId);
+        return readTypedDouble();
+    }
+
+    /**
+     * The traffic lights ahead on the vehicle's route, nearest first: light id, index of the link the
+     * vehicle will use, distance from the vehicle's front bumper to the stop line (m) and the link's
+     * state character ('r', 'y', 'g', 'G', ...).
+     */
+    public List<NextTrafficLight> vehicleNextTrafficLights(String vehicleId)
+    {
+        getVariable(Domain.VEHICLE, "getNextTLS", VAR_NEXT_TLS, vehicleId);
+        expectUnsignedByte("value type", TYPE_COMPOUND);
+        requireAnswerBytes(Integer.BYTES, "compound item count");
+        buffer.getInt();
+        int count = readTypedInt();
+        List<NextTrafficLight> lights = new ArrayList<>(count);
+        for (int i = 0; i < count; i++)
+        {
+            String lightId = readTypedString();
+            int linkIndex = readTypedInt();
+            double distance = readTypedDouble();
+            expectUnsignedByte("value type", TYPE_BYTE);
+            requireAnswerBytes(1, "state byte");
+            char state = (char) Byte.toUnsignedInt(buffer.get());
+            lights.add(new NextTrafficLight(lightId, linkIndex, distance, state));
+        }
+        return lights;
+    }
+
+    // ------------------------------------------------------------------ lanes and edges
+
+    /** Centre line of the lane, network coordinates in metres, in driving direction. */
+    public List<Position2D> laneShape(String laneId)
+    {
+        getVariable(Domain.LANE, "getShape", VAR_SHAPE, laneId);
+        expectUnsignedByte("value type", TYPE_POLYGON);
+        requireAnswerBytes(1, "polygon length");
+        int count = Byte.toUnsignedInt(buffer.get());
+        if (count == 0)
+        {
+            requireAnswerBytes(Integer.BYTES, "extended polygon length");
+            count = buffer.getInt();
+        }
+        List<Position2D> points = new ArrayList<>(count);
+        for (int i = 0; i < count; i++)
+        {
+            requireAnswerBytes(2 * Double.BYTES, "polygon point");
+            double x = buffer.getDouble();
+            double y = buffer.getDouble();
+            points.add(new Position2D(x, y));
+        }
+        return points;
+    }
+
+    /** Width of the lane in metres. */
+    public double laneWidth(String laneId)
+    {
+        getVariable(Domain.LANE, "getWidth", VAR_WIDTH, laneId);
+        return readTypedDouble();
+    }
+
+    /** Length of the lane in metres. */
+    public double laneLength(String laneId)
+    {
+        getVariable(Domain.LANE, "getLength", VAR_LENGTH, laneId);
+        return readTypedDouble();
+    }
+
+    /** Speed limit of the lane in m/s. */
+    public double laneMaxSpeed(String laneId)
+    {
+        getVariable(Domain.LANE, "getMaxSpeed", VAR_MAXSPEED, laneId);
+        return readTypedDouble();
+    }
+
+    /** Vehicle classes allowed on the lane, for example ["pedestrian"] for a sidewalk (empty: all). */
+    public List<String> laneAllowed(String laneId)
+    {
+        getVariable(Domain.LANE, "getAllowed", LANE_ALLOWED, laneId);
+        return readTypedStringList();
+    }
+
+    /** Number of lanes of the edge, sidewalks included (TraCI edge {@code VAR_LANE_INDEX}). */
+    public int edgeLaneCount(String edgeId)
+    {
+        getVariable(Domain.EDGE, "getLaneNumber", VAR_LANE_INDEX, edgeId);
+        return readTypedInt();
+    }
+
     // ------------------------------------------------------------------ request building
 
     private enum Domain
@@ -508,7 +638,9 @@ public final class TraciConnection implements AutoCloseable
         SIMULATION("simulation", CMD_GET_SIM_VARIABLE, RESPONSE_GET_SIM_VARIABLE),
         VEHICLE("vehicle", CMD_GET_VEHICLE_VARIABLE, RESPONSE_GET_VEHICLE_VARIABLE),
         PERSON("person", CMD_GET_PERSON_VARIABLE, RESPONSE_GET_PERSON_VARIABLE),
-        TRAFFIC_LIGHT("trafficlight", CMD_GET_TL_VARIABLE, RESPONSE_GET_TL_VARIABLE);
+        TRAFFIC_LIGHT("trafficlight", CMD_GET_TL_VARIABLE, RESPONSE_GET_TL_VARIABLE),
+        LANE("lane", CMD_GET_LANE_VARIABLE, RESPONSE_GET_LANE_VARIABLE),
+        EDGE("edge", CMD_GET_EDGE_VARIABLE, RESPONSE_GET_EDGE_VARIABLE);
 
         final String label;
         final int getCommand;

@@ -39,6 +39,12 @@ public final class TraciConstants
     public static final int RESPONSE_GET_VEHICLE_VARIABLE = 0xB4;
     /** Change vehicle state. */
     public static final int CMD_SET_VEHICLE_VARIABLE = 0xC4;
+    /** Get lane variable; its response id is {@link #RESPONSE_GET_LANE_VARIABLE}. */
+    public static final int CMD_GET_LANE_VARIABLE = 0xA3;
+    public static final int RESPONSE_GET_LANE_VARIABLE = 0xB3;
+    /** Get edge variable; its response id is {@link #RESPONSE_GET_EDGE_VARIABLE}. */
+    public static final int CMD_GET_EDGE_VARIABLE = 0xAA;
+    public static final int RESPONSE_GET_EDGE_VARIABLE = 0xBA;
     /** Get simulation variable; its response id is {@link #RESPONSE_GET_SIM_VARIABLE}. */
     public static final int CMD_GET_SIM_VARIABLE = 0xAB;
     public static final int RESPONSE_GET_SIM_VARIABLE = 0xBB;
@@ -48,6 +54,8 @@ public final class TraciConstants
 
     // ---- data type codes (constants.py: TYPE_*, POSITION_2D) ----
 
+    /** Polygon: unsigned byte point count (0 then an int when over 255) + that many x, y doubles. */
+    public static final int TYPE_POLYGON = 0x06;
     /** Two doubles x, y in network coordinates (metres). */
     public static final int POSITION_2D = 0x01;
     public static final int TYPE_UBYTE = 0x07;
@@ -87,8 +95,30 @@ public final class TraciConstants
     public static final int VAR_ROAD_ID = 0x50;
     /** Id of the lane the vehicle is on (string). */
     public static final int VAR_LANE_ID = 0x51;
-    /** Index of the lane the vehicle is on (int). */
+    /** Index of the lane the vehicle is on (vehicle, int); number of lanes (edge, int). */
     public static final int VAR_LANE_INDEX = 0x52;
+    /** Lane: vehicle classes allowed (string list). */
+    public static final int LANE_ALLOWED = 0x34;
+    /** Lane: speed limit in m/s (double). */
+    public static final int VAR_MAXSPEED = 0x41;
+    /** Lane: centre line ({@link #TYPE_POLYGON}). */
+    public static final int VAR_SHAPE = 0x4E;
+    /**
+     * Vehicle: edge ids of its route (string list; Python {@code getRoute}). Not {@code VAR_ROUTE}
+     * (0x57), which only sets a route.
+     */
+    public static final int VAR_EDGES = 0x54;
+    /** Vehicle: front bumper distance from its lane's start, metres (double). */
+    public static final int VAR_LANEPOSITION = 0x56;
+    /** Vehicle: index of its current edge in its route (int). */
+    public static final int VAR_ROUTE_INDEX = 0x69;
+    /**
+     * Vehicle: upcoming traffic lights, a compound of a typed int count and per light a typed string
+     * id, typed int link index, typed double distance and typed byte state character.
+     */
+    public static final int VAR_NEXT_TLS = 0x70;
+    /** Vehicle: the speed it may drive on its lane, m/s (double). */
+    public static final int VAR_ALLOWED_SPEED = 0xB7;
     /** Vehicle acceleration in m/s^2 (get). */
     public static final int VAR_ACCELERATION = 0x72;
     /** Speed mode bit set (vehicle set: int). */

@@ -1,0 +1,499 @@
+package io.wmrt.hil;
+
+import io.wmrt.bus.SceneCodes;
+import io.wmrt.hil.traci.NextTrafficLight;
+import io.wmrt.hil.traci.Position2D;
+import io.wmrt.hil.traci.SumoAngles;
+import io.wmrt.hil.traci.TraciConnection;
+import io.wmrt.sbe.SceneFrameEncoder;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders SUMO's ground truth around one ego vehicle into the runtime's SceneFrame, in the runtime's
+ * conventions: world metres, headings in radians counter-clockwise from +x, positions of footprint
+ * centres (SUMO reports a vehicle's front bumper centre; the centre is that point moved back by half
+ * the length along the heading).
+ *
+ * <p>What one {@link #fill(SceneFrameEncoder)} writes:
+ * <ul>
+ *   <li>sequence (counts frames from 1) and timestamp (SUMO time in ns);</li>
+ *   <li>ego centre, heading, speed, acceleration, steer 0, length, width; speed limit = the ego's
+ *       allowed speed (lane limit times its speed factor); lane width of the ego lane;</li>
+ *   <li>drivable area: {@code laneWidth * (lanes + 0.5)} on each side, counting the lanes of the ego's
+ *       edge to its left and right and excluding sidewalks (lanes that allow only pedestrians); on a
+ *       junction's internal lane the edge the ego came from is used;</li>
+ *   <li>agents: every other vehicle and every person whose centre is within the range of the ego
+ *       centre, nearest first, at most 32; yaw rate 0; ids are small ints kept stable per SUMO id for
+ *       the life of this object (vehicles and persons have separate id spaces in SUMO, so they are
+ *       keyed separately); a person's SUMO position is taken as its centre;</li>
+ *   <li>route: centre line of the ego's lane from the ego centre onwards, continued along the route's
+ *       following edges on the same lane index clamped to each edge's lanes, junctions bridged by the
+ *       straight chord between consecutive lane shapes (not SUMO's internal lane shape); cut at
+ *       {@link #ROUTE_LENGTH_METRES} and resampled evenly to at most 64 points at least 1 m apart;</li>
+ *   <li>lights: the ego's next traffic lights (at most 4), stop line arc length = arc length along the
+ *       route from its first point to the projection of the ego's front bumper plus the distance SUMO
+ *       reports (which SUMO measures from the front bumper); 'r'/'R' red, 'y'/'Y' yellow, 'g'/'G'
+ *       green, any other state unknown.</li>
+ * </ul>
+ * Lane shapes, widths, lengths and lane counts are cached: they do not change during a simulation.
+ *
+ * <p>Not thread safe: use from the thread that owns the {@link TraciConnection}.
+ */
+public final class GroundTruthScene
+{
+    public static final int MAX_AGENTS = 32;
+    public static final int MAX_ROUTE_POINTS = 64;
+    public static final int MAX_LIGHTS = 4;
+    /** Length of the route centre line written, from its first point, when the route is that long. */
+    public static final double ROUTE_LENGTH_METRES = 160.0;
+    public static final double MIN_ROUTE_SPACING_METRES = 1.0;
+
+    private static final double NANOS_PER_SECOND = 1e9;
+    private static final double SAME_POINT_METRES = 1e-6;
+
+    private final TraciConnection traci;
+    private final String egoId;
+    private final double rangeMetres;
+
+    private final Map<String, Integer> vehicleAgentIds = new HashMap<>();
+    private final Map<String, Integer> personAgentIds = new HashMap<>();
+    private int nextAgentId = 1;
+    private long sequence;
+
+    private final Map<String, List<Position2D>> laneShapes = new HashMap<>();
+    private final Map<String, Double> laneWidths = new HashMap<>();
+    private final Map<String, Double> laneLengths = new HashMap<>();
+    private final Map<String, Boolean> sidewalks = new HashMap<>();
+    private final Map<String, Integer> edgeLaneCounts = new HashMap<>();
+
+    /** Edge and lane index of the ego's last normal (non-internal) lane, used on junctions. */
+    private String lastNormalEdge;
+    private int lastNormalLaneIndex;
+
+    private final List<Position2D> route = new ArrayList<>();
+
+    /**
+     * @param traci       connection to the running SUMO
+     * @param egoId       SUMO id of the ego vehicle
+     * @param rangeMetres agents whose centre is farther than this from the ego centre are left out
+     */
+    public GroundTruthScene(TraciConnection traci, String egoId, double rangeMetres)
+    {
+        if (!(rangeMetres > 0.0))
+        {
+            throw new IllegalArgumentException("range must be positive: " + rangeMetres);
+        }
+        this.traci = traci;
+        this.egoId = egoId;
+        this.rangeMetres = rangeMetres;
+    }
+
+    /**
+     * Writes the current simulation state into {@code encoder}, which must already be wrapped around a
+     * buffer with room for a SceneFrame.
+     *
+     * @throws io.wmrt.hil.traci.TraciException when SUMO refuses a query, for example the ego is not
+     *                                          in the network
+     */
+    public void fill(SceneFrameEncoder encoder)
+    {
+        double time = traci.getTime();
+        Position2D front = traci.vehiclePosition(egoId);
+        double heading = traci.vehicleHeadingRadians(egoId);
+        double length = traci.vehicleLength(egoId);
+        double width = traci.vehicleWidth(egoId);
+        Position2D centre = centreOf(front, heading, length);
+
+        String laneId = traci.vehicleLaneId(egoId);
+        int laneIndex = traci.vehicleLaneIndex(egoId);
+        boolean internal = laneId.startsWith(":");
+        if (!internal)
+        {
+            lastNormalEdge = traci.vehicleRoadId(egoId);
+            lastNormalLaneIndex = laneIndex;
+        }
+        double laneWidth = laneWidth(laneId);
+
+        sequence++;
+        encoder.sequence(sequence);
+        encoder.timestampNs(Math.round(time * NANOS_PER_SECOND));
+        encoder.egoX((float) centre.x());
+        encoder.egoY((float) centre.y());
+        encoder.egoHeading((float) heading);
+        encoder.egoSpeed((float) Math.max(0.0, traci.vehicleSpeed(egoId)));
+        encoder.egoAccel((float) traci.vehicleAcceleration(egoId));
+        encoder.egoSteer(0.0f);
+        encoder.egoLength((float) length);
+        encoder.egoWidth((float) width);
+        encoder.speedLimit((float) traci.vehicleAllowedSpeed(egoId));
+        encoder.laneWidth((float) laneWidth);
+        writeDrivableArea(encoder, laneWidth);
+        encoder.reserved(0);
+
+        writeAgents(encoder, centre);
+
+        buildRoute(laneId, laneIndex, traci.vehicleLanePosition(egoId) - length / 2.0);
+        encoder.routePointCount(route.size());
+        for (int i = 0; i < route.size(); i++)
+        {
+            encoder.routeX(i, (float) route.get(i).x());
+            encoder.routeY(i, (float) route.get(i).y());
+        }
+
+        writeLights(encoder, front);
+    }
+
+    /** The route centre line written by the last {@link #fill}, for inspection; do not modify. */
+    public List<Position2D> lastRoute()
+    {
+        return route;
+    }
+
+    /** Footprint centre of a vehicle whose front bumper centre is {@code front}. */
+    public static Position2D centreOf(Position2D front, double headingRadians, double length)
+    {
+        return new Position2D(front.x() - Math.cos(headingRadians) * length / 2.0,
+                front.y() - Math.sin(headingRadians) * length / 2.0);
+    }
+
+    /** The SceneFrame light state code of a SUMO link state character. */
+    public static byte lightCode(char sumoState)
+    {
+        switch (sumoState)
+        {
+            case 'r':
+            case 'R':
+                return SceneCodes.LIGHT_RED;
+            case 'y':
+            case 'Y':
+                return SceneCodes.LIGHT_YELLOW;
+            case 'g':
+            case 'G':
+                return SceneCodes.LIGHT_GREEN;
+            default:
+                return SceneCodes.LIGHT_UNKNOWN;
+        }
+    }
+
+    /**
+     * Arc length along {@code polyline} from its first point to the point of the polyline nearest to
+     * {@code point}.
+     */
+    public static double arcLengthOfProjection(List<Position2D> polyline, Position2D point)
+    {
+        if (polyline.size() < 2)
+        {
+            return 0.0;
+        }
+        double bestDistance = Double.POSITIVE_INFINITY;
+        double bestS = 0.0;
+        double s = 0.0;
+        for (int i = 0; i + 1 < polyline.size(); i++)
+        {
+            Position2D a = polyline.get(i);
+            Position2D b = polyline.get(i + 1);
+            double dx = b.x() - a.x();
+            double dy = b.y() - a.y();
+            double segment = Math.hypot(dx, dy);
+            double t = 0.0;
+            if (segment > SAME_POINT_METRES)
+            {
+                t = ((point.x() - a.x()) * dx + (point.y() - a.y()) * dy) / (segment * segment);
+                t = Math.max(0.0, Math.min(1.0, t));
+            }
+            double distance = Math.hypot(a.x() + t * dx - point.x(), a.y() + t * dy - point.y());
+            if (distance < bestDistance)
+            {
+                bestDistance = distance;
+                bestS = s + t * segment;
+            }
+            s += segment;
+        }
+        return bestS;
+    }
+
+    // ------------------------------------------------------------------ drivable area
+
+    private void writeDrivableArea(SceneFrameEncoder encoder, double laneWidth)
+    {
+        int left = 0;
+        int right = 0;
+        if (lastNormalEdge != null)
+        {
+            int lanes = edgeLaneCount(lastNormalEdge);
+            for (int i = 0; i < lanes; i++)
+            {
+                if (i == lastNormalLaneIndex || isSidewalk(lastNormalEdge + "_" + i))
+                {
+                    continue;
+                }
+                if (i > lastNormalLaneIndex)
+                {
+                    left++;
+                }
+                else
+                {
+                    right++;
+                }
+            }
+        }
+        encoder.drivableLeft((float) (laneWidth * (left + 0.5)));
+        encoder.drivableRight((float) (laneWidth * (right + 0.5)));
+    }
+
+    // ------------------------------------------------------------------ agents
+
+    private record Agent(int id, byte kind, Position2D centre, double heading, double speed, double length,
+            double width, double distance)
+    {
+    }
+
+    private void writeAgents(SceneFrameEncoder encoder, Position2D egoCentre)
+    {
+        List<Agent> agents = new ArrayList<>();
+        for (String vehicleId : traci.vehicleIds())
+        {
+            if (vehicleId.equals(egoId))
+            {
+                continue;
+            }
+            Position2D front = traci.vehiclePosition(vehicleId);
+            double heading = traci.vehicleHeadingRadians(vehicleId);
+            double length = traci.vehicleLength(vehicleId);
+            Position2D centre = centreOf(front, heading, length);
+            double distance = centre.distanceTo(egoCentre);
+            if (distance <= rangeMetres)
+            {
+                agents.add(new Agent(agentId(vehicleAgentIds, vehicleId), SceneCodes.VEHICLE, centre, heading,
+                        traci.vehicleSpeed(vehicleId), length, traci.vehicleWidth(vehicleId), distance));
+            }
+        }
+        for (String personId : traci.personIds())
+        {
+            Position2D centre = traci.personPosition(personId);
+            double distance = centre.distanceTo(egoCentre);
+            if (distance <= rangeMetres)
+            {
+                agents.add(new Agent(agentId(personAgentIds, personId), SceneCodes.PEDESTRIAN, centre,
+                        SumoAngles.sumoDegreesToHeadingRadians(traci.personAngle(personId)),
+                        traci.personSpeed(personId), traci.personLength(personId), traci.personWidth(personId),
+                        distance));
+            }
+        }
+        agents.sort(Comparator.comparingDouble(Agent::distance));
+        int count = Math.min(MAX_AGENTS, agents.size());
+        encoder.agentCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            Agent agent = agents.get(i);
+            encoder.agentId(i, agent.id());
+            encoder.agentKind(i, agent.kind());
+            encoder.agentX(i, (float) agent.centre().x());
+            encoder.agentY(i, (float) agent.centre().y());
+            encoder.agentHeading(i, (float) agent.heading());
+            encoder.agentSpeed(i, (float) Math.max(0.0, agent.speed()));
+            encoder.agentYawRate(i, 0.0f);
+            encoder.agentLength(i, (float) agent.length());
+            encoder.agentWidth(i, (float) agent.width());
+        }
+    }
+
+    private int agentId(Map<String, Integer> ids, String sumoId)
+    {
+        Integer id = ids.get(sumoId);
+        if (id == null)
+        {
+            id = nextAgentId++;
+            ids.put(sumoId, id);
+        }
+        return id;
+    }
+
+    // ------------------------------------------------------------------ route
+
+    /**
+     * Builds {@link #route}: the ego lane's centre line from lane position {@code centreLanePosition}
+     * (the ego centre, metres along the lane) onwards, then the following route edges.
+     */
+    private void buildRoute(String laneId, int laneIndex, double centreLanePosition)
+    {
+        List<Position2D> raw = new ArrayList<>();
+        List<Position2D> shape = laneShape(laneId);
+        double scale = shapeLength(shape) / Math.max(SAME_POINT_METRES, laneLength(laneId));
+        appendFrom(raw, shape, centreLanePosition * scale);
+
+        int clampIndex = laneId.startsWith(":") && lastNormalEdge != null ? lastNormalLaneIndex : laneIndex;
+        List<String> edges = traci.vehicleRoute(egoId);
+        int routeIndex = traci.vehicleRouteIndex(egoId);
+        double collected = shapeLength(raw);
+        for (int e = routeIndex + 1; e < edges.size() && collected < ROUTE_LENGTH_METRES; e++)
+        {
+            String edge = edges.get(e);
+            int lanes = edgeLaneCount(edge);
+            int index = Math.max(0, Math.min(lanes - 1, clampIndex));
+            for (Position2D point : laneShape(edge + "_" + index))
+            {
+                appendPoint(raw, point);
+            }
+            collected = shapeLength(raw);
+        }
+        resample(raw);
+    }
+
+    /** Appends the part of {@code shape} from arc length {@code startS} on; before its start it extends the first segment backwards. */
+    private static void appendFrom(List<Position2D> out, List<Position2D> shape, double startS)
+    {
+        if (shape.isEmpty())
+        {
+            return;
+        }
+        if (shape.size() == 1)
+        {
+            appendPoint(out, shape.get(0));
+            return;
+        }
+        if (startS <= 0.0)
+        {
+            Position2D a = shape.get(0);
+            Position2D b = shape.get(1);
+            double segment = a.distanceTo(b);
+            if (segment > SAME_POINT_METRES && startS < 0.0)
+            {
+                appendPoint(out, new Position2D(a.x() + (b.x() - a.x()) * startS / segment,
+                        a.y() + (b.y() - a.y()) * startS / segment));
+            }
+            for (Position2D point : shape)
+            {
+                appendPoint(out, point);
+            }
+            return;
+        }
+        double s = 0.0;
+        for (int i = 0; i + 1 < shape.size(); i++)
+        {
+            Position2D a = shape.get(i);
+            Position2D b = shape.get(i + 1);
+            double segment = a.distanceTo(b);
+            if (s + segment >= startS)
+            {
+                double t = segment > SAME_POINT_METRES ? (startS - s) / segment : 0.0;
+                appendPoint(out, new Position2D(a.x() + (b.x() - a.x()) * t, a.y() + (b.y() - a.y()) * t));
+                for (int j = i + 1; j < shape.size(); j++)
+                {
+                    appendPoint(out, shape.get(j));
+                }
+                return;
+            }
+            s += segment;
+        }
+        appendPoint(out, shape.get(shape.size() - 1));
+    }
+
+    private static void appendPoint(List<Position2D> out, Position2D point)
+    {
+        if (out.isEmpty() || out.get(out.size() - 1).distanceTo(point) > SAME_POINT_METRES)
+        {
+            out.add(point);
+        }
+    }
+
+    private static double shapeLength(List<Position2D> shape)
+    {
+        double length = 0.0;
+        for (int i = 0; i + 1 < shape.size(); i++)
+        {
+            length += shape.get(i).distanceTo(shape.get(i + 1));
+        }
+        return length;
+    }
+
+    /**
+     * Resamples {@code raw}, cut at {@link #ROUTE_LENGTH_METRES}, into {@link #route}: evenly spaced by
+     * arc length with a spacing of at least 1 m, then any point closer than 1 m (straight line) to the
+     * previous one dropped, which only happens at sharp corners.
+     */
+    private void resample(List<Position2D> raw)
+    {
+        route.clear();
+        if (raw.isEmpty())
+        {
+            return;
+        }
+        double total = Math.min(ROUTE_LENGTH_METRES, shapeLength(raw));
+        int intervals = (int) Math.min(MAX_ROUTE_POINTS - 1, Math.floor(total / MIN_ROUTE_SPACING_METRES));
+        route.add(raw.get(0));
+        if (intervals < 1)
+        {
+            return;
+        }
+        double spacing = total / intervals;
+        int segmentIndex = 0;
+        double segmentStartS = 0.0;
+        for (int k = 1; k <= intervals; k++)
+        {
+            double target = k == intervals ? total : k * spacing;
+            while (segmentIndex + 1 < raw.size() - 1
+                    && segmentStartS + raw.get(segmentIndex).distanceTo(raw.get(segmentIndex + 1)) < target)
+            {
+                segmentStartS += raw.get(segmentIndex).distanceTo(raw.get(segmentIndex + 1));
+                segmentIndex++;
+            }
+            Position2D a = raw.get(segmentIndex);
+            Position2D b = raw.get(segmentIndex + 1);
+            double segment = a.distanceTo(b);
+            double t = segment > SAME_POINT_METRES ? Math.min(1.0, (target - segmentStartS) / segment) : 0.0;
+            Position2D point = new Position2D(a.x() + (b.x() - a.x()) * t, a.y() + (b.y() - a.y()) * t);
+            if (point.distanceTo(route.get(route.size() - 1)) >= MIN_ROUTE_SPACING_METRES)
+            {
+                route.add(point);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ lights
+
+    private void writeLights(SceneFrameEncoder encoder, Position2D front)
+    {
+        List<NextTrafficLight> lights = traci.vehicleNextTrafficLights(egoId);
+        int count = Math.min(MAX_LIGHTS, lights.size());
+        double frontS = arcLengthOfProjection(route, front);
+        encoder.lightCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            NextTrafficLight light = lights.get(i);
+            encoder.lightStopS(i, (float) (frontS + light.distanceMetres()));
+            encoder.lightState(i, lightCode(light.state()));
+        }
+    }
+
+    // ------------------------------------------------------------------ cached static network data
+
+    private List<Position2D> laneShape(String laneId)
+    {
+        return laneShapes.computeIfAbsent(laneId, traci::laneShape);
+    }
+
+    private double laneWidth(String laneId)
+    {
+        return laneWidths.computeIfAbsent(laneId, traci::laneWidth);
+    }
+
+    private double laneLength(String laneId)
+    {
+        return laneLengths.computeIfAbsent(laneId, traci::laneLength);
+    }
+
+    private int edgeLaneCount(String edgeId)
+    {
+        return edgeLaneCounts.computeIfAbsent(edgeId, traci::edgeLaneCount);
+    }
+
+    private boolean isSidewalk(String laneId)
+    {
+        return sidewalks.computeIfAbsent(laneId, id -> List.of("pedestrian").equals(traci.laneAllowed(id)));
+    }
+}
