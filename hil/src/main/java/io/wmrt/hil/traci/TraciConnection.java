@@ -881,7 +881,7 @@ public final class TraciConnection implements AutoCloseable
         switch (result)
         {
             case RTYPE_NOTIMPLEMENTED:
-                return "not implemented";
+                return "unsupported by this SUMO (RTYPE_NOTIMPLEMENTED)";
             case RTYPE_ERR:
                 return "failed";
             default:
