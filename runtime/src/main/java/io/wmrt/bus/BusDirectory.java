@@ -26,7 +26,6 @@ import java.util.List;
 public final class BusDirectory implements AutoCloseable
 {
     private final Path dir;
-    private final boolean owner;
     private final List<MappedByteBuffer> mappings = new ArrayList<>();
     private final AtomicBuffer sceneRingBuffer;
     private final AtomicBuffer trajectoryBuffer;
@@ -36,10 +35,9 @@ public final class BusDirectory implements AutoCloseable
     private final AtomicBuffer errorLogBuffer;
     private CountersManager countersManager;
 
-    private BusDirectory(final Path dir, final boolean owner, final boolean create) throws IOException
+    private BusDirectory(final Path dir, final boolean create) throws IOException
     {
         this.dir = dir;
-        this.owner = owner;
         sceneRingBuffer = map(BusLayout.SCENE_RING_FILE, BusLayout.SCENE_RING_FILE_LENGTH, create);
         trajectoryBuffer = map(BusLayout.TRAJECTORY_FILE, BusLayout.TRAJECTORY_FILE_LENGTH, create);
         errorLogBuffer = map(BusLayout.ERROR_LOG_FILE, BusLayout.ERROR_LOG_LENGTH, create);
@@ -65,7 +63,7 @@ public final class BusDirectory implements AutoCloseable
         {
             Files.delete(countersFile);
         }
-        final BusDirectory bus = new BusDirectory(dir, true, true);
+        final BusDirectory bus = new BusDirectory(dir, true);
         bus.countersManager = new CountersManager(
             bus.countersMetadata, bus.countersValues, StandardCharsets.US_ASCII);
         for (final WmrtCounter counter : WmrtCounter.values())
@@ -106,7 +104,7 @@ public final class BusDirectory implements AutoCloseable
                 throw new IOException("no wmrt instance at " + dir + " (" + name + " missing)");
             }
         }
-        final BusDirectory bus = new BusDirectory(dir, false, false);
+        final BusDirectory bus = new BusDirectory(dir, false);
         if (bus.countersHeader.getIntVolatile(BusLayout.MAGIC_OFFSET) != BusLayout.MAGIC)
         {
             bus.close();
@@ -193,11 +191,6 @@ public final class BusDirectory implements AutoCloseable
     public boolean runtimeAlive()
     {
         return ProcessHandle.of(runtimePid()).map(ProcessHandle::isAlive).orElse(false);
-    }
-
-    public boolean isOwner()
-    {
-        return owner;
     }
 
     public void close()

@@ -20,21 +20,4 @@ public final class SceneCodes
     private SceneCodes()
     {
     }
-
-    public static String kindName(final byte kind)
-    {
-        switch (kind)
-        {
-            case VEHICLE:
-                return "vehicle";
-            case PEDESTRIAN:
-                return "pedestrian";
-            case CYCLIST:
-                return "cyclist";
-            case STATIC:
-                return "static";
-            default:
-                return "kind" + kind;
-        }
-    }
 }

@@ -27,7 +27,8 @@ final class StatCommand implements Callable<Integer>
         final Path instance = null != dir ? dir : Defaults.instanceDir();
         try (BusDirectory bus = BusDirectory.open(instance))
         {
-            System.out.printf("instance %s: runtime pid %d %s%n", instance, bus.runtimePid(),
+            System.out.printf("instance %s: runtime pid %d started %s, %s%n", instance, bus.runtimePid(),
+                java.time.Instant.ofEpochMilli(bus.startEpochMs()),
                 bus.runtimeAlive() ? "running" : "NOT RUNNING (figures are from its last moment)");
             bus.countersReader().forEach((counterId, typeId, keyBuffer, label) ->
                 System.out.printf("  %3d %-46s %,d%n", counterId, label, bus.countersReader().getCounterValue(counterId)));

@@ -82,11 +82,6 @@ public final class TickStats
         return tickNs.getMean() / 1e6;
     }
 
-    public double maxMs()
-    {
-        return tickNs.getMaxValue() / 1e6;
-    }
-
     /**
      * Start measuring afresh, with no further warm-up: for a caller that has warmed up on its own.
      */

@@ -68,7 +68,7 @@ class CrossProcessBusTest
             assertTrue(stat.waitFor(30, TimeUnit.SECONDS));
             final String statOut = new String(stat.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, stat.exitValue(), statOut);
-            assertTrue(statOut.contains("runtime pid " + ProcessHandle.current().pid() + " running"), statOut);
+            assertTrue(statOut.matches("(?s).*runtime pid " + ProcessHandle.current().pid() + " started \\S+, running.*"), statOut);
             final long ticks = bus.counter(WmrtCounter.TICKS).get();
             assertTrue(ticks >= 5, "ticks " + ticks);
             assertTrue(statOut.matches("(?s).*planner ticks\\s+[\\d,]+.*"), statOut);
