@@ -1,0 +1,92 @@
+package io.wmrt.hil.run;
+
+import java.util.List;
+
+/**
+ * The scores of one closed-loop scenario run, as written to {@code summary.json} and the HTML report.
+ *
+ * @param scenario               scenario name (its directory name unless the scenario file names it).
+ * @param model                  model package name.
+ * @param profile                hardware profile's SoC name.
+ * @param seed                   seed of the run (SUMO, planner sampler and any ego perturbation).
+ * @param durationS              simulated seconds driven.
+ * @param ticks                  simulation steps the rig ran with the ego under control.
+ * @param collisions             distinct contacts with other road users: union of SUMO's collision output
+ *                               and the rig's own footprint check (one per other road user and contact).
+ * @param sumoCollisions         collisions involving the ego that SUMO reported.
+ * @param footprintCollisions    contacts the rig's footprint check found.
+ * @param redLightViolations     stop-line crossings while the ego's next signal was red.
+ * @param offroad                steps with a footprint corner outside every drivable lane and junction.
+ * @param progressM              metres the ego advanced along its route.
+ * @param routeLengthM           metres of route ahead of the ego when the rig took control.
+ * @param routeCompletion        progressM / routeLengthM, at most 1.
+ * @param minTtcS                smallest constant-velocity time to collision with any road user ahead
+ *                               (infinite when never closing).
+ * @param maxAccelMps2           largest forward acceleration.
+ * @param maxDecelMps2           hardest braking (positive).
+ * @param maxAbsJerkMps3         largest |jerk|.
+ * @param maxAbsLatAccelMps2     largest |lateral acceleration| (speed times yaw rate).
+ * @param laneChanges            changes of the ego's lane (SUMO lane id on normal edges).
+ * @param weaving                lane changes undone within 5 s (left then right or back).
+ * @param minPedestrianDistanceM smallest footprint distance to any pedestrian (infinite when none seen).
+ * @param stoppedS               seconds with speed below 0.1 m/s.
+ * @param creepingS              seconds with speed in [0.1, 2.0) m/s.
+ * @param tickMsP50              median planner tick from the Trajectories' own tick times.
+ * @param tickMsP99              99th percentile of the same.
+ * @param deadlineMisses         ticks over the profile's deadline, from the runtime's counter.
+ * @param staleSteps             steps where no Trajectory for the current scene arrived in time and the
+ *                               ego followed the previous one.
+ * @param pdms                   NAVSIM-style PDM score: nc * dac * (5 ttc + 5 ep + 2 comfort) / 12.
+ * @param pdmsNoCollision        nc term: 1, 0.5 (only contacts with standing objects) or 0.
+ * @param pdmsDrivableArea       dac term: 1 or 0.
+ * @param pdmsTtc                ttc term: 1 when min TTC stayed at or above 0.9 s, else 0.
+ * @param pdmsEgoProgress        ep term: route completion, in [0, 1].
+ * @param pdmsComfort            comfort term: 1 when acceleration and jerk stayed within the thresholds.
+ * @param passed                 every pass criterion of the scenario held.
+ * @param failures               the pass criteria that did not hold, one sentence each.
+ * @param wallS                  wall-clock seconds the run took.
+ */
+public record RunResult(
+    String scenario,
+    String model,
+    String profile,
+    long seed,
+    double durationS,
+    long ticks,
+    int collisions,
+    int sumoCollisions,
+    int footprintCollisions,
+    int redLightViolations,
+    int offroad,
+    double progressM,
+    double routeLengthM,
+    double routeCompletion,
+    double minTtcS,
+    double maxAccelMps2,
+    double maxDecelMps2,
+    double maxAbsJerkMps3,
+    double maxAbsLatAccelMps2,
+    int laneChanges,
+    int weaving,
+    double minPedestrianDistanceM,
+    double stoppedS,
+    double creepingS,
+    double tickMsP50,
+    double tickMsP99,
+    long deadlineMisses,
+    long staleSteps,
+    double pdms,
+    double pdmsNoCollision,
+    double pdmsDrivableArea,
+    double pdmsTtc,
+    double pdmsEgoProgress,
+    double pdmsComfort,
+    boolean passed,
+    List<String> failures,
+    double wallS)
+{
+    public RunResult
+    {
+        failures = List.copyOf(failures);
+    }
+}
