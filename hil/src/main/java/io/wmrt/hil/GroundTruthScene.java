@@ -1,6 +1,7 @@
 package io.wmrt.hil;
 
 import io.wmrt.bus.SceneCodes;
+import io.wmrt.hil.net.RoadNetwork;
 import io.wmrt.hil.traci.NextTrafficLight;
 import io.wmrt.hil.traci.Position2D;
 import io.wmrt.hil.traci.SumoAngles;
@@ -21,11 +22,13 @@ import java.util.Map;
  * <p>What one {@link #fill(SceneFrameEncoder)} writes:
  * <ul>
  *   <li>sequence (counts frames from 1) and timestamp (SUMO time in ns);</li>
- *   <li>ego centre, heading, speed, acceleration, steer 0, length, width; speed limit = the ego's
- *       allowed speed (lane limit times its speed factor); lane width of the ego lane;</li>
+ *   <li>ego centre, heading, speed, acceleration, steer 0, length, width; speed limit = the posted
+ *       limit of the ego's lane (not SUMO's per-driver speed factor, which the planner must not inherit);
+ *       lane width of the ego lane;</li>
  *   <li>drivable area: {@code laneWidth * (lanes + 0.5)} on each side, counting the lanes of the ego's
- *       edge to its left and right and excluding sidewalks (lanes that allow only pedestrians); on a
- *       junction's internal lane the edge the ego came from is used;</li>
+ *       edge to its left and right and excluding sidewalks (lanes that allow only pedestrians), plus,
+ *       given a {@link RoadNetwork}, the car lanes of the edge running the other way on a two-way street
+ *       (room to pass on the left); on a junction's internal lane the edge the ego came from is used;</li>
  *   <li>agents: every other vehicle and every person whose centre is within the range of the ego
  *       centre, nearest first, at most 32; yaw rate 0; ids are small ints kept stable per SUMO id for
  *       the life of this object (vehicles and persons have separate id spaces in SUMO, so they are
@@ -75,6 +78,7 @@ public final class GroundTruthScene
     private int lastNormalLaneIndex;
 
     private final List<Position2D> route = new ArrayList<>();
+    private RoadNetwork network;
 
     /**
      * @param traci       connection to the running SUMO
@@ -90,6 +94,13 @@ public final class GroundTruthScene
         this.traci = traci;
         this.egoId = egoId;
         this.rangeMetres = rangeMetres;
+    }
+
+    /** Counts the opposite direction of two-way streets as drivable, from this network. */
+    public GroundTruthScene network(RoadNetwork network)
+    {
+        this.network = network;
+        return this;
     }
 
     /**
@@ -129,7 +140,7 @@ public final class GroundTruthScene
         encoder.egoSteer(0.0f);
         encoder.egoLength((float) length);
         encoder.egoWidth((float) width);
-        encoder.speedLimit((float) traci.vehicleAllowedSpeed(egoId));
+        encoder.speedLimit((float) traci.laneMaxSpeed(laneId));
         encoder.laneWidth((float) laneWidth);
         writeDrivableArea(encoder, laneWidth);
         encoder.reserved(0);
@@ -239,6 +250,10 @@ public final class GroundTruthScene
                 {
                     right++;
                 }
+            }
+            if (network != null)
+            {
+                left += network.oppositeOf(lastNormalEdge).map(RoadNetwork::passengerLaneCount).orElse(0);
             }
         }
         encoder.drivableLeft((float) (laneWidth * (left + 0.5)));

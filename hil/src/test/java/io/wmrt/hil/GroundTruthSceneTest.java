@@ -125,7 +125,7 @@ class GroundTruthSceneTest
                 assertEquals(0.0f, frame.egoSteer());
                 assertEquals(step + 1, frame.sequence());
                 assertEquals(Math.round(traci.getTime() * 1e9), frame.timestampNs());
-                assertEquals(traci.vehicleAllowedSpeed(EGO), frame.speedLimit(), 1e-4);
+                assertEquals(traci.laneMaxSpeed(traci.vehicleLaneId(EGO)), frame.speedLimit(), 1e-4);
                 assertEquals(3.2f, frame.laneWidth(), 1e-5f);
                 // Ego in lane 2 (leftmost car lane) of sidewalk, lane 1, lane 2: no lane left, one right.
                 assertEquals(3.2f * 0.5f, frame.drivableLeft(), 1e-5f);

@@ -242,11 +242,11 @@ public final class ClosedLoopDemo
                     collisions++;
                 }
                 touching[i] = overlap;
-                stepGap = Math.min(stepGap, overlap ? 0 : footprintDistance(x, y, heading, a, ax, ay));
+                stepGap = Math.min(stepGap, overlap ? 0 : Footprints.distance(x, y, heading,
+                    0.5 * DemoScenario.EGO_LENGTH, 0.5 * DemoScenario.EGO_WIDTH,
+                    ax, ay, a.heading(), 0.5 * a.length(), 0.5 * a.width()));
             }
             minDistance = Math.min(minDistance, stepGap);
-            {
-            }
         }
 
         final double progress = x;
@@ -370,41 +370,5 @@ public final class ClosedLoopDemo
             frame.lightCount(0);
         }
         writer.commit();
-    }
-
-    /**
-     * Smallest distance between the ego's footprint and an agent's, from corners to edges both ways.
-     */
-    private static double footprintDistance(
-        final double x, final double y, final double heading, final ScriptedAgent a, final double ax, final double ay)
-    {
-        return Math.min(
-            cornersToBox(x, y, heading, 0.5 * DemoScenario.EGO_LENGTH, 0.5 * DemoScenario.EGO_WIDTH,
-                ax, ay, a.heading(), 0.5 * a.length(), 0.5 * a.width()),
-            cornersToBox(ax, ay, a.heading(), 0.5 * a.length(), 0.5 * a.width(),
-                x, y, heading, 0.5 * DemoScenario.EGO_LENGTH, 0.5 * DemoScenario.EGO_WIDTH));
-    }
-
-    private static double cornersToBox(
-        final double cx, final double cy, final double h, final double hl, final double hw,
-        final double bx, final double by, final double bh, final double bhl, final double bhw)
-    {
-        final double c = Math.cos(h);
-        final double s = Math.sin(h);
-        final double bc = Math.cos(bh);
-        final double bs = Math.sin(bh);
-        double best = Double.POSITIVE_INFINITY;
-        for (int i = 0; i < 4; i++)
-        {
-            final double lx = (i < 2 ? hl : -hl);
-            final double ly = (i % 2 == 0 ? hw : -hw);
-            final double px = cx + c * lx - s * ly - bx;
-            final double py = cy + s * lx + c * ly - by;
-            // Corner in the box's frame; distance to the box is the excess over its half extents.
-            final double u = Math.abs(bc * px + bs * py) - bhl;
-            final double v = Math.abs(-bs * px + bc * py) - bhw;
-            best = Math.min(best, Math.hypot(Math.max(0, u), Math.max(0, v)));
-        }
-        return best;
     }
 }

@@ -1,0 +1,344 @@
+package io.wmrt.hil.metrics;
+
+import io.wmrt.bus.SceneCodes;
+import io.wmrt.planner.Footprints;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scores one run step by step from the ground truth the rig observes, the way planning research scores
+ * closed-loop driving (nuPlan and NAVSIM's PDM score), plus what this product cares about: weaving,
+ * creeping instead of stopping, and latency.
+ *
+ * <p>Definitions (also in hil/README.md):
+ * <ul>
+ *   <li>collision: the ego's footprint starts to overlap another road user's (one per contact);</li>
+ *   <li>red-light violation: the ego's front crosses a stop line whose signal was red for it;</li>
+ *   <li>offroad: a step with part of the footprint outside every drivable lane and junction;</li>
+ *   <li>time to collision: the ego and every road user ahead of it moved on at constant velocity,
+ *       footprints checked every {@value #TTC_STEP_S} s up to {@value #TTC_HORIZON_S} s;</li>
+ *   <li>comfort: longitudinal acceleration within [-{@value #COMFORT_MAX_DECEL}, {@value #COMFORT_MAX_ACCEL}],
+ *       |jerk| at most {@value #COMFORT_MAX_JERK} and |lateral acceleration| at most
+ *       {@value #COMFORT_MAX_LAT_ACCEL} (NAVSIM's thresholds), acceleration averaged over
+ *       {@value #SMOOTHING_STEPS} steps before differentiating, as a vehicle's IMU filter would;</li>
+ *   <li>lane change: the lane the ego's centre sits in (with hysteresis) changes sideways, the
+ *       opposite direction of a two-way street included; weaving: a lane change undone within
+ *       {@value #WEAVING_WINDOW_S} s;</li>
+ *   <li>stopped: speed below {@value #STOPPED_MPS} m/s; creeping: below {@value #CREEPING_MPS} m/s;</li>
+ *   <li>PDMS = nc * dac * (5 ttc + 5 ep + 2 comfort) / 12 with nc 1 (no contact the ego caused), 0.5
+ *       (only with standing road users) or 0, dac 1 when never offroad, ttc 1 when the minimum TTC stayed at
+ *       or above {@value #PDMS_TTC_S} s, ep = progress over the scenario's expected progress (at most 1),
+ *       comfort 1 or 0.</li>
+ * </ul>
+ *
+ * <p>Not thread safe: owned by the rig thread.
+ */
+public final class DrivingMetrics
+{
+    public static final double TTC_HORIZON_S = 4.0;
+    public static final double TTC_STEP_S = 0.1;
+    public static final double PDMS_TTC_S = 0.9;
+    public static final double COMFORT_MAX_ACCEL = 2.40;
+    public static final double COMFORT_MAX_DECEL = 4.05;
+    public static final double COMFORT_MAX_JERK = 4.13;
+    public static final double COMFORT_MAX_LAT_ACCEL = 4.89;
+    public static final int SMOOTHING_STEPS = 5;
+    public static final double WEAVING_WINDOW_S = 3.0;
+    public static final double STOPPED_MPS = 0.1;
+    public static final double CREEPING_MPS = 2.0;
+    /** A road user slower than this is standing (a parked car, a queue at a light). */
+    public static final double STANDING_MPS = 0.1;
+
+    /** Another road user at one step: footprint centre, heading, size and speed. */
+    public record RoadUser(String key, byte kind, double x, double y, double heading, double speed, double length,
+        double width)
+    {
+    }
+
+    /** One contact. */
+    public record Contact(double timeS, String other, boolean egoStanding, boolean otherStanding)
+    {
+    }
+
+    private final Map<String, Boolean> touching = new HashMap<>();
+    private final List<Contact> contacts = new ArrayList<>();
+    private final double[] accelWindow = new double[SMOOTHING_STEPS];
+    private int accelSamples;
+    private double lastSmoothedAccel = Double.NaN;
+
+    private long steps;
+    private int redLightViolations;
+    private int offroad;
+    private double progressM;
+    private double minTtcS = Double.POSITIVE_INFINITY;
+    private double maxAccel;
+    private double maxDecel;
+    private double maxAbsJerk;
+    private double maxAbsLatAccel;
+    private double minPedestrianDistance = Double.POSITIVE_INFINITY;
+    private double stoppedS;
+    private double creepingS;
+
+    private int laneChanges;
+    private int weaving;
+    private int lastLaneSlot = Integer.MIN_VALUE;
+    private double lastLaneChangeTime = Double.NEGATIVE_INFINITY;
+    private int lastLaneChangeDirection;
+
+    /**
+     * Scores the state after one step.
+     *
+     * @param timeS     simulation time
+     * @param dt        step length
+     * @param egoX      ego footprint centre x
+     * @param egoY      ego footprint centre y
+     * @param heading   ego heading, radians CCW from +x
+     * @param speed     ego speed
+     * @param accel     ego longitudinal acceleration over the step
+     * @param yawRate   ego yaw rate over the step
+     * @param length    ego length
+     * @param width     ego width
+     * @param drivable  whether the ego's whole footprint was on drivable area
+     * @param others    the other road users around the ego
+     */
+    public void step(final double timeS, final double dt, final double egoX, final double egoY, final double heading,
+        final double speed, final double accel, final double yawRate, final double length, final double width,
+        final boolean drivable, final List<RoadUser> others)
+    {
+        steps++;
+        progressM += speed * dt;
+        if (!drivable)
+        {
+            offroad++;
+        }
+        if (speed < STOPPED_MPS)
+        {
+            stoppedS += dt;
+        }
+        else if (speed < CREEPING_MPS)
+        {
+            creepingS += dt;
+        }
+        comfort(accel, speed * yawRate, dt);
+
+        final double hl = 0.5 * length;
+        final double hw = 0.5 * width;
+        for (final RoadUser other : others)
+        {
+            final boolean overlap = Footprints.overlap(egoX, egoY, heading, hl, hw, other.x(), other.y(),
+                other.heading(), 0.5 * other.length(), 0.5 * other.width());
+            final Boolean before = touching.put(other.key(), overlap);
+            if (overlap && !Boolean.TRUE.equals(before))
+            {
+                contacts.add(new Contact(timeS, other.key(), speed < STANDING_MPS, other.speed() < STANDING_MPS));
+            }
+            if (other.kind() == SceneCodes.PEDESTRIAN)
+            {
+                final double gap = overlap ? 0.0 : Footprints.distance(egoX, egoY, heading, hl, hw, other.x(),
+                    other.y(), other.heading(), 0.5 * other.length(), 0.5 * other.width());
+                minPedestrianDistance = Math.min(minPedestrianDistance, gap);
+            }
+            minTtcS = Math.min(minTtcS, timeToCollision(egoX, egoY, heading, speed, hl, hw, other));
+        }
+    }
+
+    /** Counts a crossing of a stop line on red. */
+    public void redLightCrossed()
+    {
+        redLightViolations++;
+    }
+
+    /**
+     * The sideways lane slot the ego's centre is in (0 = rightmost lane of its direction, counting on
+     * into the opposite direction), or {@link Integer#MIN_VALUE} when it is between lanes or on a junction.
+     * A change of slot is a lane change; when the edge changes, the caller passes the new edge's slot and
+     * {@code newEdge} true, which is not a lane change.
+     */
+    public void laneSlot(final double timeS, final int slot, final boolean newEdge)
+    {
+        if (slot == Integer.MIN_VALUE)
+        {
+            return;
+        }
+        if (lastLaneSlot != Integer.MIN_VALUE && slot != lastLaneSlot && !newEdge)
+        {
+            final int direction = Integer.signum(slot - lastLaneSlot);
+            laneChanges++;
+            if (direction == -lastLaneChangeDirection && timeS - lastLaneChangeTime <= WEAVING_WINDOW_S)
+            {
+                weaving++;
+            }
+            lastLaneChangeDirection = direction;
+            lastLaneChangeTime = timeS;
+        }
+        lastLaneSlot = slot;
+    }
+
+    private void comfort(final double accel, final double latAccel, final double dt)
+    {
+        maxAbsLatAccel = Math.max(maxAbsLatAccel, Math.abs(latAccel));
+        accelWindow[accelSamples % SMOOTHING_STEPS] = accel;
+        accelSamples++;
+        if (accelSamples < SMOOTHING_STEPS)
+        {
+            return;
+        }
+        double sum = 0.0;
+        for (final double a : accelWindow)
+        {
+            sum += a;
+        }
+        final double smoothed = sum / SMOOTHING_STEPS;
+        maxAccel = Math.max(maxAccel, smoothed);
+        maxDecel = Math.max(maxDecel, -smoothed);
+        if (!Double.isNaN(lastSmoothedAccel))
+        {
+            maxAbsJerk = Math.max(maxAbsJerk, Math.abs(smoothed - lastSmoothedAccel) / dt);
+        }
+        lastSmoothedAccel = smoothed;
+    }
+
+    /**
+     * Constant-velocity time to collision with a road user ahead of the ego (its centre in front of the
+     * ego's centre); infinite when they do not meet within the horizon, 0 when already touching.
+     */
+    static double timeToCollision(final double egoX, final double egoY, final double heading, final double speed,
+        final double hl, final double hw, final RoadUser other)
+    {
+        final double c = Math.cos(heading);
+        final double s = Math.sin(heading);
+        if ((other.x() - egoX) * c + (other.y() - egoY) * s <= 0.0)
+        {
+            return Double.POSITIVE_INFINITY;
+        }
+        final double reach = hl + hw + 0.5 * (other.length() + other.width());
+        final double ovx = Math.cos(other.heading()) * other.speed();
+        final double ovy = Math.sin(other.heading()) * other.speed();
+        final double closing = Math.hypot(c * speed - ovx, s * speed - ovy);
+        final double gap = Math.hypot(other.x() - egoX, other.y() - egoY) - reach;
+        if (gap > closing * TTC_HORIZON_S)
+        {
+            return Double.POSITIVE_INFINITY;
+        }
+        for (double t = 0.0; t <= TTC_HORIZON_S + 1e-9; t += TTC_STEP_S)
+        {
+            if (Footprints.overlap(egoX + c * speed * t, egoY + s * speed * t, heading, hl, hw,
+                other.x() + ovx * t, other.y() + ovy * t, other.heading(), 0.5 * other.length(), 0.5 * other.width()))
+            {
+                return t;
+            }
+        }
+        return Double.POSITIVE_INFINITY;
+    }
+
+    public long steps()
+    {
+        return steps;
+    }
+
+    /** Contacts found by the footprint check, in time order. */
+    public List<Contact> contacts()
+    {
+        return List.copyOf(contacts);
+    }
+
+    public int redLightViolations()
+    {
+        return redLightViolations;
+    }
+
+    public int offroad()
+    {
+        return offroad;
+    }
+
+    public double progressM()
+    {
+        return progressM;
+    }
+
+    public double minTtcS()
+    {
+        return minTtcS;
+    }
+
+    public double maxAccelMps2()
+    {
+        return maxAccel;
+    }
+
+    public double maxDecelMps2()
+    {
+        return maxDecel;
+    }
+
+    public double maxAbsJerkMps3()
+    {
+        return maxAbsJerk;
+    }
+
+    public double maxAbsLatAccelMps2()
+    {
+        return maxAbsLatAccel;
+    }
+
+    public double minPedestrianDistanceM()
+    {
+        return minPedestrianDistance;
+    }
+
+    public double stoppedS()
+    {
+        return stoppedS;
+    }
+
+    public double creepingS()
+    {
+        return creepingS;
+    }
+
+    public int laneChanges()
+    {
+        return laneChanges;
+    }
+
+    public int weaving()
+    {
+        return weaving;
+    }
+
+    /** Whether acceleration, jerk and lateral acceleration stayed within NAVSIM's comfort thresholds. */
+    public boolean comfortable()
+    {
+        return maxAccel <= COMFORT_MAX_ACCEL && maxDecel <= COMFORT_MAX_DECEL && maxAbsJerk <= COMFORT_MAX_JERK &&
+            maxAbsLatAccel <= COMFORT_MAX_LAT_ACCEL;
+    }
+
+    /**
+     * The PDMS no-collision term from a list of contacts: contacts while the ego stood still are not its
+     * doing; contacts with only standing road users halve the score; any other makes it 0.
+     */
+    public static double noCollisionTerm(final List<Contact> contacts)
+    {
+        double term = 1.0;
+        for (final Contact contact : contacts)
+        {
+            if (contact.egoStanding())
+            {
+                continue;
+            }
+            term = Math.min(term, contact.otherStanding() ? 0.5 : 0.0);
+        }
+        return term;
+    }
+
+    /** NAVSIM's composite: nc * dac * (5 ttc + 5 ep + 2 comfort) / 12. */
+    public static double pdms(final double nc, final double dac, final double ttc, final double ep,
+        final double comfort)
+    {
+        return nc * dac * (5.0 * ttc + 5.0 * ep + 2.0 * comfort) / 12.0;
+    }
+}

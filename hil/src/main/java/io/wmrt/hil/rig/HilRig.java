@@ -1,0 +1,700 @@
+package io.wmrt.hil.rig;
+
+import io.wmrt.bus.BusLayout;
+import io.wmrt.bus.SceneCodes;
+import io.wmrt.bus.SceneWriter;
+import io.wmrt.bus.TrajectoryReader;
+import io.wmrt.hil.GroundTruthScene;
+import io.wmrt.hil.metrics.DrivingMetrics;
+import io.wmrt.hil.metrics.SumoCollisionLog;
+import io.wmrt.hil.net.RoadNetwork;
+import io.wmrt.hil.record.DatasetRecorder;
+import io.wmrt.hil.run.RunResult;
+import io.wmrt.hil.run.RunTrace;
+import io.wmrt.hil.scenario.Scenario;
+import io.wmrt.hil.sumo.SumoProcess;
+import io.wmrt.hil.traci.NextTrafficLight;
+import io.wmrt.hil.traci.Position2D;
+import io.wmrt.hil.traci.SumoAngles;
+import io.wmrt.hil.traci.TraciConnection;
+import io.wmrt.sbe.MessageHeaderDecoder;
+import io.wmrt.sbe.MessageHeaderEncoder;
+import io.wmrt.sbe.SceneFrameDecoder;
+import io.wmrt.sbe.SceneFrameEncoder;
+import io.wmrt.sbe.TrajectoryDecoder;
+import io.wmrt.telemetry.WmrtCounter;
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Drives one scenario in closed loop: SUMO (headless, seeded) is the world, the runtime under test runs
+ * unchanged in its own process, and the two meet only on the runtime's shared-memory bus.
+ *
+ * <p>Every simulation step the rig renders SUMO's ground truth around the ego into a SceneFrame on the
+ * scene ring, waits for the Trajectory that answers it (lockstep: simulated time stands still while the
+ * runtime plans, so a run is reproducible whatever the machine's speed), moves the ego along it with
+ * the rig's acceleration and jerk limits ({@link EgoActuator}), and scores the step
+ * ({@link DrivingMetrics}). A Trajectory that does not arrive within the wait is a stale step: the ego
+ * keeps following its previous plan, as the car would.
+ *
+ * <p>Both processes are stopped when the run ends or fails. Not thread safe: one run at a time.
+ */
+public final class HilRig
+{
+    /** SUMO's step and the rig's: one scene per 0.1 s of simulated time. */
+    public static final double STEP_S = 0.1;
+    /** Agents farther than this from the ego are left out of the scene. */
+    public static final double SCENE_RANGE_M = 80.0;
+    /** Simulated seconds the rig waits for the ego to depart before giving up. */
+    public static final double MAX_DEPART_WAIT_S = 600.0;
+    /** Horizon of the recorded ground-truth futures, in steps. */
+    public static final int RECORD_HORIZON_STEPS = 30;
+    private static final long FIRST_PLAN_WAIT_MS = 20_000;
+    private static final double PROGRESS_EVERY_S = 10.0;
+    private static final double ROUTE_END_MARGIN_M = 3.0;
+
+    /**
+     * What every run of a session shares.
+     *
+     * @param profile        hardware profile file the runtime loads.
+     * @param model          model package directory the runtime loads.
+     * @param modelName      the package's name, for the report.
+     * @param soc            the profile's SoC, for the report.
+     * @param workDir        per-scenario logs (SUMO's output, the runtime's, SUMO's collision output).
+     * @param recordDir      where datasets go, one directory per scenario; null records nothing.
+     * @param perturb        probability per second of starting a perturbation of the ego's actions.
+     * @param planWaitMs     how long to wait for the Trajectory of a scene before the step goes stale.
+     * @param progress       where progress lines go; null for none.
+     * @param runtimeMain    main class of the runtime process, {@link RuntimeProcess#WMRT_MAIN}.
+     * @param runtimeJvm     further JVM options of the runtime process.
+     */
+    public record Options(Path profile, Path model, String modelName, String soc, Path workDir, Path recordDir,
+        double perturb, long planWaitMs, PrintStream progress, String runtimeMain, List<String> runtimeJvm)
+    {
+        public Options
+        {
+            runtimeJvm = List.copyOf(runtimeJvm);
+        }
+    }
+
+    private final Options options;
+
+    public HilRig(final Options options)
+    {
+        this.options = options;
+    }
+
+    /**
+     * Runs one scenario to its end (its duration, or the end of the ego's route).
+     *
+     * @param trace filled with what the report draws
+     * @throws IOException when SUMO or the runtime cannot be started, fails, or the ego never departs;
+     *                     the message names which and quotes its output
+     */
+    public RunResult run(final Scenario scenario, final RunTrace trace) throws IOException
+    {
+        final long wallStart = System.nanoTime();
+        final Path work = options.workDir().resolve(scenario.name());
+        Files.createDirectories(work);
+        final Path collisionFile = work.resolve("collisions.xml");
+        Files.deleteIfExists(collisionFile);
+        final RoadNetwork network = RoadNetwork.load(netFileOf(scenario));
+        drawRoad(network, trace);
+
+        final Path busDir = sharedMemoryBase().resolve(
+            "wmrt-hil-" + ProcessHandle.current().pid() + "-" + scenario.name());
+        final Drive drive;
+        long deadlineMisses;
+        try (SumoProcess sumo = SumoProcess.withConfig(scenario.sumoConfig())
+            .seed(scenario.seed())
+            .stepLengthSeconds(STEP_S)
+            .lateralResolutionMetres(0.4)
+            .collisionOutput(collisionFile)
+            .outputFile(work.resolve("sumo.log"))
+            .start();
+            RuntimeProcess runtime = RuntimeProcess.start(options.runtimeMain(), options.runtimeJvm(),
+                options.profile(), options.model(), scenario.seed(), busDir, work.resolve("runtime.log")))
+        {
+            drive = new Drive(scenario, sumo.connection(), runtime, network, trace);
+            drive.run();
+            deadlineMisses = runtime.bus().counter(WmrtCounter.DEADLINE_MISSES).get();
+            if (null != drive.recorder)
+            {
+                drive.recorder.close();
+            }
+        }
+        // SUMO writes its collision output completely only when it exits.
+        final List<SumoCollisionLog.Collision> sumoCollisions =
+            SumoCollisionLog.egoCollisions(collisionFile, scenario.egoId());
+        return drive.result(sumoCollisions, deadlineMisses, (System.nanoTime() - wallStart) / 1e9);
+    }
+
+    /** The network file named by the scenario's SUMO configuration. */
+    static Path netFileOf(final Scenario scenario) throws IOException
+    {
+        final String config = Files.readString(scenario.sumoConfig());
+        final java.util.regex.Matcher m =
+            java.util.regex.Pattern.compile("<net-file\\s+value=\"([^\"]+)\"").matcher(config);
+        if (!m.find())
+        {
+            throw new IOException(scenario.sumoConfig() + ": names no <net-file value=\"...\"/>");
+        }
+        final Path net = scenario.sumoConfig().toAbsolutePath().getParent().resolve(m.group(1).trim());
+        if (!Files.isRegularFile(net))
+        {
+            throw new IOException(scenario.sumoConfig() + ": net-file " + net + " does not exist");
+        }
+        return net;
+    }
+
+    private static void drawRoad(final RoadNetwork network, final RunTrace trace)
+    {
+        for (final RoadNetwork.Lane lane : network.lanes())
+        {
+            if (lane.passenger() || lane.pedestrianOnly())
+            {
+                trace.addRoad(new RunTrace.RoadShape(lane.shape(), lane.widthM(), !lane.passenger()));
+            }
+        }
+    }
+
+    private static Path sharedMemoryBase()
+    {
+        final Path shm = Path.of("/dev/shm");
+        return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    /** The state of one run. */
+    private final class Drive
+    {
+        private final Scenario scenario;
+        private final TraciConnection traci;
+        private final RuntimeProcess runtime;
+        private final RoadNetwork network;
+        private final RunTrace trace;
+        private final String ego;
+
+        private final UnsafeBuffer frameBuffer =
+            new UnsafeBuffer(BufferUtil.allocateDirectAligned(SceneWriter.FRAME_LENGTH, 64));
+        private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+        private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+        private final SceneFrameEncoder encoder = new SceneFrameEncoder();
+        private final SceneFrameDecoder decoder = new SceneFrameDecoder();
+        private final ManyToOneRingBuffer sceneRing;
+        private final TrajectoryReader reader;
+        private final EgoActuator actuator = new EgoActuator();
+        private final DrivingMetrics metrics = new DrivingMetrics();
+        private final GroundTruthScene scene;
+        private final Random perturbation;
+        private DatasetRecorder recorder;
+
+        private long awaitedSequence;
+        private boolean answered;
+        private double answeredTickMs;
+        private double sceneTime;
+        private double sceneX;
+        private double sceneY;
+        private double sceneHeading;
+        private double sceneSpeed;
+        private final double[] planXy = new double[2 * 64];
+        private int planPoints;
+
+        private long steps;
+        private long staleSteps;
+        private double routeLengthM;
+        private double egoLength;
+        private double egoWidth;
+        private String lastRoad;
+        private int perturbStepsLeft;
+
+        Drive(final Scenario scenario, final TraciConnection traci, final RuntimeProcess runtime,
+            final RoadNetwork network, final RunTrace trace)
+        {
+            this.scenario = scenario;
+            this.traci = traci;
+            this.runtime = runtime;
+            this.network = network;
+            this.trace = trace;
+            this.ego = scenario.egoId();
+            this.sceneRing = new ManyToOneRingBuffer(runtime.bus().sceneRingBuffer());
+            this.reader = new TrajectoryReader(runtime.bus());
+            this.scene = new GroundTruthScene(traci, ego, SCENE_RANGE_M).network(network);
+            this.perturbation = new Random(scenario.seed() * 0x9E3779B97F4A7C15L + 1);
+        }
+
+        void run() throws IOException
+        {
+            awaitDeparture();
+            traci.setVehicleSpeedMode(ego, 0);
+            traci.setVehicleLaneChangeMode(ego, 0);
+            egoLength = traci.vehicleLength(ego);
+            egoWidth = traci.vehicleWidth(ego);
+            trace.egoSize(egoLength, egoWidth);
+            final double heading = traci.vehicleHeadingRadians(ego);
+            final Position2D centre = GroundTruthScene.centreOf(traci.vehiclePosition(ego), heading, egoLength);
+            actuator.reset(centre.x(), centre.y(), heading, traci.vehicleSpeed(ego));
+            routeLengthM = remainingRoute();
+            if (null != options.recordDir())
+            {
+                recorder = DatasetRecorder.create(options.recordDir().resolve(scenario.name()), scenario.name(),
+                    scenario.seed(), STEP_S, RECORD_HORIZON_STEPS);
+            }
+
+            final long totalSteps = Math.round(scenario.durationS() / STEP_S);
+            final double start = traci.getTime();
+            double nextProgress = PROGRESS_EVERY_S;
+            for (long step = 0; step < totalSteps; step++)
+            {
+                if (!traci.vehicleIds().contains(ego) || routeDone())
+                {
+                    break;
+                }
+                publishScene();
+                awaitPlan(step == 0 ? FIRST_PLAN_WAIT_MS : options.planWaitMs());
+                final NextTrafficLight lightBefore = nextLight();
+                final boolean perturbed = perturbStep(step);
+                final double time = traci.getTime() + STEP_S;
+                actuator.step(time, STEP_S);
+                if (null != recorder)
+                {
+                    recorder.record(decoder, (float)actuator.accel(), (float)actuator.yawRate(),
+                        (float)actuator.speed(), perturbed);
+                }
+                moveEgo();
+                traci.simulationStep();
+                steps++;
+                if (!traci.vehicleIds().contains(ego))
+                {
+                    break;
+                }
+                score(time, lightBefore, step);
+                if (null != options.progress() && time - start >= nextProgress)
+                {
+                    nextProgress += PROGRESS_EVERY_S;
+                    options.progress().printf(Locale.ROOT, "  %-20s t=%5.1f/%.0f s  progress %6.1f m  " +
+                        "speed %5.2f m/s  stale %d%n", scenario.name(), time - start, scenario.durationS(),
+                        metrics.progressM(), actuator.speed(), staleSteps);
+                }
+            }
+        }
+
+        private void awaitDeparture() throws IOException
+        {
+            final double limit = traci.getTime() + MAX_DEPART_WAIT_S;
+            while (!traci.vehicleIds().contains(ego))
+            {
+                if (traci.getTime() > limit)
+                {
+                    throw new IOException(scenario.directory().resolve(Scenario.FILE_NAME) + ": ego '" + ego +
+                        "' did not depart within " + MAX_DEPART_WAIT_S + " s of simulated time; is it in the routes?");
+                }
+                traci.simulationStep();
+            }
+        }
+
+        private void publishScene() throws IOException
+        {
+            encoder.wrapAndApplyHeader(frameBuffer, 0, headerEncoder);
+            scene.fill(encoder);
+            decoder.wrapAndApplyHeader(frameBuffer, 0, headerDecoder);
+            awaitedSequence = decoder.sequence();
+            sceneTime = decoder.timestampNs() / 1e9;
+            sceneX = decoder.egoX();
+            sceneY = decoder.egoY();
+            sceneHeading = decoder.egoHeading();
+            sceneSpeed = decoder.egoSpeed();
+            // Keep the actuator on SUMO's pose: it is the ground truth the runtime sees.
+            actuator.resync(sceneX, sceneY, sceneHeading);
+            if (!sceneRing.write(BusLayout.SCENE_MSG_TYPE, frameBuffer, 0, SceneWriter.FRAME_LENGTH))
+            {
+                throw new IOException("scene ring of " + runtime.bus().dir() + " is full: the runtime (pid " +
+                    runtime.pid() + ") is not planning; its output ends with:\n" + runtime.outputTail());
+            }
+        }
+
+        private void awaitPlan(final long waitMs) throws IOException
+        {
+            answered = false;
+            final long deadline = System.nanoTime() + waitMs * 1_000_000L;
+            while (!answered)
+            {
+                if (reader.poll(this::onTrajectory) == 0)
+                {
+                    if (System.nanoTime() > deadline)
+                    {
+                        staleSteps++;
+                        if (!runtime.isAlive())
+                        {
+                            throw new IOException("the runtime (pid " + runtime.pid() + ") exited during the run; " +
+                                "its output ends with:\n" + runtime.outputTail());
+                        }
+                        return;
+                    }
+                    LockSupport.parkNanos(20_000);
+                }
+            }
+        }
+
+        private void onTrajectory(final TrajectoryDecoder trajectory)
+        {
+            if (trajectory.sceneSequence() != awaitedSequence)
+            {
+                return;
+            }
+            answered = true;
+            answeredTickMs = trajectory.tickNanos() / 1e6;
+            actuator.follow(trajectory, sceneTime, sceneX, sceneY, sceneHeading, sceneSpeed);
+            planPoints = Math.min(trajectory.waypointCount(), 64);
+            for (int i = 0; i < planPoints; i++)
+            {
+                planXy[2 * i] = trajectory.wpX(i);
+                planXy[2 * i + 1] = trajectory.wpY(i);
+            }
+        }
+
+        private boolean perturbStep(final long step)
+        {
+            if (options.perturb() <= 0.0)
+            {
+                return false;
+            }
+            if (perturbStepsLeft == 0 && step % 10 == 0 && perturbation.nextDouble() < options.perturb())
+            {
+                perturbStepsLeft = 10 + perturbation.nextInt(21);
+                actuator.perturb(-2.5 + 4.0 * perturbation.nextDouble(), -0.6 + 1.2 * perturbation.nextDouble());
+            }
+            if (perturbStepsLeft > 0)
+            {
+                perturbStepsLeft--;
+                if (perturbStepsLeft == 0)
+                {
+                    actuator.perturb(0.0, 0.0);
+                }
+                return true;
+            }
+            return false;
+        }
+
+        private void moveEgo()
+        {
+            final double frontX = actuator.x() + Math.cos(actuator.heading()) * 0.5 * egoLength;
+            final double frontY = actuator.y() + Math.sin(actuator.heading()) * 0.5 * egoLength;
+            traci.moveVehicleToXY(ego, "", -1, frontX, frontY,
+                SumoAngles.headingRadiansToSumoDegrees(actuator.heading()), 1);
+            traci.setVehicleSpeed(ego, actuator.speed());
+        }
+
+        /** The ego's next signal still ahead of its front bumper, or null. */
+        private NextTrafficLight nextLight()
+        {
+            for (final NextTrafficLight light : traci.vehicleNextTrafficLights(ego))
+            {
+                if (light.distanceMetres() >= 0.0)
+                {
+                    return light;
+                }
+            }
+            return null;
+        }
+
+        private void score(final double time, final NextTrafficLight before, final long step)
+        {
+            final double heading = traci.vehicleHeadingRadians(ego);
+            final Position2D centre = GroundTruthScene.centreOf(traci.vehiclePosition(ego), heading, egoLength);
+            final boolean drivable = network.isFootprintDrivable(centre.x(), centre.y(), heading, egoLength, egoWidth);
+
+            final List<DrivingMetrics.RoadUser> others = new ArrayList<>();
+            for (final String id : traci.vehicleIds())
+            {
+                if (id.equals(ego))
+                {
+                    continue;
+                }
+                final Position2D front = traci.vehiclePosition(id);
+                if (front.distanceTo(centre) > SCENE_RANGE_M)
+                {
+                    continue;
+                }
+                final double h = traci.vehicleHeadingRadians(id);
+                final double length = traci.vehicleLength(id);
+                final Position2D c = GroundTruthScene.centreOf(front, h, length);
+                others.add(new DrivingMetrics.RoadUser("vehicle:" + id, SceneCodes.VEHICLE, c.x(), c.y(), h,
+                    traci.vehicleSpeed(id), length, traci.vehicleWidth(id)));
+            }
+            for (final String id : traci.personIds())
+            {
+                final Position2D p = traci.personPosition(id);
+                if (p.distanceTo(centre) > SCENE_RANGE_M)
+                {
+                    continue;
+                }
+                others.add(new DrivingMetrics.RoadUser("person:" + id, SceneCodes.PEDESTRIAN, p.x(), p.y(),
+                    SumoAngles.sumoDegreesToHeadingRadians(traci.personAngle(id)), traci.personSpeed(id),
+                    traci.personLength(id), traci.personWidth(id)));
+            }
+            metrics.step(time, STEP_S, centre.x(), centre.y(), heading, actuator.speed(), actuator.accel(),
+                actuator.yawRate(), egoLength, egoWidth, drivable, others);
+
+            if (null != before && isRed(before.state()) && before.distanceMetres() < actuator.speed() * STEP_S + 5.0)
+            {
+                final NextTrafficLight after = nextLight();
+                final boolean sameAhead = null != after && after.trafficLightId().equals(before.trafficLightId()) &&
+                    after.linkIndex() == before.linkIndex();
+                if (!sameAhead)
+                {
+                    metrics.redLightCrossed();
+                }
+            }
+            laneSlot(time, centre);
+
+            final double tickMs = answered ? answeredTickMs : Double.NaN;
+            trace.addStep(new RunTrace.Step(time, centre.x(), centre.y(), heading, actuator.speed(), actuator.accel(),
+                actuator.jerk(), tickMs, !drivable));
+            if (step % RunTrace.SNAPSHOT_EVERY_STEPS == 0)
+            {
+                snapshot(time, others);
+            }
+        }
+
+        private void laneSlot(final double time, final Position2D centre)
+        {
+            final String road = traci.vehicleRoadId(ego);
+            if (road.startsWith(":"))
+            {
+                return;
+            }
+            final boolean newEdge = !road.equals(lastRoad);
+            lastRoad = road;
+            RoadNetwork.Lane nearest = null;
+            double best = Double.POSITIVE_INFINITY;
+            for (final RoadNetwork.Lane lane : network.lanes())
+            {
+                if (!lane.passenger() || lane.internal())
+                {
+                    continue;
+                }
+                final double d = RoadNetwork.distanceToPolyline(lane.shape(), centre.x(), centre.y());
+                if (d < best)
+                {
+                    best = d;
+                    nearest = lane;
+                }
+            }
+            // Hysteresis: a slot counts only once the centre is well inside the lane.
+            if (null == nearest || best > 0.5 * nearest.widthM() - 0.3)
+            {
+                return;
+            }
+            final RoadNetwork.Edge own = network.edge(road).orElse(null);
+            if (null == own)
+            {
+                return;
+            }
+            final int ownLanes = RoadNetwork.passengerLaneCount(own);
+            if (nearest.edgeId().equals(road))
+            {
+                metrics.laneSlot(time, ordinal(own, nearest), newEdge);
+                return;
+            }
+            final RoadNetwork.Edge opposite = network.oppositeOf(road).orElse(null);
+            if (null != opposite && nearest.edgeId().equals(opposite.id()))
+            {
+                final int slot = ownLanes + RoadNetwork.passengerLaneCount(opposite) - 1 - ordinal(opposite, nearest);
+                metrics.laneSlot(time, slot, newEdge);
+            }
+        }
+
+        private static int ordinal(final RoadNetwork.Edge edge, final RoadNetwork.Lane lane)
+        {
+            int ordinal = 0;
+            for (final RoadNetwork.Lane other : edge.lanes())
+            {
+                if (other.passenger() && other.index() < lane.index())
+                {
+                    ordinal++;
+                }
+            }
+            return ordinal;
+        }
+
+        private void snapshot(final double time, final List<DrivingMetrics.RoadUser> others)
+        {
+            final int n = others.size();
+            final double[] xy = new double[2 * n];
+            final double[] heading = new double[n];
+            final double[] length = new double[n];
+            final double[] width = new double[n];
+            final byte[] kind = new byte[n];
+            for (int i = 0; i < n; i++)
+            {
+                final DrivingMetrics.RoadUser other = others.get(i);
+                xy[2 * i] = other.x();
+                xy[2 * i + 1] = other.y();
+                heading[i] = other.heading();
+                length[i] = other.length();
+                width[i] = other.width();
+                kind[i] = other.kind();
+            }
+            trace.addSnapshot(new RunTrace.Snapshot(time, Arrays.copyOf(planXy, 2 * planPoints), xy, heading, length,
+                width, kind));
+        }
+
+        private static boolean isRed(final char state)
+        {
+            return state == 'r' || state == 'R';
+        }
+
+        private double remainingRoute()
+        {
+            final List<String> route = traci.vehicleRoute(ego);
+            double remaining = -traci.vehicleLanePosition(ego);
+            for (int i = traci.vehicleRouteIndex(ego); i < route.size(); i++)
+            {
+                remaining += network.edge(route.get(i)).map(e -> e.lanes().get(0).lengthM()).orElse(0.0);
+            }
+            return Math.max(0.0, remaining);
+        }
+
+        private boolean routeDone()
+        {
+            final List<String> route = traci.vehicleRoute(ego);
+            if (traci.vehicleRouteIndex(ego) < route.size() - 1)
+            {
+                return false;
+            }
+            final String lane = traci.vehicleLaneId(ego);
+            final double length = network.lane(lane).map(RoadNetwork.Lane::lengthM).orElse(Double.POSITIVE_INFINITY);
+            return traci.vehicleLanePosition(ego) >= length - ROUTE_END_MARGIN_M;
+        }
+
+        RunResult result(final List<SumoCollisionLog.Collision> sumoCollisions, final long deadlineMisses,
+            final double wallS)
+        {
+            final List<DrivingMetrics.Contact> contacts = metrics.contacts();
+            int merged = contacts.size();
+            for (final SumoCollisionLog.Collision reported : sumoCollisions)
+            {
+                boolean seen = false;
+                for (final DrivingMetrics.Contact contact : contacts)
+                {
+                    if (contact.other().endsWith(":" + reported.other()) &&
+                        Math.abs(contact.timeS() - reported.timeS()) <= SumoCollisionLog.SAME_CONTACT_S)
+                    {
+                        seen = true;
+                        break;
+                    }
+                }
+                if (!seen)
+                {
+                    merged++;
+                }
+            }
+            final List<Double> ticks = new ArrayList<>(trace.tickMs());
+            ticks.sort(Double::compare);
+            final double p50 = percentile(ticks, 50);
+            final double p99 = percentile(ticks, 99);
+
+            final Scenario.PassCriteria pass = scenario.pass();
+            final double expected = pass.minProgressM() > 0 ? pass.minProgressM() : routeLengthM;
+            final double ep = expected > 0 ? Math.min(1.0, metrics.progressM() / expected) : 1.0;
+            double nc = DrivingMetrics.noCollisionTerm(contacts);
+            if (sumoCollisions.size() > 0 && contacts.isEmpty())
+            {
+                nc = 0.0;
+            }
+            final double dac = metrics.offroad() == 0 ? 1.0 : 0.0;
+            final double ttc = metrics.minTtcS() >= DrivingMetrics.PDMS_TTC_S ? 1.0 : 0.0;
+            final double comfort = metrics.comfortable() ? 1.0 : 0.0;
+            final double pdms = DrivingMetrics.pdms(nc, dac, ttc, ep, comfort);
+
+            final List<String> failures = new ArrayList<>();
+            if (merged > pass.maxCollisions())
+            {
+                failures.add(merged + " collision(s), at most " + pass.maxCollisions() + " allowed");
+            }
+            if (metrics.redLightViolations() > pass.maxRedLightViolations())
+            {
+                failures.add(metrics.redLightViolations() + " red-light violation(s), at most " +
+                    pass.maxRedLightViolations() + " allowed");
+            }
+            if (metrics.offroad() > pass.maxOffroadSteps())
+            {
+                failures.add(metrics.offroad() + " step(s) off the drivable area, at most " + pass.maxOffroadSteps() +
+                    " allowed");
+            }
+            if (metrics.progressM() < pass.minProgressM())
+            {
+                failures.add(String.format(Locale.ROOT, "progress %.1f m, at least %.1f m required",
+                    metrics.progressM(), pass.minProgressM()));
+            }
+            pass.maxDecelMps2().ifPresent(limit ->
+            {
+                if (metrics.maxDecelMps2() > limit)
+                {
+                    failures.add(String.format(Locale.ROOT, "braked at %.2f m/s², at most %.2f allowed",
+                        metrics.maxDecelMps2(), limit));
+                }
+            });
+            pass.minPedestrianDistanceM().ifPresent(limit ->
+            {
+                if (metrics.minPedestrianDistanceM() < limit)
+                {
+                    failures.add(String.format(Locale.ROOT, "came within %.2f m of a pedestrian, at least %.2f m " +
+                        "required", metrics.minPedestrianDistanceM(), limit));
+                }
+            });
+            pass.maxWeaving().ifPresent(limit ->
+            {
+                if (metrics.weaving() > limit)
+                {
+                    failures.add(metrics.weaving() + " weaving lane change(s), at most " + limit + " allowed");
+                }
+            });
+            pass.maxLaneChanges().ifPresent(limit ->
+            {
+                if (metrics.laneChanges() > limit)
+                {
+                    failures.add(metrics.laneChanges() + " lane change(s), at most " + limit + " allowed");
+                }
+            });
+            pass.minPdms().ifPresent(limit ->
+            {
+                if (pdms < limit)
+                {
+                    failures.add(String.format(Locale.ROOT, "PDMS %.3f, at least %.3f required", pdms, limit));
+                }
+            });
+
+            return new RunResult(scenario.name(), options.modelName(), options.soc(), scenario.seed(),
+                steps * STEP_S, steps, merged, sumoCollisions.size(), contacts.size(),
+                metrics.redLightViolations(), metrics.offroad(), metrics.progressM(), routeLengthM,
+                routeLengthM > 0 ? Math.min(1.0, metrics.progressM() / routeLengthM) : 1.0,
+                metrics.minTtcS(), metrics.maxAccelMps2(), metrics.maxDecelMps2(), metrics.maxAbsJerkMps3(),
+                metrics.maxAbsLatAccelMps2(), metrics.laneChanges(), metrics.weaving(),
+                metrics.minPedestrianDistanceM(), metrics.stoppedS(), metrics.creepingS(), p50, p99, deadlineMisses,
+                staleSteps, pdms, nc, dac, ttc, ep, comfort, failures.isEmpty(), failures, wallS);
+        }
+    }
+
+    static double percentile(final List<Double> sorted, final double percentile)
+    {
+        if (sorted.isEmpty())
+        {
+            return Double.NaN;
+        }
+        final int index = (int)Math.ceil(percentile / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+    }
+}

@@ -1,0 +1,151 @@
+package io.wmrt.hil.metrics;
+
+import io.wmrt.bus.SceneCodes;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DrivingMetricsTest
+{
+    private static final double DT = 0.1;
+
+    private static DrivingMetrics.RoadUser car(final String key, final double x, final double y, final double speed)
+    {
+        return new DrivingMetrics.RoadUser(key, SceneCodes.VEHICLE, x, y, 0.0, speed, 4.5, 1.8);
+    }
+
+    private static DrivingMetrics.RoadUser pedestrian(final String key, final double x, final double y)
+    {
+        return new DrivingMetrics.RoadUser(key, SceneCodes.PEDESTRIAN, x, y, Math.PI / 2, 1.2, 0.3, 0.5);
+    }
+
+    @Test
+    void shouldCountOneCollisionPerContactWithAStandingCar()
+    {
+        final DrivingMetrics metrics = new DrivingMetrics();
+        final DrivingMetrics.RoadUser parked = car("vehicle:parked", 20.0, 0.0, 0.0);
+        // The ego drives at 10 m/s through the parked car: the contact lasts several steps, counted once.
+        for (int i = 0; i < 30; i++)
+        {
+            metrics.step(i * DT, DT, i * 1.0, 0.0, 0.0, 10.0, 0.0, 0.0, 4.6, 1.8, true, List.of(parked));
+        }
+        assertEquals(1, metrics.contacts().size());
+        assertEquals("vehicle:parked", metrics.contacts().get(0).other());
+        assertTrue(metrics.contacts().get(0).otherStanding());
+        assertEquals(0.5, DrivingMetrics.noCollisionTerm(metrics.contacts()));
+        assertEquals(0.0, metrics.minTtcS());
+    }
+
+    @Test
+    void shouldCountASecondContactAfterTheFirstEnded()
+    {
+        final DrivingMetrics metrics = new DrivingMetrics();
+        final DrivingMetrics.RoadUser other = car("vehicle:a", 0.0, 0.0, 5.0);
+        metrics.step(0.0, DT, 0.0, 0.0, 0.0, 5.0, 0.0, 0.0, 4.6, 1.8, true, List.of(other));
+        metrics.step(0.1, DT, 0.0, 10.0, 0.0, 5.0, 0.0, 0.0, 4.6, 1.8, true, List.of(other));
+        metrics.step(0.2, DT, 0.0, 0.0, 0.0, 5.0, 0.0, 0.0, 4.6, 1.8, true, List.of(other));
+        assertEquals(2, metrics.contacts().size());
+        assertEquals(0.0, DrivingMetrics.noCollisionTerm(metrics.contacts()));
+    }
+
+    @Test
+    void shouldNotBlameTheEgoForBeingHitWhileStandingStill()
+    {
+        final DrivingMetrics metrics = new DrivingMetrics();
+        metrics.step(0.0, DT, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 4.6, 1.8, true, List.of(car("vehicle:b", -3.0, 0.0, 6.0)));
+        assertEquals(1, metrics.contacts().size());
+        assertEquals(1.0, DrivingMetrics.noCollisionTerm(metrics.contacts()));
+    }
+
+    @Test
+    void shouldComputeConstantVelocityTimeToCollisionOnlyForRoadUsersAhead()
+    {
+        // 20 m centre to centre, footprints 4.6 and 4.5 long: 15.45 m gap closed at 10 m/s.
+        final double ahead = DrivingMetrics.timeToCollision(0, 0, 0, 10.0, 2.3, 0.9, car("a", 20.0, 0.0, 0.0));
+        assertEquals(1.55, ahead, DrivingMetrics.TTC_STEP_S + 1e-9);
+        assertEquals(Double.POSITIVE_INFINITY,
+            DrivingMetrics.timeToCollision(0, 0, 0, 10.0, 2.3, 0.9, car("b", -20.0, 0.0, 20.0)));
+        assertEquals(Double.POSITIVE_INFINITY,
+            DrivingMetrics.timeToCollision(0, 0, 0, 10.0, 2.3, 0.9, car("c", 20.0, 0.0, 10.0)));
+        assertEquals(Double.POSITIVE_INFINITY,
+            DrivingMetrics.timeToCollision(0, 0, 0, 10.0, 2.3, 0.9, car("d", 20.0, 3.5, 0.0)));
+    }
+
+    @Test
+    void shouldMeasureTheSmallestFootprintGapToPedestrians()
+    {
+        final DrivingMetrics metrics = new DrivingMetrics();
+        metrics.step(0.0, DT, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 4.6, 1.8, true,
+            List.of(pedestrian("person:p", 0.0, 3.0), car("vehicle:far", 0.0, 1.5, 0.0)));
+        // Pedestrian 0.5 m wide across the ego's heading: its near side at 3.0 - 0.15, the ego's at 0.9.
+        assertEquals(3.0 - 0.15 - 0.9, metrics.minPedestrianDistanceM(), 1e-9);
+    }
+
+    @Test
+    void shouldCountOffroadStepsStoppedAndCreepingTime()
+    {
+        final DrivingMetrics metrics = new DrivingMetrics();
+        metrics.step(0.0, DT, 0, 0, 0, 0.0, 0.0, 0.0, 4.6, 1.8, true, List.of());
+        metrics.step(0.1, DT, 0, 0, 0, 1.0, 0.0, 0.0, 4.6, 1.8, false, List.of());
+        metrics.step(0.2, DT, 0, 0, 0, 5.0, 0.0, 0.0, 4.6, 1.8, false, List.of());
+        assertEquals(2, metrics.offroad());
+        assertEquals(0.1, metrics.stoppedS(), 1e-12);
+        assertEquals(0.1, metrics.creepingS(), 1e-12);
+        assertEquals(0.6, metrics.progressM(), 1e-12);
+    }
+
+    @Test
+    void shouldCountRedLightCrossings()
+    {
+        final DrivingMetrics metrics = new DrivingMetrics();
+        metrics.redLightCrossed();
+        assertEquals(1, metrics.redLightViolations());
+    }
+
+    @Test
+    void shouldCallALaneChangeUndoneWithinTheWindowWeaving()
+    {
+        final DrivingMetrics metrics = new DrivingMetrics();
+        metrics.laneSlot(0.0, 0, true);
+        metrics.laneSlot(1.0, 1, false);
+        metrics.laneSlot(2.0, 0, false);
+        // A new edge with another lane index is not a lane change.
+        metrics.laneSlot(3.0, 1, true);
+        metrics.laneSlot(4.0, Integer.MIN_VALUE, false);
+        // Out to pass and back after longer than the window: two lane changes, no weaving.
+        metrics.laneSlot(10.0, 2, false);
+        metrics.laneSlot(14.0, 1, false);
+        assertEquals(4, metrics.laneChanges());
+        assertEquals(1, metrics.weaving());
+    }
+
+    @Test
+    void shouldJudgeComfortOnSmoothedAcceleration()
+    {
+        final DrivingMetrics gentle = new DrivingMetrics();
+        final DrivingMetrics harsh = new DrivingMetrics();
+        for (int i = 0; i < 40; i++)
+        {
+            gentle.step(i * DT, DT, 0, 0, 0, 10.0, i < 20 ? 1.0 : -1.0, 0.0, 4.6, 1.8, true, List.of());
+            harsh.step(i * DT, DT, 0, 0, 0, 10.0, i < 20 ? 0.0 : -6.0, 0.0, 4.6, 1.8, true, List.of());
+        }
+        assertTrue(gentle.comfortable());
+        assertFalse(harsh.comfortable());
+        assertEquals(6.0, harsh.maxDecelMps2(), 1e-9);
+        assertEquals(12.0, harsh.maxAbsJerkMps3(), 1e-9);
+    }
+
+    @Test
+    void shouldComposePdmsLikeNavsim()
+    {
+        assertEquals(1.0, DrivingMetrics.pdms(1, 1, 1, 1, 1), 1e-12);
+        assertEquals(0.0, DrivingMetrics.pdms(0, 1, 1, 1, 1), 1e-12);
+        assertEquals(0.0, DrivingMetrics.pdms(1, 0, 1, 1, 1), 1e-12);
+        assertEquals((5 * 0 + 5 * 0.5 + 2) / 12.0, DrivingMetrics.pdms(1, 1, 0, 0.5, 1), 1e-12);
+        assertEquals(0.5 * 10 / 12.0, DrivingMetrics.pdms(0.5, 1, 1, 1, 0), 1e-12);
+    }
+}
