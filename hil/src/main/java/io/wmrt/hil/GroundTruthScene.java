@@ -34,7 +34,10 @@ import java.util.Map;
  *       the life of this object (vehicles and persons have separate id spaces in SUMO, so they are
  *       keyed separately); a person's SUMO position is taken as its centre;</li>
  *   <li>route: centre line of the ego's lane from the ego centre onwards, continued along the route's
- *       following edges on the same lane index clamped to each edge's lanes, junctions bridged by the
+ *       following edges on the lane the network's connections lead to (given a {@link RoadNetwork};
+ *       where the ego's lane ends before the next route edge, as an acceleration lane does, the route
+ *       starts in the nearest lane that continues), else on the same lane index clamped
+ *       to each edge's lanes, junctions bridged by the
  *       straight chord between consecutive lane shapes (not SUMO's internal lane shape); cut at
  *       {@link #ROUTE_LENGTH_METRES} and resampled evenly to at most 64 points at least 1 m apart;</li>
  *   <li>lights: the ego's next traffic lights (at most 4), stop line arc length = arc length along the
@@ -125,6 +128,14 @@ public final class GroundTruthScene
         if (!internal)
         {
             lastNormalEdge = traci.vehicleRoadId(egoId);
+            int continuing = continuingLane(lastNormalEdge, laneIndex);
+            if (continuing != laneIndex)
+            {
+                // The ego's lane ends before the next edge of its route: the route runs in the lane it
+                // must move to, and the ego's own lane is drivable room beside it.
+                laneIndex = continuing;
+                laneId = lastNormalEdge + "_" + continuing;
+            }
             lastNormalLaneIndex = laneIndex;
         }
         double laneWidth = laneWidth(laneId);
@@ -345,11 +356,19 @@ public final class GroundTruthScene
         List<String> edges = traci.vehicleRoute(egoId);
         int routeIndex = traci.vehicleRouteIndex(egoId);
         double collected = shapeLength(raw);
+        String previousEdge = routeIndex >= 0 && routeIndex < edges.size() ? edges.get(routeIndex) : null;
+        int previousIndex = clampIndex;
         for (int e = routeIndex + 1; e < edges.size() && collected < ROUTE_LENGTH_METRES; e++)
         {
             String edge = edges.get(e);
             int lanes = edgeLaneCount(edge);
-            int index = Math.max(0, Math.min(lanes - 1, clampIndex));
+            int index = Math.max(0, Math.min(lanes - 1, previousIndex));
+            if (network != null && previousEdge != null)
+            {
+                index = network.nextLaneIndex(previousEdge, previousIndex, edge).orElse(index);
+            }
+            previousEdge = edge;
+            previousIndex = index;
             for (Position2D point : laneShape(edge + "_" + index))
             {
                 appendPoint(raw, point);
@@ -357,6 +376,22 @@ public final class GroundTruthScene
             collected = shapeLength(raw);
         }
         resample(raw);
+    }
+
+    /** The lane of {@code edge} that leads on along the route (see {@link RoadNetwork#continuingLane}). */
+    private int continuingLane(String edge, int laneIndex)
+    {
+        if (network == null)
+        {
+            return laneIndex;
+        }
+        List<String> edges = traci.vehicleRoute(egoId);
+        int routeIndex = traci.vehicleRouteIndex(egoId);
+        if (routeIndex < 0 || routeIndex + 1 >= edges.size() || !edges.get(routeIndex).equals(edge))
+        {
+            return laneIndex;
+        }
+        return network.continuingLane(edge, laneIndex, edges.get(routeIndex + 1)).orElse(laneIndex);
     }
 
     /** Appends the part of {@code shape} from arc length {@code startS} on; before its start it extends the first segment backwards. */

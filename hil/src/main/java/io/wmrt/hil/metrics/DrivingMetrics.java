@@ -15,7 +15,8 @@ import java.util.Map;
  *
  * <p>Definitions (also in hil/README.md):
  * <ul>
- *   <li>collision: the ego's footprint starts to overlap another road user's (one per contact);</li>
+ *   <li>collision: the ego's footprint starts to overlap another road user's (one per contact); a
+ *       contact SUMO reports counts too when the footprints were that close then ({@link #closeTo});</li>
  *   <li>red-light violation: the ego's front crosses a stop line whose signal was red for it;</li>
  *   <li>offroad: a step with part of the footprint outside every drivable lane and junction;</li>
  *   <li>time to collision: the ego and every road user ahead of it moved on at constant velocity,
@@ -25,8 +26,9 @@ import java.util.Map;
  *       {@value #COMFORT_MAX_LAT_ACCEL} (NAVSIM's thresholds), acceleration averaged over
  *       {@value #SMOOTHING_STEPS} steps before differentiating, as a vehicle's IMU filter would;</li>
  *   <li>lane change: the lane the ego's centre sits in (with hysteresis) changes sideways, the
- *       opposite direction of a two-way street included; weaving: a lane change undone within
- *       {@value #WEAVING_WINDOW_S} s;</li>
+ *       opposite direction of a two-way street included; weaving: a lane change between lanes of the ego's
+ *       direction undone within {@value #WEAVING_WINDOW_S} s; time in the opposite lane: the ego's centre nearest to a lane of the
+ *       edge running the other way (passing a parked car, or overtaking a queue where it must not);</li>
  *   <li>stopped: speed below {@value #STOPPED_MPS} m/s; creeping: below {@value #CREEPING_MPS} m/s;</li>
  *   <li>PDMS = nc * dac * (5 ttc + 5 ep + 2 comfort) / 12 with nc 1 (no contact the ego caused), 0.5
  *       (only with standing road users) or 0, dac 1 when never offroad, ttc 1 when the minimum TTC stayed at
@@ -49,6 +51,10 @@ public final class DrivingMetrics
     public static final double WEAVING_WINDOW_S = 3.0;
     public static final double STOPPED_MPS = 0.1;
     public static final double CREEPING_MPS = 2.0;
+    /** A SUMO-reported contact counts when the footprints were at most this far apart then. */
+    public static final double CONFIRM_GAP_M = 0.5;
+    /** ... within this time of the report. */
+    public static final double CONFIRM_WINDOW_S = 0.25;
     /** A road user slower than this is standing (a parked car, a queue at a light). */
     public static final double STANDING_MPS = 0.1;
 
@@ -65,6 +71,8 @@ public final class DrivingMetrics
 
     private final Map<String, Boolean> touching = new HashMap<>();
     private final List<Contact> contacts = new ArrayList<>();
+    /** Per road user, the times its footprint came within {@link #CONFIRM_GAP_M} of the ego's. */
+    private final Map<String, List<Double>> closeCalls = new HashMap<>();
     private final double[] accelWindow = new double[SMOOTHING_STEPS];
     private int accelSamples;
     private double lastSmoothedAccel = Double.NaN;
@@ -82,6 +90,7 @@ public final class DrivingMetrics
     private double stoppedS;
     private double creepingS;
 
+    private double oppositeLaneS;
     private int laneChanges;
     private int weaving;
     private int lastLaneSlot = Integer.MIN_VALUE;
@@ -135,14 +144,41 @@ public final class DrivingMetrics
             {
                 contacts.add(new Contact(timeS, other.key(), speed < STANDING_MPS, other.speed() < STANDING_MPS));
             }
-            if (other.kind() == SceneCodes.PEDESTRIAN)
+            final boolean near = Math.hypot(other.x() - egoX, other.y() - egoY) <
+                hl + hw + other.length() + other.width() + CONFIRM_GAP_M;
+            if (near || other.kind() == SceneCodes.PEDESTRIAN)
             {
                 final double gap = overlap ? 0.0 : Footprints.distance(egoX, egoY, heading, hl, hw, other.x(),
                     other.y(), other.heading(), 0.5 * other.length(), 0.5 * other.width());
-                minPedestrianDistance = Math.min(minPedestrianDistance, gap);
+                if (other.kind() == SceneCodes.PEDESTRIAN)
+                {
+                    minPedestrianDistance = Math.min(minPedestrianDistance, gap);
+                }
+                if (gap <= CONFIRM_GAP_M)
+                {
+                    closeCalls.computeIfAbsent(other.key(), key -> new ArrayList<>()).add(timeS);
+                }
             }
             minTtcS = Math.min(minTtcS, timeToCollision(egoX, egoY, heading, speed, hl, hw, other));
         }
+    }
+
+    /**
+     * Whether the ego's footprint was within {@link #CONFIRM_GAP_M} of road user {@code key} within
+     * {@link #CONFIRM_WINDOW_S} of {@code timeS}: the geometry's confirmation of a contact SUMO reported.
+     * SUMO places a TraCI-moved ego by lane and lateral offset and caps the offset at its lane's edge, so
+     * an ego passing through the opposite lane is, to SUMO, still beside or inside what it passes.
+     */
+    public boolean closeTo(final String key, final double timeS)
+    {
+        for (final double t : closeCalls.getOrDefault(key, List.of()))
+        {
+            if (Math.abs(t - timeS) <= CONFIRM_WINDOW_S + 1e-9)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Counts a crossing of a stop line on red. */
@@ -155,9 +191,10 @@ public final class DrivingMetrics
      * The sideways lane slot the ego's centre is in (0 = rightmost lane of its direction, counting on
      * into the opposite direction), or {@link Integer#MIN_VALUE} when it is between lanes or on a junction.
      * A change of slot is a lane change; when the edge changes, the caller passes the new edge's slot and
-     * {@code newEdge} true, which is not a lane change.
+     * {@code newEdge} true, which is not a lane change. Slots from {@code ownLanes} up are the opposite
+     * direction's.
      */
-    public void laneSlot(final double timeS, final int slot, final boolean newEdge)
+    public void laneSlot(final double timeS, final int slot, final boolean newEdge, final int ownLanes)
     {
         if (slot == Integer.MIN_VALUE)
         {
@@ -167,7 +204,10 @@ public final class DrivingMetrics
         {
             final int direction = Integer.signum(slot - lastLaneSlot);
             laneChanges++;
-            if (direction == -lastLaneChangeDirection && timeS - lastLaneChangeTime <= WEAVING_WINDOW_S)
+            // Out into the opposite direction and back is passing, not weaving.
+            final boolean ownDirection = slot < ownLanes && lastLaneSlot < ownLanes;
+            if (ownDirection && direction == -lastLaneChangeDirection &&
+                timeS - lastLaneChangeTime <= WEAVING_WINDOW_S)
             {
                 weaving++;
             }
@@ -175,6 +215,17 @@ public final class DrivingMetrics
             lastLaneChangeTime = timeS;
         }
         lastLaneSlot = slot;
+    }
+
+    /** Counts a step spent with the ego's centre in a lane of the opposite direction. */
+    public void inOppositeLane(final double dt)
+    {
+        oppositeLaneS += dt;
+    }
+
+    public double oppositeLaneS()
+    {
+        return oppositeLaneS;
     }
 
     private void comfort(final double accel, final double latAccel, final double dt)
@@ -223,8 +274,10 @@ public final class DrivingMetrics
         {
             return Double.POSITIVE_INFINITY;
         }
-        for (double t = 0.0; t <= TTC_HORIZON_S + 1e-9; t += TTC_STEP_S)
+        final int steps = (int)Math.round(TTC_HORIZON_S / TTC_STEP_S);
+        for (int k = 0; k <= steps; k++)
         {
+            final double t = k * TTC_STEP_S;
             if (Footprints.overlap(egoX + c * speed * t, egoY + s * speed * t, heading, hl, hw,
                 other.x() + ovx * t, other.y() + ovy * t, other.heading(), 0.5 * other.length(), 0.5 * other.width()))
             {

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The rig's own reading of a SUMO network file: lanes with their centre lines, widths and permissions,
@@ -48,11 +49,14 @@ public final class RoadNetwork
     private final Map<String, Lane> lanes;
     private final List<Lane> passengerLanes;
     private final List<double[]> junctionOutlines;
+    /** "fromEdge_fromLane toEdge" to the lane index reached on toEdge, normal edges only. */
+    private final Map<String, Integer> connections;
 
     private RoadNetwork(final Path file, final Map<String, Edge> edges, final Map<String, Lane> lanes,
-        final List<double[]> junctionOutlines)
+        final List<double[]> junctionOutlines, final Map<String, Integer> connections)
     {
         this.file = file;
+        this.connections = connections;
         this.edges = edges;
         this.lanes = lanes;
         final List<Lane> drivable = new ArrayList<>();
@@ -139,8 +143,22 @@ public final class RoadNetwork
                 outlines.add(outline);
             }
         }
+        final Map<String, Integer> connections = new HashMap<>();
+        final NodeList connectionNodes = root.getElementsByTagName("connection");
+        for (int i = 0; i < connectionNodes.getLength(); i++)
+        {
+            final Element connection = (Element)connectionNodes.item(i);
+            final String from = connection.getAttribute("from");
+            if (from.startsWith(":"))
+            {
+                continue;
+            }
+            final String key = from + "_" + connection.getAttribute("fromLane") + " " + connection.getAttribute("to");
+            connections.putIfAbsent(key, (int)number(file, "connection " + key, "toLane",
+                connection.getAttribute("toLane")));
+        }
         return new RoadNetwork(file, Collections.unmodifiableMap(edges), Collections.unmodifiableMap(lanes),
-            outlines);
+            outlines, Collections.unmodifiableMap(connections));
     }
 
     public Path file()
@@ -181,6 +199,40 @@ public final class RoadNetwork
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The lane of {@code fromEdge} a car in lane {@code fromLane} must drive in to reach {@code toEdge}:
+     * {@code fromLane} itself when it connects there, else the nearest lane that does (an acceleration
+     * lane that ends has none). Empty when no lane of {@code fromEdge} leads to {@code toEdge}.
+     */
+    public OptionalInt continuingLane(final String fromEdge, final int fromLane, final String toEdge)
+    {
+        final Edge edge = edges.get(fromEdge);
+        final int lanes = null == edge ? 0 : edge.lanes().size();
+        for (int distance = 0; distance <= lanes; distance++)
+        {
+            if (connections.containsKey(fromEdge + "_" + (fromLane - distance) + " " + toEdge))
+            {
+                return OptionalInt.of(fromLane - distance);
+            }
+            if (connections.containsKey(fromEdge + "_" + (fromLane + distance) + " " + toEdge))
+            {
+                return OptionalInt.of(fromLane + distance);
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /**
+     * The lane of {@code toEdge} reached from lane {@code fromLane} of {@code fromEdge}, through the
+     * {@link #continuingLane} when {@code fromLane} itself does not lead there.
+     */
+    public OptionalInt nextLaneIndex(final String fromEdge, final int fromLane, final String toEdge)
+    {
+        final OptionalInt via = continuingLane(fromEdge, fromLane, toEdge);
+        return via.isPresent() ?
+            OptionalInt.of(connections.get(fromEdge + "_" + via.getAsInt() + " " + toEdge)) : OptionalInt.empty();
     }
 
     /** Lanes of {@code edge} that admit passenger cars. */

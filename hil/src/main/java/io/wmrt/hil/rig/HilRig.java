@@ -492,27 +492,31 @@ public final class HilRig
                     nearest = lane;
                 }
             }
-            // Hysteresis: a slot counts only once the centre is well inside the lane.
-            if (null == nearest || best > 0.5 * nearest.widthM() - 0.3)
+            final RoadNetwork.Edge own = network.edge(road).orElse(null);
+            if (null == nearest || null == own)
             {
                 return;
             }
-            final RoadNetwork.Edge own = network.edge(road).orElse(null);
-            if (null == own)
+            final RoadNetwork.Edge opposite = network.oppositeOf(road).orElse(null);
+            if (null != opposite && nearest.edgeId().equals(opposite.id()))
+            {
+                metrics.inOppositeLane(STEP_S);
+            }
+            // Hysteresis: a slot counts only once the centre is well inside the lane.
+            if (best > 0.5 * nearest.widthM() - 0.3)
             {
                 return;
             }
             final int ownLanes = RoadNetwork.passengerLaneCount(own);
             if (nearest.edgeId().equals(road))
             {
-                metrics.laneSlot(time, ordinal(own, nearest), newEdge);
+                metrics.laneSlot(time, ordinal(own, nearest), newEdge, ownLanes);
                 return;
             }
-            final RoadNetwork.Edge opposite = network.oppositeOf(road).orElse(null);
             if (null != opposite && nearest.edgeId().equals(opposite.id()))
             {
                 final int slot = ownLanes + RoadNetwork.passengerLaneCount(opposite) - 1 - ordinal(opposite, nearest);
-                metrics.laneSlot(time, slot, newEdge);
+                metrics.laneSlot(time, slot, newEdge, ownLanes);
             }
         }
 
@@ -582,8 +586,11 @@ public final class HilRig
         RunResult result(final List<SumoCollisionLog.Collision> sumoCollisions, final long deadlineMisses,
             final double wallS)
         {
+            // The union of both checks: a SUMO report not already a footprint contact counts when the
+            // footprints were close then (see DrivingMetrics.closeTo for why SUMO alone is not trusted).
             final List<DrivingMetrics.Contact> contacts = metrics.contacts();
             int merged = contacts.size();
+            boolean sumoOnlyContact = false;
             for (final SumoCollisionLog.Collision reported : sumoCollisions)
             {
                 boolean seen = false;
@@ -596,9 +603,11 @@ public final class HilRig
                         break;
                     }
                 }
-                if (!seen)
+                if (!seen && (metrics.closeTo("vehicle:" + reported.other(), reported.timeS()) ||
+                    metrics.closeTo("person:" + reported.other(), reported.timeS())))
                 {
                     merged++;
+                    sumoOnlyContact = true;
                 }
             }
             final List<Double> ticks = new ArrayList<>(trace.tickMs());
@@ -610,7 +619,7 @@ public final class HilRig
             final double expected = pass.minProgressM() > 0 ? pass.minProgressM() : routeLengthM;
             final double ep = expected > 0 ? Math.min(1.0, metrics.progressM() / expected) : 1.0;
             double nc = DrivingMetrics.noCollisionTerm(contacts);
-            if (sumoCollisions.size() > 0 && contacts.isEmpty())
+            if (sumoOnlyContact)
             {
                 nc = 0.0;
             }
@@ -669,6 +678,14 @@ public final class HilRig
                     failures.add(metrics.laneChanges() + " lane change(s), at most " + limit + " allowed");
                 }
             });
+            pass.maxOppositeLaneS().ifPresent(limit ->
+            {
+                if (metrics.oppositeLaneS() > limit)
+                {
+                    failures.add(String.format(Locale.ROOT, "%.1f s in the opposite lane, at most %.1f s allowed",
+                        metrics.oppositeLaneS(), limit));
+                }
+            });
             pass.minPdms().ifPresent(limit ->
             {
                 if (pdms < limit)
@@ -682,7 +699,7 @@ public final class HilRig
                 metrics.redLightViolations(), metrics.offroad(), metrics.progressM(), routeLengthM,
                 routeLengthM > 0 ? Math.min(1.0, metrics.progressM() / routeLengthM) : 1.0,
                 metrics.minTtcS(), metrics.maxAccelMps2(), metrics.maxDecelMps2(), metrics.maxAbsJerkMps3(),
-                metrics.maxAbsLatAccelMps2(), metrics.laneChanges(), metrics.weaving(),
+                metrics.maxAbsLatAccelMps2(), metrics.laneChanges(), metrics.weaving(), metrics.oppositeLaneS(),
                 metrics.minPedestrianDistanceM(), metrics.stoppedS(), metrics.creepingS(), p50, p99, deadlineMisses,
                 staleSteps, pdms, nc, dac, ttc, ep, comfort, failures.isEmpty(), failures, wallS);
         }

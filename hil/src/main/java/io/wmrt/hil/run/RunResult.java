@@ -11,9 +11,9 @@ import java.util.List;
  * @param seed                   seed of the run (SUMO, planner sampler and any ego perturbation).
  * @param durationS              simulated seconds driven.
  * @param ticks                  simulation steps the rig ran with the ego under control.
- * @param collisions             distinct contacts with other road users: union of SUMO's collision output
- *                               and the rig's own footprint check (one per other road user and contact).
- * @param sumoCollisions         collisions involving the ego that SUMO reported.
+ * @param collisions             distinct contacts with other road users: the rig's footprint check, plus
+ *                               contacts SUMO reported that the footprints confirm (within 0.5 m then).
+ * @param sumoCollisions         contacts involving the ego that SUMO reported, confirmed or not.
  * @param footprintCollisions    contacts the rig's footprint check found.
  * @param redLightViolations     stop-line crossings while the ego's next signal was red.
  * @param offroad                steps with a footprint corner outside every drivable lane and junction.
@@ -27,7 +27,8 @@ import java.util.List;
  * @param maxAbsJerkMps3         largest |jerk|.
  * @param maxAbsLatAccelMps2     largest |lateral acceleration| (speed times yaw rate).
  * @param laneChanges            changes of the ego's lane (SUMO lane id on normal edges).
- * @param weaving                lane changes undone within 5 s (left then right or back).
+ * @param weaving                lane changes undone within 3 s (out and straight back).
+ * @param oppositeLaneS          seconds with the ego's centre in a lane of the opposite direction.
  * @param minPedestrianDistanceM smallest footprint distance to any pedestrian (infinite when none seen).
  * @param stoppedS               seconds with speed below 0.1 m/s.
  * @param creepingS              seconds with speed in [0.1, 2.0) m/s.
@@ -68,6 +69,7 @@ public record RunResult(
     double maxAbsLatAccelMps2,
     int laneChanges,
     int weaving,
+    double oppositeLaneS,
     double minPedestrianDistanceM,
     double stoppedS,
     double creepingS,

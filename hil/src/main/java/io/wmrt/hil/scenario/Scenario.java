@@ -49,6 +49,7 @@ public record Scenario(
         OptionalDouble minPedestrianDistanceM,
         OptionalInt maxWeaving,
         OptionalInt maxLaneChanges,
+        OptionalDouble maxOppositeLaneS,
         OptionalDouble minPdms)
     {
     }
@@ -87,6 +88,7 @@ public record Scenario(
             optionalNumber(pass, "min_pedestrian_distance_m", 0.0, 100.0),
             optionalInt(pass, "max_weaving"),
             optionalInt(pass, "max_lane_changes"),
+            optionalNumber(pass, "max_opposite_lane_s", 0.0, 3600.0),
             optionalNumber(pass, "min_pdms", 0.0, 1.0));
         pass.finish();
         yaml.finish();

@@ -53,6 +53,20 @@ class DrivingMetricsTest
     }
 
     @Test
+    void shouldConfirmAReportedContactOnlyWhenTheFootprintsWereClose()
+    {
+        final DrivingMetrics metrics = new DrivingMetrics();
+        // Passing a parked car one lane to its left: 1.7 m apart sideways, never close.
+        metrics.step(5.0, DT, 0.0, 3.5, 0.0, 8.0, 0.0, 0.0, 4.6, 1.8, true, List.of(car("vehicle:parked", 0, 0, 0)));
+        // Squeezing past another with 0.3 m to spare.
+        metrics.step(6.0, DT, 0.0, 2.1, 0.0, 8.0, 0.0, 0.0, 4.6, 1.8, true, List.of(car("vehicle:tight", 0, 0, 0)));
+        assertFalse(metrics.closeTo("vehicle:parked", 5.0));
+        assertTrue(metrics.closeTo("vehicle:tight", 6.1));
+        assertFalse(metrics.closeTo("vehicle:tight", 7.0));
+        assertTrue(metrics.contacts().isEmpty());
+    }
+
+    @Test
     void shouldNotBlameTheEgoForBeingHitWhileStandingStill()
     {
         final DrivingMetrics metrics = new DrivingMetrics();
@@ -110,17 +124,30 @@ class DrivingMetricsTest
     void shouldCallALaneChangeUndoneWithinTheWindowWeaving()
     {
         final DrivingMetrics metrics = new DrivingMetrics();
-        metrics.laneSlot(0.0, 0, true);
-        metrics.laneSlot(1.0, 1, false);
-        metrics.laneSlot(2.0, 0, false);
+        metrics.laneSlot(0.0, 0, true, 2);
+        metrics.laneSlot(1.0, 1, false, 2);
+        metrics.laneSlot(2.0, 0, false, 2);
         // A new edge with another lane index is not a lane change.
-        metrics.laneSlot(3.0, 1, true);
-        metrics.laneSlot(4.0, Integer.MIN_VALUE, false);
-        // Out to pass and back after longer than the window: two lane changes, no weaving.
-        metrics.laneSlot(10.0, 2, false);
-        metrics.laneSlot(14.0, 1, false);
+        metrics.laneSlot(3.0, 1, true, 2);
+        metrics.laneSlot(4.0, Integer.MIN_VALUE, false, 2);
+        // Out to the left lane and back after longer than the window: two lane changes, no weaving.
+        metrics.laneSlot(10.0, 0, false, 2);
+        metrics.laneSlot(14.0, 1, false, 2);
         assertEquals(4, metrics.laneChanges());
         assertEquals(1, metrics.weaving());
+    }
+
+    @Test
+    void shouldNotCallPassingThroughTheOppositeLaneWeaving()
+    {
+        final DrivingMetrics metrics = new DrivingMetrics();
+        metrics.laneSlot(0.0, 0, true, 1);
+        metrics.laneSlot(1.0, 1, false, 1);
+        metrics.laneSlot(2.5, 0, false, 1);
+        metrics.inOppositeLane(1.5);
+        assertEquals(2, metrics.laneChanges());
+        assertEquals(0, metrics.weaving());
+        assertEquals(1.5, metrics.oppositeLaneS());
     }
 
     @Test

@@ -1,0 +1,96 @@
+package io.wmrt.hil.report;
+
+/**
+ * A line plot of one quantity over simulated time, with both axes ticked, labelled and gridded, and zero
+ * drawn as a darker line (the value axis always includes zero). Missing (NaN) samples break the line; a lone
+ * sample without neighbours is drawn as a dot; an empty series gives the frame with "no data".
+ *
+ * <p>Stateless: safe from any thread.
+ */
+final class TimeSeriesPlot
+{
+    static final double WIDTH_PX = 720.0;
+    static final double HEIGHT_PX = 240.0;
+
+    private static final PlotArea AREA = new PlotArea(64.0, WIDTH_PX - 16.0, HEIGHT_PX - 44.0, 28.0);
+    private static final int TIME_TICKS = 10;
+    private static final int VALUE_TICKS = 5;
+    /** Points closer than this in both directions to the last one drawn are left out of the line. */
+    private static final double MIN_STEP_PX = 0.3;
+
+    private TimeSeriesPlot()
+    {
+    }
+
+    /**
+     * @param title  what is plotted, shown above the plot
+     * @param yLabel value axis label with its unit
+     * @param timesS sample times, seconds
+     * @param values sample values, as many as times; NaN where missing
+     * @param colour CSS colour of the line
+     */
+    static String render(
+        final String title, final String yLabel, final double[] timesS, final double[] values, final String colour)
+    {
+        final int n = Math.min(timesS.length, values.length);
+        double timeLow = Double.POSITIVE_INFINITY;
+        double timeHigh = Double.NEGATIVE_INFINITY;
+        double valueLow = 0.0;
+        double valueHigh = 0.0;
+        int present = 0;
+        for (int i = 0; i < n; i++)
+        {
+            if (Double.isFinite(timesS[i]) && Double.isFinite(values[i]))
+            {
+                timeLow = Math.min(timeLow, timesS[i]);
+                timeHigh = Math.max(timeHigh, timesS[i]);
+                valueLow = Math.min(valueLow, values[i]);
+                valueHigh = Math.max(valueHigh, values[i]);
+                present++;
+            }
+        }
+
+        final SvgWriter svg = new SvgWriter(WIDTH_PX, HEIGHT_PX, title);
+        svg.start("text").attr("x", AREA.left(), 1).attr("y", AREA.top() - 10.0, 1).attr("font-weight", "bold")
+            .closeWithText(title, "text");
+        if (present == 0)
+        {
+            AREA.empty(svg, "no data");
+            return svg.finish();
+        }
+
+        final PlotAxis time = PlotAxis.covering(timeLow, timeHigh, TIME_TICKS);
+        final PlotAxis value = PlotAxis.covering(valueLow, valueHigh, VALUE_TICKS);
+        AREA.grid(svg, time, value);
+
+        final double[] xy = new double[2 * n];
+        for (int i = 0; i < n; i++)
+        {
+            final boolean sample = Double.isFinite(timesS[i]) && Double.isFinite(values[i]);
+            xy[2 * i] = sample ? AREA.x(time, timesS[i]) : Double.NaN;
+            xy[2 * i + 1] = sample ? AREA.y(value, values[i]) : Double.NaN;
+        }
+        final String d = SvgWriter.pathData(xy, 1, MIN_STEP_PX);
+        if (!d.isEmpty())
+        {
+            svg.start("path").attr("d", d).attr("fill", "none").attr("stroke", colour).attr("stroke-width", "1.5")
+                .attr("stroke-linejoin", "round").close();
+        }
+        // A sample with no sample next to it is not part of any line: draw it as a dot.
+        for (int i = 0; i < n; i++)
+        {
+            if (isSample(xy, i) && !isSample(xy, i - 1) && !isSample(xy, i + 1))
+            {
+                svg.start("circle").attr("cx", xy[2 * i], 1).attr("cy", xy[2 * i + 1], 1).attr("r", "3")
+                    .attr("fill", colour).close();
+            }
+        }
+        AREA.axisLabels(svg, "time [s]", yLabel);
+        return svg.finish();
+    }
+
+    private static boolean isSample(final double[] xy, final int i)
+    {
+        return i >= 0 && 2 * i < xy.length && !Double.isNaN(xy[2 * i]);
+    }
+}

@@ -1,0 +1,94 @@
+package io.wmrt.hil;
+
+import io.wmrt.hil.sumo.TinyScenario;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code wmrt hil} end to end: the real runtime in its own process, real SUMO, the report and the dataset.
+ */
+class HilCommandTest
+{
+    @TempDir
+    Path dir;
+
+    private int run(final StringWriter err, final String... args)
+    {
+        final CommandLine cli = HilCommand.commandLine();
+        cli.setErr(new PrintWriter(err, true));
+        return cli.execute(args);
+    }
+
+    private Path scenario() throws Exception
+    {
+        final TinyScenario grid = TinyScenario.generate(dir);
+        final Path scenario = Files.createDirectories(dir.resolve("tiny"));
+        Files.copy(grid.network, scenario.resolve("grid.net.xml"));
+        Files.writeString(scenario.resolve("routes.rou.xml"), String.join("\n",
+            "<routes>",
+            "  <route id=\"east\" edges=\"" + TinyScenario.FIRST_EDGE + " " + TinyScenario.SECOND_EDGE + "\"/>",
+            "  <vehicle id=\"lead\" route=\"east\" depart=\"0\" departLane=\"1\" departPos=\"60\" departSpeed=\"8\"/>",
+            "  <vehicle id=\"ego\" route=\"east\" depart=\"1\" departLane=\"1\" departPos=\"5\" departSpeed=\"8\"/>",
+            "</routes>", ""));
+        Files.writeString(scenario.resolve("s.sumocfg"), "<configuration><input><net-file value=\"grid.net.xml\"/>" +
+            "<route-files value=\"routes.rou.xml\"/></input></configuration>\n");
+        Files.writeString(scenario.resolve("scenario.yaml"), String.join("\n",
+            "description: \"follow a car east\"",
+            "sumo_config: s.sumocfg",
+            "seed: 2",
+            "duration_s: 8",
+            "ego:",
+            "  id: ego",
+            "pass:",
+            "  max_collisions: 0",
+            "  max_red_light_violations: 0",
+            "  max_offroad_steps: 0",
+            "  min_progress_m: 0", ""));
+        return scenario;
+    }
+
+    @Test
+    void shouldDriveAScenarioWithTheRealRuntimeAndWriteReportAndDataset() throws Exception
+    {
+        final Path scenario = scenario();
+        final Path report = dir.resolve("report");
+        final Path record = dir.resolve("data");
+        final StringWriter err = new StringWriter();
+        final int exit = run(err, "--scenario", scenario.toString(), "--report", report.toString(),
+            "--record", record.toString(), "--perturb", "0.5");
+        assertTrue(exit == 0 || exit == 1, "exit " + exit + ": " + err);
+        final String summary = Files.readString(report.resolve("summary.json"));
+        assertTrue(summary.contains("\"scenario\":\"tiny\""), summary);
+        assertTrue(summary.contains("\"model\":\"cv-baseline\""), summary);
+        assertTrue(Files.readString(report.resolve("index.html")).contains("<svg"));
+        assertTrue(Files.isRegularFile(report.resolve("logs/tiny/runtime.log")));
+        assertTrue(Files.isRegularFile(record.resolve("tiny/meta.json")));
+        assertEquals(List.of(), TinyScenario.pgrep(scenario.resolve("s.sumocfg").toString()), "SUMO left behind");
+        assertEquals(List.of(), TinyScenario.pgrep("wmrt-hil-" + ProcessHandle.current().pid() + "-tiny"),
+            "runtime left behind");
+    }
+
+    @Test
+    void shouldRefuseABadScenarioFileNamingTheKey() throws Exception
+    {
+        final Path scenario = scenario();
+        Files.writeString(scenario.resolve("scenario.yaml"),
+            Files.readString(scenario.resolve("scenario.yaml")).replace("duration_s", "durations"));
+        final StringWriter err = new StringWriter();
+        assertEquals(HilCommand.EXIT_BAD_INPUT, run(err, "--scenario", scenario.toString(), "--report",
+            dir.resolve("r").toString()));
+        assertTrue(err.toString().contains("duration_s") || err.toString().contains("durations"), err.toString());
+        assertFalse(Files.exists(dir.resolve("r/summary.json")));
+    }
+}
