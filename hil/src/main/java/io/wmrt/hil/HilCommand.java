@@ -27,7 +27,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code wmrt hil}: runs scenarios in closed loop against SUMO with the runtime in its own process, and
  * writes the report. Exit codes as the rest of wmrt: 0 every run passed its criteria, 1 a run failed its
- * criteria or could not be completed, 2 bad input (a scenario, profile or model refused).
+ * criteria, 2 bad input (a scenario, profile or model refused); and 3 when a run could not be completed
+ * (SUMO or the runtime failed), so that CI can tell a rig failure from a planner that drove badly.
  */
 @Command(
     name = "hil",
@@ -39,6 +40,7 @@ public final class HilCommand implements Callable<Integer>
 {
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_BAD_INPUT = 2;
+    public static final int EXIT_RIG_FAILED = 3;
 
     @Option(names = "--scenario", required = true, paramLabel = "DIR|all",
         description = "a scenario directory, or 'all' for every scenario under --scenarios")
@@ -96,6 +98,7 @@ public final class HilCommand implements Callable<Integer>
 
         final List<ScenarioRun> runs = new ArrayList<>();
         boolean allPassed = true;
+        boolean allCompleted = true;
         for (final Scenario s : scenarios)
         {
             System.out.printf("%s: %s%n", s.name(), s.description());
@@ -108,7 +111,7 @@ public final class HilCommand implements Callable<Integer>
             catch (final java.io.IOException | RuntimeException ex)
             {
                 System.err.println("wmrt hil: " + s.name() + " could not be run: " + ex.getMessage());
-                allPassed = false;
+                allCompleted = false;
                 continue;
             }
             runs.add(new ScenarioRun(result, trace));
@@ -124,7 +127,11 @@ public final class HilCommand implements Callable<Integer>
         HilReport.write(report, runs);
         System.out.printf("report: %s (summary: %s)%n", report.resolve("index.html").toAbsolutePath(),
             report.resolve("summary.json").toAbsolutePath());
-        return allPassed && runs.size() == scenarios.size() ? 0 : EXIT_FAILED;
+        if (!allCompleted)
+        {
+            return EXIT_RIG_FAILED;
+        }
+        return allPassed ? 0 : EXIT_FAILED;
     }
 
     public static CommandLine commandLine()
@@ -143,7 +150,7 @@ public final class HilCommand implements Callable<Integer>
             {
                 ex.printStackTrace(err);
             }
-            return EXIT_FAILED;
+            return EXIT_RIG_FAILED;
         });
         return cli;
     }
