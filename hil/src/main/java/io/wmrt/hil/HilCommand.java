@@ -64,6 +64,11 @@ public final class HilCommand implements Callable<Integer>
         description = "record a dataset per scenario into DIR/<scenario>/ (layout: hil/DATASET.md)")
     Path record;
 
+    @Option(names = "--seeds", paramLabel = "N,N,...", split = ",",
+        description = "run every scenario once per seed instead of with its own seed (runs are named " +
+            "<scenario>-seed<N>); seeds drive SUMO's traffic, the planner's sampler and any perturbation")
+    List<Long> seeds;
+
     @Option(names = "--perturb", paramLabel = "P", defaultValue = "0",
         description = "probability per second of perturbing the ego's actions for 1-3 s, seeded (default: 0)")
     double perturb;
@@ -87,13 +92,31 @@ public final class HilCommand implements Callable<Integer>
         final HardwareProfile hardware = HardwareProfileLoader.load(profileFile);
         final ModelPackage pkg = ModelPackageLoader.load(modelDir,
             new ModelPackageLoader.Trust(hardware.requireSignedModels(), hardware.trustedKeys()));
-        final List<Scenario> scenarios = Scenario.select(scenario,
+        final List<Scenario> selected = Scenario.select(scenario,
             null != scenariosRoot ? scenariosRoot : home.resolve("hil/scenarios"));
+        final List<Scenario> scenarios = new ArrayList<>();
+        for (final Scenario s : selected)
+        {
+            if (null == seeds || seeds.isEmpty())
+            {
+                scenarios.add(s);
+                continue;
+            }
+            for (final long seed : seeds)
+            {
+                if (seed < 0 || seed > Integer.MAX_VALUE)
+                {
+                    throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--seeds: " + seed + " is out of range [0, " + Integer.MAX_VALUE + "]");
+                }
+                scenarios.add(s.withSeed(seed));
+            }
+        }
 
         Files.createDirectories(report);
         final HilRig rig = new HilRig(new HilRig.Options(profileFile, modelDir, pkg.name(), hardware.soc(),
             report.resolve("logs"), record, perturb, planWaitMs, System.out, RuntimeProcess.WMRT_MAIN, List.of()));
-        System.out.printf("wmrt hil: %d scenario(s), model %s, profile %s (%s), report %s%n", scenarios.size(),
+        System.out.printf("wmrt hil: %d run(s), model %s, profile %s (%s), report %s%n", scenarios.size(),
             pkg.name(), profileFile, hardware.soc(), report.toAbsolutePath());
 
         final List<ScenarioRun> runs = new ArrayList<>();

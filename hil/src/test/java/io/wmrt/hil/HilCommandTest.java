@@ -66,17 +66,23 @@ class HilCommandTest
         final Path record = dir.resolve("data");
         final StringWriter err = new StringWriter();
         final int exit = run(err, "--scenario", scenario.toString(), "--report", report.toString(),
-            "--record", record.toString(), "--perturb", "0.5");
+            "--record", record.toString(), "--perturb", "0.5", "--seeds", "4,5");
         assertTrue(exit == 0 || exit == 1, "exit " + exit + ": " + err);
         final String summary = Files.readString(report.resolve("summary.json"));
-        assertTrue(summary.contains("\"scenario\":\"tiny\""), summary);
+        for (final String run : List.of("tiny-seed4", "tiny-seed5"))
+        {
+            assertTrue(summary.contains("\"scenario\":\"" + run + "\""), summary);
+            assertTrue(Files.isRegularFile(report.resolve("logs/" + run + "/runtime.log")));
+            assertTrue(Files.isRegularFile(record.resolve(run + "/meta.json")));
+        }
+        assertTrue(summary.contains("\"seed\":5"), summary);
         assertTrue(summary.contains("\"model\":\"cv-baseline\""), summary);
         assertTrue(Files.readString(report.resolve("index.html")).contains("<svg"));
-        assertTrue(Files.isRegularFile(report.resolve("logs/tiny/runtime.log")));
-        assertTrue(Files.isRegularFile(record.resolve("tiny/meta.json")));
         assertEquals(List.of(), TinyScenario.pgrep(scenario.resolve("s.sumocfg").toString()), "SUMO left behind");
         assertEquals(List.of(), TinyScenario.pgrep("wmrt-hil-" + ProcessHandle.current().pid() + "-tiny"),
             "runtime left behind");
+        assertTrue(Files.readString(record.resolve("tiny-seed4/meta.json")).contains("\"seed\": 4") ||
+            Files.readString(record.resolve("tiny-seed4/meta.json")).contains("\"seed\":4"));
     }
 
     @Test

@@ -55,6 +55,16 @@ public record Scenario(
     }
 
     /**
+     * This scenario with another seed, named {@code <name>-seed<seed>} so that runs of several seeds keep
+     * their logs, datasets and report sections apart.
+     */
+    public Scenario withSeed(final long otherSeed)
+    {
+        return new Scenario(name + "-seed" + otherSeed, directory, description, sumoConfig, otherSeed, durationS,
+            egoId, pass);
+    }
+
+    /**
      * Loads {@code directory}/scenario.yaml strictly: unknown keys, missing keys, wrong types and a
      * missing SUMO configuration are refused naming the file and key.
      */
