@@ -32,6 +32,12 @@ class HilCommandTest
 
     private Path scenario() throws Exception
     {
+        return scenario(8, "");
+    }
+
+    /** The grid's straight road east, a car ahead of the ego, optionally an additional file. */
+    private Path scenario(final double durationS, final String additional) throws Exception
+    {
         final TinyScenario grid = TinyScenario.generate(dir);
         final Path scenario = Files.createDirectories(dir.resolve("tiny"));
         Files.copy(grid.network, scenario.resolve("grid.net.xml"));
@@ -42,12 +48,18 @@ class HilCommandTest
             "  <vehicle id=\"ego\" route=\"east\" depart=\"1\" departLane=\"1\" departPos=\"5\" departSpeed=\"8\"/>",
             "</routes>", ""));
         Files.writeString(scenario.resolve("s.sumocfg"), "<configuration><input><net-file value=\"grid.net.xml\"/>" +
-            "<route-files value=\"routes.rou.xml\"/></input></configuration>\n");
+            "<route-files value=\"routes.rou.xml\"/>" +
+            (additional.isEmpty() ? "" : "<additional-files value=\"extra.add.xml\"/>") +
+            "</input></configuration>\n");
+        if (!additional.isEmpty())
+        {
+            Files.writeString(scenario.resolve("extra.add.xml"), additional);
+        }
         Files.writeString(scenario.resolve("scenario.yaml"), String.join("\n",
             "description: \"follow a car east\"",
             "sumo_config: s.sumocfg",
             "seed: 2",
-            "duration_s: 8",
+            "duration_s: " + durationS,
             "ego:",
             "  id: ego",
             "pass:",
@@ -83,6 +95,49 @@ class HilCommandTest
             "runtime left behind");
         assertTrue(Files.readString(record.resolve("tiny-seed4/meta.json")).contains("\"seed\": 4") ||
             Files.readString(record.resolve("tiny-seed4/meta.json")).contains("\"seed\":4"));
+    }
+
+    @Test
+    void shouldLeaveNoSumoRuntimeOrBusFilesWhenStoppedMidRun() throws Exception
+    {
+        // An hour behind a light that never turns green: the run is still going when it is stopped.
+        final TinyScenario grid = TinyScenario.generate(Files.createDirectories(dir.resolve("grid-for-red")));
+        final StringBuilder red = new StringBuilder();
+        for (int i = 0; i < grid.linkCount(TinyScenario.CENTRE_TRAFFIC_LIGHT); i++)
+        {
+            red.append('r');
+        }
+        final Path scenario = scenario(3600, "<additional><tlLogic id=\"" + TinyScenario.CENTRE_TRAFFIC_LIGHT +
+            "\" type=\"static\" programID=\"red\" offset=\"0\"><phase duration=\"9999\" state=\"" + red +
+            "\"/></tlLogic></additional>\n");
+        final Path report = dir.resolve("stopped");
+        final Process rig = new ProcessBuilder(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED",
+            "-Dwmrt.home=" + System.getProperty("wmrt.home"),
+            "-cp", System.getProperty("java.class.path"),
+            HilCommand.class.getName(), "--scenario", scenario.toString(), "--report", report.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("rig.log").toFile())
+            .start();
+        final String busName = "wmrt-hil-" + rig.pid() + "-tiny";
+        final long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!(Files.exists(Path.of("/dev/shm", busName)) &&
+            !TinyScenario.pgrep(scenario.resolve("s.sumocfg").toString()).isEmpty()))
+        {
+            assertTrue(rig.isAlive(), "rig ended early: " + Files.readString(dir.resolve("rig.log")));
+            assertTrue(System.nanoTime() < deadline, "the run did not start");
+            Thread.sleep(100);
+        }
+        Thread.sleep(1_000);
+        assertTrue(rig.isAlive(), "the run should still be going");
+        rig.destroy();
+        assertTrue(rig.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        // SUMO quits when the rig's connection drops; give it a moment.
+        Thread.sleep(500);
+        assertEquals(List.of(), TinyScenario.pgrep(scenario.resolve("s.sumocfg").toString()), "SUMO left behind");
+        assertEquals(List.of(), TinyScenario.pgrep(busName), "runtime left behind");
+        assertFalse(Files.exists(Path.of("/dev/shm", busName)), "bus files left behind");
     }
 
     @Test

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@link #close()} asks it to stop (SIGTERM, which the runtime handles by closing cleanly), forces it
  * after a grace period, and removes the bus directory. A JVM shutdown hook does the same for runtimes
- * still running when the rig's JVM exits, so a failed rig leaves no runtime behind.
+ * still running when the rig's JVM exits (an exception, Ctrl-C, SIGTERM), so a failed or interrupted rig
+ * leaves no runtime and no bus files behind.
  *
  * <p>Not thread safe: owned by the rig thread.
  */
@@ -29,15 +30,25 @@ public final class RuntimeProcess implements AutoCloseable
     /** How long {@code wmrt run} may take to map its bus. */
     public static final long START_TIMEOUT_MS = 30_000;
     private static final long STOP_GRACE_MS = 10_000;
-    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+    /** Runtimes started and not yet stopped, with their bus directories. */
+    private static final Map<Process, Path> RUNNING = new ConcurrentHashMap<>();
 
     static
     {
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
-            for (final Process process : RUNNING)
+            for (final Map.Entry<Process, Path> running : RUNNING.entrySet())
             {
-                process.destroyForcibly();
+                running.getKey().destroyForcibly();
+                try
+                {
+                    running.getKey().waitFor(STOP_GRACE_MS, TimeUnit.MILLISECONDS);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+                deleteBus(running.getValue());
             }
         }, "wmrt-hil-runtime-reaper"));
     }
@@ -98,7 +109,7 @@ public final class RuntimeProcess implements AutoCloseable
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
-        RUNNING.add(process);
+        RUNNING.put(process, busDir);
         try
         {
             final long deadline = System.currentTimeMillis() + START_TIMEOUT_MS;
