@@ -1,0 +1,43 @@
+# wmrt images for dev boards (linux/arm64) and rigs or CI hosts (linux/amd64).
+#
+#   docker buildx build --platform linux/arm64,linux/amd64 -t wmrt .             # runtime image
+#   docker run --rm wmrt demo                                                    # the main job
+#   docker run --rm --ipc=host wmrt run                # bus in the host's /dev/shm, readable by host processes
+#   docker buildx build --target rig -t wmrt-rig .                               # runtime + SUMO + the HIL rig
+#   docker run --rm -v "$PWD/out:/out" wmrt-rig hil --scenario all --report /out
+#
+# The Java build is platform-independent; only the JNI bridge is native, and the build stage (on the
+# builder's own platform) compiles it for both x86-64 and aarch64, so either image carries the right one.
+# CI has no Docker engine: .ci/run assembles each stage's file tree from this file's COPY lines
+# (.ci/image-tree.py) and runs the entrypoint in it. Keep COPY lines in the form "COPY [--from=build] SRC DST".
+
+FROM --platform=$BUILDPLATFORM maven:3.9-eclipse-temurin-17 AS build
+ARG BUILDARCH
+RUN apt-get update \
+ && if [ "$BUILDARCH" = "arm64" ]; then cross=gcc-x86-64-linux-gnu; else cross=gcc-aarch64-linux-gnu; fi \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends gcc libc6-dev "$cross" \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+# CI=true makes the native build require both targets.
+RUN CI=true mvn -B -q -DskipTests -pl runtime,hil -am package
+
+FROM eclipse-temurin:17-jre AS runtime
+WORKDIR /opt/wmrt
+COPY --from=build /src/runtime/target/wmrt.jar runtime/target/wmrt.jar
+COPY --from=build /src/runtime/target/lib runtime/target/lib
+COPY hardware-profiles hardware-profiles
+COPY models/cv-baseline models/cv-baseline
+COPY models/cv-baseline-int8 models/cv-baseline-int8
+COPY models/keys models/keys
+COPY wmrt wmrt
+ENTRYPOINT ["/opt/wmrt/wmrt"]
+CMD ["demo"]
+
+FROM runtime AS rig
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends sumo \
+ && rm -rf /var/lib/apt/lists/*
+COPY --from=build /src/hil/target/wmrt-hil.jar hil/target/wmrt-hil.jar
+COPY --from=build /src/hil/target/lib hil/target/lib
+COPY hil/scenarios hil/scenarios
