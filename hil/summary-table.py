@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Prints the Markdown table of a `wmrt hil` summary.json (the README's baseline table is made this way).
+"""Prints the Markdown table of a `wmrt hil` summary.json (the README's baseline table is made this way), or,
+given two, the two models side by side per scenario.
 
 usage: python3 hil/summary-table.py out/summary.json
+       python3 hil/summary-table.py baseline/summary.json student/summary.json
 """
 import json
 import sys
@@ -27,7 +29,37 @@ def main(path):
               f'| {cell(r["tick_ms_p50"], ".2f")} / {cell(r["tick_ms_p99"], ".2f", " ms")} | {r["deadline_misses"]} |')
 
 
+def compare(path_a, path_b):
+    runs = []
+    for path in (path_a, path_b):
+        with open(path, encoding="utf-8") as f:
+            runs.append({r["scenario"]: r for r in json.load(f)["runs"]})
+    a_name = next(iter(runs[0].values()))["model"]
+    b_name = next(iter(runs[1].values()))["model"]
+    print(f"| scenario | PDMS {a_name} | PDMS {b_name} | collisions | red-light | progress | min TTC "
+          "| min ped. distance | max decel | tick p99 | result |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for scenario in sorted(set(runs[0]) | set(runs[1])):
+        a, b = runs[0].get(scenario), runs[1].get(scenario)
+
+        def both(key, fmt, unit=""):
+            return " / ".join("–" if r is None else cell(r[key], fmt, unit) for r in (a, b))
+
+        def both_count(key):
+            return " / ".join("–" if r is None else str(r[key]) for r in (a, b))
+
+        result = " / ".join("–" if r is None else ("PASS" if r["passed"] else "FAIL") for r in (a, b))
+        print(f"| {scenario} | {both('pdms', '.3f') if a is None else cell(a['pdms'], '.3f')} "
+              f"| {'–' if b is None else cell(b['pdms'], '.3f')} | {both_count('collisions')} "
+              f"| {both_count('red_light_violations')} | {both('progress_m', '.0f', ' m')} "
+              f"| {both('min_ttc_s', '.1f', ' s')} | {both('min_pedestrian_distance_m', '.2f', ' m')} "
+              f"| {both('max_decel_mps2', '.1f')} | {both('tick_ms_p99', '.1f', ' ms')} | {result} |")
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
+    if len(sys.argv) == 2:
+        main(sys.argv[1])
+    elif len(sys.argv) == 3:
+        compare(sys.argv[1], sys.argv[2])
+    else:
         sys.exit(__doc__.strip())
-    main(sys.argv[1])
