@@ -4,6 +4,7 @@ import io.wmrt.bus.SceneCodes;
 import io.wmrt.planner.Footprints;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,11 @@ import java.util.Map;
  *       footprints checked every {@value #TTC_STEP_S} s up to {@value #TTC_HORIZON_S} s;</li>
  *   <li>comfort: longitudinal acceleration within [-{@value #COMFORT_MAX_DECEL}, {@value #COMFORT_MAX_ACCEL}],
  *       |jerk| at most {@value #COMFORT_MAX_JERK} and |lateral acceleration| at most
- *       {@value #COMFORT_MAX_LAT_ACCEL} (NAVSIM's thresholds), acceleration averaged over
- *       {@value #SMOOTHING_STEPS} steps before differentiating, as a vehicle's IMU filter would;</li>
+ *       {@value #COMFORT_MAX_LAT_ACCEL} (NAVSIM's thresholds), filtered the way nuPlan's comfort metrics
+ *       filter them: a quadratic Savitzky-Golay fit over {@value #ACCEL_WINDOW_STEPS} steps for the
+ *       accelerations, and the derivative of a quadratic fit over {@value #JERK_WINDOW_STEPS} steps of the
+ *       smoothed acceleration for the jerk (nuPlan uses windows of 8 and 15 steps at 10 Hz; these windows are
+ *       odd so that they centre on their step);</li>
  *   <li>lane change: the lane the ego's centre sits in (with hysteresis) changes sideways, the
  *       opposite direction of a two-way street included; weaving: a lane change between lanes of the ego's
  *       direction undone within {@value #WEAVING_WINDOW_S} s; time in the opposite lane: the ego's centre nearest to a lane of the
@@ -47,7 +51,8 @@ public final class DrivingMetrics
     public static final double COMFORT_MAX_DECEL = 4.05;
     public static final double COMFORT_MAX_JERK = 4.13;
     public static final double COMFORT_MAX_LAT_ACCEL = 4.89;
-    public static final int SMOOTHING_STEPS = 5;
+    public static final int ACCEL_WINDOW_STEPS = 7;
+    public static final int JERK_WINDOW_STEPS = 15;
     public static final double WEAVING_WINDOW_S = 3.0;
     public static final double STOPPED_MPS = 0.1;
     public static final double CREEPING_MPS = 2.0;
@@ -73,9 +78,11 @@ public final class DrivingMetrics
     private final List<Contact> contacts = new ArrayList<>();
     /** Per road user, the times its footprint came within {@link #CONFIRM_GAP_M} of the ego's. */
     private final Map<String, List<Double>> closeCalls = new HashMap<>();
-    private final double[] accelWindow = new double[SMOOTHING_STEPS];
-    private int accelSamples;
-    private double lastSmoothedAccel = Double.NaN;
+    private double[] accelSeries = new double[1024];
+    private double[] latAccelSeries = new double[1024];
+    private int samples;
+    private double stepS = Double.NaN;
+    private boolean comfortCurrent = true;
 
     private long steps;
     private int redLightViolations;
@@ -230,26 +237,104 @@ public final class DrivingMetrics
 
     private void comfort(final double accel, final double latAccel, final double dt)
     {
-        maxAbsLatAccel = Math.max(maxAbsLatAccel, Math.abs(latAccel));
-        accelWindow[accelSamples % SMOOTHING_STEPS] = accel;
-        accelSamples++;
-        if (accelSamples < SMOOTHING_STEPS)
+        if (samples == accelSeries.length)
+        {
+            accelSeries = Arrays.copyOf(accelSeries, 2 * samples);
+            latAccelSeries = Arrays.copyOf(latAccelSeries, 2 * samples);
+        }
+        accelSeries[samples] = accel;
+        latAccelSeries[samples] = latAccel;
+        samples++;
+        stepS = dt;
+        comfortCurrent = false;
+    }
+
+    /** Filters the whole series so far (the fits look ahead as well as back) and takes the extremes. */
+    private void updateComfort()
+    {
+        if (comfortCurrent)
         {
             return;
         }
-        double sum = 0.0;
-        for (final double a : accelWindow)
+        comfortCurrent = true;
+        final double[] accel = Arrays.copyOf(accelSeries, samples);
+        final double[] smoothed = savitzkyGolay(accel, ACCEL_WINDOW_STEPS, stepS, false);
+        final double[] jerk = savitzkyGolay(smoothed, JERK_WINDOW_STEPS, stepS, true);
+        final double[] lateral = savitzkyGolay(Arrays.copyOf(latAccelSeries, samples), ACCEL_WINDOW_STEPS,
+            stepS, false);
+        maxAccel = 0.0;
+        maxDecel = 0.0;
+        maxAbsJerk = 0.0;
+        maxAbsLatAccel = 0.0;
+        for (int i = 0; i < samples; i++)
         {
-            sum += a;
+            maxAccel = Math.max(maxAccel, smoothed[i]);
+            maxDecel = Math.max(maxDecel, -smoothed[i]);
+            maxAbsJerk = Math.max(maxAbsJerk, Math.abs(jerk[i]));
+            maxAbsLatAccel = Math.max(maxAbsLatAccel, Math.abs(lateral[i]));
         }
-        final double smoothed = sum / SMOOTHING_STEPS;
-        maxAccel = Math.max(maxAccel, smoothed);
-        maxDecel = Math.max(maxDecel, -smoothed);
-        if (!Double.isNaN(lastSmoothedAccel))
+    }
+
+    /**
+     * Least-squares quadratic fit over {@code window} samples around each sample (shifted inwards at the
+     * ends), evaluated at that sample: its value, or with {@code derivative} its slope per second.
+     */
+    static double[] savitzkyGolay(final double[] y, final int window, final double dt, final boolean derivative)
+    {
+        final int n = y.length;
+        final double[] out = new double[n];
+        final int w = Math.min(window, n);
+        if (w < 3)
         {
-            maxAbsJerk = Math.max(maxAbsJerk, Math.abs(smoothed - lastSmoothedAccel) / dt);
+            if (derivative && n == 2)
+            {
+                out[0] = (y[1] - y[0]) / dt;
+                out[1] = out[0];
+            }
+            else if (!derivative)
+            {
+                System.arraycopy(y, 0, out, 0, n);
+            }
+            return out;
         }
-        lastSmoothedAccel = smoothed;
+        for (int i = 0; i < n; i++)
+        {
+            final int start = Math.max(0, Math.min(n - w, i - w / 2));
+            // Fit y = c0 + c1 u + c2 u^2 with u = (k - i) steps, by the normal equations.
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            double s4 = 0;
+            double t0 = 0;
+            double t1 = 0;
+            double t2 = 0;
+            for (int k = start; k < start + w; k++)
+            {
+                final double u = k - i;
+                final double u2 = u * u;
+                s0 += 1;
+                s1 += u;
+                s2 += u2;
+                s3 += u2 * u;
+                s4 += u2 * u2;
+                t0 += y[k];
+                t1 += u * y[k];
+                t2 += u2 * y[k];
+            }
+            final double det = s0 * (s2 * s4 - s3 * s3) - s1 * (s1 * s4 - s2 * s3) + s2 * (s1 * s3 - s2 * s2);
+            if (derivative)
+            {
+                final double c1 = (s0 * (t1 * s4 - s3 * t2) - t0 * (s1 * s4 - s2 * s3) + s2 * (s1 * t2 - t1 * s2)) /
+                    det;
+                out[i] = c1 / dt;
+            }
+            else
+            {
+                out[i] = (t0 * (s2 * s4 - s3 * s3) - s1 * (t1 * s4 - s3 * t2) + s2 * (t1 * s3 - s2 * t2)) / det;
+            }
+        }
+        return out;
     }
 
     /**
@@ -320,21 +405,25 @@ public final class DrivingMetrics
 
     public double maxAccelMps2()
     {
+        updateComfort();
         return maxAccel;
     }
 
     public double maxDecelMps2()
     {
+        updateComfort();
         return maxDecel;
     }
 
     public double maxAbsJerkMps3()
     {
+        updateComfort();
         return maxAbsJerk;
     }
 
     public double maxAbsLatAccelMps2()
     {
+        updateComfort();
         return maxAbsLatAccel;
     }
 
@@ -366,6 +455,7 @@ public final class DrivingMetrics
     /** Whether acceleration, jerk and lateral acceleration stayed within NAVSIM's comfort thresholds. */
     public boolean comfortable()
     {
+        updateComfort();
         return maxAccel <= COMFORT_MAX_ACCEL && maxDecel <= COMFORT_MAX_DECEL && maxAbsJerk <= COMFORT_MAX_JERK &&
             maxAbsLatAccel <= COMFORT_MAX_LAT_ACCEL;
     }
