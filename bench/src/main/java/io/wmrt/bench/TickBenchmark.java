@@ -82,7 +82,7 @@ public class TickBenchmark
             host.cpu(), host.memoryBandwidthGBps(), host.planner(), onlyThisBackend, host.requireSignedModels(),
             host.trustedKeys());
         final ModelPackage model = ModelPackageLoader.load(
-            BenchEnvironment.model("cv-baseline"), ModelPackageLoader.Trust.none());
+            BenchEnvironment.model(modelName()), ModelPackageLoader.Trust.none());
         final PlannerConfig config = PlannerConfig.from(model, profile).conclude();
         busDir = BenchEnvironment.newScratchDirectory("wmrt-bench-tick-");
         bus = BusDirectory.create(busDir);
@@ -103,6 +103,12 @@ public class TickBenchmark
             throw new IllegalStateException("expected " + expected + ", got " + runtime.backendSummary() + ": " +
                 String.join("; ", runtime.dispatchReport()));
         }
+    }
+
+    /** The package under models/ whose graphs the tick runs. */
+    protected String modelName()
+    {
+        return "cv-baseline";
     }
 
     @Benchmark
