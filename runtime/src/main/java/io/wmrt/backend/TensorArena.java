@@ -36,6 +36,14 @@ public final class TensorArena
         }
     }
 
+    /**
+     * @return true when a graph bound to this arena reads or writes a tensor of this name.
+     */
+    public boolean has(final String name)
+    {
+        return buffers.containsKey(name);
+    }
+
     public ByteBuffer buffer(final String name)
     {
         final ByteBuffer buffer = buffers.get(name);

@@ -113,6 +113,9 @@ final class InspectCommand implements Runnable
                 System.out.printf("  planner: K=%d candidates, H=%d steps of %.2f s, N=%d agents within %.1f m%n",
                     m.planner().candidates(), m.planner().horizon(), m.planner().dtSeconds(), m.planner().maxAgents(),
                     m.planner().agentRangeM());
+                System.out.printf("  planner packs: %s; scores: %s%n", String.join(", ", m.packedInputs()),
+                    m.predictsRisk() ? ModelPackage.AGENT_FUTURE_TENSOR + ", " + ModelPackage.RISK_TENSOR :
+                        ModelPackage.AGENT_FUTURE_TENSOR);
                 for (final GraphSpec g : m.graphs().values())
                 {
                     System.out.printf("  %s: %s sha256 %s ok%s%n", g.role(), dir.relativize(g.file()),

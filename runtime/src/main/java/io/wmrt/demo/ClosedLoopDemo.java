@@ -90,10 +90,11 @@ public final class ClosedLoopDemo
         final CandidateSet c = agent.candidates();
         final TrajectoryScorer s = agent.scorer();
         final int k = agent.lastSelected();
+        // "col" is what the Trajectory publishes as costCollision: footprint collision plus the learned risk term.
         trace.printf(Locale.ROOT, "  t=%5.1f x=%6.1f y=%5.2f v=%4.1f gap %5.2f %-12s %-14s lat %5.2f total %8.1f " +
             "[col %.0f ttc %.1f prog %.1f comf %.2f lane %.2f light %.0f ped %.2f] alloc %d B%n",
             t, x, y, v, gap, agent.lastMode(), CandidateSet.behaviourName(c.behaviour[k]), c.lateralTarget[k],
-            s.total[k], s.collision[k], s.ttc[k], s.progress[k], s.comfort[k], s.lane[k], s.redLight[k],
+            s.total[k], s.collision[k] + s.risk[k], s.ttc[k], s.progress[k], s.comfort[k], s.lane[k], s.redLight[k],
             s.pedestrian[k], agent.stats().lastAllocBytes());
         if (Boolean.getBoolean("wmrt.trace.all"))
         {
@@ -101,7 +102,7 @@ public final class ClosedLoopDemo
             {
                 trace.printf(Locale.ROOT, "      %2d %-14s lat %5.2f total %8.1f [col %.0f ttc %.1f prog %.1f " +
                     "comf %.2f lane %.2f light %.0f ped %.2f]%n", i, CandidateSet.behaviourName(c.behaviour[i]),
-                    c.lateralTarget[i], s.total[i], s.collision[i], s.ttc[i], s.progress[i], s.comfort[i],
+                    c.lateralTarget[i], s.total[i], s.collision[i] + s.risk[i], s.ttc[i], s.progress[i], s.comfort[i],
                     s.lane[i], s.redLight[i], s.pedestrian[i]);
             }
         }

@@ -27,7 +27,10 @@ import java.util.Set;
 /**
  * Loads and verifies a model package directory: manifest format, every graph's sha256, every graph's real
  * inputs and outputs (as ONNX Runtime reports them) against the declared tensors, the planner contract the
- * runtime relies on, and the Ed25519 signature. Every refusal names the file or tensor and what differs.
+ * runtime relies on ({@link ModelPackage} writes it down), and the Ed25519 signature. Every refusal names the
+ * file or tensor and what differs.
+ * <p>
+ * Stateless: safe from any thread.
  */
 public final class ModelPackageLoader
 {
@@ -35,6 +38,13 @@ public final class ModelPackageLoader
     public static final String FORMAT = "wmrt-model/1";
     private static final Set<String> ROLES = Set.of(ModelPackage.ENCODER, ModelPackage.ROLLOUT, "decoder");
     private static final Set<String> DTYPES = Set.of("float32", "int8", "uint8", "int32", "int64");
+    /** Every tensor name the planner writes. */
+    private static final List<String> PLANNER_WRITES = List.of(ModelPackage.AGENTS_TENSOR, ModelPackage.EGO_TENSOR,
+        ModelPackage.ROUTE_TENSOR, ModelPackage.LIGHTS_TENSOR, ModelPackage.ACTIONS_TENSOR);
+    /** Every tensor name the planner writes or reads. */
+    private static final List<String> PLANNER_TENSORS = List.of(ModelPackage.AGENTS_TENSOR, ModelPackage.EGO_TENSOR,
+        ModelPackage.ROUTE_TENSOR, ModelPackage.LIGHTS_TENSOR, ModelPackage.ACTIONS_TENSOR,
+        ModelPackage.AGENT_FUTURE_TENSOR, ModelPackage.RISK_TENSOR);
 
     /**
      * What the loader demands of signatures.
@@ -363,8 +373,10 @@ public final class ModelPackageLoader
     }
 
     /**
-     * The planner packs agents and actions and reads predicted poses at fixed places: the graphs must agree
-     * with the manifest's planner shape.
+     * The planner packs agents, actions and the optional ego, route and lights, and reads predicted poses and
+     * the optional risk, at fixed places: the graphs must agree with the manifest's planner shape, and may
+     * declare no encoder input the planner does not pack. The declarations were compared with ONNX Runtime's
+     * view of each graph before this, so what holds for them holds for the graphs.
      */
     private static void verifyPlannerContract(
         final Path manifest, final ModelPackage.PlannerShape shape, final Map<String, GraphSpec> graphs)
@@ -378,6 +390,27 @@ public final class ModelPackageLoader
             new long[]{shape.candidates(), shape.horizon(), ModelPackage.ACTION_DIMS});
         expect(manifest, rollout, rollout.output(ModelPackage.AGENT_FUTURE_TENSOR), "output",
             new long[]{shape.candidates(), shape.horizon(), shape.maxAgents(), 3});
+        for (int i = 0; i < encoder.inputs().size(); i++)
+        {
+            final String name = encoder.inputs().get(i).name();
+            if (!ModelPackage.ENCODER_INPUTS.contains(name))
+            {
+                throw new ConfigException(manifest, "graphs.encoder.inputs[" + i + "].name", "encoder input '" +
+                    name + "' is not one the planner packs; an encoder takes " + ModelPackage.ENCODER_INPUTS +
+                    ", of which only '" + ModelPackage.AGENTS_TENSOR + "' is required (misspelt?)");
+            }
+        }
+        expectOptional(manifest, encoder, true, ModelPackage.EGO_TENSOR,
+            new long[]{1, ModelPackage.EGO_FEATURES});
+        expectOptional(manifest, encoder, true, ModelPackage.ROUTE_TENSOR,
+            new long[]{1, ModelPackage.ROUTE_POINTS, ModelPackage.ROUTE_FEATURES});
+        expectOptional(manifest, encoder, true, ModelPackage.LIGHTS_TENSOR,
+            new long[]{1, ModelPackage.LIGHT_SLOTS, ModelPackage.LIGHT_FEATURES});
+        expectOptional(manifest, rollout, false, ModelPackage.RISK_TENSOR, new long[]{shape.candidates()});
+        // The arena shares one buffer per name: a graph's own tensor named like one the planner writes or reads
+        // would be overwritten by the planner, or mistaken for the planner's.
+        refuseReservedOutputNames(manifest, encoder, PLANNER_TENSORS);
+        refuseReservedOutputNames(manifest, rollout, PLANNER_WRITES);
         for (final TensorSpec in : rollout.inputs())
         {
             if (!in.name().equals(ModelPackage.ACTIONS_TENSOR) && null == encoder.output(in.name()))
@@ -422,6 +455,50 @@ public final class ModelPackageLoader
         {
             throw new ConfigException(manifest, "graphs." + graph.role(), want + " tensor '" + spec.name() +
                 "' has shape " + spec.shapeText() + " but the planner section implies " + Arrays.toString(shape));
+        }
+    }
+
+    /**
+     * An optional planner tensor, when the graph declares it, must be float32 of exactly the planner's shape.
+     */
+    private static void expectOptional(
+        final Path manifest, final GraphSpec graph, final boolean input, final String name, final long[] shape)
+        throws ConfigException
+    {
+        final TensorSpec spec = input ? graph.input(name) : graph.output(name);
+        if (null == spec)
+        {
+            return;
+        }
+        final String kind = input ? "inputs" : "outputs";
+        final String key = "graphs." + graph.role() + "." + kind + "[" +
+            (input ? graph.inputs() : graph.outputs()).indexOf(spec) + "]";
+        final String what = graph.role() + (input ? " input '" : " output '") + name + "'";
+        if (!"float32".equals(spec.dtype()))
+        {
+            throw new ConfigException(manifest, key + ".dtype", what + " is " + spec.dtype() + " but the planner " +
+                (input ? "packs" : "reads") + " it as float32");
+        }
+        if (!Arrays.equals(spec.shape(), shape))
+        {
+            throw new ConfigException(manifest, key + ".shape", what + " has shape " + spec.shapeText() +
+                " but the planner " + (input ? "packs " : "reads ") + Arrays.toString(shape) +
+                " (see the planner's tensor contract in the runtime's ModelPackage)");
+        }
+    }
+
+    private static void refuseReservedOutputNames(
+        final Path manifest, final GraphSpec graph, final List<String> reserved) throws ConfigException
+    {
+        for (int i = 0; i < graph.outputs().size(); i++)
+        {
+            final String name = graph.outputs().get(i).name();
+            if (reserved.contains(name))
+            {
+                throw new ConfigException(manifest, "graphs." + graph.role() + ".outputs[" + i + "].name",
+                    graph.role() + " output '" + name + "' takes the name of a tensor the planner writes or reads " +
+                    "itself " + reserved + "; rename it");
+            }
         }
     }
 

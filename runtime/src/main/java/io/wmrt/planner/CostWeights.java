@@ -10,6 +10,14 @@ public final class CostWeights
 {
     /** Any predicted footprint overlap: dominates everything else. */
     public double collision = 10_000;
+    /**
+     * Per unit of the model's own collision probability for a candidate (the optional rollout output
+     * {@code risk}, clamped to [0, 1]): risk 1.0 costs as much as a certain collision. The footprint term
+     * prices an overlap at 0.5 to 3 times {@link #collision} by how early and how fast it happens; the model's
+     * risk says neither, so it is priced at the footprint term's base, {@link #collision} itself, which makes
+     * the term an expected collision cost. Unused when the package does not predict risk.
+     */
+    public double risk = 10_000;
     /** Per second that time to collision falls below {@link #ttcThresholdS}. */
     public double ttc = 100;
     public double ttcThresholdS = 2.0;

@@ -29,9 +29,11 @@ import org.agrona.concurrent.MessageHandler;
 import java.nio.FloatBuffer;
 
 /**
- * One planning tick per new scene: take the newest SceneFrame from the scene ring, pack the agents tensor,
- * run the encoder and the batched rollout (K candidates x H steps in one call), score every candidate,
- * select, and publish the Trajectory. Scenes that arrived while a tick ran are superseded and counted.
+ * One planning tick per new scene: take the newest SceneFrame from the scene ring, pack the agents tensor
+ * (and the ego, route and lights tensors when the encoder takes them), run the encoder and the batched rollout
+ * (K candidates x H steps in one call), score every candidate (with the rollout's risk when it predicts one),
+ * select, and publish the Trajectory. Scenes that arrived while a tick ran are superseded and counted. The
+ * tensors are those of {@code ModelPackage}'s contract; which optional ones exist is read once, from the arena.
  * <p>
  * Not thread safe: run by one {@code AgentRunner} thread (or called directly by a closed-loop driver).
  * Everything it touches is allocated in the constructor.
@@ -48,6 +50,11 @@ public final class PlannerAgent implements Agent
     private final FloatBuffer agentsTensor;
     private final FloatBuffer actionsTensor;
     private final FloatBuffer futureTensor;
+    /** Optional tensors: null when the package's graphs do not declare them. */
+    private final FloatBuffer egoTensor;
+    private final FloatBuffer routeTensor;
+    private final FloatBuffer lightsTensor;
+    private final FloatBuffer riskTensor;
     private final ManyToOneRingBuffer sceneRing;
     private final TrajectoryPublisher publisher;
     private final ErrorLog errorLog;
@@ -106,6 +113,10 @@ public final class PlannerAgent implements Agent
         this.agentsTensor = arena.floats(ModelPackage.AGENTS_TENSOR);
         this.actionsTensor = arena.floats(ModelPackage.ACTIONS_TENSOR);
         this.futureTensor = arena.floats(ModelPackage.AGENT_FUTURE_TENSOR);
+        this.egoTensor = optionalFloats(arena, ModelPackage.EGO_TENSOR);
+        this.routeTensor = optionalFloats(arena, ModelPackage.ROUTE_TENSOR);
+        this.lightsTensor = optionalFloats(arena, ModelPackage.LIGHTS_TENSOR);
+        this.riskTensor = optionalFloats(arena, ModelPackage.RISK_TENSOR);
         this.sceneRing = new ManyToOneRingBuffer(bus.sceneRingBuffer());
         this.publisher = new TrajectoryPublisher(bus);
         this.errorLog = new ErrorLog(bus);
@@ -132,6 +143,11 @@ public final class PlannerAgent implements Agent
         previousSteer = new float[config.horizon()];
         final byte[] name = config.modelName().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         System.arraycopy(name, 0, modelName, 0, Math.min(name.length, modelName.length));
+    }
+
+    private static FloatBuffer optionalFloats(final TensorArena arena, final String name)
+    {
+        return arena.has(name) ? arena.floats(name) : null;
     }
 
     public String roleName()
@@ -192,6 +208,18 @@ public final class PlannerAgent implements Agent
         sceneDecoder.wrapAndApplyHeader(sceneBuffer, 0, headerDecoder);
         scene.load(sceneDecoder, config.maxAgents(), config.agentRangeM());
         scene.packAgents(agentsTensor, config.maxAgents());
+        if (null != egoTensor)
+        {
+            scene.packEgo(egoTensor);
+        }
+        if (null != routeTensor)
+        {
+            scene.packRoute(routeTensor);
+        }
+        if (null != lightsTensor)
+        {
+            scene.packLights(lightsTensor);
+        }
 
         final double shift = havePrevious ?
             Math.max(0, (scene.timestampNs - previousTimestampNs) / (config.dtSeconds() * 1e9)) : 0;
@@ -244,7 +272,7 @@ public final class PlannerAgent implements Agent
             scorer.prepare(scene);
             for (int k = 0; k < count; k++)
             {
-                scorer.score(scene, candidates, futureTensor, k);
+                scorer.score(scene, candidates, futureTensor, riskTensor, k);
                 if (scorer.total[k] < scorer.total[selected])
                 {
                     selected = k;
@@ -316,7 +344,8 @@ public final class PlannerAgent implements Agent
             .waypointCount(h)
             .candidateCount(scored ? candidates.candidates : 0)
             .costTotal(scored ? (float)scorer.total[k] : 0f)
-            .costCollision(scored ? (float)scorer.collision[k] : 0f)
+            // The Trajectory has no field for the learned risk term: it is published with the collision term.
+            .costCollision(scored ? (float)(scorer.collision[k] + scorer.risk[k]) : 0f)
             .costTtc(scored ? (float)scorer.ttc[k] : 0f)
             .costProgress(scored ? (float)scorer.progress[k] : 0f)
             .costComfort(scored ? (float)scorer.comfort[k] : 0f)

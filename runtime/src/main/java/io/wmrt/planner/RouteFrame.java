@@ -60,6 +60,22 @@ public final class RouteFrame
         return count;
     }
 
+    /**
+     * @return x of point i in the ego frame, for i below {@link #count()}.
+     */
+    public double x(final int i)
+    {
+        return x[i];
+    }
+
+    /**
+     * @return y of point i in the ego frame, for i below {@link #count()}.
+     */
+    public double y(final int i)
+    {
+        return y[i];
+    }
+
     public boolean usable()
     {
         return count >= 2;

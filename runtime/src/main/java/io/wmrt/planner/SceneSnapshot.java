@@ -71,6 +71,11 @@ public final class SceneSnapshot
     public final byte[] lightState = new byte[MAX_LIGHTS];
 
     public final RouteFrame route = new RouteFrame();
+    /**
+     * False when the SceneFrame had no usable route (fewer than two distinct points) and {@link #route} is the
+     * stand-in straight line ahead that the planner drives along instead.
+     */
+    public boolean routeGiven;
 
     /**
      * Copy a decoded SceneFrame in, converting to the ego frame. Counts beyond capacity are clamped.
@@ -103,7 +108,8 @@ public final class SceneSnapshot
             final double dy = frame.routeY(i) - egoWorldY;
             route.add(c * dx + s * dy, -s * dx + c * dy);
         }
-        if (!route.usable())
+        routeGiven = route.usable();
+        if (!routeGiven)
         {
             // No route: drive straight ahead along the current heading.
             route.clear();
@@ -183,6 +189,74 @@ public final class SceneSnapshot
                 {
                     agents.put(base + j, 0.0f);
                 }
+            }
+        }
+    }
+
+    /**
+     * Write the ego into the encoder's optional ego input, [1, 8]: speed, acceleration, steering, length, width,
+     * speed limit, lane width, 1.0.
+     */
+    public void packEgo(final FloatBuffer ego)
+    {
+        ego.put(0, (float)egoSpeed);
+        ego.put(1, (float)egoAccel);
+        ego.put(2, (float)egoSteer);
+        ego.put(3, (float)egoLength);
+        ego.put(4, (float)egoWidth);
+        ego.put(5, (float)speedLimit);
+        ego.put(6, (float)laneWidth);
+        ego.put(7, 1.0f);
+    }
+
+    /**
+     * Write the route the planner scores against into the encoder's optional route input, [1, 64, 3]: x, y in
+     * the ego frame and valid, for each of its points in order, then zero rows. A stand-in route (the frame
+     * gave none) is not the model's to see: every row is zero then.
+     */
+    public void packRoute(final FloatBuffer out)
+    {
+        final int f = ModelPackage.ROUTE_FEATURES;
+        final int points = routeGiven ? Math.min(route.count(), ModelPackage.ROUTE_POINTS) : 0;
+        for (int i = 0; i < ModelPackage.ROUTE_POINTS; i++)
+        {
+            final int base = i * f;
+            if (i < points)
+            {
+                out.put(base, (float)route.x(i));
+                out.put(base + 1, (float)route.y(i));
+                out.put(base + 2, 1.0f);
+            }
+            else
+            {
+                out.put(base, 0.0f);
+                out.put(base + 1, 0.0f);
+                out.put(base + 2, 0.0f);
+            }
+        }
+    }
+
+    /**
+     * Write the lights into the encoder's optional lights input, [1, 4, 3]: stop line arc length from the
+     * route's first point, 1.0 when red or yellow (else 0.0), and valid; rows past the light count are zero.
+     */
+    public void packLights(final FloatBuffer out)
+    {
+        final int f = ModelPackage.LIGHT_FEATURES;
+        for (int i = 0; i < ModelPackage.LIGHT_SLOTS; i++)
+        {
+            final int base = i * f;
+            if (i < lightCount)
+            {
+                out.put(base, (float)lightStopS[i]);
+                out.put(base + 1, isStopLight(i) ? 1.0f : 0.0f);
+                out.put(base + 2, 1.0f);
+            }
+            else
+            {
+                out.put(base, 0.0f);
+                out.put(base + 1, 0.0f);
+                out.put(base + 2, 0.0f);
             }
         }
     }

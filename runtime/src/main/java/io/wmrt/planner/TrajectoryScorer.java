@@ -8,6 +8,12 @@ import java.nio.FloatBuffer;
  * route, comfort (acceleration, jerk, lateral acceleration), lane keeping and drivable area, red lights
  * (including no overtaking of a queue on a red approach) and speed near pedestrians. Lower is better.
  * <p>
+ * When the package's rollout also predicts each candidate's collision probability (the optional output
+ * {@code risk}, see {@code ModelPackage}), the learned term {@code CostWeights.risk * risk[k]} is added to the
+ * total and kept in {@link #risk}. The Trajectory has no field of its own for it, so the planner publishes it
+ * inside {@code costCollision} (footprint collision plus learned risk). It never triggers the emergency stop:
+ * that stays with predicted footprint overlaps.
+ * <p>
  * Not thread safe: owned by the planner agent. Allocates nothing after construction.
  */
 public final class TrajectoryScorer
@@ -37,6 +43,10 @@ public final class TrajectoryScorer
     public final double[] redLight;
     public final double[] pedestrian;
     public final double[] consistency;
+    /** The learned collision term, {@code CostWeights.risk} times {@link #riskProbability}; 0 without risk. */
+    public final double[] risk;
+    /** The model's collision probability for the candidate as priced (clamped to [0, 1], NaN as 1). */
+    public final double[] riskProbability;
     /** Metres along the route at the end of the horizon. */
     public final double[] progressM;
     /** Earliest time an inflated footprint touches a predicted agent, or +infinity. */
@@ -69,6 +79,8 @@ public final class TrajectoryScorer
         redLight = new double[k];
         pedestrian = new double[k];
         consistency = new double[k];
+        risk = new double[k];
+        riskProbability = new double[k];
         progressM = new double[k];
         minTtcS = new double[k];
         firstCollisionStep = new int[k];
@@ -128,11 +140,24 @@ public final class TrajectoryScorer
     }
 
     /**
-     * Score candidate k; {@link #prepare} must have seen this tick's scene.
+     * Score candidate k without a learned risk term; {@link #prepare} must have seen this tick's scene.
      *
      * @param future the rollout's agent_future tensor, [K, H, N, 3] of (x, y, heading) in the ego frame.
      */
     public void score(final SceneSnapshot scene, final CandidateSet set, final FloatBuffer future, final int k)
+    {
+        score(scene, set, future, null, k);
+    }
+
+    /**
+     * Score candidate k; {@link #prepare} must have seen this tick's scene.
+     *
+     * @param future     the rollout's agent_future tensor, [K, H, N, 3] of (x, y, heading) in the ego frame.
+     * @param riskTensor the rollout's risk tensor, [K], or null when the package does not predict risk.
+     */
+    public void score(
+        final SceneSnapshot scene, final CandidateSet set, final FloatBuffer future, final FloatBuffer riskTensor,
+        final int k)
     {
         if (scene.sequence != preparedSequence)
         {
@@ -301,8 +326,19 @@ public final class TrajectoryScorer
         lane[k] = laneCost;
         redLight[k] = (crossedRed ? w.redLight : 0) + (leftLaneOnRedApproach ? w.queuePass : 0);
         pedestrian[k] = pedestrianCost;
+        riskProbability[k] = null == riskTensor ? 0 : collisionProbability(riskTensor.get(k));
+        risk[k] = w.risk * riskProbability[k];
         total[k] = collision[k] + ttc[k] + progress[k] + comfort[k] + lane[k] + redLight[k] + pedestrian[k] +
-            consistency[k];
+            consistency[k] + risk[k];
+    }
+
+    /**
+     * The model's collision probability made safe to price: clamped to [0, 1], and NaN, a model that cannot
+     * say, taken as certain (NaN would otherwise compare as neither better nor worse and could be selected).
+     */
+    static double collisionProbability(final float p)
+    {
+        return Float.isNaN(p) ? 1.0 : Math.max(0.0, Math.min(1.0, p));
     }
 
     /**

@@ -1,10 +1,12 @@
 package io.wmrt.model;
 
+import io.wmrt.OptionalTensorPackage;
 import io.wmrt.TestRepo;
 import io.wmrt.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
@@ -268,6 +270,143 @@ class ModelPackageLoaderTest
 
         assertEquals("graphs.rollout.quantization[0].tensor", ex.key());
         assertContains(ex, "manifest.yaml", "'hidden'", "not an input or output of rollout");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Optional planner tensors: ego, route, lights (encoder inputs) and risk (rollout output)
+    // ---------------------------------------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cv-baseline", "cv-baseline-int8"})
+    void shouldPackOnlyAgentsAndScoreNoRiskForTheCommittedPackages(final String name) throws Exception
+    {
+        final ModelPackage pkg = ModelPackageLoader.load(MODELS.resolve(name), ModelPackageLoader.Trust.none());
+
+        assertEquals(List.of("agents"), pkg.packedInputs());
+        assertFalse(pkg.predictsRisk());
+    }
+
+    @Test
+    void shouldLoadPackageDeclaringEgoRouteLightsAndRisk() throws Exception
+    {
+        final Path dir = OptionalTensorPackage.write(tmp.resolve("optional"));
+
+        final ModelPackage pkg = ModelPackageLoader.load(dir, ModelPackageLoader.Trust.none());
+
+        assertEquals(List.of("agents", "ego", "route", "lights"), pkg.packedInputs());
+        assertTrue(pkg.predictsRisk());
+        assertArrayEquals(new long[]{1, 8}, pkg.graph("encoder").input("ego").shape());
+        assertArrayEquals(new long[]{1, 64, 3}, pkg.graph("encoder").input("route").shape());
+        assertArrayEquals(new long[]{1, 4, 3}, pkg.graph("encoder").input("lights").shape());
+        assertArrayEquals(new long[]{64}, pkg.graph("rollout").output("risk").shape());
+    }
+
+    @Test
+    void shouldLoadPackageDeclaringOnlySomeOptionalTensors() throws Exception
+    {
+        final Path dir = OptionalTensorPackage.write(tmp.resolve("lights-only"),
+            "--input", "lights:float32:1,4,3", "--no-risk");
+
+        final ModelPackage pkg = ModelPackageLoader.load(dir, ModelPackageLoader.Trust.none());
+
+        assertEquals(List.of("agents", "lights"), pkg.packedInputs());
+        assertFalse(pkg.predictsRisk());
+    }
+
+    @Test
+    void shouldRefuseUnknownEncoderInputNamingManifestGraphAndTensor() throws Exception
+    {
+        final Path dir = OptionalTensorPackage.write(tmp.resolve("weather"),
+            "--input", "ego:float32:1,8", "--input", "weather:float32:1,4");
+
+        final ConfigException ex = refused(dir, ModelPackageLoader.Trust.none());
+
+        assertEquals(dir.resolve("manifest.yaml"), ex.file());
+        assertEquals("graphs.encoder.inputs[2].name", ex.key());
+        assertContains(ex, "manifest.yaml", "encoder input 'weather'", "not one the planner packs",
+            "[agents, ego, route, lights]");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "ego:float32:1,9      | graphs.encoder.inputs[1].shape | input 'ego' has shape [1, 9]       | [1, 8]",
+        "route:float32:1,32,3 | graphs.encoder.inputs[1].shape | input 'route' has shape [1, 32, 3] | [1, 64, 3]",
+        "lights:float32:4,3   | graphs.encoder.inputs[1].shape | input 'lights' has shape [4, 3]    | [1, 4, 3]",
+        "route:int32:1,64,3   | graphs.encoder.inputs[1].dtype | input 'route' is int32             | float32",
+        "ego:int64:1,8        | graphs.encoder.inputs[1].dtype | input 'ego' is int64               | float32"})
+    void shouldRefuseOptionalInputOfWrongShapeOrDtypeNamingTheTensor(
+        final String input, final String key, final String what, final String wanted) throws Exception
+    {
+        final Path dir = OptionalTensorPackage.write(tmp.resolve("bad-input"), "--input", input);
+
+        final ConfigException ex = refused(dir, ModelPackageLoader.Trust.none());
+
+        assertEquals(dir.resolve("manifest.yaml"), ex.file());
+        assertEquals(key, ex.key());
+        assertContains(ex, "manifest.yaml", "encoder " + what, wanted);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "float32:64,1 | graphs.rollout.outputs[1].shape | rollout output 'risk' has shape [64, 1] | [64]",
+        "float32:32   | graphs.rollout.outputs[1].shape | rollout output 'risk' has shape [32]    | [64]",
+        "int32:64     | graphs.rollout.outputs[1].dtype | rollout output 'risk' is int32          | float32"})
+    void shouldRefuseRiskOfWrongShapeOrDtypeNamingTheTensor(
+        final String risk, final String key, final String what, final String wanted) throws Exception
+    {
+        final Path dir = OptionalTensorPackage.write(tmp.resolve("bad-risk"), "--risk", risk);
+
+        final ConfigException ex = refused(dir, ModelPackageLoader.Trust.none());
+
+        assertEquals(key, ex.key());
+        assertContains(ex, "manifest.yaml", what, wanted);
+    }
+
+    @Test
+    void shouldRefuseOptionalTensorsDeclaredOtherwiseThanTheGraphHasThem() throws Exception
+    {
+        // The manifest says what the planner wants; ONNX Runtime's view of the graphs says otherwise.
+        final Path dir = OptionalTensorPackage.write(tmp.resolve("lying"), "--input", "ego:float32:1,9",
+            "--risk", "float32:32");
+        editManifest(dir, "{name: ego, dtype: float32, shape: [1, 9]}", "{name: ego, dtype: float32, shape: [1, 8]}");
+
+        final ConfigException encoder = refused(dir, ModelPackageLoader.Trust.none());
+
+        assertEquals(dir.resolve("encoder.onnx"), encoder.file());
+        assertContains(encoder, "encoder.onnx", "input tensor 'ego'", "manifest declares shape [1, 8]",
+            "graph has [1, 9]");
+
+        editManifest(dir, "{name: ego, dtype: float32, shape: [1, 8]}", "{name: ego, dtype: float32, shape: [1, 9]}");
+        editManifest(dir, "{name: risk, dtype: float32, shape: [32]}", "{name: risk, dtype: float32, shape: [64]}");
+
+        final ConfigException rollout = refused(dir, ModelPackageLoader.Trust.none());
+
+        assertEquals(dir.resolve("rollout.onnx"), rollout.file());
+        assertContains(rollout, "rollout.onnx", "output tensor 'risk'", "manifest declares shape [64]",
+            "graph has [32]");
+    }
+
+    @Test
+    void shouldRefuseOptionalTensorTheGraphHasButTheManifestLeavesOut() throws Exception
+    {
+        final Path dir = OptionalTensorPackage.write(tmp.resolve("undeclared"));
+        editManifest(dir, "      - {name: lights, dtype: float32, shape: [1, 4, 3]}\n", "");
+
+        final ConfigException ex = refused(dir, ModelPackageLoader.Trust.none());
+
+        assertEquals(dir.resolve("encoder.onnx"), ex.file());
+        assertContains(ex, "encoder.onnx", "input tensors the manifest does not declare", "lights");
+    }
+
+    @Test
+    void shouldRefuseEncoderOutputNamedLikeATensorThePlannerReads() throws Exception
+    {
+        final Path dir = OptionalTensorPackage.write(tmp.resolve("reserved"), "--context-name", "risk", "--no-risk");
+
+        final ConfigException ex = refused(dir, ModelPackageLoader.Trust.none());
+
+        assertEquals("graphs.encoder.outputs[1].name", ex.key());
+        assertContains(ex, "manifest.yaml", "encoder output 'risk'", "rename it");
     }
 
     // ---------------------------------------------------------------------------------------------------------

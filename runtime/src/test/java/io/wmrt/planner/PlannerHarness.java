@@ -25,14 +25,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A planner agent over a real bus directory and the cv-baseline graphs on ONNX Runtime's CPU backend (or a
- * graph double), with helpers to write straight-road scenes and read back what was published.
+ * A planner agent over a real bus directory and the cv-baseline graphs (or another package's) on ONNX
+ * Runtime's CPU backend (or a graph double), with helpers to write straight-road scenes and read back what was
+ * published.
  */
 final class PlannerHarness implements AutoCloseable
 {
     static final double LANE = 3.5;
 
     final BusDirectory bus;
+    final TensorArena arena;
     final PlannerAgent agent;
     final SceneWriter writer;
     final TrajectoryReader reader;
@@ -45,6 +47,8 @@ final class PlannerHarness implements AutoCloseable
     String lastBackend;
     float lastProgress;
     float lastRedLightCost;
+    float lastCollisionCost;
+    float lastTotalCost;
 
     PlannerHarness(final Path dir, final long seed, final PreparedGraph encoderDouble, final PreparedGraph rolloutDouble)
         throws Exception
@@ -55,6 +59,15 @@ final class PlannerHarness implements AutoCloseable
     PlannerHarness(final Path dir, final long seed, final OrtBackend backend) throws Exception
     {
         this(dir, seed, null, null, backend, false);
+    }
+
+    /**
+     * The graphs of the package in {@code modelDir} on {@code backend}, scored with {@code weights}.
+     */
+    PlannerHarness(final Path dir, final long seed, final Path modelDir, final CostWeights weights,
+        final OrtBackend backend) throws Exception
+    {
+        this(dir, seed, modelDir, weights, null, null, backend, false);
     }
 
     /**
@@ -69,13 +82,21 @@ final class PlannerHarness implements AutoCloseable
         final Path dir, final long seed, final PreparedGraph encoderDouble, final PreparedGraph rolloutDouble,
         final OrtBackend cpu, final boolean rolloutFallback) throws Exception
     {
+        this(dir, seed, TestRepo.model("cv-baseline"), new CostWeights(), encoderDouble, rolloutDouble, cpu,
+            rolloutFallback);
+    }
+
+    private PlannerHarness(
+        final Path dir, final long seed, final Path modelDir, final CostWeights weights,
+        final PreparedGraph encoderDouble, final PreparedGraph rolloutDouble, final OrtBackend cpu,
+        final boolean rolloutFallback) throws Exception
+    {
         final HardwareProfile profile = HardwareProfileLoader.load(TestRepo.profile("host"));
-        final ModelPackage model = ModelPackageLoader.load(TestRepo.model("cv-baseline"),
-            ModelPackageLoader.Trust.none());
-        final PlannerConfig config = PlannerConfig.from(model, profile).seed(seed)
+        final ModelPackage model = ModelPackageLoader.load(modelDir, ModelPackageLoader.Trust.none());
+        final PlannerConfig config = PlannerConfig.from(model, profile).seed(seed).weights(weights)
             .deadlineNs(10_000_000_000L).conclude();
         bus = BusDirectory.create(dir);
-        final TensorArena arena = new TensorArena();
+        arena = new TensorArena();
         arena.bind(model.graph(ModelPackage.ENCODER));
         arena.bind(model.graph(ModelPackage.ROLLOUT));
         final PreparedGraph encoder = null != encoderDouble ? encoderDouble :
@@ -158,6 +179,8 @@ final class PlannerHarness implements AutoCloseable
             lastBackend = t.backend().name();
             lastProgress = t.progressM();
             lastRedLightCost = t.costRedLight();
+            lastCollisionCost = t.costCollision();
+            lastTotalCost = t.costTotal();
         }) > 0)
         {
             lastWaypoints.add(holder[0]);

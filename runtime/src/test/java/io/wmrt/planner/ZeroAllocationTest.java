@@ -1,20 +1,24 @@
 package io.wmrt.planner;
 
+import io.wmrt.OptionalTensorPackage;
 import io.wmrt.backend.NativeOrtBackend;
 import io.wmrt.bus.SceneCodes;
 import io.wmrt.bus.TrajectoryReader;
+import io.wmrt.model.ModelPackage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The planning tick allocates nothing in steady state, measured on the planner thread with the JVM's
- * per-thread allocation counter over 10,000 ticks after warm-up.
+ * per-thread allocation counter over 10,000 ticks after warm-up: with cv-baseline, and with a package that
+ * declares every optional tensor (ego, route, lights packed; risk scored).
  * <p>
  * The bound is under 0.5 byte per tick on average: one object per tick would be 16 bytes or more, while the
  * JVM itself may charge a few bytes to the thread once in a long run (with escape analysis on, C2 re-creates
@@ -41,6 +45,24 @@ class ZeroAllocationTest
         {
             assertTrue(h.agent.backendSummary().endsWith("rollout=ort-native"), h.agent.backendSummary());
             assertSteadyStateAllocation(h, "inference included");
+        }
+    }
+
+    @Test
+    void shouldAllocateNothingPerTickWithEgoRouteLightsAndRiskOnTheNativePath() throws Exception
+    {
+        // A package that declares every optional tensor: three more inputs packed, risk scored, each tick.
+        final Path model = OptionalTensorPackage.write(tmp.resolve("optional-model"));
+        try (PlannerHarness h = new PlannerHarness(tmp.resolve("optional"), 5, model, new CostWeights(),
+            new NativeOrtBackend(1)))
+        {
+            assertTrue(h.agent.backendSummary().endsWith("rollout=ort-native"), h.agent.backendSummary());
+            for (final String name : List.of(ModelPackage.EGO_TENSOR, ModelPackage.ROUTE_TENSOR,
+                ModelPackage.LIGHTS_TENSOR, ModelPackage.RISK_TENSOR))
+            {
+                assertTrue(h.arena.has(name), name + " bound");
+            }
+            assertSteadyStateAllocation(h, "optional tensors, inference included");
         }
     }
 
