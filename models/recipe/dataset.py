@@ -1,0 +1,287 @@
+"""Training samples from the rig's recorded runs (hil/DATASET.md), in the runtime's ego frame.
+
+For a step t of a run, a sample is what the runtime would have fed the model at that step and what then
+happened:
+
+    agents   [32,8]   exactly SceneSnapshot.load + packAgents: world -> ego frame in double precision
+                      (x = c*dx + s*dy, y = -s*dx + c*dy, heading wrapped to [-pi, pi]), agents farther than
+                      the package's agent_range_m in x or y left out and the rest packed in slot order,
+                      cast to float32, empty slots zero
+    ego      [8]      speed (>= 0), accel, steer, length, width, speed limit, lane width, 1.0
+    route    [64,3]   the SceneFrame's route points in the ego frame (same transform), 1.0 for points in
+                      use; unused points zero
+    lights   [4,3]    stop_s (as in the frame: along the route from its first point), 1.0 for red or
+                      yellow, 1.0 for lights in use
+    actions  [30,2]   what the ego did over the next 30 steps of 0.2 s: the mean of each pair of recorded
+                      0.1 s accelerations, and steer = atan(yaw_rate * 2.7 / max(v, 0.5)) from the mean
+                      yaw rate and the step's mean speed; zero past the end of the run
+    target   [T,32,3] each packed agent at 0.2 .. T*0.2 s (T = the recorded horizon / 2, 15 for 3 s):
+                      x, y in the t=0 ego frame, heading unwrapped from its packed heading
+    valid    [T,32]   1 where the rig recorded that agent then
+    kind     [32]     agent kind (0 vehicle, 1 pedestrian, 2 cyclist, 3 static), -1 for empty slots
+    risk     scalar   1 if the ego's recorded footprint, grown by 0.5 m on every side, overlaps any agent's
+                      recorded footprint within the recorded horizon (separating axes), else 0
+"""
+
+import json
+import os
+import re
+
+import numpy as np
+
+from model import A_DIMS, EGO_FEATURES, F_AGENT, H_STEPS, LIGHTS, N_AGENTS, ROUTE_POINTS, WHEELBASE_M
+
+FORMAT_VERSION = 1
+STEP_S = 0.1
+SUBSTEPS = 2                 # dataset steps per model step (0.2 s / 0.1 s)
+RISK_MARGIN_M = 0.5
+MIN_STEER_SPEED_MPS = 0.5
+LIGHT_STOP_STATES = (2, 3)   # yellow, red
+# The scenarios' own seed: their evaluation runs. Never train on it.
+EVALUATION_SEEDS = frozenset([11])
+
+ARRAYS = ["timestamp_ns", "ego", "agents", "agent_valid", "route", "route_count", "lights", "light_count",
+          "actions", "ego_future", "ego_future_valid", "agent_future", "agent_future_valid"]
+
+
+class DatasetError(Exception):
+    """A record directory or run that cannot be used; the message names it and says why."""
+
+
+def run_dirs(record_dir):
+    """Every complete run under a record directory (hidden and .partial- directories are skipped)."""
+    if not os.path.isdir(record_dir):
+        raise DatasetError("%s: not a directory" % record_dir)
+    runs = []
+    for name in sorted(os.listdir(record_dir)):
+        path = os.path.join(record_dir, name)
+        if not name.startswith(".") and os.path.isfile(os.path.join(path, "meta.json")):
+            runs.append(path)
+    if not runs:
+        raise DatasetError("%s: no runs (directories with a meta.json); record some with "
+                           "'./wmrt hil --scenario all --seeds ... --record %s --report R'" % (record_dir, record_dir))
+    return runs
+
+
+def scenario_of(meta):
+    """The scenario's name without the '-seed<N>' suffix 'wmrt hil --seeds' adds."""
+    return re.sub(r"-seed\d+$", "", meta["scenario"])
+
+
+def load_run(path):
+    with open(os.path.join(path, "meta.json")) as f:
+        meta = json.load(f)
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise DatasetError("%s: format_version %r, this recipe reads %d" % (path, meta.get("format_version"),
+                                                                            FORMAT_VERSION))
+    if abs(meta["step_s"] - STEP_S) > 1e-9:
+        raise DatasetError("%s: step_s %r, the recipe needs %s s steps" % (path, meta["step_s"], STEP_S))
+    arrays = {}
+    for name in ARRAYS:
+        arrays[name] = np.load(os.path.join(path, name + ".npy"), allow_pickle=False)
+    return meta, arrays
+
+
+def _wrap(a):
+    """SceneSnapshot.wrap for differences of two wrapped headings (one turn at most)."""
+    a = np.where(a > np.pi, a - 2 * np.pi, a)
+    return np.where(a < -np.pi, a + 2 * np.pi, a)
+
+
+def _to_ego(x, y, ex, ey, c, s):
+    dx = x.astype(np.float64) - ex
+    dy = y.astype(np.float64) - ey
+    return c * dx + s * dy, -s * dx + c * dy
+
+
+def _corners_overlap(ax, ay, ah, al, aw, bx, by, bh, bl, bw):
+    """Separating-axis test for rectangles (centre, heading, half length, half width), broadcasting."""
+    dx = bx - ax
+    dy = by - ay
+    ca, sa, cb, sb = np.cos(ah), np.sin(ah), np.cos(bh), np.sin(bh)
+    separated = np.zeros(np.broadcast(dx, ah, bh).shape, dtype=bool)
+    for nx, ny in ((ca, sa), (-sa, ca), (cb, sb), (-sb, cb)):
+        distance = np.abs(dx * nx + dy * ny)
+        ra = al * np.abs(ca * nx + sa * ny) + aw * np.abs(-sa * nx + ca * ny)
+        rb = bl * np.abs(cb * nx + sb * ny) + bw * np.abs(-sb * nx + cb * ny)
+        separated |= distance > ra + rb
+    return ~separated
+
+
+def build_samples(meta, a, agent_range_m, stride=1, target_steps=None):
+    """Samples of one run, every `stride`-th step. Returns a dict of arrays with a leading sample axis."""
+    steps = int(meta["steps"])
+    horizon = int(meta["horizon_steps"])
+    if target_steps is None:
+        target_steps = min(H_STEPS, horizon // SUBSTEPS)
+    ts = np.arange(0, steps, stride)
+    S = len(ts)
+
+    ego = a["ego"]
+    ex = ego[ts, 1].astype(np.float64)
+    ey = ego[ts, 2].astype(np.float64)
+    eh = ego[ts, 3].astype(np.float64)
+    c = np.cos(eh)[:, None]
+    s = np.sin(eh)[:, None]
+
+    # ---- agents, as SceneSnapshot.load + packAgents
+    raw = a["agents"][ts]                                                     # [S,32,9]
+    occupied = a["agent_valid"][ts].astype(bool)
+    lx, ly = _to_ego(raw[:, :, 2], raw[:, :, 3], ex[:, None], ey[:, None], c, s)
+    keep = occupied & ~((np.abs(lx) > agent_range_m) | (np.abs(ly) > agent_range_m))
+    # Kept agents move to the front in their slot order (a stable sort of "not kept").
+    order = np.argsort(~keep, axis=1, kind="stable")                          # packed slot -> frame slot
+    packed_valid = np.take_along_axis(keep, order, axis=1)
+
+    def take(x):
+        return np.take_along_axis(x, order, axis=1)
+
+    agents = np.zeros((S, N_AGENTS, F_AGENT), dtype=np.float32)
+    heading = _wrap(raw[:, :, 4].astype(np.float64) - eh[:, None])
+    columns = [lx, ly, heading, raw[:, :, 5], raw[:, :, 6], raw[:, :, 7], raw[:, :, 8]]
+    for i, col in enumerate(columns):
+        agents[:, :, i] = np.where(packed_valid, take(np.asarray(col, dtype=np.float64)), 0).astype(np.float32)
+    agents[:, :, 7] = packed_valid.astype(np.float32)
+    kind = np.where(packed_valid, take(raw[:, :, 1]).astype(np.int8), np.int8(-1))
+
+    # ---- ego, route, lights
+    ego_in = np.zeros((S, EGO_FEATURES), dtype=np.float32)
+    ego_in[:, 0] = np.maximum(0.0, ego[ts, 4].astype(np.float64))
+    ego_in[:, 1:7] = ego[ts][:, [5, 6, 7, 8, 9, 10]]
+    ego_in[:, 7] = 1.0
+    route = np.zeros((S, ROUTE_POINTS, 3), dtype=np.float32)
+    used = np.arange(ROUTE_POINTS)[None, :] < np.minimum(a["route_count"][ts], ROUTE_POINTS)[:, None]
+    rx, ry = _to_ego(a["route"][ts, :, 0], a["route"][ts, :, 1], ex[:, None], ey[:, None], c, s)
+    route[:, :, 0] = np.where(used, rx, 0)
+    route[:, :, 1] = np.where(used, ry, 0)
+    route[:, :, 2] = used
+    lights = np.zeros((S, LIGHTS, 3), dtype=np.float32)
+    lit = np.arange(LIGHTS)[None, :] < np.minimum(a["light_count"][ts], LIGHTS)[:, None]
+    lights[:, :, 0] = np.where(lit, a["lights"][ts, :, 0], 0)
+    lights[:, :, 1] = np.where(lit, np.isin(a["lights"][ts, :, 1], LIGHT_STOP_STATES), 0)
+    lights[:, :, 2] = lit
+
+    # ---- the ego's executed actions at 0.2 s
+    recorded = a["actions"].astype(np.float64)
+    speed = np.maximum(0.0, ego[:, 4].astype(np.float64))
+    k0 = ts[:, None] + SUBSTEPS * np.arange(H_STEPS)[None, :]                 # [S,H]
+    inside = k0 + 1 < steps
+    k0c = np.minimum(k0, steps - 2)
+    accel = 0.5 * (recorded[k0c, 0] + recorded[k0c + 1, 0])
+    yaw_rate = 0.5 * (recorded[k0c, 1] + recorded[k0c + 1, 1])
+    v_mean = speed[k0c] + 0.5 * SUBSTEPS * STEP_S * accel
+    steer = np.arctan(yaw_rate * WHEELBASE_M / np.maximum(v_mean, MIN_STEER_SPEED_MPS))
+    actions = np.zeros((S, H_STEPS, A_DIMS), dtype=np.float32)
+    actions[:, :, 0] = np.where(inside, accel, 0)
+    actions[:, :, 1] = np.where(inside, steer, 0)
+
+    # ---- targets: packed agents at 0.2 .. target_steps*0.2 s in the t=0 ego frame
+    fut = a["agent_future"][ts]                                               # [S,32,Hd,4]
+    fvalid = a["agent_future_valid"][ts].astype(bool)                         # [S,32,Hd]
+    # Headings unwrapped along the 0.1 s steps (a missing step keeps the last heading seen).
+    h_prev = raw[:, :, 4].astype(np.float64)
+    turned = np.zeros(h_prev.shape)
+    unwrapped = np.zeros(fvalid.shape)
+    for k in range(horizon):
+        h_k = np.where(fvalid[:, :, k], fut[:, :, k, 2].astype(np.float64), h_prev)
+        turned += _wrap(h_k - h_prev)
+        unwrapped[:, :, k] = turned
+        h_prev = h_k
+    pick = SUBSTEPS * np.arange(1, target_steps + 1) - 1                       # 0.1 s index of 0.2*m s
+    fx, fy = _to_ego(fut[:, :, pick, 0], fut[:, :, pick, 1], ex[:, None, None], ey[:, None, None],
+                     c[:, :, None], s[:, :, None])
+    fh = heading[:, :, None] + unwrapped[:, :, pick]
+    target = np.stack([fx, fy, fh], axis=-1)                                  # [S,32,T,3] frame slots
+    tvalid = fvalid[:, :, pick] & keep[:, :, None]
+    target = np.take_along_axis(target, order[:, :, None, None], axis=1)
+    tvalid = np.take_along_axis(tvalid, order[:, :, None], axis=1)
+    target = np.where(tvalid[..., None], target, 0).astype(np.float32).transpose(0, 2, 1, 3)   # [S,T,32,3]
+    tvalid = tvalid.transpose(0, 2, 1)
+
+    # ---- risk label from the recorded futures (every agent of the frame, not only the packed ones)
+    ef = a["ego_future"][ts].astype(np.float64)                               # [S,Hd,4]
+    efv = a["ego_future_valid"][ts].astype(bool)
+    e_hl = 0.5 * ego[ts, 7].astype(np.float64)[:, None, None] + RISK_MARGIN_M
+    e_hw = 0.5 * ego[ts, 8].astype(np.float64)[:, None, None] + RISK_MARGIN_M
+    touch = _corners_overlap(ef[:, None, :, 0], ef[:, None, :, 1], ef[:, None, :, 2], e_hl, e_hw,
+                             fut[..., 0].astype(np.float64), fut[..., 1].astype(np.float64),
+                             fut[..., 2].astype(np.float64), 0.5 * raw[:, :, 7, None].astype(np.float64),
+                             0.5 * raw[:, :, 8, None].astype(np.float64))
+    touch &= fvalid & efv[:, None, :] & occupied[:, :, None]
+    risk = touch.any(axis=(1, 2)).astype(np.float32)
+
+    return {
+        "agents": agents, "ego": ego_in, "route": route, "lights": lights, "actions": actions,
+        "target": target, "target_valid": tvalid, "kind": kind, "risk": risk,
+        "step": ts.astype(np.int32),
+    }
+
+
+def concat(parts):
+    return {k: np.concatenate([p[k] for p in parts], axis=0) for k in parts[0]}
+
+
+class Runs:
+    """The runs of one or more record directories, with their seeds and scenarios."""
+
+    def __init__(self, paths):
+        self.paths = paths
+        self.meta = []
+        for p in paths:
+            with open(os.path.join(p, "meta.json")) as f:
+                self.meta.append(json.load(f))
+
+    @classmethod
+    def under(cls, *record_dirs):
+        paths = []
+        for d in record_dirs:
+            paths += run_dirs(d)
+        return cls(paths)
+
+    def seeds(self):
+        return sorted({int(m["seed"]) for m in self.meta})
+
+    def select(self, keep_seed):
+        return Runs([p for p, m in zip(self.paths, self.meta) if keep_seed(int(m["seed"]))])
+
+    def names(self):
+        return [os.path.basename(p) for p in self.paths]
+
+    def describe(self):
+        """'5 scenarios x seeds 1001-1020 (100 runs)' style summary for lineage and the model card."""
+        scenarios = sorted({scenario_of(m) for m in self.meta})
+        return "%d runs: %s; seeds %s" % (len(self.paths), ", ".join(scenarios), _ranges(self.seeds()))
+
+    def target_steps(self):
+        return min(H_STEPS, min(int(m["horizon_steps"]) for m in self.meta) // SUBSTEPS)
+
+    def first(self, n):
+        return Runs(self.paths[:n])
+
+    def samples(self, agent_range_m, stride, limit_steps=None):
+        """Every run's samples, concatenated, with `run` (index into paths); `limit_steps` keeps only the
+        first samples of each run (smoke tests)."""
+        parts = []
+        run_index = []
+        target_steps = self.target_steps()
+        for i, p in enumerate(self.paths):
+            meta, arrays = load_run(p)
+            part = build_samples(meta, arrays, agent_range_m, stride, target_steps)
+            if limit_steps is not None:
+                part = {k: v[:limit_steps] for k, v in part.items()}
+            parts.append(part)
+            run_index.append(np.full(len(part["risk"]), i, dtype=np.int32))
+        data = concat(parts)
+        data["run"] = np.concatenate(run_index)
+        return data
+
+
+def _ranges(values):
+    """[1001, 1002, 1003, 2001] -> '1001-1003, 2001'."""
+    out = []
+    for v in values:
+        if out and v == out[-1][1] + 1:
+            out[-1][1] = v
+        else:
+            out.append([v, v])
+    return ", ".join(str(a) if a == b else "%d-%d" % (a, b) for a, b in out)

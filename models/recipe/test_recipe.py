@@ -1,0 +1,286 @@
+#!/usr/bin/python3
+"""Checks for the world-model recipe, on synthetic runs (no rig, no trained model needed; a few seconds).
+
+Run:  /usr/bin/python3 models/recipe/test_recipe.py
+Exits non-zero if any check fails; the last line is "N passed, M failed".
+
+The runtime's side of the contract is ported here line by line from the Java (SceneSnapshot.load and
+packAgents, CandidateGenerator.step) so that the recipe's vectorised versions are checked against an
+independent reading of the same code.
+"""
+
+import contextlib
+import io
+import json
+import math
+import os
+import sys
+import tempfile
+import traceback
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+import dataset  # noqa: E402
+import export  # noqa: E402
+import graph  # noqa: E402
+import model as wm  # noqa: E402
+import recipe  # noqa: E402
+import train  # noqa: E402
+
+_checks = []
+
+
+def check(fn):
+    _checks.append(fn)
+    return fn
+
+
+# --------------------------------------------------------------------------
+# A synthetic run in the rig's format (hil/DATASET.md)
+# --------------------------------------------------------------------------
+def synthetic_run(seed, steps=120, horizon=30):
+    """An ego driving a gentle curve with the rig's 0.1 s update, and agents around it, some far away."""
+    rng = np.random.default_rng(seed)
+    dt = 0.1
+    ego = np.zeros((steps, 13), np.float32)
+    actions = np.zeros((steps, 4), np.float32)
+    x, y, h, v = 100.0, -50.0, 3.0, 6.0
+    for t in range(steps):
+        ego[t] = [t * dt, x, y, h, v, 0, 0, 4.6, 1.8, 11.1, 3.5, 5.0, 2.0]
+        a = float(rng.uniform(-2.5, 1.5))
+        w = float(0.15 * math.sin(t / 15.0))
+        v_next = max(0.0, v + a * dt)
+        a = (v_next - v) / dt
+        actions[t] = [a, w, v_next, 0]
+        h_mid = h + 0.5 * w * dt
+        x += 0.5 * (v + v_next) * math.cos(h_mid) * dt
+        y += 0.5 * (v + v_next) * math.sin(h_mid) * dt
+        h = math.atan2(math.sin(h + w * dt), math.cos(h + w * dt))
+        v = v_next
+    n = 12
+    agents = np.zeros((steps, 32, 9), np.float32)
+    valid = np.zeros((steps, 32), np.uint8)
+    start = rng.uniform(-60, 60, size=(n, 2)) + [100, -50]
+    start[0] = [100 + 95, -50]                       # beyond an 80 m range in x at the start
+    heading = rng.uniform(-math.pi, math.pi, size=n)
+    heading[1] = math.pi - 1e-3                      # wrap-around cases
+    heading[2] = -math.pi + 1e-3
+    speed = rng.uniform(0, 9, size=n)
+    for t in range(steps):
+        for i in range(n):
+            px = start[i, 0] + speed[i] * math.cos(heading[i]) * t * dt
+            py = start[i, 1] + speed[i] * math.sin(heading[i]) * t * dt
+            size = (4.6, 1.8) if i % 2 == 0 else (0.5, 0.5)
+            agents[t, i] = [i + 1, i % 2, px, py, heading[i], speed[i], 0, size[0], size[1]]
+            valid[t, i] = 1
+    future = np.zeros((steps, 32, horizon, 4), np.float32)
+    fvalid = np.zeros((steps, 32, horizon), np.uint8)
+    efuture = np.zeros((steps, horizon, 4), np.float32)
+    evalid = np.zeros((steps, horizon), np.uint8)
+    for t in range(steps):
+        for k in range(1, horizon + 1):
+            if t + k < steps:
+                efuture[t, k - 1] = ego[t + k, 1:5]
+                evalid[t, k - 1] = 1
+                future[t, :n, k - 1] = agents[t + k, :n, [2, 3, 4, 5]].T
+                fvalid[t, :n, k - 1] = 1
+    route = np.zeros((steps, 64, 2), np.float32)
+    route[:, :, 0] = ego[:, None, 1] + np.arange(64)[None, :] * 2.0
+    route[:, :, 1] = ego[:, None, 2]
+    lights = np.zeros((steps, 4, 2), np.float32)
+    lights[:, 0] = [40.0, 3]
+    return {
+        "timestamp_ns": (np.arange(steps) * 100_000_000).astype(np.int64), "ego": ego, "agents": agents,
+        "agent_valid": valid, "route": route, "route_count": np.full(steps, 40, np.int32), "lights": lights,
+        "light_count": np.full(steps, 1, np.int32), "actions": actions, "ego_future": efuture,
+        "ego_future_valid": evalid, "agent_future": future, "agent_future_valid": fvalid,
+    }
+
+
+def write_run(record_dir, name, seed, arrays):
+    path = os.path.join(record_dir, name)
+    os.makedirs(path)
+    meta = {"format_version": 1, "scenario": name, "seed": seed, "step_s": 0.1, "horizon_steps": 30,
+            "steps": len(arrays["ego"]), "max_agents": 32, "max_route_points": 64, "max_lights": 4,
+            "files": {k + ".npy": {} for k in arrays}}
+    with open(os.path.join(path, "meta.json"), "w") as f:
+        json.dump(meta, f)
+    for k, v in arrays.items():
+        np.save(os.path.join(path, k + ".npy"), v)
+    return path
+
+
+# --------------------------------------------------------------------------
+# The runtime, ported from the Java
+# --------------------------------------------------------------------------
+def java_wrap(a):
+    while a > math.pi:
+        a -= 2 * math.pi
+    while a < -math.pi:
+        a += 2 * math.pi
+    return a
+
+
+def scene_snapshot_pack(arrays, t, agent_range):
+    """SceneSnapshot.load (agents) + packAgents for step t, in double like the Java, then float."""
+    e = arrays["ego"][t]
+    ex, ey, eh = float(e[1]), float(e[2]), float(e[3])
+    c, s = math.cos(eh), math.sin(eh)
+    out = np.zeros((32, 8), np.float32)
+    count = 0
+    for j in range(int(arrays["agent_valid"][t].sum())):
+        a = arrays["agents"][t, j]
+        dx, dy = float(a[2]) - ex, float(a[3]) - ey
+        lx, ly = c * dx + s * dy, -s * dx + c * dy
+        if abs(lx) > agent_range or abs(ly) > agent_range:
+            continue
+        out[count] = [lx, ly, java_wrap(float(a[4]) - eh), a[5], a[6], a[7], a[8], 1.0]
+        count += 1
+    return out
+
+
+def bicycle(v0, accel, steer, dt=0.2, wheelbase=2.7):
+    """CandidateGenerator.start + step over a candidate: the poses after each step."""
+    px = py = ph = 0.0
+    pv = v0
+    poses = []
+    for a, d in zip(accel, steer):
+        v_next = max(0.0, pv + a * dt)
+        v_mean = 0.5 * (pv + v_next)
+        h_next = ph + v_mean * math.tan(d) / wheelbase * dt
+        h_mid = 0.5 * (ph + h_next)
+        px += v_mean * math.cos(h_mid) * dt
+        py += v_mean * math.sin(h_mid) * dt
+        ph, pv = h_next, v_next
+        poses.append((px, py, ph))
+    return np.array(poses)
+
+
+# --------------------------------------------------------------------------
+# Checks
+# --------------------------------------------------------------------------
+@check
+def shouldPackAgentsExactlyAsSceneSnapshotDoes():
+    arrays = synthetic_run(1)
+    meta = {"steps": len(arrays["ego"]), "horizon_steps": 30}
+    samples = dataset.build_samples(meta, arrays, 80.0)
+    for t in range(0, meta["steps"], 7):
+        want = scene_snapshot_pack(arrays, t, 80.0)
+        assert np.array_equal(samples["agents"][t], want), "step %d differs:\n%s\n%s" % (t, samples["agents"][t], want)
+    assert samples["agents"][0, :, 7].sum() == 11, "the agent 95 m ahead must be left out"
+
+
+@check
+def shouldTurnExecutedActionsIntoTheRecordedPathUnderThePlannersBicycle():
+    arrays = synthetic_run(2)
+    meta = {"steps": len(arrays["ego"]), "horizon_steps": 30}
+    samples = dataset.build_samples(meta, arrays, 80.0)
+    t = 10
+    e = arrays["ego"]
+    poses = bicycle(float(e[t, 4]), samples["actions"][t, :, 0], samples["actions"][t, :, 1])
+    c, s = math.cos(e[t, 3]), math.sin(e[t, 3])
+    for m in range(1, 30):
+        k = t + 2 * m
+        if k >= meta["steps"]:
+            break
+        dx, dy = e[k, 1] - e[t, 1], e[k, 2] - e[t, 2]
+        err = math.hypot(c * dx + s * dy - poses[m - 1, 0], -s * dx + c * dy - poses[m - 1, 1])
+        assert err < 0.05, "step %d: the bicycle is %.3f m off the recorded ego" % (m, err)
+
+
+@check
+def shouldExpressTargetsInTheEgoFrameOfTheSample():
+    arrays = synthetic_run(3)
+    meta = {"steps": len(arrays["ego"]), "horizon_steps": 30}
+    samples = dataset.build_samples(meta, arrays, 80.0)
+    t = 20
+    packed = samples["agents"][t]
+    for i in range(int(packed[:, 7].sum())):
+        x, y, h, v = packed[i, :4]
+        for m in (1, 15):
+            want = (x + v * 0.2 * m * math.cos(h), y + v * 0.2 * m * math.sin(h), h)
+            got = samples["target"][t, m - 1, i]
+            assert samples["target_valid"][t, m - 1, i]
+            assert np.allclose(got, want, atol=2e-3), (i, m, got, want)
+
+
+@check
+def shouldLabelRiskWhenFootprintsComeWithinHalfAMetre():
+    ego = (0.0, 0.0, 0.0, 2.3 + 0.5, 0.9 + 0.5)
+    near = dataset._corners_overlap(*ego, 0.0, 0.9 + 0.4 + 0.9, 0.0, 2.3, 0.9)
+    far = dataset._corners_overlap(*ego, 0.0, 0.9 + 0.6 + 0.9, 0.0, 2.3, 0.9)
+    assert bool(near) and not bool(far)
+
+
+@check
+def shouldExportGraphsThatComputeWhatTorchComputes():
+    arrays = synthetic_run(4)
+    meta = {"steps": len(arrays["ego"]), "horizon_steps": 30}
+    data = dataset.build_samples(meta, arrays, 80.0)
+    net = train.WorldModel(wm.STUDENT, wm.INPUTS_FULL, 5)
+    with torch.no_grad():
+        net.params()["roll.out.w"].uniform_(-0.3, 0.3)     # a non-zero learned change
+    index = np.arange(0, 40, 4)
+    quant = train.calibrate(net, data, index, np.random.default_rng(0))
+    for q in (None, quant):
+        g = export.Graphs(net.numpy_params(), wm.STUDENT, wm.INPUTS_FULL, q, "test")
+        for m in (g.encoder, g.rollout):
+            assert {n.op_type for n in m.graph.node} <= graph.OP_SET
+        sample = {k: v[10] for k, v in data.items()}
+        actions = np.repeat(sample["actions"][None], wm.K_CANDIDATES, 0)
+        actions[1:, :, 0] += np.linspace(-1, 1, wm.K_CANDIDATES - 1)[:, None].astype(np.float32)
+        _, future, risk = export.run_graphs(g, sample, actions)
+        want_future, want_risk = export.run_torch(net, sample, actions, q)
+        assert future.shape == (64, 30, 32, 3) and risk.shape == (64,)
+        assert np.abs(future - want_future).max() < (0.05 if q else 1e-3), np.abs(future - want_future).max()
+        assert np.abs(risk - want_risk).max() < 0.02
+
+
+@check
+def shouldRefuseToTrainOnTheScenariosOwnEvaluationSeed():
+    with tempfile.TemporaryDirectory() as tmp:
+        data = os.path.join(tmp, "data")
+        write_run(data, "zebra-crossing", 11, synthetic_run(5, steps=40))
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            code = recipe.main(["--data", data, "--out-dir", os.path.join(tmp, "out"), "--key", os.path.join(tmp, "k")])
+        assert code == 2, code
+        assert "seed [11]" in err.getvalue(), err.getvalue()
+        assert not os.path.exists(os.path.join(tmp, "out"))
+
+
+@check
+def shouldRefuseHeldOutRunsThatShareASeedWithTraining():
+    with tempfile.TemporaryDirectory() as tmp:
+        data, val = os.path.join(tmp, "data"), os.path.join(tmp, "val")
+        write_run(data, "a-seed1001", 1001, synthetic_run(6, steps=40))
+        write_run(val, "b-seed1001", 1001, synthetic_run(7, steps=40))
+        err = io.StringIO()
+        with contextlib.redirect_stderr(err):
+            code = recipe.main(["--data", data, "--val", val, "--out-dir", os.path.join(tmp, "out"),
+                                "--key", os.path.join(tmp, "k")])
+        assert code == 2, code
+        assert "share seeds [1001]" in err.getvalue(), err.getvalue()
+
+
+def main():
+    passed = failed = 0
+    for fn in _checks:
+        try:
+            fn()
+            passed += 1
+            print("PASS %s" % fn.__name__)
+        except Exception:
+            failed += 1
+            print("FAIL %s" % fn.__name__)
+            traceback.print_exc()
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
