@@ -5,7 +5,7 @@ the ops that both ONNX Runtime's CPU provider and the QNN HTP backend run
 (OP_SET below). Two implementations of `ops` exist:
 
     TorchOps     runs the program on torch tensors: training, evaluation and
-                 the int8 simulation (fake quantization with the exported
+                 the int8 simulation (quantize-dequantize with the exported
                  scales, or observing activation ranges for calibration)
     OnnxEmitter  records the program as ONNX nodes and initializers, tracking
                  every value's static shape by running the same program on
@@ -158,7 +158,7 @@ class TorchOps:
     """Runs a program on torch tensors.
 
     quant: None for float32; otherwise a QuantState, which either observes activation ranges
-    (calibration) or fake-quantizes weights and activations on the exported grids (int8 simulation).
+    (calibration) or rounds weights and activations to on the exported grids (int8 simulation).
     """
 
     def __init__(self, params, quant=None):
@@ -260,7 +260,7 @@ class TorchOps:
 
     # int8
     def qdq(self, x, site, non_negative=False):
-        """Activation fake quantization at a named site (per tensor)."""
+        """Activation quantize-dequantize at a named site (per tensor)."""
         if self.quant is None:
             return x
         return self.quant.activation(site, x, non_negative)
@@ -269,10 +269,10 @@ class TorchOps:
         """A graph input's fixed per-axis int8 grid (declared in the manifest)."""
         if self.quant is None or not self.quant.simulate:
             return x
-        return fake_quant(self.torch, x, np.asarray(scales, np.float32), np.asarray(zero_points, np.int32), axis)
+        return quantize_dequantize(self.torch, x, np.asarray(scales, np.float32), np.asarray(zero_points, np.int32), axis)
 
 
-def fake_quant(torch, x, scale, zero_point, axis=None):
+def quantize_dequantize(torch, x, scale, zero_point, axis=None):
     """QuantizeLinear then DequantizeLinear in float32, as ONNX defines them."""
     s = torch.as_tensor(np.asarray(scale, np.float32))
     zp = torch.as_tensor(np.asarray(zero_point, np.float32))
@@ -302,7 +302,7 @@ class QuantState:
             return x
         scale, zp = self.activation_qparams(site)
         import torch
-        return fake_quant(torch, x, scale, zp)
+        return quantize_dequantize(torch, x, scale, zp)
 
     def activation_qparams(self, site):
         return activation_qparams(self.max_abs[site], self.non_negative[site])
