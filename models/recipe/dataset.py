@@ -8,8 +8,9 @@ happened:
                       the package's agent_range_m in x or y left out and the rest packed in slot order,
                       cast to float32, empty slots zero
     ego      [8]      speed (>= 0), accel, steer, length, width, speed limit, lane width, 1.0
-    route    [64,3]   the SceneFrame's route points in the ego frame (same transform), 1.0 for points in
-                      use; unused points zero
+    route    [64,3]   SceneSnapshot.packRoute: the SceneFrame's route points in the ego frame (same
+                      transform) as RouteFrame keeps them (a point within 1 cm of the last one kept is
+                      skipped), 1.0 for each; zeros after them, and everywhere if fewer than 2 remain
     lights   [4,3]    stop_s (as in the frame: along the route from its first point), 1.0 for red or
                       yellow, 1.0 for lights in use
     actions  [30,2]   what the ego did over the next 30 steps of 0.2 s: the mean of each pair of recorded
@@ -24,6 +25,7 @@ happened:
 """
 
 import json
+import math
 import os
 import re
 
@@ -35,6 +37,7 @@ FORMAT_VERSION = 1
 STEP_S = 0.1
 SUBSTEPS = 2                 # dataset steps per model step (0.2 s / 0.1 s)
 RISK_MARGIN_M = 0.5
+MIN_ROUTE_STEP_M = 0.01      # RouteFrame.add
 MIN_STEER_SPEED_MPS = 0.5
 LIGHT_STOP_STATES = (2, 3)   # yellow, red
 # The scenarios' own seed: their evaluation runs. Never train on it.
@@ -108,6 +111,29 @@ def _corners_overlap(ax, ay, ah, al, aw, bx, by, bh, bl, bw):
     return ~separated
 
 
+def _pack_route(rx, ry, used):
+    """SceneSnapshot.packRoute over ego-frame points: RouteFrame.add skips a point closer than 1 cm to the last
+    one kept, and a route with fewer than 2 points left is a stand-in the model does not see (all zeros)."""
+    route = np.zeros(rx.shape + (3,), dtype=np.float32)
+    step = np.hypot(np.diff(rx, axis=1), np.diff(ry, axis=1))
+    for i in range(len(rx)):
+        n = int(used[i].sum())
+        if n >= 2 and (step[i, :n - 1] >= MIN_ROUTE_STEP_M).all():
+            kept = np.arange(n)                                       # the usual case: nothing to skip
+        else:
+            kept = []
+            for j in range(n):
+                if not kept or math.sqrt((rx[i, j] - rx[i, kept[-1]]) ** 2 + (ry[i, j] - ry[i, kept[-1]]) ** 2) \
+                        >= MIN_ROUTE_STEP_M:
+                    kept.append(j)
+            if len(kept) < 2:
+                continue
+        route[i, :len(kept), 0] = rx[i, kept]
+        route[i, :len(kept), 1] = ry[i, kept]
+        route[i, :len(kept), 2] = 1.0
+    return route
+
+
 def build_samples(meta, a, agent_range_m, stride=1, target_steps=None):
     """Samples of one run, every `stride`-th step. Returns a dict of arrays with a leading sample axis."""
     steps = int(meta["steps"])
@@ -149,12 +175,9 @@ def build_samples(meta, a, agent_range_m, stride=1, target_steps=None):
     ego_in[:, 0] = np.maximum(0.0, ego[ts, 4].astype(np.float64))
     ego_in[:, 1:7] = ego[ts][:, [5, 6, 7, 8, 9, 10]]
     ego_in[:, 7] = 1.0
-    route = np.zeros((S, ROUTE_POINTS, 3), dtype=np.float32)
     used = np.arange(ROUTE_POINTS)[None, :] < np.minimum(a["route_count"][ts], ROUTE_POINTS)[:, None]
     rx, ry = _to_ego(a["route"][ts, :, 0], a["route"][ts, :, 1], ex[:, None], ey[:, None], c, s)
-    route[:, :, 0] = np.where(used, rx, 0)
-    route[:, :, 1] = np.where(used, ry, 0)
-    route[:, :, 2] = used
+    route = _pack_route(rx, ry, used)
     lights = np.zeros((S, LIGHTS, 3), dtype=np.float32)
     lit = np.arange(LIGHTS)[None, :] < np.minimum(a["light_count"][ts], LIGHTS)[:, None]
     lights[:, :, 0] = np.where(lit, a["lights"][ts, :, 0], 0)

@@ -150,13 +150,15 @@ def card(ctx, role):
         "width, valid; agents beyond agent_range_m (%.0f m in x or y) left out, the rest in slot order, empty "
         "slots zero" % export.AGENT_RANGE_M)
     if full:
-        add("- input `ego` [1, 8]: speed_mps (>= 0, as `SceneSnapshot.egoSpeed`), accel_mps2, steer_rad, "
+        add("- input `ego` [1, 8]: `SceneSnapshot.packEgo`: speed_mps (>= 0), accel_mps2, steer_rad, "
             "length_m, width_m, speed_limit_mps, lane_width_m, 1.0")
-        add("- input `route` [1, 64, 3]: for each SceneFrame route point i < routePointCount: its ego-frame x, "
-            "y (the same transform as the agents, `c*dx + s*dy`, `-s*dx + c*dy`, in double, then float), 1.0; "
-            "zeros beyond. The raw points, before `RouteFrame.add` drops near-duplicates")
-        add("- input `lights` [1, 4, 3]: for each light i < lightCount: stop_s (as in the SceneFrame: metres "
-            "along the route from its first point), 1.0 if red or yellow else 0.0, 1.0; zeros beyond")
+        add("- input `route` [1, 64, 3]: `SceneSnapshot.packRoute`: the SceneFrame's route points in the ego "
+            "frame (the agents' transform, `c*dx + s*dy`, `-s*dx + c*dy`, in double, then float) as `RouteFrame` "
+            "keeps them (a point within 1 cm of the last one kept is skipped), x, y, 1.0 each; zeros after "
+            "them, and everywhere when fewer than 2 points remain (the planner's stand-in route)")
+        add("- input `lights` [1, 4, 3]: `SceneSnapshot.packLights`: for each light i < lightCount: stop_s (as "
+            "in the SceneFrame: metres along the route from its first point), 1.0 if red or yellow else 0.0, "
+            "1.0; zeros beyond")
     add("- output `latent` [1, 32, %d]: channels 0-7 the agent (x, y, heading, speed, yaw_rate, valid, half "
         "length, half width), 8-10 the ego (speed, half length, half width), 11-%d learned context (tanh); an "
         "empty slot is all zeros" % (d, d - 1))

@@ -174,6 +174,38 @@ def shouldPackAgentsExactlyAsSceneSnapshotDoes():
     assert samples["agents"][0, :, 7].sum() == 11, "the agent 95 m ahead must be left out"
 
 
+def scene_snapshot_route(arrays, t):
+    """SceneSnapshot.load (route) through RouteFrame.add, then packRoute."""
+    e = arrays["ego"][t]
+    ex, ey, eh = float(e[1]), float(e[2]), float(e[3])
+    c, s = math.cos(eh), math.sin(eh)
+    kept = []
+    for i in range(min(int(arrays["route_count"][t]), 64)):
+        dx, dy = float(arrays["route"][t, i, 0]) - ex, float(arrays["route"][t, i, 1]) - ey
+        px, py = c * dx + s * dy, -s * dx + c * dy
+        if kept and math.sqrt((px - kept[-1][0]) ** 2 + (py - kept[-1][1]) ** 2) < 0.01:
+            continue
+        kept.append((px, py))
+    out = np.zeros((64, 3), np.float32)
+    if len(kept) >= 2:
+        for i, (px, py) in enumerate(kept):
+            out[i] = [px, py, 1.0]
+    return out
+
+
+@check
+def shouldPackTheRouteExactlyAsSceneSnapshotDoes():
+    arrays = synthetic_run(8, steps=20)
+    arrays["route"][5, 3] = arrays["route"][5, 2] + [0.004, 0.0]      # a near-duplicate point: skipped
+    arrays["route_count"][6] = 1                                      # no usable route: all zeros
+    meta = {"steps": 20, "horizon_steps": 30}
+    samples = dataset.build_samples(meta, arrays, 80.0)
+    for t in (4, 5, 6):
+        want = scene_snapshot_route(arrays, t)
+        assert np.array_equal(samples["route"][t], want), "step %d differs" % t
+    assert samples["route"][5, :, 2].sum() == 39 and samples["route"][6].sum() == 0
+
+
 @check
 def shouldTurnExecutedActionsIntoTheRecordedPathUnderThePlannersBicycle():
     arrays = synthetic_run(2)
