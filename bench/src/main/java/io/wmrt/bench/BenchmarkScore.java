@@ -1,5 +1,10 @@
 package io.wmrt.bench;
 
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +68,16 @@ public record BenchmarkScore(
      */
     public static List<BenchmarkScore> parseAll(final String json)
     {
-        final Object root = JmhJson.parse(json);
+        final Object root;
+        try
+        {
+            // JSON is YAML: the runtime's YAML reader, safe constructor, reads JMH's results as they are.
+            root = new Yaml(new SafeConstructor(new LoaderOptions())).load(json);
+        }
+        catch (final YAMLException ex)
+        {
+            throw new IllegalArgumentException("not a JMH JSON result: " + ex.getMessage().replace('\n', ' '), ex);
+        }
         if (!(root instanceof List<?> entries))
         {
             throw new IllegalArgumentException("a JMH JSON result is an array of benchmarks; this is not an array");
@@ -160,9 +174,9 @@ public record BenchmarkScore(
      */
     private static double asNumber(final Object value, final String what)
     {
-        if (value instanceof Double number)
+        if (value instanceof Number number)
         {
-            return number;
+            return number.doubleValue();
         }
         if (value instanceof String text)
         {
