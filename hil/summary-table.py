@@ -1,12 +1,22 @@
 #!/usr/bin/env python3
 """Prints the Markdown table of a `wmrt hil` summary.json (the README's baseline table is made this way), or,
-given two, the two models side by side per scenario.
+given two, the two models side by side per scenario; with --families, two summaries of runs over several seeds
+(`wmrt hil --seeds`) side by side per scenario family: mean and lowest PDMS, passes, collisions and red-light
+violations over the seeds both ran.
 
 usage: python3 hil/summary-table.py out/summary.json
        python3 hil/summary-table.py baseline/summary.json student/summary.json
+       python3 hil/summary-table.py --families baseline/summary.json student/summary.json
+       python3 hil/summary-table.py --check-beats baseline/summary.json student/summary.json
+
+--check-beats exits 1, naming each shortfall, unless the second summary ran every scenario of the first with no
+collision and no red-light violation and a PDMS at least the first's (CI gates the int8 student on it).
 """
 import json
+import re
 import sys
+
+SEED_SUFFIX = re.compile(r"-seed[0-9]+$")
 
 
 def cell(value, fmt, unit=""):
@@ -56,8 +66,71 @@ def compare(path_a, path_b):
               f"| {both('max_decel_mps2', '.1f')} | {both('tick_ms_p99', '.1f', ' ms')} | {result} |")
 
 
+def families(path_a, path_b):
+    runs = []
+    for path in (path_a, path_b):
+        with open(path, encoding="utf-8") as f:
+            runs.append({r["scenario"]: r for r in json.load(f)["runs"]})
+    names = [next(iter(r.values()))["model"] for r in runs]
+    shared = sorted(set(runs[0]) & set(runs[1]))
+    if not shared:
+        sys.exit("%s and %s have no run in common" % (path_a, path_b))
+    grouped = {}
+    for run in shared:
+        grouped.setdefault(SEED_SUFFIX.sub("", run), []).append(run)
+    seeds = sorted({runs[0][run]["seed"] for run in shared})
+    print("Seeds: %s (%d runs each)." % (", ".join(str(s) for s in seeds), len(shared)))
+    print()
+    print(f"| scenario | runs | mean PDMS {names[0]} | mean PDMS {names[1]} | lowest PDMS | passed "
+          "| collisions | red-light |")
+    print("|---|---|---|---|---|---|---|---|")
+    for family, members in sorted(grouped.items()):
+        a = [runs[0][m] for m in members]
+        b = [runs[1][m] for m in members]
+
+        def mean(rs):
+            return sum(r["pdms"] for r in rs) / len(rs)
+
+        def pair(fn):
+            return " / ".join(fn(rs) for rs in (a, b))
+
+        print(f"| {family} | {len(members)} | {mean(a):.3f} | {mean(b):.3f} "
+              f"| {pair(lambda rs: format(min(r['pdms'] for r in rs), '.3f'))} "
+              f"| {pair(lambda rs: str(sum(1 for r in rs if r['passed'])))} "
+              f"| {pair(lambda rs: str(sum(r['collisions'] for r in rs)))} "
+              f"| {pair(lambda rs: str(sum(r['red_light_violations'] for r in rs)))} |")
+
+
+def check_beats(path_a, path_b):
+    runs = []
+    for path in (path_a, path_b):
+        with open(path, encoding="utf-8") as f:
+            runs.append({r["scenario"]: r for r in json.load(f)["runs"]})
+    shortfalls = []
+    for scenario, a in sorted(runs[0].items()):
+        b = runs[1].get(scenario)
+        if b is None:
+            shortfalls.append("%s: not run in %s" % (scenario, path_b))
+            continue
+        if b["collisions"] or b["red_light_violations"]:
+            shortfalls.append("%s: %d collision(s), %d red-light violation(s)"
+                              % (scenario, b["collisions"], b["red_light_violations"]))
+        if b["pdms"] < a["pdms"]:
+            shortfalls.append("%s: PDMS %.3f below %.3f" % (scenario, b["pdms"], a["pdms"]))
+    for line in shortfalls:
+        print("shortfall: " + line)
+    if shortfalls:
+        sys.exit(1)
+    print("%s beats or matches %s in all %d scenarios, with no collision or red-light violation"
+          % (next(iter(runs[1].values()))["model"], next(iter(runs[0].values()))["model"], len(runs[0])))
+
+
 if __name__ == "__main__":
-    if len(sys.argv) == 2:
+    if len(sys.argv) == 4 and sys.argv[1] == "--check-beats":
+        check_beats(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 4 and sys.argv[1] == "--families":
+        families(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 2:
         main(sys.argv[1])
     elif len(sys.argv) == 3:
         compare(sys.argv[1], sys.argv[2])

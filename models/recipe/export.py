@@ -27,6 +27,12 @@ ACTION_LOWER = [-6.0, -0.55]
 ACTION_UPPER = [2.0, 0.55]      # 2.0 m/s^2: the comfort bound the planner should respect
 # The rig records agents within 80 m of the ego; the features (0.05/m, clipped at 4) keep 80 m distinct.
 AGENT_RANGE_M = 80.0
+# What the planner charges for risk 1.0 (manifest planner.risk_cost; one metre of progress earns 1). The risk
+# head predicts a near miss (the footprints within dataset.RISK_MARGIN_M), not a collision, so it is not priced
+# as one (the planner's default, 10,000): 100 is about the most progress a 6 s plan earns (16.7 m/s x 6 s), so
+# a plan the model is sure brings a near miss never wins on progress alone, and a predicted footprint overlap
+# still costs a hundred times more. Chosen among 100, 300 and 1000 in closed loop (models/recipe/README.md).
+RISK_COST = 100.0
 ENCODER_INPUTS = {
     wm.INPUTS_FULL: [("agents", [1, wm.N_AGENTS, wm.F_AGENT]), ("ego", [1, wm.EGO_FEATURES]),
                      ("route", [1, wm.ROUTE_POINTS, 3]), ("lights", [1, wm.LIGHTS, 3])],
@@ -144,6 +150,7 @@ def manifest_text(name, description, g, sha_encoder, sha_rollout, lineage):
         "  dt_s: %s" % wm.DT_S,
         "  max_agents: %d" % wm.N_AGENTS,
         "  agent_range_m: %s" % AGENT_RANGE_M,
+        "  risk_cost: %s" % RISK_COST,
         "action_space:",
         "  names: %s" % fmt_list(ACTION_NAMES),
         "  lower: %s" % fmt_list(ACTION_LOWER),

@@ -27,7 +27,7 @@ ROLE_TEXT = {
 def description(ctx, role):
     inputs = "agents, ego, route, lights" if ctx.args.inputs == wm.INPUTS_FULL else "agents only"
     return ("Learned reactive world model (%s; encoder inputs: %s); agent futures per candidate and a "
-            "collision risk." % (ROLE_TEXT[role], inputs))
+            "near-miss risk." % (ROLE_TEXT[role], inputs))
 
 
 def _smoke(ctx):
@@ -170,7 +170,9 @@ def card(ctx, role):
     add("- output `agent_future` [64, 30, 32, 3]: x, y, heading of each agent at t = 0.2 .. 6.0 s in the "
         "ego frame of the scene (the cv-baseline's convention, step h at (h+1) * 0.2 s); empty slots zero")
     add("- output `risk` [64]: per candidate, the probability that the ego's footprint comes within 0.5 m of "
-        "an agent's within 3.0 s (the horizon the training labels cover)")
+        "an agent's within 3.0 s (the horizon the training labels cover): a near miss, not a collision, so the "
+        "manifest's `planner.risk_cost` has the planner charge %s for a risk of 1.0 (one metre of progress "
+        "earns 1; a predicted footprint overlap costs 10,000 or more)" % export.RISK_COST)
     add("")
 
     add("## How it works")

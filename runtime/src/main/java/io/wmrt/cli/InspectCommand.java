@@ -5,6 +5,7 @@ import io.wmrt.model.GraphSpec;
 import io.wmrt.model.ModelPackage;
 import io.wmrt.model.ModelPackageLoader;
 import io.wmrt.model.TensorSpec;
+import io.wmrt.planner.CostWeights;
 import io.wmrt.profile.HardwareProfile;
 import io.wmrt.profile.HardwareProfileLoader;
 import picocli.CommandLine.Command;
@@ -113,9 +114,12 @@ final class InspectCommand implements Runnable
                 System.out.printf("  planner: K=%d candidates, H=%d steps of %.2f s, N=%d agents within %.1f m%n",
                     m.planner().candidates(), m.planner().horizon(), m.planner().dtSeconds(), m.planner().maxAgents(),
                     m.planner().agentRangeM());
-                System.out.printf("  planner packs: %s; scores: %s%n", String.join(", ", m.packedInputs()),
+                System.out.printf("  planner packs: %s; scores: %s%s%n", String.join(", ", m.packedInputs()),
                     m.predictsRisk() ? ModelPackage.AGENT_FUTURE_TENSOR + ", " + ModelPackage.RISK_TENSOR :
-                        ModelPackage.AGENT_FUTURE_TENSOR);
+                        ModelPackage.AGENT_FUTURE_TENSOR,
+                    !m.predictsRisk() ? "" : m.riskCost().isPresent() ?
+                        String.format(" (risk 1.0 costs %.1f, the package's price)", m.riskCost().getAsDouble()) :
+                        String.format(" (risk 1.0 costs %.1f, the planner's default)", new CostWeights().risk));
                 for (final GraphSpec g : m.graphs().values())
                 {
                     System.out.printf("  %s: %s sha256 %s ok%s%n", g.role(), dir.relativize(g.file()),

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 
 /**
  * A model package that passed verification: digests, tensors, planner contract and, where demanded, signature.
@@ -51,13 +52,18 @@ import java.util.Map;
  * <p>
  * <b>risk</b>: the model's probability that candidate k leads to a collision within the horizon. The scorer adds
  * {@code CostWeights.risk * clamp(risk[k], 0, 1)} to the candidate's total (NaN counts as 1.0) and publishes it
- * inside {@code costCollision}, the Trajectory having no field of its own for it.
+ * inside {@code costCollision}, the Trajectory having no field of its own for it. What the risk means is the
+ * package's to say: a head trained on near misses rather than collisions declares a lower price in the manifest's
+ * {@code planner.risk_cost}, which replaces {@code CostWeights.risk}.
  *
  * @param dir          package directory.
  * @param name         model name, published in every trajectory.
  * @param version      package version.
  * @param precision    fp32 or int8-qdq.
  * @param planner      the planner shape the graphs were exported for.
+ * @param riskCost     {@code planner.risk_cost}: what the package says a risk of 1.0 should cost the plan, in the
+ *                     scorer's units (one metre of progress is 1); empty to leave the planner's default, which
+ *                     treats the risk as a collision probability.
  * @param actionLower  per action dimension, the lowest value a candidate may use.
  * @param actionUpper  per action dimension, the highest value.
  * @param graphs       graphs by role.
@@ -70,6 +76,7 @@ public record ModelPackage(
     String version,
     Precision precision,
     PlannerShape planner,
+    OptionalDouble riskCost,
     double[] actionLower,
     double[] actionUpper,
     Map<String, GraphSpec> graphs,

@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
@@ -36,6 +37,8 @@ public final class ModelPackageLoader
 {
     public static final String MANIFEST = "manifest.yaml";
     public static final String FORMAT = "wmrt-model/1";
+    /** Optional planner key: what a risk of 1.0 costs the plan (see {@link ModelPackage#riskCost()}). */
+    public static final String RISK_COST_KEY = "risk_cost";
     private static final Set<String> ROLES = Set.of(ModelPackage.ENCODER, ModelPackage.ROLLOUT, "decoder");
     private static final Set<String> DTYPES = Set.of("float32", "int8", "uint8", "int32", "int64");
     /** Every tensor name the planner writes. */
@@ -99,6 +102,9 @@ public final class ModelPackageLoader
             p.number("dt_s", 0.01, 2.0),
             (int)p.integer("max_agents", 1, 32),
             p.number("agent_range_m", 1, 10_000));
+        final OptionalDouble riskCost = p.has(RISK_COST_KEY) ?
+            OptionalDouble.of(p.number(RISK_COST_KEY, 0, 1_000_000)) : OptionalDouble.empty();
+        final String riskCostPath = p.path(RISK_COST_KEY);
         p.finish();
 
         final StrictYaml a = root.section("action_space");
@@ -197,10 +203,15 @@ public final class ModelPackageLoader
             verifyTensors(spec);
         }
         verifyPlannerContract(manifestFile, shape, graphs);
+        if (riskCost.isPresent() && null == graphs.get(ModelPackage.ROLLOUT).output(ModelPackage.RISK_TENSOR))
+        {
+            throw new ConfigException(manifestFile, riskCostPath, "prices the rollout's '" +
+                ModelPackage.RISK_TENSOR + "' output, but the rollout declares none");
+        }
 
         final String signedBy = verifySignature(manifestFile, text, signatureKeyId, signature, trust);
 
-        return new ModelPackage(dir, name, version, precision, shape, lower, upper,
+        return new ModelPackage(dir, name, version, precision, shape, riskCost, lower, upper,
             Collections.unmodifiableMap(graphs), Collections.unmodifiableMap(lineage), signedBy);
     }
 

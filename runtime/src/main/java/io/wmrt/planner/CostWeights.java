@@ -15,7 +15,8 @@ public final class CostWeights
      * {@code risk}, clamped to [0, 1]): risk 1.0 costs as much as a certain collision. The footprint term
      * prices an overlap at 0.5 to 3 times {@link #collision} by how early and how fast it happens; the model's
      * risk says neither, so it is priced at the footprint term's base, {@link #collision} itself, which makes
-     * the term an expected collision cost. Unused when the package does not predict risk.
+     * the term an expected collision cost. Unused when the package does not predict risk; replaced by the
+     * package's {@code planner.risk_cost} when its risk means something milder than a collision.
      */
     public double risk = 10_000;
     /** Per second that time to collision falls below {@link #ttcThresholdS}. */

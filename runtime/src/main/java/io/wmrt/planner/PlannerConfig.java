@@ -42,11 +42,14 @@ public final class PlannerConfig
     private boolean concluded;
 
     /**
-     * Take K, H, dt, N and the action bounds from a verified model package and the deadline from a profile.
+     * Take K, H, dt, N, the action bounds and the price of its risk from a verified model package and the deadline from a profile.
      */
     public static PlannerConfig from(final ModelPackage model, final HardwareProfile profile)
     {
+        final CostWeights weights = new CostWeights();
+        model.riskCost().ifPresent(cost -> weights.risk = cost);
         return new PlannerConfig()
+            .weights(weights)
             .candidates(model.planner().candidates())
             .horizon(model.planner().horizon())
             .dtSeconds(model.planner().dtSeconds())

@@ -20,6 +20,9 @@ public final class RouteFrame
     public double s;
     /** Signed lateral offset of the last projection, positive to the left. */
     public double d;
+    /** Unit tangent of the route where the last projection landed. */
+    public double tangentX = 1;
+    public double tangentY;
     /** Result of {@link #pointAt}. */
     public double px;
     public double py;
@@ -88,13 +91,15 @@ public final class RouteFrame
 
     /**
      * Project a point onto the polyline; beyond the ends the first and last segments extend straight.
-     * Leaves the result in {@link #s} and {@link #d}.
+     * Leaves the result in {@link #s}, {@link #d} and the tangent there.
      */
     public void project(final double qx, final double qy)
     {
         double bestDist = Double.MAX_VALUE;
         double bestS = 0;
         double bestD = 0;
+        double bestTx = 1;
+        double bestTy = 0;
         final int last = count - 2;
         for (int i = 0; i <= last; i++)
         {
@@ -122,10 +127,14 @@ public final class RouteFrame
                 bestDist = dist;
                 bestS = cumulative[i] + t * segLen;
                 bestD = (sx * ey - sy * ex) / segLen;
+                bestTx = sx / segLen;
+                bestTy = sy / segLen;
             }
         }
         s = bestS;
         d = bestD;
+        tangentX = bestTx;
+        tangentY = bestTy;
     }
 
     /**

@@ -10,7 +10,8 @@ import java.nio.FloatBuffer;
  * <p>
  * When the package's rollout also predicts each candidate's collision probability (the optional output
  * {@code risk}, see {@code ModelPackage}), the learned term {@code CostWeights.risk * risk[k]} is added to the
- * total and kept in {@link #risk}. The Trajectory has no field of its own for it, so the planner publishes it
+ * total and kept in {@link #risk}; the weight is the package's own price for its risk when its manifest names one
+ * ({@code planner.risk_cost}, see {@code PlannerConfig.from}). The Trajectory has no field of its own for it, so the planner publishes it
  * inside {@code costCollision} (footprint collision plus learned risk). It never triggers the emergency stop:
  * that stays with predicted footprint overlaps.
  * <p>
@@ -209,6 +210,13 @@ public final class TrajectoryScorer
             route.project(x, y);
             final double s = route.s;
             final double d = route.d;
+            final double cosH = Math.cos(heading);
+            final double sinH = Math.sin(heading);
+            // How far the footprint reaches sideways of its centre across the route: at an angle to the lane
+            // a corner, not the side, is outermost (the rear swings out when the ego pulls out sharply).
+            final double cosRel = Math.abs(cosH * route.tangentX + sinH * route.tangentY);
+            final double sinRel = Math.abs(sinH * route.tangentX - cosH * route.tangentY);
+            final double sideReach = halfWidth * cosRel + halfLength * sinRel;
             lastS = s;
             stepS[h] = s;
             laneCost += w.laneOffset * d * d / horizon;
@@ -221,7 +229,7 @@ public final class TrajectoryScorer
                     leftLaneOnRedApproach = true;
                 }
             }
-            if (d + halfWidth > scene.drivableLeft || d - halfWidth < -scene.drivableRight)
+            if (d + sideReach > scene.drivableLeft || d - sideReach < -scene.drivableRight)
             {
                 laneCost += w.offroad;
             }
@@ -238,8 +246,6 @@ public final class TrajectoryScorer
             // Time to collision: the footprint stretched forward by a speed-dependent margin (where the ego
             // will be a moment later) and widened slightly; the first step it touches a predicted agent.
             final double reachAhead = TTC_LONGITUDINAL_MARGIN_M + TTC_MARGIN_PER_MPS * v;
-            final double cosH = Math.cos(heading);
-            final double sinH = Math.sin(heading);
             final double ttcX = x + 0.5 * reachAhead * cosH;
             final double ttcY = y + 0.5 * reachAhead * sinH;
             final double ttcHalfLength = halfLength + 0.5 * reachAhead;

@@ -3,6 +3,9 @@ package io.wmrt.model;
 import io.wmrt.OptionalTensorPackage;
 import io.wmrt.TestRepo;
 import io.wmrt.config.ConfigException;
+import io.wmrt.planner.CostWeights;
+import io.wmrt.planner.PlannerConfig;
+import io.wmrt.profile.HardwareProfileLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -299,6 +302,37 @@ class ModelPackageLoaderTest
         assertArrayEquals(new long[]{1, 64, 3}, pkg.graph("encoder").input("route").shape());
         assertArrayEquals(new long[]{1, 4, 3}, pkg.graph("encoder").input("lights").shape());
         assertArrayEquals(new long[]{64}, pkg.graph("rollout").output("risk").shape());
+    }
+
+    @Test
+    void shouldTakeThePriceOfRiskFromThePackageAndLeaveTheDefaultWithoutIt() throws Exception
+    {
+        final Path dir = OptionalTensorPackage.write(tmp.resolve("priced"));
+        assertTrue(ModelPackageLoader.load(dir, ModelPackageLoader.Trust.none()).riskCost().isEmpty());
+        assertEquals(new CostWeights().risk, PlannerConfig.from(ModelPackageLoader.load(dir,
+            ModelPackageLoader.Trust.none()), HardwareProfileLoader.load(TestRepo.profile("host"))).weights().risk, "no price declared: the planner's default");
+
+        editManifest(dir, "  agent_range_m:", "  risk_cost: 250.5\n  agent_range_m:");
+        final ModelPackage pkg = ModelPackageLoader.load(dir, ModelPackageLoader.Trust.none());
+
+        assertEquals(250.5, pkg.riskCost().orElseThrow());
+        assertEquals(250.5, PlannerConfig.from(pkg, HardwareProfileLoader.load(TestRepo.profile("host"))).weights().risk);
+    }
+
+    @Test
+    void shouldRefuseAPriceOfRiskForARolloutWithoutRiskOrOutOfRange() throws Exception
+    {
+        final Path unpriced = copy("cv-baseline");
+        editManifest(unpriced, "  agent_range_m:", "  risk_cost: 300\n  agent_range_m:");
+        final ConfigException none = refused(unpriced, ModelPackageLoader.Trust.none());
+        assertEquals("planner.risk_cost", none.key());
+        assertContains(none, "manifest.yaml", "'risk'", "declares none");
+
+        final Path negative = OptionalTensorPackage.write(tmp.resolve("negative"));
+        editManifest(negative, "  agent_range_m:", "  risk_cost: -1\n  agent_range_m:");
+        final ConfigException range = refused(negative, ModelPackageLoader.Trust.none());
+        assertEquals("planner.risk_cost", range.key());
+        assertContains(range, "manifest.yaml", "out of range");
     }
 
     @Test

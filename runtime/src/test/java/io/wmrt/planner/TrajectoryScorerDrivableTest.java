@@ -1,0 +1,104 @@
+package io.wmrt.planner;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.FloatBuffer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The drivable-area term looks at the footprint as it stands, not as if it were always aligned with the lane:
+ * pulling out at an angle swings a corner further sideways than the car's side, and that corner is what
+ * leaves the road (the HIL rig checks the corners of the same footprint).
+ */
+class TrajectoryScorerDrivableTest
+{
+    private static final int K = 64;
+    private static final int H = 30;
+    private final PlannerConfig config = new PlannerConfig().candidates(K).horizon(H).dtSeconds(0.2).maxAgents(32)
+        .actionBounds(new double[]{-6, -0.55}, new double[]{3, 0.55}).conclude();
+
+    @Test
+    void shouldChargeTheCornerThatSwingsOffTheRoadWhenTheEgoIsAtAnAngle()
+    {
+        // Lane 3.5 m wide, kerb 2.25 m right of its centre; the ego 1.9 m wide, 4.6 m long, 1.0 m right of centre.
+        final SceneSnapshot scene = road(1, 0);
+        final CandidateSet set = new CandidateSet(K, H);
+        place(set, 0, 0, -1.0, 0.0, 0);      // aligned: its right side 1.95 m right of centre, on the road
+        place(set, 1, 0, -1.0, 0.0, 0.35);   // 0.35 rad to the lane: a rear corner 2.68 m right, past the kerb
+        final TrajectoryScorer scorer = score(scene, set);
+
+        assertTrue(scorer.lane[0] < config.weights().offroad, "aligned, on the road: " + scorer.lane[0]);
+        assertEquals(H * config.weights().offroad, scorer.lane[1] - scorer.lane[0], 1e-6,
+            "at an angle, every step is charged as off the road");
+    }
+
+    @Test
+    void shouldMeasureTheAngleAgainstTheRouteNotTheWorldAxes()
+    {
+        // The same two footprints on a route heading north: aligned with it means heading pi/2.
+        final SceneSnapshot scene = road(0, 1);
+        final CandidateSet set = new CandidateSet(K, H);
+        place(set, 0, 1.0, 0, Math.PI / 2, 0);
+        place(set, 1, 1.0, 0, Math.PI / 2, 0.35);
+        final TrajectoryScorer scorer = score(scene, set);
+
+        assertTrue(scorer.lane[0] < config.weights().offroad, "aligned with the route: " + scorer.lane[0]);
+        assertEquals(H * config.weights().offroad, scorer.lane[1] - scorer.lane[0], 1e-6);
+    }
+
+    private TrajectoryScorer score(final SceneSnapshot scene, final CandidateSet set)
+    {
+        final TrajectoryScorer scorer = new TrajectoryScorer(config);
+        final FloatBuffer future = FloatBuffer.allocate(K * H * 32 * 3);
+        scorer.prepare(scene);
+        scorer.score(scene, set, future, 0);
+        scorer.score(scene, set, future, 1);
+        return scorer;
+    }
+
+    /** A straight route through the origin along (ux, uy), the ego standing on it. */
+    private static SceneSnapshot road(final double ux, final double uy)
+    {
+        final SceneSnapshot scene = new SceneSnapshot();
+        scene.sequence = 1;
+        scene.egoLength = 4.6;
+        scene.egoWidth = 1.9;
+        scene.speedLimit = 10;
+        scene.laneWidth = 3.5;
+        scene.drivableLeft = 5.25;
+        scene.drivableRight = 2.25;
+        scene.route.clear();
+        scene.route.add(-10 * ux, -10 * uy);
+        scene.route.add(300 * ux, 300 * uy);
+        scene.routeGiven = true;
+        scene.route.project(0, 0);
+        scene.egoS = scene.route.s;
+        scene.egoD = scene.route.d;
+        return scene;
+    }
+
+    /**
+     * Candidate k creeps at 0.5 m/s along the route from (x, y), its heading the given one plus {@code angle}
+     * to the left of it (so the footprint is at that angle to the lane at every step).
+     */
+    private static void place(
+        final CandidateSet set, final int k, final double x, final double y, final double routeHeading,
+        final double angle)
+    {
+        final double ux = Math.cos(routeHeading);
+        final double uy = Math.sin(routeHeading);
+        for (int h = 0; h < H; h++)
+        {
+            final int i = k * H + h;
+            final double along = 0.1 * (h + 1);
+            set.x[i] = x + along * ux;
+            set.y[i] = y + along * uy;
+            set.heading[i] = routeHeading + angle;
+            set.speed[i] = 0.5;
+            set.accel[i] = 0;
+            set.steer[i] = 0;
+        }
+    }
+}
