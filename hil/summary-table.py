@@ -23,6 +23,11 @@ def cell(value, fmt, unit=""):
     return "none" if value is None else format(value, fmt) + unit
 
 
+def runs_by_scenario(path):
+    with open(path, encoding="utf-8") as f:
+        return {r["scenario"]: r for r in json.load(f)["runs"]}
+
+
 def main(path):
     with open(path, encoding="utf-8") as f:
         summary = json.load(f)
@@ -40,10 +45,7 @@ def main(path):
 
 
 def compare(path_a, path_b):
-    runs = []
-    for path in (path_a, path_b):
-        with open(path, encoding="utf-8") as f:
-            runs.append({r["scenario"]: r for r in json.load(f)["runs"]})
+    runs = [runs_by_scenario(path_a), runs_by_scenario(path_b)]
     a_name = next(iter(runs[0].values()))["model"]
     b_name = next(iter(runs[1].values()))["model"]
     print(f"| scenario | PDMS {a_name} | PDMS {b_name} | collisions | red-light | progress | min TTC "
@@ -67,10 +69,7 @@ def compare(path_a, path_b):
 
 
 def families(path_a, path_b):
-    runs = []
-    for path in (path_a, path_b):
-        with open(path, encoding="utf-8") as f:
-            runs.append({r["scenario"]: r for r in json.load(f)["runs"]})
+    runs = [runs_by_scenario(path_a), runs_by_scenario(path_b)]
     names = [next(iter(r.values()))["model"] for r in runs]
     shared = sorted(set(runs[0]) & set(runs[1]))
     if not shared:
@@ -102,10 +101,7 @@ def families(path_a, path_b):
 
 
 def check_beats(path_a, path_b):
-    runs = []
-    for path in (path_a, path_b):
-        with open(path, encoding="utf-8") as f:
-            runs.append({r["scenario"]: r for r in json.load(f)["runs"]})
+    runs = [runs_by_scenario(path_a), runs_by_scenario(path_b)]
     shortfalls = []
     for scenario, a in sorted(runs[0].items()):
         b = runs[1].get(scenario)

@@ -42,7 +42,8 @@ public final class PlannerConfig
     private boolean concluded;
 
     /**
-     * Take K, H, dt, N, the action bounds and the price of its risk from a verified model package and the deadline from a profile.
+     * Take K, H, dt, N, the action bounds and the price of its risk from a verified model package, and the
+     * deadline from a profile.
      */
     public static PlannerConfig from(final ModelPackage model, final HardwareProfile profile)
     {

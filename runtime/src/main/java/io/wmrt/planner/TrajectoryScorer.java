@@ -8,12 +8,12 @@ import java.nio.FloatBuffer;
  * route, comfort (acceleration, jerk, lateral acceleration), lane keeping and drivable area, red lights
  * (including no overtaking of a queue on a red approach) and speed near pedestrians. Lower is better.
  * <p>
- * When the package's rollout also predicts each candidate's collision probability (the optional output
- * {@code risk}, see {@code ModelPackage}), the learned term {@code CostWeights.risk * risk[k]} is added to the
- * total and kept in {@link #risk}; the weight is the package's own price for its risk when its manifest names one
- * ({@code planner.risk_cost}, see {@code PlannerConfig.from}). The Trajectory has no field of its own for it, so the planner publishes it
- * inside {@code costCollision} (footprint collision plus learned risk). It never triggers the emergency stop:
- * that stays with predicted footprint overlaps.
+ * When the package's rollout also predicts a risk per candidate (the optional output {@code risk}, see
+ * {@code ModelPackage}), the learned term {@code CostWeights.risk * risk[k]} is added to the total and kept in
+ * {@link #risk}; the weight is the package's own price for its risk when its manifest names one
+ * ({@code planner.risk_cost}, see {@code PlannerConfig.from}). The Trajectory has no field of its own for the
+ * term, so the planner publishes it inside {@code costCollision} (footprint collision plus learned risk). It
+ * never triggers the emergency stop: that stays with predicted footprint overlaps.
  * <p>
  * Not thread safe: owned by the planner agent. Allocates nothing after construction.
  */

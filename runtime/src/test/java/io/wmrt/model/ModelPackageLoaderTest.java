@@ -5,6 +5,7 @@ import io.wmrt.TestRepo;
 import io.wmrt.config.ConfigException;
 import io.wmrt.planner.CostWeights;
 import io.wmrt.planner.PlannerConfig;
+import io.wmrt.profile.HardwareProfile;
 import io.wmrt.profile.HardwareProfileLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -307,16 +308,18 @@ class ModelPackageLoaderTest
     @Test
     void shouldTakeThePriceOfRiskFromThePackageAndLeaveTheDefaultWithoutIt() throws Exception
     {
+        final HardwareProfile host = HardwareProfileLoader.load(TestRepo.profile("host"));
         final Path dir = OptionalTensorPackage.write(tmp.resolve("priced"));
-        assertTrue(ModelPackageLoader.load(dir, ModelPackageLoader.Trust.none()).riskCost().isEmpty());
-        assertEquals(new CostWeights().risk, PlannerConfig.from(ModelPackageLoader.load(dir,
-            ModelPackageLoader.Trust.none()), HardwareProfileLoader.load(TestRepo.profile("host"))).weights().risk, "no price declared: the planner's default");
+        final ModelPackage unpriced = ModelPackageLoader.load(dir, ModelPackageLoader.Trust.none());
+        assertTrue(unpriced.riskCost().isEmpty());
+        assertEquals(new CostWeights().risk, PlannerConfig.from(unpriced, host).weights().risk,
+            "no price declared: the planner's default");
 
         editManifest(dir, "  agent_range_m:", "  risk_cost: 250.5\n  agent_range_m:");
         final ModelPackage pkg = ModelPackageLoader.load(dir, ModelPackageLoader.Trust.none());
 
         assertEquals(250.5, pkg.riskCost().orElseThrow());
-        assertEquals(250.5, PlannerConfig.from(pkg, HardwareProfileLoader.load(TestRepo.profile("host"))).weights().risk);
+        assertEquals(250.5, PlannerConfig.from(pkg, host).weights().risk);
     }
 
     @Test
