@@ -50,7 +50,8 @@ import java.util.OptionalDouble;
  * point, exactly as in the SceneFrame (an arc length, so no frame change); stop is 1.0 for a red or yellow light,
  * 0.0 for green or unknown. Rows past lightCount are zeros.
  * <p>
- * <b>risk</b>: the model's probability that candidate k leads to a collision within the horizon. The scorer adds
+ * <b>risk</b>: the model's probability that candidate k leads to a collision within the horizon, or to whatever
+ * milder event the package's model card defines (a near miss, say) when the manifest prices it. The scorer adds
  * {@code CostWeights.risk * clamp(risk[k], 0, 1)} to the candidate's total (NaN counts as 1.0) and publishes it
  * inside {@code costCollision}, the Trajectory having no field of its own for it. What the risk means is the
  * package's to say: a head trained on near misses rather than collisions declares a lower price in the manifest's
@@ -171,7 +172,7 @@ public record ModelPackage(
     }
 
     /**
-     * @return true when the rollout predicts each candidate's collision risk, which the scorer then prices.
+     * @return true when the rollout predicts a risk per candidate, which the scorer then prices.
      */
     public boolean predictsRisk()
     {

@@ -46,7 +46,7 @@ public final class TrajectoryScorer
     public final double[] consistency;
     /** The learned collision term, {@code CostWeights.risk} times {@link #riskProbability}; 0 without risk. */
     public final double[] risk;
-    /** The model's collision probability for the candidate as priced (clamped to [0, 1], NaN as 1). */
+    /** The model's risk for the candidate as priced (clamped to [0, 1], NaN as 1). */
     public final double[] riskProbability;
     /** Metres along the route at the end of the horizon. */
     public final double[] progressM;
