@@ -61,6 +61,7 @@ public final class TrajectoryScorer
     private double stopLineS;
     private boolean queueZone;
     private double blockerRearS;
+    private double blockerFrontS;
     private double blockerStandoff;
     private double outOfLaneWeight;
 
@@ -114,6 +115,7 @@ public final class TrajectoryScorer
         // progress only up to a standoff that leaves room to steer around it, so creeping up to its bumper,
         // or edging half out of the lane behind it, is never preferred to waiting.
         blockerRearS = Double.MAX_VALUE;
+        blockerFrontS = Double.MAX_VALUE;
         blockerStandoff = QUEUE_STANDOFF_M;
         boolean passable = false;
         for (int n = 0; n < scene.agentCount; n++)
@@ -127,6 +129,7 @@ public final class TrajectoryScorer
             if (rear > scene.egoS && rear < blockerRearS)
             {
                 blockerRearS = rear;
+                blockerFrontS = front;
                 blockerStandoff = scene.agentParked[n] ? PARKED_STANDOFF_M : QUEUE_STANDOFF_M;
             }
             // Leaving the lane is an overtake, and the only overtake worth its risk is past a parked vehicle,
@@ -305,10 +308,13 @@ public final class TrajectoryScorer
 
         // Progress is the mean advance over the horizon, doubled (equal to the end advance at constant speed):
         // a plan that moves now beats one that promises to move later. It stops counting at a stop line the
-        // ego must respect, and at the standoff behind a standing vehicle the plan does not get past; inside
-        // the standoff every metre closer counts against the plan, so waiting further back keeps a pass
-        // possible.
-        final double standoffS = lastS < blockerRearS ? blockerRearS - halfLength - blockerStandoff : Double.MAX_VALUE;
+        // ego must respect, and at the standoff behind a standing vehicle the plan does not get past (its rear
+        // beyond the vehicle's front by the end of the horizon: ending alongside is not past); inside the
+        // standoff every metre closer counts against the plan, so waiting further back keeps a pass possible,
+        // and edging round at a crawl, which strands the ego at the bumper when traffic closes the gap, earns
+        // nothing.
+        final double standoffS = lastS - halfLength < blockerFrontS ?
+            blockerRearS - halfLength - blockerStandoff : Double.MAX_VALUE;
         final double lineS = stopLineS - halfLength;
         double advance = 0;
         for (int h = 0; h < horizon; h++)

@@ -1,0 +1,92 @@
+package io.wmrt.planner;
+
+import io.wmrt.bus.SceneCodes;
+import org.junit.jupiter.api.Test;
+
+import java.nio.FloatBuffer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Progress behind a parked car: a plan earns it past the standoff only if it gets past the car, rear beyond the
+ * car's front, within the horizon. Edging round at a crawl and ending alongside earns nothing: that is how an ego
+ * ends up at the bumper, too close to steer round, when oncoming traffic closes the gap.
+ */
+class TrajectoryScorerStandoffTest
+{
+    private static final int K = 64;
+    private static final int H = 30;
+    private static final double PARKED_CENTRE_S = 30;
+    private final PlannerConfig config = new PlannerConfig().candidates(K).horizon(H).dtSeconds(0.2).maxAgents(32)
+        .actionBounds(new double[]{-6, -0.55}, new double[]{3, 0.55}).conclude();
+
+    @Test
+    void shouldCreditAPassOnlyWhenItGetsPastTheParkedCar()
+    {
+        final SceneSnapshot scene = sceneWithParkedCar();
+        final CandidateSet set = new CandidateSet(K, H);
+        // Both plans swing 3 m left and end level: one ends alongside the car (ego centre at its centre), the
+        // other with its rear 1 m beyond the car's front.
+        final double alongside = PARKED_CENTRE_S;
+        final double past = PARKED_CENTRE_S + 2.3 + 2.3 + 1.0;
+        passTo(set, 0, alongside);
+        passTo(set, 1, past);
+        final TrajectoryScorer scorer = new TrajectoryScorer(config);
+        final FloatBuffer future = FloatBuffer.allocate(K * H * 32 * 3);
+        scorer.prepare(scene);
+        scorer.score(scene, set, future, 0);
+        scorer.score(scene, set, future, 1);
+
+        // Standoff line: parked rear (30 - 2.3) - ego half length 2.3 - 8 m standoff = 17.4 m ahead of s = 0.
+        final double standoffS = PARKED_CENTRE_S - 2.3 - 2.3 - TrajectoryScorer.PARKED_STANDOFF_M;
+        assertTrue(-scorer.progress[0] < standoffS,
+            "alongside is not past: progress stays below the standoff line, got " + -scorer.progress[0]);
+        assertTrue(-scorer.progress[1] > standoffS + 5,
+            "past the car, the whole advance counts, got " + -scorer.progress[1]);
+        assertEquals(set.x[H - 1], scorer.progressM[0], 1e-9, "progressM still reports where the plan ends");
+    }
+
+    private static SceneSnapshot sceneWithParkedCar()
+    {
+        final SceneSnapshot scene = new SceneSnapshot();
+        scene.sequence = 1;
+        scene.egoLength = 4.6;
+        scene.egoWidth = 1.8;
+        scene.speedLimit = 10;
+        scene.laneWidth = 3.5;
+        scene.drivableLeft = 5.25;
+        scene.drivableRight = 1.75;
+        scene.route.clear();
+        scene.route.add(0, 0);
+        scene.route.add(300, 0);
+        scene.routeGiven = true;
+        scene.route.project(0, 0);
+        scene.egoS = scene.route.s;
+        scene.egoD = scene.route.d;
+        scene.agentCount = 1;
+        scene.agentKind[0] = SceneCodes.VEHICLE;
+        scene.agentX[0] = PARKED_CENTRE_S;
+        scene.agentS[0] = PARKED_CENTRE_S;
+        scene.agentLength[0] = 4.6;
+        scene.agentWidth[0] = 1.8;
+        scene.agentParked[0] = true;
+        return scene;
+    }
+
+    /** Candidate k: from standstill at the origin, linearly to (endX, 3.0), heading along the road. */
+    private static void passTo(final CandidateSet set, final int k, final double endX)
+    {
+        for (int h = 0; h < H; h++)
+        {
+            final int i = k * H + h;
+            final double f = (h + 1.0) / H;
+            set.x[i] = endX * f;
+            set.y[i] = 3.0 * Math.min(1, 2 * f);
+            set.heading[i] = 0;
+            set.speed[i] = endX / (H * 0.2);
+            set.accel[i] = 0;
+            set.steer[i] = 0;
+        }
+    }
+}
