@@ -136,7 +136,7 @@ class PlannerOptionalTensorsTest
     {
         final PlannerConfig config = new PlannerConfig().candidates(64).horizon(30).dtSeconds(0.2).maxAgents(32)
             .actionBounds(new double[]{-6, -0.55}, new double[]{3, 0.55}).conclude();
-        final SceneSnapshot scene = straightRoad(6.0);
+        final SceneSnapshot scene = TestScenes.straightRoad(6.0, 1, 0);
         final CandidateSet set = new CandidateSet(config.candidates(), config.horizon());
         new CandidateGenerator(config).generate(scene, set, null, new float[config.horizon()], 0);
         // Candidate 1 becomes an exact copy of candidate 0: the same plan, every analytic term equal.
@@ -257,27 +257,6 @@ class PlannerOptionalTensorsTest
     /**
      * The ego at 6 m/s on an empty straight road along +x, limit 10 m/s, no lights.
      */
-    private static SceneSnapshot straightRoad(final double speed)
-    {
-        final SceneSnapshot scene = new SceneSnapshot();
-        scene.sequence = 1;
-        scene.egoSpeed = speed;
-        scene.egoLength = 4.6;
-        scene.egoWidth = 1.9;
-        scene.speedLimit = 10;
-        scene.laneWidth = 3.5;
-        scene.drivableLeft = 5.25;
-        scene.drivableRight = 2.25;
-        scene.route.clear();
-        scene.route.add(-10, 0);
-        scene.route.add(300, 0);
-        scene.routeGiven = true;
-        scene.route.project(0, 0);
-        scene.egoS = scene.route.s;
-        scene.egoD = scene.route.d;
-        return scene;
-    }
-
     private static void copyCandidate(final CandidateSet set, final int from, final int to)
     {
         final int h = set.horizon;

@@ -23,7 +23,7 @@ class TrajectoryScorerDrivableTest
     void shouldChargeTheCornerThatSwingsOffTheRoadWhenTheEgoIsAtAnAngle()
     {
         // Lane 3.5 m wide, kerb 2.25 m right of its centre; the ego 1.9 m wide, 4.6 m long, 1.0 m right of centre.
-        final SceneSnapshot scene = road(1, 0);
+        final SceneSnapshot scene = TestScenes.straightRoad(0, 1, 0);
         final CandidateSet set = new CandidateSet(K, H);
         place(set, 0, 0, -1.0, 0.0, 0);      // aligned: its right side 1.95 m right of centre, on the road
         place(set, 1, 0, -1.0, 0.0, 0.35);   // 0.35 rad to the lane: a rear corner 2.68 m right, past the kerb
@@ -38,7 +38,7 @@ class TrajectoryScorerDrivableTest
     void shouldMeasureTheAngleAgainstTheRouteNotTheWorldAxes()
     {
         // The same two footprints on a route heading north: aligned with it means heading pi/2.
-        final SceneSnapshot scene = road(0, 1);
+        final SceneSnapshot scene = TestScenes.straightRoad(0, 0, 1);
         final CandidateSet set = new CandidateSet(K, H);
         place(set, 0, 1.0, 0, Math.PI / 2, 0);
         place(set, 1, 1.0, 0, Math.PI / 2, 0.35);
@@ -56,27 +56,6 @@ class TrajectoryScorerDrivableTest
         scorer.score(scene, set, future, 0);
         scorer.score(scene, set, future, 1);
         return scorer;
-    }
-
-    /** A straight route through the origin along (ux, uy), the ego standing on it. */
-    private static SceneSnapshot road(final double ux, final double uy)
-    {
-        final SceneSnapshot scene = new SceneSnapshot();
-        scene.sequence = 1;
-        scene.egoLength = 4.6;
-        scene.egoWidth = 1.9;
-        scene.speedLimit = 10;
-        scene.laneWidth = 3.5;
-        scene.drivableLeft = 5.25;
-        scene.drivableRight = 2.25;
-        scene.route.clear();
-        scene.route.add(-10 * ux, -10 * uy);
-        scene.route.add(300 * ux, 300 * uy);
-        scene.routeGiven = true;
-        scene.route.project(0, 0);
-        scene.egoS = scene.route.s;
-        scene.egoD = scene.route.d;
-        return scene;
     }
 
     /**

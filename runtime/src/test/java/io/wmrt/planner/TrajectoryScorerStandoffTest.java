@@ -38,7 +38,7 @@ class TrajectoryScorerStandoffTest
         scorer.score(scene, set, future, 0);
         scorer.score(scene, set, future, 1);
 
-        // Standoff line: parked rear (30 - 2.3) - ego half length 2.3 - 8 m standoff = 17.4 m ahead of s = 0.
+        // Standoff line: parked rear (30 - 2.3) - ego half length 2.3 - 8 m standoff = 17.4 m ahead of the ego.
         final double standoffS = PARKED_CENTRE_S - 2.3 - 2.3 - TrajectoryScorer.PARKED_STANDOFF_M;
         assertTrue(-scorer.progress[0] < standoffS,
             "alongside is not past: progress stays below the standoff line, got " + -scorer.progress[0]);
@@ -47,27 +47,14 @@ class TrajectoryScorerStandoffTest
         assertEquals(set.x[H - 1], scorer.progressM[0], 1e-9, "progressM still reports where the plan ends");
     }
 
+    /** The test road with a car parked in the ego lane, its centre {@link #PARKED_CENTRE_S} m ahead. */
     private static SceneSnapshot sceneWithParkedCar()
     {
-        final SceneSnapshot scene = new SceneSnapshot();
-        scene.sequence = 1;
-        scene.egoLength = 4.6;
-        scene.egoWidth = 1.8;
-        scene.speedLimit = 10;
-        scene.laneWidth = 3.5;
-        scene.drivableLeft = 5.25;
-        scene.drivableRight = 1.75;
-        scene.route.clear();
-        scene.route.add(0, 0);
-        scene.route.add(300, 0);
-        scene.routeGiven = true;
-        scene.route.project(0, 0);
-        scene.egoS = scene.route.s;
-        scene.egoD = scene.route.d;
+        final SceneSnapshot scene = TestScenes.straightRoad(0, 1, 0);
         scene.agentCount = 1;
         scene.agentKind[0] = SceneCodes.VEHICLE;
         scene.agentX[0] = PARKED_CENTRE_S;
-        scene.agentS[0] = PARKED_CENTRE_S;
+        scene.agentS[0] = scene.egoS + PARKED_CENTRE_S;
         scene.agentLength[0] = 4.6;
         scene.agentWidth[0] = 1.8;
         scene.agentParked[0] = true;

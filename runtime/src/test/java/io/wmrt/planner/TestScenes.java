@@ -1,0 +1,37 @@
+package io.wmrt.planner;
+
+/**
+ * Scenes for scorer tests, built directly (no bus): a straight road through the ego.
+ */
+final class TestScenes
+{
+    private TestScenes()
+    {
+    }
+
+    /**
+     * A straight route from 10 m behind the ego along the unit direction (ux, uy), the ego standing on it at
+     * the origin at {@code speed}: 4.6 x 1.9 m, lane 3.5 m, drivable 5.25 m to the left and 2.25 m to the right of
+     * the lane centre, limit 10 m/s, no agents.
+     */
+    static SceneSnapshot straightRoad(final double speed, final double ux, final double uy)
+    {
+        final SceneSnapshot scene = new SceneSnapshot();
+        scene.sequence = 1;
+        scene.egoSpeed = speed;
+        scene.egoLength = 4.6;
+        scene.egoWidth = 1.9;
+        scene.speedLimit = 10;
+        scene.laneWidth = 3.5;
+        scene.drivableLeft = 5.25;
+        scene.drivableRight = 2.25;
+        scene.route.clear();
+        scene.route.add(-10 * ux, -10 * uy);
+        scene.route.add(300 * ux, 300 * uy);
+        scene.routeGiven = true;
+        scene.route.project(0, 0);
+        scene.egoS = scene.route.s;
+        scene.egoD = scene.route.d;
+        return scene;
+    }
+}
