@@ -4,6 +4,7 @@ import io.wmrt.backend.BackendException;
 import io.wmrt.backend.TensorArena;
 import io.wmrt.bus.BusDirectory;
 import io.wmrt.bus.BusLayout;
+import io.wmrt.bus.SceneRingUnblocker;
 import io.wmrt.bus.SceneWriter;
 import io.wmrt.bus.TrajectoryPublisher;
 import io.wmrt.dispatch.GraphRunner;
@@ -56,6 +57,7 @@ public final class PlannerAgent implements Agent
     private final FloatBuffer lightsTensor;
     private final FloatBuffer riskTensor;
     private final ManyToOneRingBuffer sceneRing;
+    private final SceneRingUnblocker sceneRingUnblocker;
     private final TrajectoryPublisher publisher;
     private final ErrorLog errorLog;
     private final NanoClock nanoClock;
@@ -118,6 +120,7 @@ public final class PlannerAgent implements Agent
         this.lightsTensor = optionalFloats(arena, ModelPackage.LIGHTS_TENSOR);
         this.riskTensor = optionalFloats(arena, ModelPackage.RISK_TENSOR);
         this.sceneRing = new ManyToOneRingBuffer(bus.sceneRingBuffer());
+        this.sceneRingUnblocker = new SceneRingUnblocker(sceneRing, bus.counter(WmrtCounter.SCENE_RING_UNBLOCKS));
         this.publisher = new TrajectoryPublisher(bus);
         this.errorLog = new ErrorLog(bus);
         this.nanoClock = nanoClock;
@@ -157,6 +160,7 @@ public final class PlannerAgent implements Agent
 
     public int doWork()
     {
+        sceneRingUnblocker.check(nanoClock.nanoTime());
         // Liveness for 'wmrt stat', ticking or idle: one clock read per duty cycle.
         heartbeat.setRelease(epochClock.time());
         scenesThisPoll = 0;

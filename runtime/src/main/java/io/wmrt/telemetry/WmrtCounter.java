@@ -19,7 +19,8 @@ public enum WmrtCounter
     TICK_NS_LAST("last tick, ns"),
     TICK_NS_MAX("slowest tick, ns"),
     ALLOC_BYTES_LAST_TICK("bytes allocated by the last tick"),
-    HEARTBEAT_MS("planner heartbeat, epoch ms");
+    HEARTBEAT_MS("planner heartbeat, epoch ms"),
+    SCENE_RING_UNBLOCKS("scene ring records of dead producers skipped");
 
     private final String label;
 
