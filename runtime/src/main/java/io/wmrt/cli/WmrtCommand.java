@@ -1,5 +1,6 @@
 package io.wmrt.cli;
 
+import io.wmrt.bus.InstanceRefusedException;
 import io.wmrt.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,7 +9,8 @@ import java.io.PrintWriter;
 
 /**
  * The {@code wmrt} command line. Exit codes: 0 success, 1 the job ran and failed its checks (a scene with a
- * collision, an invalid package), 2 bad input (a profile or manifest refused, an unknown option).
+ * collision, an invalid package), 2 bad input (a profile or manifest refused, an unknown option, an instance
+ * directory that is in use or not private to the user).
  */
 @Command(
     name = "wmrt",
@@ -44,7 +46,7 @@ public final class WmrtCommand implements Runnable
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
         {
             final PrintWriter err = commandLine.getErr();
-            if (ex instanceof ConfigException)
+            if (ex instanceof ConfigException || ex instanceof InstanceRefusedException)
             {
                 err.println("wmrt: refused: " + ex.getMessage());
                 return EXIT_BAD_INPUT;
