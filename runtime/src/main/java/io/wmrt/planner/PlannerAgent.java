@@ -610,6 +610,14 @@ public final class PlannerAgent implements Agent
         }
     }
 
+    /**
+     * @return the scene of the last accepted frame, as planned on (for tests and tools on this thread).
+     */
+    SceneSnapshot scene()
+    {
+        return scene;
+    }
+
     public TickStats stats()
     {
         return stats;
