@@ -3,7 +3,9 @@ package io.wmrt.bus;
 import io.wmrt.telemetry.WmrtCounter;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.errors.DistinctErrorLog;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
 import org.agrona.concurrent.status.CountersReader;
@@ -36,6 +38,7 @@ public final class BusDirectory implements AutoCloseable
     private CountersManager countersManager;
     /** Held by the runtime that created the directory; null for those that opened it. */
     private InstanceLock lock;
+    private DistinctErrorLog errorLog;
 
     private BusDirectory(final Path dir, final boolean create) throws IOException
     {
@@ -183,6 +186,19 @@ public final class BusDirectory implements AutoCloseable
     public AtomicBuffer errorLogBuffer()
     {
         return errorLogBuffer;
+    }
+
+    /**
+     * The one writer of this instance's error log in this process. {@link DistinctErrorLog} keeps where it writes
+     * next in memory, so two writers over one file would write their first errors over each other's.
+     */
+    public synchronized DistinctErrorLog errorLog()
+    {
+        if (null == errorLog)
+        {
+            errorLog = new DistinctErrorLog(errorLogBuffer, SystemEpochClock.INSTANCE);
+        }
+        return errorLog;
     }
 
     public CountersReader countersReader()

@@ -10,7 +10,8 @@ import java.io.PrintWriter;
 /**
  * The {@code wmrt} command line. Exit codes: 0 success, 1 the job ran and failed its checks (a scene with a
  * collision, an invalid package), 2 bad input (a profile or manifest refused, an unknown option, an instance
- * directory that is in use or not private to the user).
+ * directory that is in use or not private to the user), 4 {@code wmrt run} halted because its planner did not
+ * stop in time.
  */
 @Command(
     name = "wmrt",
@@ -31,6 +32,11 @@ public final class WmrtCommand implements Runnable
 {
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_BAD_INPUT = 2;
+    /**
+     * {@code wmrt run} was asked to stop but its planner thread did not finish within
+     * {@link io.wmrt.runtime.WmrtRuntime#STOP_TIMEOUT_MS}: the process halted, the reason is in the error log.
+     */
+    public static final int EXIT_HALTED = 4;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
