@@ -6,6 +6,8 @@ import java.nio.file.Path;
 /**
  * An instance directory (or one of its files) that wmrt will not use: another user's, a symbolic link, open to
  * other users, or in use by a running instance. The message names the path, what is wrong and what to do.
+ * <p>
+ * Immutable: safe from any thread.
  */
 public final class InstanceRefusedException extends IOException
 {

@@ -7,6 +7,8 @@ import java.util.List;
  * One graph of a model package, by role, with the bytes its digest was verified on. Sessions are created from
  * those bytes, never by reopening the file: what ONNX Runtime parses is exactly what was hashed (and, under a
  * profile that requires it, signed), whatever happens to the file afterwards.
+ * <p>
+ * Immutable (the bytes are handed out as copies): safe from any thread.
  *
  * @param role      encoder, rollout or decoder.
  * @param file      absolute path of the ONNX file, for messages: never read again after loading.
