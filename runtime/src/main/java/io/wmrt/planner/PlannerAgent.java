@@ -386,8 +386,7 @@ public final class PlannerAgent implements Agent
                 mode = PlanMode.MINIMAL_RISK;
                 minimalRiskAllCollide.increment();
             }
-            else if (!encoder.backendId().equals(encoder.primaryBackendId()) ||
-                !rollout.backendId().equals(rollout.primaryBackendId()))
+            else if (encoder.onFallback() || rollout.onFallback())
             {
                 mode = PlanMode.FALLBACK;
             }
