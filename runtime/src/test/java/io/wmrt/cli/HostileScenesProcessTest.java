@@ -1,6 +1,7 @@
 package io.wmrt.cli;
 
-import io.wmrt.TestRepo;
+import io.wmrt.TestFrames;
+import io.wmrt.TestProcesses;
 import io.wmrt.bus.BusDirectory;
 import io.wmrt.bus.BusLayout;
 import io.wmrt.bus.SceneCodes;
@@ -37,8 +38,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(180)
 class HostileScenesProcessTest
 {
-    private static final float LANE = 3.5f;
-
     @TempDir
     Path tmp;
 
@@ -88,15 +87,8 @@ class HostileScenesProcessTest
         hostile.put("timestamp repeated", f -> f.timestampNs(timestamp - 50_000_000L));
 
         final Path dir = tmp.resolve("instance");
-        final Process run = new ProcessBuilder(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"),
-            "-Dwmrt.home=" + TestRepo.root(),
-            "io.wmrt.cli.WmrtCommand", "run", "--dir", dir.toString()))
-            .redirectErrorStream(true)
-            .redirectOutput(tmp.resolve("run.log").toFile())
-            .start();
+        final Process run = TestProcesses.start(TestProcesses.wmrt("run", "--dir", dir.toString()),
+            tmp.resolve("run.log"));
         try (BusDirectory bus = BusDirectory.await(dir, 60_000))
         {
             final SceneWriter writer = new SceneWriter(bus);
@@ -162,24 +154,7 @@ class HostileScenesProcessTest
         final Consumer<SceneFrameEncoder> change, final long waitMs) throws InterruptedException
     {
         timestamp = seq * 50_000_000L;
-        final SceneFrameEncoder f = writer.claim();
-        final float egoX = 0.4f * seq;
-        f.sequence(seq).timestampNs(timestamp)
-            .egoX(egoX).egoY(0f).egoHeading(0f).egoSpeed(8f).egoAccel(0f).egoSteer(0f)
-            .egoLength(4.6f).egoWidth(1.9f).speedLimit(10f).laneWidth(LANE)
-            .drivableLeft(1.5f * LANE).drivableRight(0.5f * LANE + 0.5f)
-            .agentCount(2)
-            .agentId(0, 1).agentKind(0, SceneCodes.VEHICLE).agentX(0, egoX + 60f).agentY(0, 0f)
-            .agentHeading(0, 0f).agentSpeed(0, 8f).agentYawRate(0, 0f).agentLength(0, 4.5f).agentWidth(0, 1.9f)
-            .agentId(1, 2).agentKind(1, SceneCodes.VEHICLE).agentX(1, egoX + 25f).agentY(1, LANE)
-            .agentHeading(1, (float)Math.PI).agentSpeed(1, 8f).agentYawRate(1, 0f).agentLength(1, 4.5f)
-            .agentWidth(1, 1.9f)
-            .routePointCount(40)
-            .lightCount(1).lightStopS(0, egoX + 300f).lightState(0, SceneCodes.LIGHT_GREEN);
-        for (int i = 0; i < 40; i++)
-        {
-            f.routeX(i, egoX - 10f + 10f * i).routeY(i, 0f);
-        }
+        final SceneFrameEncoder f = TestFrames.straightRoad(writer.claim(), seq, timestamp, 0.4f * seq);
         change.accept(f);
         writer.commit();
         final String[] mode = {"none"};
