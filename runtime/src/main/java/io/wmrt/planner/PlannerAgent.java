@@ -171,6 +171,9 @@ public final class PlannerAgent implements Agent
         allocLast = bus.counter(WmrtCounter.ALLOC_BYTES_LAST_TICK);
         heartbeat = bus.counter(WmrtCounter.HEARTBEAT_MS);
         timelineRestarts = bus.counter(WmrtCounter.SCENE_TIMELINE_RESTARTS);
+        // Initialise the fault values now: a class first loaded on the tick would allocate there.
+        final SceneFault[] faults = SceneFault.values();
+        assert faults.length > 0;
         final SceneFault.Category[] categories = SceneFault.Category.values();
         faultCounters = new AtomicCounter[categories.length];
         for (final SceneFault.Category category : categories)
