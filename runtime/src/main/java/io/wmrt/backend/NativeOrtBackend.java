@@ -82,6 +82,11 @@ public final class NativeOrtBackend extends OrtBackend
         private final String role;
         private final OrtSession session;
         private long binding;
+        /**
+         * What a failed run throws: ONNX Runtime's text of the first failure, made then and thrown again for
+         * every later one, so a backend that fails each tick allocates nothing per tick.
+         */
+        private BackendException runFailure;
 
         NativePreparedGraph(final String role, final OrtSession session, final long binding)
         {
@@ -99,7 +104,12 @@ public final class NativeOrtBackend extends OrtBackend
         {
             if (NativeOrtBridge.run0(binding) != 0)
             {
-                throw new BackendException(ID, role, NativeOrtBridge.error0(binding), null);
+                if (null == runFailure)
+                {
+                    runFailure = BackendException.preallocated(ID, role, NativeOrtBridge.error0(binding) +
+                        " (the first failure's text; later failures of this graph are counted with it)");
+                }
+                throw runFailure;
             }
         }
 

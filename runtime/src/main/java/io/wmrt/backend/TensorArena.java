@@ -44,6 +44,14 @@ public final class TensorArena
         return buffers.containsKey(name);
     }
 
+    /**
+     * @return the names of every tensor bound, in the order the graphs declared them.
+     */
+    public java.util.Set<String> names()
+    {
+        return java.util.Collections.unmodifiableSet(buffers.keySet());
+    }
+
     public ByteBuffer buffer(final String name)
     {
         final ByteBuffer buffer = buffers.get(name);

@@ -10,7 +10,7 @@ import org.agrona.concurrent.broadcast.BroadcastTransmitter;
  * Publishes Trajectories on the instance's broadcast buffer. Readers in any process receive every
  * trajectory they keep up with; the planner never waits for them.
  * <p>
- * Not thread safe: owned by the planner agent.
+ * Not thread safe: one publisher at a time (the planner agent, or its watchdog while it holds the tick).
  */
 public final class TrajectoryPublisher
 {
@@ -20,6 +20,7 @@ public final class TrajectoryPublisher
     private final UnsafeBuffer scratch = new UnsafeBuffer(BufferUtil.allocateDirectAligned(1024, 64));
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final TrajectoryEncoder encoder = new TrajectoryEncoder();
+    private long sequence;
 
     public TrajectoryPublisher(final BusDirectory bus)
     {
@@ -32,6 +33,14 @@ public final class TrajectoryPublisher
     public TrajectoryEncoder encoder()
     {
         return encoder.wrapAndApplyHeader(scratch, 0, header);
+    }
+
+    /**
+     * @return the sequence number of the next trajectory: 1, 2, 3, ...
+     */
+    public long nextSequence()
+    {
+        return ++sequence;
     }
 
     public void publish()

@@ -7,6 +7,7 @@ import io.wmrt.demo.ScenarioResult;
 import io.wmrt.model.ModelPackage;
 import io.wmrt.profile.HardwareProfile;
 import picocli.CommandLine.Command;
+import io.wmrt.backend.FaultPlan;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -72,7 +73,9 @@ final class DemoCommand implements Callable<Integer>
             return WmrtCommand.EXIT_BAD_INPUT;
         }
 
-        final ClosedLoopDemo demo = new ClosedLoopDemo(profile, model, Defaults.sharedMemoryBase(), out).seed(seed);
+        final FaultPlan faults = Loading.faults(seed);
+        final ClosedLoopDemo demo = new ClosedLoopDemo(profile, model, Defaults.sharedMemoryBase(), out).seed(seed)
+            .faults(faults);
         if (traceEvery > 0)
         {
             demo.trace(out, traceEvery);

@@ -44,13 +44,14 @@ final class RunCommand implements Callable<Integer>
         final HardwareProfile profile = Loading.profile(DemoCommand.resolve(profileFile));
         final ModelPackage model = Loading.model(DemoCommand.resolve(modelDir), profile);
         final Path instance = null != dir ? dir : Defaults.instanceDir();
+        final io.wmrt.backend.FaultPlan faults = Loading.faults(seed);
         final BusDirectory bus = BusDirectory.create(instance);
         final ErrorLog errors = new ErrorLog(bus);
         // The barrier's shutdown hook holds the JVM until the barrier is closed: close it last.
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
             WmrtRuntime runtime = new WmrtRuntime(profile, model,
             PlannerConfig.from(model, profile).seed(seed).conclude(), bus,
-            SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE))
+            SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE, faults))
         {
             System.out.printf("wmrt run: %s on %s, bus %s (pid %d)%n", model.name(), profile.soc(), instance,
                 ProcessHandle.current().pid());

@@ -1,6 +1,7 @@
 package io.wmrt.demo;
 
 import io.wmrt.backend.BackendException;
+import io.wmrt.backend.FaultPlan;
 import io.wmrt.bus.BusDirectory;
 import io.wmrt.bus.SceneCodes;
 import io.wmrt.bus.SceneWriter;
@@ -53,6 +54,7 @@ public final class ClosedLoopDemo
     private int wpCount;
     private boolean explained;
     private long seed = PlannerConfig.DEFAULT_SEED;
+    private FaultPlan faults = FaultPlan.NONE;
     private double lastMinTtc;
     private final TrajectoryReader.Handler onTrajectory = this::onTrajectory;
 
@@ -71,6 +73,15 @@ public final class ClosedLoopDemo
     public ClosedLoopDemo seed(final long seed)
     {
         this.seed = seed;
+        return this;
+    }
+
+    /**
+     * Inject these backend faults into every scene's runtime (each scene starts counting calls afresh).
+     */
+    public ClosedLoopDemo faults(final FaultPlan faults)
+    {
+        this.faults = faults;
         return this;
     }
 
@@ -143,8 +154,10 @@ public final class ClosedLoopDemo
         final BusDirectory bus = BusDirectory.create(dir);
         try (WmrtRuntime runtime = new WmrtRuntime(profile, model,
             PlannerConfig.from(model, profile).seed(seed).conclude(),
-            bus, SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE))
+            bus, SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE, faults))
         {
+            // The demo ticks the agent itself; the watchdog watches from its own thread as in 'wmrt run'.
+            runtime.startWatchdog(Throwable::printStackTrace);
             if (null != log && !explained)
             {
                 // Once per demo: which backend runs each graph, and why others were passed over.

@@ -20,20 +20,29 @@ import org.agrona.BufferUtil;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
-import org.agrona.concurrent.MessageHandler;
 
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * One planning tick per new scene: take the newest SceneFrame from the scene ring, pack the agents tensor
- * (and the ego, route and lights tensors when the encoder takes them), run the encoder and the batched rollout
- * (K candidates x H steps in one call), score every candidate (with the rollout's risk when it predicts one),
- * select, and publish the Trajectory. Scenes that arrived while a tick ran are superseded and counted. The
- * tensors are those of {@code ModelPackage}'s contract; which optional ones exist is read once, from the arena.
+ * One planning tick per new scene: take the newest SceneFrame from the scene ring, check it (see
+ * {@link SceneSnapshot} for the policy on bad input), pack the agents tensor (and the ego, route and lights
+ * tensors when the encoder takes them), run the encoder and the batched rollout (K candidates x H steps in one
+ * call), score every candidate (with the rollout's risk when it predicts one), select, and publish the
+ * Trajectory. Scenes that arrived while a tick ran are superseded and counted. The tensors are those of
+ * {@code ModelPackage}'s contract; which optional ones exist is read once, from the arena.
+ * <p>
+ * A {@link PlannerWatchdog} ({@link #watchdog()}, run on a thread of its own) answers a tick that runs past
+ * the deadline with the comfortable stop along the last plan; the two never publish the same tick.
+ * <p>
+ * Every fault on the tick is a value made at start and recorded again as often as it happens, so a stream of
+ * bad frames or a backend that fails every tick costs no allocation.
  * <p>
  * Not thread safe: run by one {@code AgentRunner} thread (or called directly by a closed-loop driver).
  * Everything it touches is allocated in the constructor.
@@ -45,8 +54,6 @@ public final class PlannerAgent implements Agent
     private final PlannerConfig config;
     private final GraphRunner encoder;
     private final GraphRunner rollout;
-    private final String primaryEncoderBackend;
-    private final String primaryRolloutBackend;
     private final FloatBuffer agentsTensor;
     private final FloatBuffer actionsTensor;
     private final FloatBuffer futureTensor;
@@ -55,12 +62,17 @@ public final class PlannerAgent implements Agent
     private final FloatBuffer routeTensor;
     private final FloatBuffer lightsTensor;
     private final FloatBuffer riskTensor;
+    /** What the encoder writes and the rollout reads: checked for NaN and Inf after every encoder run. */
+    private final FloatBuffer[] latentTensors;
     private final ManyToOneRingBuffer sceneRing;
     private final TrajectoryPublisher publisher;
     private final ErrorLog errorLog;
     private final NanoClock nanoClock;
     private final EpochClock epochClock;
     private final TickStats stats = new TickStats(WARMUP_TICKS);
+    private final TickGate gate = new TickGate();
+    private final MinimalRiskStop minimalRiskStop;
+    private final PlannerWatchdog watchdog;
 
     private final AtomicCounter ticks;
     private final AtomicCounter scenesReceived;
@@ -69,17 +81,27 @@ public final class PlannerAgent implements Agent
     private final AtomicCounter deadlineMisses;
     private final AtomicCounter degradedTicks;
     private final AtomicCounter minimalRiskTicks;
+    private final AtomicCounter minimalRiskNoModel;
+    private final AtomicCounter minimalRiskAllCollide;
+    private final AtomicCounter minimalRiskNoValidScene;
+    private final AtomicCounter latePlansDropped;
     private final AtomicCounter backendFallbacks;
+    private final AtomicCounter backendRecoveries;
+    private final AtomicCounter backendOutputsInvalid;
     private final AtomicCounter tickNsLast;
     private final AtomicCounter tickNsMax;
     private final AtomicCounter allocLast;
     private final AtomicCounter heartbeat;
+    /** Indexed by {@link SceneFault.Category} ordinal. */
+    private final AtomicCounter[] faultCounters;
 
     private final UnsafeBuffer sceneBuffer =
         new UnsafeBuffer(BufferUtil.allocateDirectAligned(org.agrona.BitUtil.align(SceneWriter.FRAME_LENGTH, 64), 64));
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final SceneFrameDecoder sceneDecoder = new SceneFrameDecoder();
     private final MessageHandler sceneHandler = this::onScene;
+    private final GraphRunner.OutputCheck encoderCheck = this::latentFinite;
+    private final GraphRunner.OutputCheck rolloutCheck = this::rolloutFinite;
     private final SceneSnapshot scene = new SceneSnapshot();
     private final CandidateSet candidates;
     private final CandidateGenerator generator;
@@ -90,11 +112,13 @@ public final class PlannerAgent implements Agent
 
     private int scenesThisPoll;
     private boolean havePrevious;
-    private long previousTimestampNs;
-    private long trajectorySequence;
+    private long lastAcceptedTimestampNs = Long.MIN_VALUE;
     private long fallbacksSeen;
+    private long recoveriesSeen;
+    private long invalidOutputsSeen;
     private int lastSelected = -1;
     private PlanMode lastMode = PlanMode.NOMINAL;
+    private SceneFault lastFault;
 
     public PlannerAgent(
         final PlannerConfig config,
@@ -108,8 +132,6 @@ public final class PlannerAgent implements Agent
         this.config = config;
         this.encoder = encoder;
         this.rollout = rollout;
-        this.primaryEncoderBackend = encoder.backendId();
-        this.primaryRolloutBackend = rollout.backendId();
         this.agentsTensor = arena.floats(ModelPackage.AGENTS_TENSOR);
         this.actionsTensor = arena.floats(ModelPackage.ACTIONS_TENSOR);
         this.futureTensor = arena.floats(ModelPackage.AGENT_FUTURE_TENSOR);
@@ -117,6 +139,7 @@ public final class PlannerAgent implements Agent
         this.routeTensor = optionalFloats(arena, ModelPackage.ROUTE_TENSOR);
         this.lightsTensor = optionalFloats(arena, ModelPackage.LIGHTS_TENSOR);
         this.riskTensor = optionalFloats(arena, ModelPackage.RISK_TENSOR);
+        this.latentTensors = latents(arena);
         this.sceneRing = new ManyToOneRingBuffer(bus.sceneRingBuffer());
         this.publisher = new TrajectoryPublisher(bus);
         this.errorLog = new ErrorLog(bus);
@@ -130,11 +153,23 @@ public final class PlannerAgent implements Agent
         deadlineMisses = bus.counter(WmrtCounter.DEADLINE_MISSES);
         degradedTicks = bus.counter(WmrtCounter.DEGRADED_TICKS);
         minimalRiskTicks = bus.counter(WmrtCounter.MINIMAL_RISK_TICKS);
+        minimalRiskNoModel = bus.counter(WmrtCounter.MINIMAL_RISK_NO_MODEL);
+        minimalRiskAllCollide = bus.counter(WmrtCounter.MINIMAL_RISK_ALL_COLLIDE);
+        minimalRiskNoValidScene = bus.counter(WmrtCounter.MINIMAL_RISK_NO_VALID_SCENE);
+        latePlansDropped = bus.counter(WmrtCounter.LATE_PLANS_DROPPED);
         backendFallbacks = bus.counter(WmrtCounter.BACKEND_FALLBACKS);
+        backendRecoveries = bus.counter(WmrtCounter.BACKEND_RECOVERIES);
+        backendOutputsInvalid = bus.counter(WmrtCounter.BACKEND_OUTPUTS_INVALID);
         tickNsLast = bus.counter(WmrtCounter.TICK_NS_LAST);
         tickNsMax = bus.counter(WmrtCounter.TICK_NS_MAX);
         allocLast = bus.counter(WmrtCounter.ALLOC_BYTES_LAST_TICK);
         heartbeat = bus.counter(WmrtCounter.HEARTBEAT_MS);
+        final SceneFault.Category[] categories = SceneFault.Category.values();
+        faultCounters = new AtomicCounter[categories.length];
+        for (final SceneFault.Category category : categories)
+        {
+            faultCounters[category.ordinal()] = bus.counter(category.counter());
+        }
 
         candidates = new CandidateSet(config.candidates(), config.horizon());
         generator = new CandidateGenerator(config);
@@ -143,6 +178,10 @@ public final class PlannerAgent implements Agent
         previousSteer = new float[config.horizon()];
         final byte[] name = config.modelName().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         System.arraycopy(name, 0, modelName, 0, Math.min(name.length, modelName.length));
+        minimalRiskStop = new MinimalRiskStop(config.horizon(), config.dtSeconds(), config.comfortDecelMps2(),
+            modelName);
+        watchdog = new PlannerWatchdog(gate, minimalRiskStop, publisher, nanoClock, config.deadlineNs(),
+            bus.counter(WmrtCounter.MINIMAL_RISK_WATCHDOG), minimalRiskTicks, published, errorLog);
     }
 
     private static FloatBuffer optionalFloats(final TensorArena arena, final String name)
@@ -150,9 +189,35 @@ public final class PlannerAgent implements Agent
         return arena.has(name) ? arena.floats(name) : null;
     }
 
+    /**
+     * The tensors the encoder writes for the rollout: every bound tensor that is none of the contract's named
+     * inputs and outputs.
+     */
+    private static FloatBuffer[] latents(final TensorArena arena)
+    {
+        final List<FloatBuffer> latents = new ArrayList<>();
+        for (final String name : arena.names())
+        {
+            if (!ModelPackage.ENCODER_INPUTS.contains(name) && !name.equals(ModelPackage.ACTIONS_TENSOR) &&
+                !name.equals(ModelPackage.AGENT_FUTURE_TENSOR) && !name.equals(ModelPackage.RISK_TENSOR))
+            {
+                latents.add(arena.floats(name));
+            }
+        }
+        return latents.toArray(new FloatBuffer[0]);
+    }
+
     public String roleName()
     {
         return "wmrt-planner";
+    }
+
+    /**
+     * @return the watchdog over this planner's ticks, to be run on a thread of its own.
+     */
+    public PlannerWatchdog watchdog()
+    {
+        return watchdog;
     }
 
     public int doWork()
@@ -178,22 +243,21 @@ public final class PlannerAgent implements Agent
     }
 
     /**
-     * Keep the newest well-formed scene; malformed records are recorded as errors and skipped.
+     * Keep the newest record that is a SceneFrame; others are counted and skipped.
      */
     private void onScene(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
     {
         if (msgTypeId != BusLayout.SCENE_MSG_TYPE || length != SceneWriter.FRAME_LENGTH)
         {
-            errorLog.record(new IllegalArgumentException("scene ring: record of type " + msgTypeId + " and " +
-                length + " bytes is not a SceneFrame (" + SceneWriter.FRAME_LENGTH + " bytes); skipped"));
+            countFault(SceneFault.RECORD_NOT_SCENE);
             return;
         }
         headerDecoder.wrap(buffer, index);
         if (headerDecoder.templateId() != SceneFrameDecoder.TEMPLATE_ID ||
-            headerDecoder.schemaId() != SceneFrameDecoder.SCHEMA_ID)
+            headerDecoder.schemaId() != SceneFrameDecoder.SCHEMA_ID ||
+            headerDecoder.blockLength() != SceneFrameDecoder.BLOCK_LENGTH)
         {
-            errorLog.record(new IllegalArgumentException("scene ring: template " + headerDecoder.templateId() +
-                " of schema " + headerDecoder.schemaId() + " is not a SceneFrame; skipped"));
+            countFault(SceneFault.RECORD_OTHER_TEMPLATE);
             return;
         }
         sceneBuffer.putBytes(0, buffer, index, length);
@@ -206,104 +270,16 @@ public final class PlannerAgent implements Agent
         final long allocStart = TickStats.threadAllocatedBytes();
 
         sceneDecoder.wrapAndApplyHeader(sceneBuffer, 0, headerDecoder);
-        scene.load(sceneDecoder, config.maxAgents(), config.agentRangeM());
-        scene.packAgents(agentsTensor, config.maxAgents());
-        if (null != egoTensor)
+        gate.begin(start, sceneDecoder.sequence());
+        final SceneFault fault = frameFault();
+        if (null == fault)
         {
-            scene.packEgo(egoTensor);
-        }
-        if (null != routeTensor)
-        {
-            scene.packRoute(routeTensor);
-        }
-        if (null != lightsTensor)
-        {
-            scene.packLights(lightsTensor);
-        }
-
-        final double shift = havePrevious ?
-            Math.max(0, (scene.timestampNs - previousTimestampNs) / (config.dtSeconds() * 1e9)) : 0;
-        generator.generate(scene, candidates, havePrevious ? previousAccel : null, previousSteer, shift);
-        final int n = candidates.candidates * candidates.horizon;
-        for (int i = 0; i < n; i++)
-        {
-            actionsTensor.put(2 * i, candidates.accel[i]);
-            actionsTensor.put(2 * i + 1, candidates.steer[i]);
-        }
-
-        PlanMode mode = PlanMode.NOMINAL;
-        int selected;
-        boolean modelRan = true;
-        try
-        {
-            encoder.run();
-            rollout.run();
-        }
-        catch (final BackendException ex)
-        {
-            errorLog.record(ex);
-            modelRan = false;
-        }
-        final long fallbacks = encoder.fallbacks() + rollout.fallbacks();
-        if (fallbacks != fallbacksSeen)
-        {
-            backendFallbacks.getAndAdd(fallbacks - fallbacksSeen);
-            errorLog.record(null != rollout.lastFailure() ? rollout.lastFailure() : encoder.lastFailure());
-            fallbacksSeen = fallbacks;
-        }
-
-        if (!modelRan)
-        {
-            // No prediction of the world: stop comfortably in lane.
-            selected = candidates.comfortStopIndex;
-            mode = PlanMode.MINIMAL_RISK;
+            plan(start);
         }
         else
         {
-            final long afterInference = nanoClock.nanoTime() - start;
-            int count = candidates.candidates;
-            if (afterInference > config.anytimeFraction() * config.deadlineNs())
-            {
-                count = candidates.latticeCount;
-                mode = PlanMode.DEGRADED;
-                degradedTicks.increment();
-            }
-            selected = 0;
-            scorer.prepare(scene);
-            for (int k = 0; k < count; k++)
-            {
-                scorer.score(scene, candidates, futureTensor, riskTensor, k);
-                if (scorer.total[k] < scorer.total[selected])
-                {
-                    selected = k;
-                }
-            }
-            if (scorer.firstCollisionStep[selected] >= 0)
-            {
-                // Every scored candidate is predicted to collide: brake as hard as allowed, in lane.
-                selected = candidates.emergencyIndex;
-                mode = PlanMode.MINIMAL_RISK;
-            }
-            else if (!encoder.backendId().equals(primaryEncoderBackend) ||
-                !rollout.backendId().equals(primaryRolloutBackend))
-            {
-                mode = PlanMode.FALLBACK;
-            }
+            reject(fault, start);
         }
-        if (mode == PlanMode.MINIMAL_RISK)
-        {
-            minimalRiskTicks.increment();
-        }
-
-        final int h = candidates.horizon;
-        System.arraycopy(candidates.accel, selected * h, previousAccel, 0, h);
-        System.arraycopy(candidates.steer, selected * h, previousSteer, 0, h);
-        havePrevious = true;
-        previousTimestampNs = scene.timestampNs;
-        lastSelected = selected;
-        lastMode = mode;
-
-        publish(selected, mode, modelRan, start);
 
         final long nanos = nanoClock.nanoTime() - start;
         final long allocated = TickStats.threadAllocatedBytes() - allocStart;
@@ -319,6 +295,263 @@ public final class PlannerAgent implements Agent
             deadlineMisses.increment();
         }
         allocLast.setRelease(allocated);
+    }
+
+    private SceneFault frameFault()
+    {
+        final SceneFault fault = SceneLimits.frameFault(sceneDecoder);
+        if (null != fault)
+        {
+            return fault;
+        }
+        return sceneDecoder.timestampNs() <= lastAcceptedTimestampNs ?
+            SceneFault.STALE_TIMESTAMP : null;
+    }
+
+    /**
+     * A rejected frame: counted and logged. The previous plan stays valid until it is older than the
+     * deadline; past that, each rejected frame is answered with the comfortable stop along it.
+     */
+    private void reject(final SceneFault fault, final long start)
+    {
+        countFault(fault);
+        final boolean planValid = minimalRiskStop.planAgeNs(start) <= config.deadlineNs();
+        if (!gate.claimByPlanner())
+        {
+            latePlansDropped.increment();
+            gate.awaitWatchdog();
+            return;
+        }
+        try
+        {
+            if (!planValid)
+            {
+                final long now = nanoClock.nanoTime();
+                minimalRiskStop.encode(publisher.encoder().sequence(publisher.nextSequence()), now,
+                    sceneDecoder.sequence(), now - start);
+                publisher.publish();
+                published.increment();
+                minimalRiskTicks.increment();
+                minimalRiskNoValidScene.increment();
+                lastMode = PlanMode.MINIMAL_RISK;
+            }
+        }
+        finally
+        {
+            gate.release();
+        }
+    }
+
+    private void countFault(final SceneFault fault)
+    {
+        lastFault = fault;
+        faultCounters[fault.category().ordinal()].increment();
+        errorLog.record(fault.record());
+    }
+
+    private void plan(final long start)
+    {
+        loadAndPack();
+        generateCandidates();
+        final boolean modelRan = infer(start);
+
+        PlanMode mode;
+        int selected;
+        if (!modelRan)
+        {
+            // No prediction of the world: stop comfortably in lane.
+            selected = candidates.comfortStopIndex;
+            mode = PlanMode.MINIMAL_RISK;
+            minimalRiskNoModel.increment();
+        }
+        else
+        {
+            mode = PlanMode.NOMINAL;
+            int count = candidates.candidates;
+            if (nanoClock.nanoTime() - start > config.anytimeFraction() * config.deadlineNs())
+            {
+                count = candidates.latticeCount;
+                mode = PlanMode.DEGRADED;
+                degradedTicks.increment();
+            }
+            selected = select(count);
+            if (scorer.firstCollisionStep[selected] >= 0)
+            {
+                // Every scored candidate is predicted to collide: brake as hard as allowed, in lane.
+                selected = candidates.emergencyIndex;
+                mode = PlanMode.MINIMAL_RISK;
+                minimalRiskAllCollide.increment();
+            }
+            else if (!encoder.backendId().equals(encoder.primaryBackendId()) ||
+                !rollout.backendId().equals(rollout.primaryBackendId()))
+            {
+                mode = PlanMode.FALLBACK;
+            }
+        }
+
+        if (!gate.claimByPlanner())
+        {
+            // The watchdog answered this tick while it hung: the controller is already stopping.
+            latePlansDropped.increment();
+            gate.awaitWatchdog();
+            return;
+        }
+        try
+        {
+            if (mode == PlanMode.MINIMAL_RISK)
+            {
+                minimalRiskTicks.increment();
+            }
+            final int h = candidates.horizon;
+            System.arraycopy(candidates.accel, selected * h, previousAccel, 0, h);
+            System.arraycopy(candidates.steer, selected * h, previousSteer, 0, h);
+            havePrevious = true;
+            lastSelected = selected;
+            lastMode = mode;
+            publish(selected, mode, modelRan, start);
+            minimalRiskStop.remember(scene, candidates, selected, kindOf(rollout.backendId()), nanoClock.nanoTime());
+        }
+        finally
+        {
+            gate.release();
+        }
+    }
+
+    private void loadAndPack()
+    {
+        scene.load(sceneDecoder, config.maxAgents(), config.agentRangeM());
+        if (scene.droppedAgents > 0)
+        {
+            faultCounters[SceneFault.Category.AGENT.ordinal()].getAndAdd(scene.droppedAgents);
+            lastFault = scene.lastAgentFault;
+            errorLog.record(scene.lastAgentFault.record());
+        }
+        scene.packAgents(agentsTensor, config.maxAgents());
+        if (null != egoTensor)
+        {
+            scene.packEgo(egoTensor);
+        }
+        if (null != routeTensor)
+        {
+            scene.packRoute(routeTensor);
+        }
+        if (null != lightsTensor)
+        {
+            scene.packLights(lightsTensor);
+        }
+    }
+
+    private void generateCandidates()
+    {
+        // The previous plan was made for the last accepted frame: its steps are shifted by the time since.
+        final double shift = havePrevious ?
+            Math.max(0, (scene.timestampNs - lastAcceptedTimestampNs) / (config.dtSeconds() * 1e9)) : 0;
+        generator.generate(scene, candidates, havePrevious ? previousAccel : null, previousSteer, shift);
+        lastAcceptedTimestampNs = scene.timestampNs;
+        final int n = candidates.candidates * candidates.horizon;
+        for (int i = 0; i < n; i++)
+        {
+            actionsTensor.put(2 * i, candidates.accel[i]);
+            actionsTensor.put(2 * i + 1, candidates.steer[i]);
+        }
+    }
+
+    /**
+     * Run the encoder, then the rollout, each falling back down its chain; count switches both ways and
+     * outputs refused, and log the failure that caused them.
+     *
+     * @return true when both graphs produced valid outputs.
+     */
+    private boolean infer(final long start)
+    {
+        final boolean ran = encoder.run(start, encoderCheck) && rollout.run(start, rolloutCheck);
+        final long fallbacks = encoder.fallbacks() + rollout.fallbacks();
+        final long recoveries = encoder.recoveries() + rollout.recoveries();
+        final long invalid = encoder.invalidOutputs() + rollout.invalidOutputs();
+        if (fallbacks != fallbacksSeen || !ran)
+        {
+            backendFallbacks.getAndAdd(fallbacks - fallbacksSeen);
+            fallbacksSeen = fallbacks;
+            recordFailure();
+        }
+        if (recoveries != recoveriesSeen)
+        {
+            backendRecoveries.getAndAdd(recoveries - recoveriesSeen);
+            recoveriesSeen = recoveries;
+        }
+        if (invalid != invalidOutputsSeen)
+        {
+            backendOutputsInvalid.getAndAdd(invalid - invalidOutputsSeen);
+            invalidOutputsSeen = invalid;
+        }
+        return ran;
+    }
+
+    private void recordFailure()
+    {
+        final BackendException failure = null != rollout.lastFailure() ? rollout.lastFailure() : encoder.lastFailure();
+        if (null != failure)
+        {
+            errorLog.record(failure);
+        }
+    }
+
+    private int select(final int count)
+    {
+        int selected = 0;
+        scorer.prepare(scene);
+        for (int k = 0; k < count; k++)
+        {
+            scorer.score(scene, candidates, futureTensor, riskTensor, k);
+            if (scorer.total[k] < scorer.total[selected])
+            {
+                selected = k;
+            }
+        }
+        return selected;
+    }
+
+    private boolean latentFinite()
+    {
+        for (final FloatBuffer latent : latentTensors)
+        {
+            if (!finite(latent, 0, latent.limit()))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The predicted futures of the agents this scene has (the only ones the scorer reads), and the risk.
+     */
+    private boolean rolloutFinite()
+    {
+        final int perStep = config.maxAgents() * 3;
+        final int used = scene.agentCount * 3;
+        final int steps = candidates.candidates * candidates.horizon;
+        for (int i = 0; i < steps; i++)
+        {
+            if (!finite(futureTensor, i * perStep, used))
+            {
+                return false;
+            }
+        }
+        return null == riskTensor || finite(riskTensor, 0, riskTensor.limit());
+    }
+
+    private static boolean finite(final FloatBuffer buffer, final int from, final int count)
+    {
+        // A float is NaN or infinite exactly when its exponent bits are all set.
+        int bad = 0;
+        final int end = from + count;
+        for (int i = from; i < end; i++)
+        {
+            final int bits = Float.floatToRawIntBits(buffer.get(i));
+            bad |= ((bits & 0x7f80_0000) + 0x0080_0000) & 0x8000_0000;
+        }
+        return 0 == bad;
     }
 
     private void publish(final int k, final PlanMode mode, final boolean scored, final long start)
@@ -338,7 +571,7 @@ public final class PlannerAgent implements Agent
             out.wpSpeed(i, (float)candidates.speed[base + i]);
             out.wpT(i, (float)((i + 1) * config.dtSeconds()));
         }
-        out.sequence(++trajectorySequence)
+        out.sequence(publisher.nextSequence())
             .sceneSequence(scene.sequence)
             .sceneTimestampNs(scene.timestampNs)
             .waypointCount(h)
@@ -377,6 +610,14 @@ public final class PlannerAgent implements Agent
         }
     }
 
+    /**
+     * @return the scene of the last accepted frame, as planned on (for tests and tools on this thread).
+     */
+    SceneSnapshot scene()
+    {
+        return scene;
+    }
+
     public TickStats stats()
     {
         return stats;
@@ -400,6 +641,14 @@ public final class PlannerAgent implements Agent
     public PlanMode lastMode()
     {
         return lastMode;
+    }
+
+    /**
+     * @return the last fault found in a scene-ring record, a frame or an agent, or null when none has been.
+     */
+    public SceneFault lastFault()
+    {
+        return lastFault;
     }
 
     public String backendSummary()

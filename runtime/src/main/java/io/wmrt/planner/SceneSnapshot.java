@@ -10,6 +10,20 @@ import java.nio.FloatBuffer;
  * The scene the planner works on, converted once per tick into the ego frame (ego at the origin facing +x,
  * y to the left), with the route as a {@link RouteFrame}. Arrays are sized at start.
  * <p>
+ * Input is hostile. The planner checks a frame with {@link SceneLimits#frameFault} before it is loaded here,
+ * and this class checks every agent as it copies it in. The policy:
+ * <ul>
+ *   <li>a bad agent (a value that is NaN, infinite or outside its physical range, or an unknown kind) is left
+ *   out of this tick and counted ({@link #droppedAgents}); the others are planned with as usual, so one bad
+ *   track neither blinds the planner nor stops the car;</li>
+ *   <li>a bad ego state, agent count, route or traffic light rejects the whole frame, as does a timestamp
+ *   that is not after the last accepted frame's; the previous plan stays valid until it is older than the
+ *   deadline, then the planner publishes a comfortable stop along it ({@code MINIMAL_RISK}), counting each
+ *   reason;</li>
+ *   <li>a frame with no route (count 0) is not bad: the planner drives along its heading instead.</li>
+ * </ul>
+ * No loop here runs longer than a capacity on any input; angles are wrapped in constant time.
+ * <p>
  * Not thread safe: owned by the planner agent.
  */
 public final class SceneSnapshot
@@ -70,6 +84,11 @@ public final class SceneSnapshot
     public final double[] lightStopS = new double[MAX_LIGHTS];
     public final byte[] lightState = new byte[MAX_LIGHTS];
 
+    /** Agents of the last frame loaded that failed their checks and were left out. */
+    public int droppedAgents;
+    /** Why the last agent dropped was dropped, or null when none was. */
+    public SceneFault lastAgentFault;
+
     public final RouteFrame route = new RouteFrame();
     /**
      * False when the SceneFrame had no usable route (fewer than two distinct points) and {@link #route} is the
@@ -78,7 +97,9 @@ public final class SceneSnapshot
     public boolean routeGiven;
 
     /**
-     * Copy a decoded SceneFrame in, converting to the ego frame. Counts beyond capacity are clamped.
+     * Copy a decoded SceneFrame in, converting to the ego frame. The frame must have passed
+     * {@link SceneLimits#frameFault}; agents that fail {@link SceneLimits#agentFault} are left out and counted
+     * in {@link #droppedAgents}.
      */
     public void load(final SceneFrameDecoder frame, final int maxAgents, final double agentRange)
     {
@@ -131,8 +152,17 @@ public final class SceneSnapshot
         final int offered = clamp(frame.agentCount(), MAX_AGENTS);
         final int capacity = Math.min(maxAgents, MAX_AGENTS);
         agentCount = 0;
+        droppedAgents = 0;
+        lastAgentFault = null;
         for (int j = 0; j < offered && agentCount < capacity; j++)
         {
+            final SceneFault fault = SceneLimits.agentFault(frame, j);
+            if (null != fault)
+            {
+                droppedAgents++;
+                lastAgentFault = fault;
+                continue;
+            }
             final double dx = frame.agentX(j) - egoWorldX;
             final double dy = frame.agentY(j) - egoWorldY;
             final double localX = c * dx + s * dy;
@@ -303,18 +333,12 @@ public final class SceneSnapshot
         return false;
     }
 
+    /**
+     * The angle in [-pi, pi], in constant time for any input (NaN and infinities give NaN).
+     */
     static double wrap(final double angle)
     {
-        double a = angle;
-        while (a > Math.PI)
-        {
-            a -= 2 * Math.PI;
-        }
-        while (a < -Math.PI)
-        {
-            a += 2 * Math.PI;
-        }
-        return a;
+        return Math.IEEEremainder(angle, 2 * Math.PI);
     }
 
     private static int clamp(final int count, final int max)

@@ -2,6 +2,8 @@ package io.wmrt.runtime;
 
 import io.wmrt.backend.Backend;
 import io.wmrt.backend.BackendException;
+import io.wmrt.backend.FaultInjectingBackend;
+import io.wmrt.backend.FaultPlan;
 import io.wmrt.backend.NativeOrtBackend;
 import io.wmrt.backend.OrtCpuBackend;
 import io.wmrt.backend.OrtQnnBackend;
@@ -13,11 +15,13 @@ import io.wmrt.model.GraphSpec;
 import io.wmrt.model.ModelPackage;
 import io.wmrt.planner.PlannerAgent;
 import io.wmrt.planner.PlannerConfig;
+import io.wmrt.planner.PlannerWatchdog;
 import io.wmrt.profile.HardwareProfile;
 import io.wmrt.telemetry.WmrtCounter;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SleepingIdleStrategy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +43,9 @@ public final class WmrtRuntime implements AutoCloseable
     private final GraphRunner encoder;
     private final GraphRunner rollout;
     private final PlannerAgent agent;
+    private final FaultPlan faults;
     private AgentRunner runner;
+    private AgentRunner watchdogRunner;
     private boolean closed;
 
     public WmrtRuntime(
@@ -50,14 +56,30 @@ public final class WmrtRuntime implements AutoCloseable
         final NanoClock nanoClock,
         final EpochClock epochClock) throws BackendException
     {
+        this(profile, model, config, bus, nanoClock, epochClock, FaultPlan.NONE);
+    }
+
+    /**
+     * @param faults backend faults to inject on purpose ({@link FaultPlan#NONE} to drive for real).
+     */
+    public WmrtRuntime(
+        final HardwareProfile profile,
+        final ModelPackage model,
+        final PlannerConfig config,
+        final BusDirectory bus,
+        final NanoClock nanoClock,
+        final EpochClock epochClock,
+        final FaultPlan faults) throws BackendException
+    {
         this.profile = profile;
         this.model = model;
+        this.faults = faults;
         final int threads = profile.planner().intraOpThreads();
-        backends.add(new NativeOrtBackend(threads));
-        backends.add(new OrtCpuBackend(threads));
+        backends.add(FaultInjectingBackend.wrap(new NativeOrtBackend(threads), faults));
+        backends.add(FaultInjectingBackend.wrap(new OrtCpuBackend(threads), faults));
         if (profile.hasNpu())
         {
-            backends.add(new OrtQnnBackend(profile.npu(), threads));
+            backends.add(FaultInjectingBackend.wrap(new OrtQnnBackend(profile.npu(), threads), faults));
         }
         final Dispatcher dispatcher = new Dispatcher(profile, backends);
         GraphRunner encoderRunner = null;
@@ -168,12 +190,31 @@ public final class WmrtRuntime implements AutoCloseable
     }
 
     /**
-     * Run the agent on its own thread with the profile's idle strategy.
+     * @return the backend faults this runtime injects on purpose ({@link FaultPlan#NONE} normally).
+     */
+    public FaultPlan faults()
+    {
+        return faults;
+    }
+
+    /**
+     * Run the agent on its own thread with the profile's idle strategy, and its watchdog on another.
      */
     public void start(final org.agrona.ErrorHandler errorHandler)
     {
+        startWatchdog(errorHandler);
         runner = new AgentRunner(profile.planner().idleStrategy().newIdleStrategy(), errorHandler, null, agent);
         AgentRunner.startOnThread(runner);
+    }
+
+    /**
+     * Run only the watchdog on its own thread: for a driver that calls the agent's {@code doWork} itself.
+     */
+    public void startWatchdog(final org.agrona.ErrorHandler errorHandler)
+    {
+        final PlannerWatchdog watchdog = agent.watchdog();
+        watchdogRunner = new AgentRunner(new SleepingIdleStrategy(watchdog.periodNs()), errorHandler, null, watchdog);
+        AgentRunner.startOnThread(watchdogRunner);
     }
 
     public void close()
@@ -187,6 +228,11 @@ public final class WmrtRuntime implements AutoCloseable
         {
             runner.close();
             runner = null;
+        }
+        if (null != watchdogRunner)
+        {
+            watchdogRunner.close();
+            watchdogRunner = null;
         }
         encoder.close();
         rollout.close();

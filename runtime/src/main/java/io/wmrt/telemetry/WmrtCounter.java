@@ -19,7 +19,21 @@ public enum WmrtCounter
     TICK_NS_LAST("last tick, ns"),
     TICK_NS_MAX("slowest tick, ns"),
     ALLOC_BYTES_LAST_TICK("bytes allocated by the last tick"),
-    HEARTBEAT_MS("planner heartbeat, epoch ms");
+    HEARTBEAT_MS("planner heartbeat, epoch ms"),
+    SCENE_RECORDS_MALFORMED("scene ring records not a SceneFrame"),
+    SCENES_REJECTED_STALE("scenes rejected: timestamp not newer"),
+    SCENES_REJECTED_EGO("scenes rejected: ego state invalid"),
+    SCENES_REJECTED_AGENT_COUNT("scenes rejected: agent count invalid"),
+    SCENES_REJECTED_ROUTE("scenes rejected: route invalid"),
+    SCENES_REJECTED_LIGHTS("scenes rejected: traffic light invalid"),
+    AGENTS_DROPPED_INVALID("agents dropped: invalid values"),
+    MINIMAL_RISK_NO_MODEL("minimal-risk: no backend ran the model"),
+    MINIMAL_RISK_ALL_COLLIDE("minimal-risk: every candidate collides"),
+    MINIMAL_RISK_NO_VALID_SCENE("minimal-risk: no valid scene in deadline"),
+    MINIMAL_RISK_WATCHDOG("minimal-risk: tick hung (watchdog)"),
+    LATE_PLANS_DROPPED("plans dropped: finished after watchdog"),
+    BACKEND_OUTPUTS_INVALID("backend outputs with NaN or Inf"),
+    BACKEND_RECOVERIES("backends restored after a re-probe");
 
     private final String label;
 

@@ -177,7 +177,7 @@ class DispatcherTest
                 assertEquals(1, runner.prepareFailures().size());
                 assertTrue(runner.prepareFailures().get(0).contains("HTP context compilation failed"),
                     runner.prepareFailures().toString());
-                runner.run();
+                assertTrue(runner.run(0, GraphRunner.OutputCheck.NONE));
                 assertEquals(0, runner.fallbacks());
             }
         }
@@ -215,7 +215,7 @@ class DispatcherTest
         {
             assertEquals("ort-qnn", runner.backendId());
 
-            runner.run();
+            assertTrue(runner.run(0, GraphRunner.OutputCheck.NONE));
 
             assertEquals(1, runner.fallbacks());
             assertEquals("ort-cpu", runner.backendId());
@@ -223,14 +223,60 @@ class DispatcherTest
             assertEquals(1, cpu.executions);
             assertSame(npu.failures.get(0), runner.lastFailure());
 
-            // The failed backend is not retried on every tick: later calls stay on the fallback.
-            runner.run();
-            runner.run();
+            // The failed backend is not retried on every tick: until its backoff passes, calls stay on the fallback.
+            runner.run(1, GraphRunner.OutputCheck.NONE);
+            runner.run(GraphRunner.MIN_PROBE_BACKOFF_NS - 1, GraphRunner.OutputCheck.NONE);
             assertEquals(1, runner.fallbacks());
             assertEquals(1, npu.executions);
             assertEquals(3, cpu.executions);
         }
         assertTrue(npu.closed && cpu.closed, "closing the runner closes every prepared graph");
+    }
+
+    @Test
+    void shouldTakeTheFailedBackendBackWhenAReprobeAnswersAndCountIt()
+    {
+        final FakeGraph npu = new FakeGraph("ort-qnn", 2);
+        final FakeGraph cpu = new FakeGraph("ort-cpu", 0);
+        try (GraphRunner runner = new GraphRunner("rollout", npu, cpu))
+        {
+            runner.run(0, GraphRunner.OutputCheck.NONE);
+            assertEquals("ort-cpu", runner.backendId());
+
+            // First re-probe after the minimum backoff: the NPU fails once more, so the backoff doubles.
+            runner.run(GraphRunner.MIN_PROBE_BACKOFF_NS, GraphRunner.OutputCheck.NONE);
+            assertEquals(2, npu.executions);
+            assertEquals("ort-cpu", runner.backendId());
+            runner.run(2 * GraphRunner.MIN_PROBE_BACKOFF_NS, GraphRunner.OutputCheck.NONE);
+            assertEquals(2, npu.executions, "no re-probe before the doubled backoff");
+
+            // Second re-probe: the NPU answers, takes its place back, and its answer is the tick's.
+            assertTrue(runner.run(3 * GraphRunner.MIN_PROBE_BACKOFF_NS, GraphRunner.OutputCheck.NONE));
+            assertEquals("ort-qnn", runner.backendId());
+            assertEquals(1, runner.recoveries());
+            assertEquals(3, npu.executions);
+            assertEquals(3, cpu.executions, "the recovered backend's run is the tick's: no second run");
+        }
+    }
+
+    @Test
+    void shouldTreatNonFiniteOutputsAsAFailureAndFallBackInTheSameCall()
+    {
+        final FakeGraph npu = new FakeGraph("ort-qnn", 0);
+        final FakeGraph cpu = new FakeGraph("ort-cpu", 0);
+        try (GraphRunner runner = new GraphRunner("rollout", npu, cpu))
+        {
+            // The check passes only after the CPU ran: the NPU's outputs are refused.
+            final GraphRunner.OutputCheck cpuOnly = () -> cpu.executions > 0;
+
+            assertTrue(runner.run(0, cpuOnly));
+
+            assertEquals("ort-cpu", runner.backendId());
+            assertEquals(1, runner.invalidOutputs());
+            assertEquals(1, runner.fallbacks());
+            assertTrue(runner.lastFailure().getMessage().contains("ort-qnn [rollout]: an output holds NaN or Inf"),
+                runner.lastFailure().getMessage());
+        }
     }
 
     @Test
@@ -240,8 +286,8 @@ class DispatcherTest
         final FakeGraph cpu = new FakeGraph("ort-cpu", 0);
         try (GraphRunner runner = new GraphRunner("encoder", npu, cpu))
         {
-            runner.run();
-            runner.run();
+            runner.run(0, GraphRunner.OutputCheck.NONE);
+            runner.run(1, GraphRunner.OutputCheck.NONE);
 
             assertEquals(0, runner.fallbacks());
             assertEquals(2, npu.executions);
@@ -251,34 +297,34 @@ class DispatcherTest
     }
 
     @Test
-    void shouldRethrowWhenEveryGraphFails()
+    void shouldReportFailureWhenEveryGraphFails()
     {
         final FakeGraph npu = new FakeGraph("ort-qnn", Integer.MAX_VALUE);
         final FakeGraph cpu = new FakeGraph("ort-cpu", Integer.MAX_VALUE);
         try (GraphRunner runner = new GraphRunner("rollout", npu, cpu))
         {
-            final BackendException ex = assertThrows(BackendException.class, runner::run);
+            assertFalse(runner.run(0, GraphRunner.OutputCheck.NONE));
 
+            final BackendException ex = runner.lastFailure();
             assertSame(cpu.failures.get(0), ex, "the last backend's failure is the one reported");
             assertTrue(ex.getMessage().contains("ort-cpu [rollout]"), ex.getMessage());
             assertEquals(1, runner.fallbacks());
             assertEquals(1, npu.executions);
             assertEquals(1, cpu.executions);
-            assertSame(ex, runner.lastFailure());
 
             // Still failing on the next call: the last backend is tried again, no further fallback counted.
-            assertThrows(BackendException.class, runner::run);
+            assertFalse(runner.run(1, GraphRunner.OutputCheck.NONE));
             assertEquals(1, runner.fallbacks());
         }
     }
 
     @Test
-    void shouldRethrowFromSingleGraphChain()
+    void shouldReportFailureFromSingleGraphChain()
     {
         final FakeGraph cpu = new FakeGraph("ort-cpu", 1);
         try (GraphRunner runner = new GraphRunner("encoder", cpu))
         {
-            assertThrows(BackendException.class, runner::run);
+            assertFalse(runner.run(0, GraphRunner.OutputCheck.NONE));
             assertEquals(0, runner.fallbacks());
         }
     }

@@ -1,6 +1,7 @@
 package io.wmrt.planner;
 
 import io.wmrt.TestRepo;
+import io.wmrt.backend.Backend;
 import io.wmrt.backend.BackendException;
 import io.wmrt.backend.OrtBackend;
 import io.wmrt.backend.OrtCpuBackend;
@@ -16,7 +17,7 @@ import io.wmrt.model.ModelPackageLoader;
 import io.wmrt.profile.HardwareProfile;
 import io.wmrt.profile.HardwareProfileLoader;
 import io.wmrt.sbe.SceneFrameEncoder;
-import io.wmrt.sbe.TrajectoryDecoder;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 
@@ -40,7 +41,8 @@ final class PlannerHarness implements AutoCloseable
     final TrajectoryReader reader;
     final List<PreparedGraph> graphs = new ArrayList<>();
     final List<float[]> lastWaypoints = new ArrayList<>();
-    TrajectoryDecoder last;
+    int lastWaypointCount;
+    float lastEndSpeed;
     long lastSequence;
     long lastSceneSequence;
     String lastMode;
@@ -117,7 +119,49 @@ final class PlannerHarness implements AutoCloseable
 
     PlannerHarness(final Path dir, final long seed) throws Exception
     {
-        this(dir, seed, null, null);
+        this(dir, seed, (PreparedGraph)null, (PreparedGraph)null);
+    }
+
+    /**
+     * Builds the encoder and rollout chains over the harness's arena, from the cv-baseline package; every
+     * graph prepared goes in {@code owned} so the harness closes it.
+     */
+    @FunctionalInterface
+    interface Chains
+    {
+        GraphRunner[] build(ModelPackage model, TensorArena arena, List<PreparedGraph> owned) throws Exception;
+    }
+
+    /**
+     * cv-baseline with chains of the caller's making (fault injection, fallbacks), a deadline and a clock of
+     * the caller's choosing.
+     */
+    PlannerHarness(final Path dir, final long deadlineNs, final NanoClock clock, final Chains chains)
+        throws Exception
+    {
+        final HardwareProfile profile = HardwareProfileLoader.load(TestRepo.profile("host"));
+        final ModelPackage model = ModelPackageLoader.load(TestRepo.model("cv-baseline"),
+            ModelPackageLoader.Trust.none());
+        final PlannerConfig config = PlannerConfig.from(model, profile).seed(1).deadlineNs(deadlineNs).conclude();
+        bus = BusDirectory.create(dir);
+        arena = new TensorArena();
+        arena.bind(model.graph(ModelPackage.ENCODER));
+        arena.bind(model.graph(ModelPackage.ROLLOUT));
+        final GraphRunner[] runners = chains.build(model, arena, graphs);
+        agent = new PlannerAgent(config, arena, runners[0], runners[1], bus, clock, SystemEpochClock.INSTANCE);
+        writer = new SceneWriter(bus);
+        reader = new TrajectoryReader(bus);
+    }
+
+    /**
+     * Prepare a graph of the package on a backend, owned by the harness.
+     */
+    static PreparedGraph prepare(final Backend backend, final ModelPackage model, final String role,
+        final TensorArena arena, final List<PreparedGraph> owned) throws Exception
+    {
+        final PreparedGraph graph = backend.prepare(model.graph(role), arena);
+        owned.add(graph);
+        return graph;
     }
 
     /**
@@ -158,6 +202,35 @@ final class PlannerHarness implements AutoCloseable
     }
 
     /**
+     * A valid straight-road frame (ego at x = 0.8 * sequence, 8 m/s; one car standing in the lane 40 m ahead,
+     * one oncoming; a green light 120 m on), timestamped 100 ms per sequence, then changed by {@code change}
+     * before it is committed: how the hostile-input tests write a frame with one thing wrong.
+     */
+    void writeFrame(final long sequence, final java.util.function.Consumer<SceneFrameEncoder> change)
+    {
+        final SceneFrameEncoder f = writer.claim();
+        final float egoX = 0.8f * sequence;
+        f.sequence(sequence).timestampNs(sequence * 100_000_000L)
+            .egoX(egoX).egoY(0f).egoHeading(0f).egoSpeed(8f).egoAccel(0f).egoSteer(0f)
+            .egoLength(4.6f).egoWidth(1.9f).speedLimit(10f).laneWidth((float)LANE)
+            .drivableLeft((float)(1.5 * LANE)).drivableRight((float)(0.5 * LANE + 0.5))
+            .agentCount(2)
+            .agentId(0, 1).agentKind(0, SceneCodes.VEHICLE).agentX(0, egoX + 40f).agentY(0, 0f)
+            .agentHeading(0, 0f).agentSpeed(0, 0f).agentYawRate(0, 0f).agentLength(0, 4.5f).agentWidth(0, 1.9f)
+            .agentId(1, 2).agentKind(1, SceneCodes.VEHICLE).agentX(1, egoX + 80f).agentY(1, (float)LANE)
+            .agentHeading(1, (float)Math.PI).agentSpeed(1, 8f).agentYawRate(1, 0f).agentLength(1, 4.5f)
+            .agentWidth(1, 1.9f)
+            .routePointCount(40)
+            .lightCount(1).lightStopS(0, egoX + 130f).lightState(0, SceneCodes.LIGHT_GREEN);
+        for (int i = 0; i < 40; i++)
+        {
+            f.routeX(i, egoX - 10f + 10f * i).routeY(i, 0f);
+        }
+        change.accept(f);
+        writer.commit();
+    }
+
+    /**
      * Tick once and read the trajectory it published; returns its waypoints as x,y pairs.
      */
     float[] tickAndRead()
@@ -175,6 +248,8 @@ final class PlannerHarness implements AutoCloseable
             holder[0] = xy;
             lastSequence = t.sequence();
             lastSceneSequence = t.sceneSequence();
+            lastWaypointCount = t.waypointCount();
+            lastEndSpeed = t.waypointCount() > 0 ? t.wpSpeed(t.waypointCount() - 1) : Float.NaN;
             lastMode = t.mode().name();
             lastBackend = t.backend().name();
             lastProgress = t.progressM();
