@@ -7,6 +7,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -97,6 +98,14 @@ public final class StrictYaml
         return (String)value;
     }
 
+    /**
+     * A file system path: a non-empty string this system can make a path of (no NUL character).
+     */
+    public Path filePath(final String key) throws ConfigException
+    {
+        return toPath(key, string(key));
+    }
+
     public String optionalString(final String key, final String defaultValue) throws ConfigException
     {
         return has(key) ? string(key) : defaultValue;
@@ -172,6 +181,17 @@ public final class StrictYaml
                 throw wrongType(key + "[" + i + "]", "a non-empty string", item);
             }
             out.add((String)item);
+        }
+        return out;
+    }
+
+    public List<Path> filePathList(final String key, final int minSize) throws ConfigException
+    {
+        final List<String> texts = stringList(key, minSize);
+        final List<Path> out = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++)
+        {
+            out.add(toPath(key + "[" + i + "]", texts.get(i)));
         }
         return out;
     }
@@ -284,6 +304,19 @@ public final class StrictYaml
             throw new ConfigException(file, path(key), "has no value");
         }
         return value;
+    }
+
+    private Path toPath(final String key, final String text) throws ConfigException
+    {
+        try
+        {
+            return Path.of(text);
+        }
+        catch (final InvalidPathException ex)
+        {
+            throw new ConfigException(file, path(key), "'" + text.replace("\0", "\\0") + "' is not a usable path (" +
+                ex.getReason() + ")", ex);
+        }
     }
 
     private double toDouble(final String key, final Object value) throws ConfigException

@@ -218,6 +218,22 @@ class HardwareProfileLoaderTest
     }
 
     @Test
+    void shouldRefuseTrustedKeyPathWithNulCharacterNamingTheKey() throws Exception
+    {
+        final Path file = variant("sa8650p.yaml",
+            "  trusted_keys: [../models/keys/wmrt-dev.pub]", "  trusted_keys: [\"../models/keys/\\0wmrt-dev.pub\"]");
+        refused(file, "models.trusted_keys[0]", "'../models/keys/\\0wmrt-dev.pub' is not a usable path");
+    }
+
+    @Test
+    void shouldRefuseQnnContextCacheDirWithNulCharacterNamingTheKey() throws Exception
+    {
+        final Path file = variant("sa8650p.yaml",
+            "  context_cache_dir: /var/cache/wmrt/qnn", "  context_cache_dir: \"/var/\\0cache\"");
+        refused(file, "npu.context_cache_dir", "is not a usable path");
+    }
+
+    @Test
     void shouldRefuseDuplicateKey() throws Exception
     {
         final Path file = variant("sa8650p.yaml", "  tick_hz: 20\n", "  tick_hz: 20\n  tick_hz: 30\n");
