@@ -2,7 +2,8 @@
 #
 #   docker buildx build --platform linux/arm64,linux/amd64 -t wmrt .             # runtime image
 #   docker run --rm wmrt demo                                                    # the main job
-#   docker run --rm --ipc=host wmrt run                # bus in the host's /dev/shm, readable by host processes
+#   docker run --rm --ipc=host --user "$(id -u):$(id -g)" wmrt run   # bus in the host's /dev/shm (0700),
+#                                                      # readable by host processes of the same user
 #   docker buildx build --target rig -t wmrt-rig .                               # runtime + SUMO + the HIL rig
 #   docker run --rm -v "$PWD/out:/out" wmrt-rig hil --scenario all --report /out
 #

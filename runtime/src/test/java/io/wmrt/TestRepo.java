@@ -1,5 +1,7 @@
 package io.wmrt;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -30,5 +32,24 @@ public final class TestRepo
     public static Path model(final String name)
     {
         return root().resolve("models").resolve(name);
+    }
+
+    /**
+     * A copy of a committed model package, to alter: {@code <into>/<name>}.
+     */
+    public static Path copyModel(final String name, final Path into) throws IOException
+    {
+        final Path target = Files.createDirectory(into.resolve(name));
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(model(name)))
+        {
+            for (final Path file : files)
+            {
+                if (Files.isRegularFile(file))
+                {
+                    Files.copy(file, target.resolve(file.getFileName()));
+                }
+            }
+        }
+        return target;
     }
 }

@@ -97,7 +97,7 @@ public class InferenceBenchmark
                 options.setInterOpNumThreads(1);
                 options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
                 options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-                naiveSession = environment.createSession(rollout.file().toString(), options);
+                naiveSession = environment.createSession(rollout.bytes(), options);
             }
 
             // Both variants must compute the same thing before either is timed.

@@ -59,7 +59,8 @@ public abstract class OrtBackend implements Backend
 
     /**
      * A session for the graph with this backend's execution provider, one intra-op thread pool of the
-     * profile's size, sequential execution and full graph optimisation.
+     * profile's size, sequential execution and full graph optimisation. It is created from the bytes the loader
+     * verified, never from the file, which may have changed since.
      */
     protected OrtSession openSession(final GraphSpec graph) throws OrtException
     {
@@ -74,7 +75,7 @@ public abstract class OrtBackend implements Backend
             {
                 options.enableProfiling(profilingPrefix + "_" + graph.role());
             }
-            final OrtSession session = env.createSession(graph.file().toString(), options);
+            final OrtSession session = env.createSession(graph.bytes(), options);
             sessions.add(session);
             return session;
         }

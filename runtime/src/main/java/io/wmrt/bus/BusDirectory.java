@@ -3,7 +3,9 @@ package io.wmrt.bus;
 import io.wmrt.telemetry.WmrtCounter;
 import org.agrona.IoUtil;
 import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.errors.DistinctErrorLog;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
 import org.agrona.concurrent.status.CountersReader;
@@ -34,6 +36,9 @@ public final class BusDirectory implements AutoCloseable
     private final AtomicBuffer countersValues;
     private final AtomicBuffer errorLogBuffer;
     private CountersManager countersManager;
+    /** Held by the runtime that created the directory; null for those that opened it. */
+    private InstanceLock lock;
+    private DistinctErrorLog errorLog;
 
     private BusDirectory(final Path dir, final boolean create) throws IOException
     {
@@ -51,19 +56,39 @@ public final class BusDirectory implements AutoCloseable
     }
 
     /**
-     * Create (or re-create) the instance directory for a runtime that is starting. Old files are replaced:
-     * one runtime owns a directory at a time.
+     * Create (or re-create) the instance directory for a runtime that is starting, and hold it until
+     * {@link #close()}: one runtime owns a directory at a time, and the files of a previous (stopped or crashed)
+     * run are replaced. The directory is made {@code 0700} and its files {@code 0600}.
+     *
+     * @throws InstanceRefusedException when another runtime holds the directory (naming its pid), or the
+     *                                  directory or one of its files is a symbolic link, another user's, or open
+     *                                  wider than those modes; nothing in the directory is touched then.
      */
     public static BusDirectory create(final Path dir) throws IOException
     {
-        Files.createDirectories(dir);
-        // Clear readiness before anything else so that clients of a previous run wait for this one.
-        final Path countersFile = dir.resolve(BusLayout.COUNTERS_FILE);
-        if (Files.exists(countersFile))
+        OwnerOnlyFiles.createOrCheckDirectory(dir);
+        final InstanceLock lock = InstanceLock.acquire(dir);
+        try
         {
-            Files.delete(countersFile);
+            return create(dir, lock);
         }
+        catch (final IOException | RuntimeException ex)
+        {
+            lock.close();
+            throw ex;
+        }
+    }
+
+    private static BusDirectory create(final Path dir, final InstanceLock lock) throws IOException
+    {
+        for (final String name : BusLayout.MAPPED_FILES)
+        {
+            OwnerOnlyFiles.refuseUnsafe(dir.resolve(name), false);
+        }
+        // Clear readiness before anything else so that clients of a previous run wait for this one.
+        Files.deleteIfExists(dir.resolve(BusLayout.COUNTERS_FILE));
         final BusDirectory bus = new BusDirectory(dir, true);
+        bus.lock = lock;
         bus.countersManager = new CountersManager(
             bus.countersMetadata, bus.countersValues, StandardCharsets.US_ASCII);
         for (final WmrtCounter counter : WmrtCounter.values())
@@ -96,8 +121,7 @@ public final class BusDirectory implements AutoCloseable
             throw new IOException("no wmrt instance at " + dir + " (directory missing; is 'wmrt run' started " +
                 "with the same --dir?)");
         }
-        for (final String name : List.of(BusLayout.COUNTERS_FILE, BusLayout.SCENE_RING_FILE,
-            BusLayout.TRAJECTORY_FILE, BusLayout.ERROR_LOG_FILE))
+        for (final String name : BusLayout.MAPPED_FILES)
         {
             if (!Files.isRegularFile(dir.resolve(name)))
             {
@@ -164,6 +188,19 @@ public final class BusDirectory implements AutoCloseable
         return errorLogBuffer;
     }
 
+    /**
+     * The one writer of this instance's error log in this process. {@link DistinctErrorLog} keeps where it writes
+     * next in memory, so two writers over one file would write their first errors over each other's.
+     */
+    public synchronized DistinctErrorLog errorLog()
+    {
+        if (null == errorLog)
+        {
+            errorLog = new DistinctErrorLog(errorLogBuffer, SystemEpochClock.INSTANCE);
+        }
+        return errorLog;
+    }
+
     public CountersReader countersReader()
     {
         return null != countersManager ? countersManager :
@@ -193,7 +230,27 @@ public final class BusDirectory implements AutoCloseable
         return ProcessHandle.of(runtimePid()).map(ProcessHandle::isAlive).orElse(false);
     }
 
+    /**
+     * Unmap the files and, for the runtime that created the directory, release it to the next one.
+     */
     public void close()
+    {
+        unmapAll();
+        releaseLock();
+    }
+
+    /**
+     * Close and remove the directory: for throw-away instances (demo, tests). The directory is removed while
+     * still held, so no other runtime can have started in it.
+     */
+    public void closeAndDelete()
+    {
+        unmapAll();
+        IoUtil.delete(dir.toFile(), true);
+        releaseLock();
+    }
+
+    private void unmapAll()
     {
         for (final MappedByteBuffer mapping : mappings)
         {
@@ -202,13 +259,13 @@ public final class BusDirectory implements AutoCloseable
         mappings.clear();
     }
 
-    /**
-     * Close and remove the directory: for throw-away instances (demo, tests).
-     */
-    public void closeAndDelete()
+    private void releaseLock()
     {
-        close();
-        IoUtil.delete(dir.toFile(), true);
+        if (null != lock)
+        {
+            lock.close();
+            lock = null;
+        }
     }
 
     private AtomicBuffer map(final String name, final int length, final boolean create) throws IOException
@@ -217,11 +274,8 @@ public final class BusDirectory implements AutoCloseable
         final MappedByteBuffer mapping;
         if (create)
         {
-            if (file.exists() && !file.delete())
-            {
-                throw new IOException("cannot replace " + file);
-            }
-            mapping = IoUtil.mapNewFile(file, length);
+            Files.deleteIfExists(file.toPath());
+            mapping = OwnerOnlyFiles.createAndMap(file.toPath(), length);
         }
         else
         {

@@ -4,6 +4,8 @@ import org.agrona.concurrent.broadcast.BroadcastBufferDescriptor;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.agrona.concurrent.status.CountersReader;
 
+import java.util.List;
+
 /**
  * Where everything lives in a runtime instance's shared-memory directory, written down once.
  *
@@ -14,7 +16,10 @@ import org.agrona.concurrent.status.CountersReader;
  *                                  readers in any process; a slow reader is lapped, never waited for
  *   &lt;dir&gt;/counters.dat           header + CountersManager metadata + values (see below)
  *   &lt;dir&gt;/errors.log             DistinctErrorLog: each distinct error once, with count and times
+ *   &lt;dir&gt;/instance.lock          locked (fcntl) by the runtime for its life; holds its pid in ASCII
  * </pre>
+ *
+ * The directory is {@code 0700} and every file in it {@code 0600}, owned by the user running the runtime.
  *
  * counters.dat:
  * <pre>
@@ -41,6 +46,10 @@ public final class BusLayout
     public static final String TRAJECTORY_FILE = "trajectory.broadcast";
     public static final String COUNTERS_FILE = "counters.dat";
     public static final String ERROR_LOG_FILE = "errors.log";
+    public static final String LOCK_FILE = "instance.lock";
+    /** The files mapped by the runtime and every process that opens the instance. */
+    public static final List<String> MAPPED_FILES =
+        List.of(COUNTERS_FILE, SCENE_RING_FILE, TRAJECTORY_FILE, ERROR_LOG_FILE);
 
     public static final int SCENE_RING_CAPACITY = 256 * 1024;
     public static final int SCENE_RING_FILE_LENGTH = SCENE_RING_CAPACITY + RingBufferDescriptor.TRAILER_LENGTH;

@@ -1,9 +1,11 @@
 package io.wmrt.cli;
 
 import io.wmrt.bus.BusDirectory;
+import io.wmrt.bus.BusLayout;
 import io.wmrt.model.ModelPackage;
 import io.wmrt.planner.PlannerConfig;
 import io.wmrt.profile.HardwareProfile;
+import io.wmrt.runtime.PlannerStuckException;
 import io.wmrt.runtime.WmrtRuntime;
 import io.wmrt.telemetry.ErrorLog;
 import org.agrona.concurrent.ShutdownSignalBarrier;
@@ -20,7 +22,10 @@ import java.util.concurrent.Callable;
     name = "run",
     mixinStandardHelpOptions = true,
     description = "Run the runtime: plan for every SceneFrame written to the instance's scene ring and publish " +
-        "Trajectories on its broadcast, until stopped (Ctrl-C or SIGTERM).")
+        "Trajectories on its broadcast, until stopped (Ctrl-C or SIGTERM). One runtime per instance directory: " +
+        "a second is refused (exit 2) naming the running pid. A planner that does not finish its tick within " +
+        WmrtRuntime.STOP_TIMEOUT_MS + " ms of the stop request is abandoned: the reason goes to errors.log and " +
+        "the process halts (exit " + WmrtCommand.EXIT_HALTED + ").")
 final class RunCommand implements Callable<Integer>
 {
     @Option(names = "--profile", paramLabel = "FILE", defaultValue = Defaults.DEFAULT_PROFILE,
@@ -67,7 +72,7 @@ final class RunCommand implements Callable<Integer>
             runtime.start(errors::record);
             System.out.println("planning; 'wmrt stat' and 'wmrt tail' read this instance; Ctrl-C stops");
             barrier.await();
-            runtime.close();
+            stopOrHalt(runtime, errors, instance);
             final io.wmrt.telemetry.TickStats stats = runtime.agent().stats();
             final double alloc = stats.allocBytesPerTick();
             System.out.printf(Locale.ROOT, "stopped after %d ticks: tick p50 %.2f ms, p99 %.2f ms, " +
@@ -80,5 +85,28 @@ final class RunCommand implements Callable<Integer>
             bus.close();
         }
         return 0;
+    }
+
+    /**
+     * Stop the planner; one stuck in a call that never returns must not keep the process alive against a stop
+     * request, so after the timeout the reason goes to the error log and the process halts.
+     */
+    private static void stopOrHalt(final WmrtRuntime runtime, final ErrorLog errors, final Path instance)
+        throws InterruptedException
+    {
+        try
+        {
+            runtime.stop(WmrtRuntime.STOP_TIMEOUT_MS);
+        }
+        catch (final PlannerStuckException ex)
+        {
+            errors.record(ex);
+            System.err.println("wmrt run: " + ex.getMessage() + "; halting with exit code " +
+                WmrtCommand.EXIT_HALTED + ". Where it hung: " + instance.resolve(BusLayout.ERROR_LOG_FILE) +
+                " ('wmrt stat --dir " + instance + "')");
+            System.err.flush();
+            // Runtime.exit would wait for the shutdown hooks, and the signal barrier's waits for this thread.
+            Runtime.getRuntime().halt(WmrtCommand.EXIT_HALTED);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.wmrt.cli;
 
+import io.wmrt.bus.InstanceRefusedException;
 import io.wmrt.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,7 +9,9 @@ import java.io.PrintWriter;
 
 /**
  * The {@code wmrt} command line. Exit codes: 0 success, 1 the job ran and failed its checks (a scene with a
- * collision, an invalid package), 2 bad input (a profile or manifest refused, an unknown option).
+ * collision, an invalid package), 2 bad input (a profile or manifest refused, an unknown option, an instance
+ * directory that is in use or not private to the user), 4 {@code wmrt run} halted because its planner did not
+ * stop in time.
  */
 @Command(
     name = "wmrt",
@@ -29,6 +32,11 @@ public final class WmrtCommand implements Runnable
 {
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_BAD_INPUT = 2;
+    /**
+     * {@code wmrt run} was asked to stop but its planner thread did not finish within
+     * {@link io.wmrt.runtime.WmrtRuntime#STOP_TIMEOUT_MS}: the process halted, the reason is in the error log.
+     */
+    public static final int EXIT_HALTED = 4;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -44,7 +52,7 @@ public final class WmrtCommand implements Runnable
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) ->
         {
             final PrintWriter err = commandLine.getErr();
-            if (ex instanceof ConfigException)
+            if (ex instanceof ConfigException || ex instanceof InstanceRefusedException)
             {
                 err.println("wmrt: refused: " + ex.getMessage());
                 return EXIT_BAD_INPUT;

@@ -134,11 +134,11 @@ public final class GraphRunner implements AutoCloseable
     }
 
     /**
-     * @return the backend that runs the graph when nothing has failed.
+     * @return true while a backend further down the chain stands in for the primary.
      */
-    public String primaryBackendId()
+    public boolean onFallback()
     {
-        return chain[0].backendId();
+        return current > 0;
     }
 
     public long fallbacks()

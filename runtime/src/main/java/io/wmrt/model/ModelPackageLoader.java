@@ -26,10 +26,12 @@ import java.util.OptionalDouble;
 import java.util.Set;
 
 /**
- * Loads and verifies a model package directory: manifest format, every graph's sha256, every graph's real
- * inputs and outputs (as ONNX Runtime reports them) against the declared tensors, the planner contract the
- * runtime relies on ({@link ModelPackage} writes it down), and the Ed25519 signature. Every refusal names the
- * file or tensor and what differs.
+ * Loads and verifies a model package directory, in this order: manifest format; the Ed25519 signature (refused
+ * when the trust demands one that is missing or does not verify); every graph's sha256, on the bytes read once
+ * and kept with the graph ({@link GraphSpec#bytes()}); every graph's real inputs and outputs, as ONNX Runtime
+ * reports them from those same bytes, against the declared tensors; and the planner contract the runtime relies
+ * on ({@link ModelPackage} writes it down). ONNX Runtime parses nothing before the signature and digests hold,
+ * and never reads a graph file itself. Every refusal names the file or tensor and what differs.
  * <p>
  * Stateless: safe from any thread.
  */
@@ -194,25 +196,23 @@ public final class ModelPackageLoader
                 "package says int8-qdq but no graph declares its quantization");
         }
 
-        for (final GraphSpec spec : graphs.values())
-        {
-            verifyDigest(spec);
-        }
-        for (final GraphSpec spec : graphs.values())
+        // The signature vouches for the manifest, and the manifest for every graph's digest: it is checked before
+        // any graph is read, so ONNX Runtime's parser never sees a graph the profile does not trust.
+        final String signedBy = verifySignature(manifestFile, text, signatureKeyId, signature, trust);
+        final Map<String, GraphSpec> verified = readVerifiedGraphs(graphs);
+        for (final GraphSpec spec : verified.values())
         {
             verifyTensors(spec);
         }
-        verifyPlannerContract(manifestFile, shape, graphs);
-        if (riskCost.isPresent() && null == graphs.get(ModelPackage.ROLLOUT).output(ModelPackage.RISK_TENSOR))
+        verifyPlannerContract(manifestFile, shape, verified);
+        if (riskCost.isPresent() && null == verified.get(ModelPackage.ROLLOUT).output(ModelPackage.RISK_TENSOR))
         {
             throw new ConfigException(manifestFile, riskCostPath, "prices the rollout's '" +
                 ModelPackage.RISK_TENSOR + "' output, but the rollout declares none");
         }
 
-        final String signedBy = verifySignature(manifestFile, text, signatureKeyId, signature, trust);
-
         return new ModelPackage(dir, name, version, precision, shape, riskCost, lower, upper,
-            Collections.unmodifiableMap(graphs), Collections.unmodifiableMap(lineage), signedBy);
+            Collections.unmodifiableMap(verified), Collections.unmodifiableMap(lineage), signedBy);
     }
 
     private static GraphSpec readGraph(final Path dir, final String role, final StrictYaml node)
@@ -285,7 +285,22 @@ public final class ModelPackageLoader
         return Collections.unmodifiableList(specs);
     }
 
-    private static void verifyDigest(final GraphSpec spec) throws ConfigException
+    /**
+     * Read each graph file once and keep the bytes its digest holds for: everything after this (ONNX Runtime's
+     * view of the tensors, every backend's session) works on these bytes, never on the file.
+     */
+    private static Map<String, GraphSpec> readVerifiedGraphs(final Map<String, GraphSpec> declared)
+        throws ConfigException
+    {
+        final Map<String, GraphSpec> verified = new LinkedHashMap<>();
+        for (final GraphSpec spec : declared.values())
+        {
+            verified.put(spec.role(), spec.withVerifiedBytes(readVerified(spec)));
+        }
+        return verified;
+    }
+
+    private static byte[] readVerified(final GraphSpec spec) throws ConfigException
     {
         final byte[] bytes;
         try
@@ -302,6 +317,7 @@ public final class ModelPackageLoader
             throw new ConfigException(spec.file(), null, "sha256 differs from the manifest: manifest says " +
                 spec.sha256() + ", file has " + actual + " (file altered or manifest stale)");
         }
+        return bytes;
     }
 
     /**
@@ -311,7 +327,7 @@ public final class ModelPackageLoader
     {
         final OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-            OrtSession session = env.createSession(spec.file().toString(), options))
+            OrtSession session = env.createSession(spec.bytes(), options))
         {
             compare(spec, "input", spec.inputs(), session.getInputInfo());
             compare(spec, "output", spec.outputs(), session.getOutputInfo());

@@ -4,6 +4,7 @@ import io.wmrt.backend.BackendException;
 import io.wmrt.backend.TensorArena;
 import io.wmrt.bus.BusDirectory;
 import io.wmrt.bus.BusLayout;
+import io.wmrt.bus.SceneRingUnblocker;
 import io.wmrt.bus.SceneWriter;
 import io.wmrt.bus.TrajectoryPublisher;
 import io.wmrt.dispatch.GraphRunner;
@@ -65,6 +66,7 @@ public final class PlannerAgent implements Agent
     /** What the encoder writes and the rollout reads: checked for NaN and Inf after every encoder run. */
     private final FloatBuffer[] latentTensors;
     private final ManyToOneRingBuffer sceneRing;
+    private final SceneRingUnblocker sceneRingUnblocker;
     private final TrajectoryPublisher publisher;
     private final ErrorLog errorLog;
     private final NanoClock nanoClock;
@@ -141,6 +143,7 @@ public final class PlannerAgent implements Agent
         this.riskTensor = optionalFloats(arena, ModelPackage.RISK_TENSOR);
         this.latentTensors = latents(arena);
         this.sceneRing = new ManyToOneRingBuffer(bus.sceneRingBuffer());
+        this.sceneRingUnblocker = new SceneRingUnblocker(sceneRing, bus.counter(WmrtCounter.SCENE_RING_UNBLOCKS));
         this.publisher = new TrajectoryPublisher(bus);
         this.errorLog = new ErrorLog(bus);
         this.nanoClock = nanoClock;
@@ -222,6 +225,7 @@ public final class PlannerAgent implements Agent
 
     public int doWork()
     {
+        sceneRingUnblocker.check(nanoClock.nanoTime());
         // Liveness for 'wmrt stat', ticking or idle: one clock read per duty cycle.
         heartbeat.setRelease(epochClock.time());
         scenesThisPoll = 0;
@@ -382,8 +386,7 @@ public final class PlannerAgent implements Agent
                 mode = PlanMode.MINIMAL_RISK;
                 minimalRiskAllCollide.increment();
             }
-            else if (!encoder.backendId().equals(encoder.primaryBackendId()) ||
-                !rollout.backendId().equals(rollout.primaryBackendId()))
+            else if (encoder.onFallback() || rollout.onFallback())
             {
                 mode = PlanMode.FALLBACK;
             }

@@ -35,6 +35,9 @@ import java.util.List;
  */
 public final class WmrtRuntime implements AutoCloseable
 {
+    /** How long {@link #stop(long)} waits for the planner thread to finish its tick, by default. */
+    public static final long STOP_TIMEOUT_MS = 2_000;
+
     private final HardwareProfile profile;
     private final ModelPackage model;
     private final List<Backend> backends = new ArrayList<>();
@@ -215,6 +218,40 @@ public final class WmrtRuntime implements AutoCloseable
         final PlannerWatchdog watchdog = agent.watchdog();
         watchdogRunner = new AgentRunner(new SleepingIdleStrategy(watchdog.periodNs()), errorHandler, null, watchdog);
         AgentRunner.startOnThread(watchdogRunner);
+    }
+
+    /**
+     * Stop the planner, waiting at most the timeout for its thread to finish the tick it is in, then close
+     * everything. A planner thread that does not finish is left running with its backends open (closing a
+     * session under a call still inside it would crash the process): the caller is to halt the process.
+     *
+     * @throws PlannerStuckException when the planner thread did not finish within the timeout.
+     */
+    public void stop(final long timeoutMs) throws PlannerStuckException, InterruptedException
+    {
+        final AgentRunner planner = runner;
+        if (null != planner)
+        {
+            // Taken before closing: AgentRunner.close() swaps the thread for a tombstone.
+            final Thread plannerThread = planner.thread();
+            // AgentRunner.close() waits for the thread for as long as it takes: let another thread do that.
+            final Thread closer = new Thread(
+                () -> planner.close(AgentRunner.RETRY_CLOSE_TIMEOUT_MS, WmrtRuntime::keepWaiting), "wmrt-stop");
+            closer.setDaemon(true);
+            closer.start();
+            closer.join(timeoutMs);
+            if (closer.isAlive())
+            {
+                throw new PlannerStuckException(timeoutMs, plannerThread);
+            }
+            runner = null;
+        }
+        close();
+    }
+
+    private static void keepWaiting(final Thread planner)
+    {
+        // AgentRunner retries the close (and interrupts the thread again) after this; nothing to print.
     }
 
     public void close()

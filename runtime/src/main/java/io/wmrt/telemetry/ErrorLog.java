@@ -1,7 +1,6 @@
 package io.wmrt.telemetry;
 
 import io.wmrt.bus.BusDirectory;
-import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.errors.DistinctErrorLog;
 import org.agrona.concurrent.errors.ErrorLogReader;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -23,7 +22,7 @@ public final class ErrorLog
 
     public ErrorLog(final BusDirectory bus)
     {
-        log = new DistinctErrorLog(bus.errorLogBuffer(), SystemEpochClock.INSTANCE);
+        log = bus.errorLog();
         errors = bus.counter(WmrtCounter.ERRORS);
     }
 

@@ -33,7 +33,8 @@ public enum WmrtCounter
     MINIMAL_RISK_WATCHDOG("minimal-risk: tick hung (watchdog)"),
     LATE_PLANS_DROPPED("plans dropped: finished after watchdog"),
     BACKEND_OUTPUTS_INVALID("backend outputs with NaN or Inf"),
-    BACKEND_RECOVERIES("backends restored after a re-probe");
+    BACKEND_RECOVERIES("backends restored after a re-probe"),
+    SCENE_RING_UNBLOCKS("scene ring records of dead producers skipped");
 
     private final String label;
 

@@ -84,7 +84,7 @@ class NativeOrtBackendTest
         final TensorArena arena = new TensorArena();
         arena.bind(model.graph(ModelPackage.ENCODER));
         final ai.onnxruntime.OrtSession session = ai.onnxruntime.OrtEnvironment.getEnvironment()
-            .createSession(model.graph(ModelPackage.ENCODER).file().toString());
+            .createSession(model.graph(ModelPackage.ENCODER).bytes());
         try
         {
             final IllegalStateException ex = assertThrows(IllegalStateException.class, () ->
@@ -99,7 +99,12 @@ class NativeOrtBackendTest
         }
     }
 
-    private static float[] run(final OrtBackend backend, final ModelPackage model, final long seed) throws Exception
+    /**
+     * Run both graphs once on seeded inputs.
+     *
+     * @return the rollout's agent_future.
+     */
+    static float[] run(final OrtBackend backend, final ModelPackage model, final long seed) throws Exception
     {
         final TensorArena arena = new TensorArena();
         arena.bind(model.graph(ModelPackage.ENCODER));

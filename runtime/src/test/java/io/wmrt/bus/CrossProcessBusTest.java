@@ -1,5 +1,6 @@
 package io.wmrt.bus;
 
+import io.wmrt.TestProcesses;
 import io.wmrt.TestRepo;
 import io.wmrt.model.ModelPackage;
 import io.wmrt.model.ModelPackageLoader;
@@ -7,7 +8,6 @@ import io.wmrt.planner.PlannerConfig;
 import io.wmrt.profile.HardwareProfile;
 import io.wmrt.profile.HardwareProfileLoader;
 import io.wmrt.runtime.WmrtRuntime;
-import io.wmrt.sbe.SceneFrameEncoder;
 import io.wmrt.telemetry.WmrtCounter;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -16,8 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,14 +42,15 @@ class CrossProcessBusTest
             bus, SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE))
         {
             runtime.start(Throwable::printStackTrace);
-            final Process tail = wmrt("tail", "--dir", dir.toString(), "--count", "5", "--wait-ms", "20000");
+            final Process tail = new ProcessBuilder(TestProcesses.wmrt(
+                "tail", "--dir", dir.toString(), "--count", "5", "--wait-ms", "20000")).start();
 
             final SceneWriter writer = new SceneWriter(bus);
             final long deadline = System.currentTimeMillis() + 60_000;
             long sequence = 0;
             while (tail.isAlive() && System.currentTimeMillis() < deadline)
             {
-                writeScene(writer, ++sequence);
+                TestProcesses.writeScene(writer, ++sequence);
                 Thread.sleep(20);
             }
             assertTrue(tail.waitFor(10, TimeUnit.SECONDS), "tail exits after 5 trajectories");
@@ -64,7 +63,7 @@ class CrossProcessBusTest
                 assertTrue(line.matches("traj \\d+ scene \\d+ cv-baseline ORT_NATIVE NOMINAL: 30 wp.*"), line);
             }
 
-            final Process stat = wmrt("stat", "--dir", dir.toString());
+            final Process stat = new ProcessBuilder(TestProcesses.wmrt("stat", "--dir", dir.toString())).start();
             assertTrue(stat.waitFor(30, TimeUnit.SECONDS));
             final String statOut = new String(stat.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, stat.exitValue(), statOut);
@@ -110,26 +109,5 @@ class CrossProcessBusTest
         {
             bus.closeAndDelete();
         }
-    }
-
-    static void writeScene(final SceneWriter writer, final long sequence)
-    {
-        final SceneFrameEncoder f = writer.claim();
-        f.sequence(sequence).timestampNs(sequence * 50_000_000L).egoX(sequence * 0.4f).egoY(0f).egoHeading(0f)
-            .egoSpeed(8f).egoAccel(0f).egoSteer(0f).egoLength(4.6f).egoWidth(1.9f).speedLimit(10f).laneWidth(3.5f)
-            .drivableLeft(5.25f).drivableRight(2.25f).agentCount(0).lightCount(0).routePointCount(2)
-            .routeX(0, 0f).routeY(0, 0f).routeX(1, 500f).routeY(1, 0f);
-        writer.commit();
-    }
-
-    static Process wmrt(final String... args) throws Exception
-    {
-        final List<String> command = new ArrayList<>(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"),
-            "io.wmrt.cli.WmrtCommand"));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).start();
     }
 }

@@ -1,6 +1,6 @@
 package io.wmrt.cli;
 
-import io.wmrt.TestRepo;
+import io.wmrt.TestProcesses;
 import io.wmrt.bus.BusDirectory;
 import io.wmrt.bus.SceneWriter;
 import io.wmrt.bus.TrajectoryReader;
@@ -31,15 +31,8 @@ class RunCommandProcessTest
     void shouldPlanForScenesFromAnotherProcessAndStopOnSigterm() throws Exception
     {
         final Path dir = tmp.resolve("instance");
-        final Process run = new ProcessBuilder(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"),
-            "-Dwmrt.home=" + TestRepo.root(),
-            "io.wmrt.cli.WmrtCommand", "run", "--dir", dir.toString()))
-            .redirectErrorStream(true)
-            .redirectOutput(tmp.resolve("run.log").toFile())
-            .start();
+        final Process run = TestProcesses.start(TestProcesses.wmrt("run", "--dir", dir.toString()),
+            tmp.resolve("run.log"));
         try (BusDirectory bus = BusDirectory.await(dir, 60_000))
         {
             final SceneWriter writer = new SceneWriter(bus);

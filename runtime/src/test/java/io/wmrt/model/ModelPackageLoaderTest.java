@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -525,6 +525,63 @@ class ModelPackageLoaderTest
         assertContains(ex, "manifest.yaml", "does not verify", devKeyId);
     }
 
+    @Test
+    void shouldRefuseAnUnsignedPackageUnderSa8650pBeforeOnnxRuntimeSeesItsGraphs() throws Exception
+    {
+        final Path pkg = packageOfGarbageGraphs();
+        final Path manifest = pkg.resolve("manifest.yaml");
+        Files.writeString(manifest, ModelSignature.body(Files.readString(manifest)));
+        // Where no signature is demanded the digests hold, and the garbage reaches ONNX Runtime's parser ...
+        assertContains(refused(pkg, ModelPackageLoader.Trust.none()), "ONNX Runtime cannot load the graph");
+
+        // ... but a profile that requires signatures refuses the package before any graph is parsed.
+        final ConfigException ex = refused(pkg, sa8650pTrust());
+
+        assertEquals(manifest, ex.file());
+        assertEquals("signature", ex.key());
+        assertContains(ex, "manifest.yaml", "'signature'", "unsigned", "requires signed models", "wmrt sign");
+        assertFalse(ex.getMessage().contains("ONNX Runtime"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAPackageSignedByAStrangerUnderSa8650pBeforeOnnxRuntimeSeesItsGraphs() throws Exception
+    {
+        final Path pkg = packageOfGarbageGraphs();
+        final String strangerId = ModelSignature.generateKeyPair(tmp.resolve("stranger"));
+        ModelSignature.sign(pkg.resolve("manifest.yaml"), tmp.resolve("stranger.key"), tmp.resolve("stranger.pub"));
+
+        final ConfigException ex = refused(pkg, sa8650pTrust());
+
+        assertEquals("signature.key_id", ex.key());
+        assertContains(ex, "manifest.yaml", strangerId, "not among", "trusted keys");
+        assertFalse(ex.getMessage().contains("ONNX Runtime"), ex.getMessage());
+    }
+
+    /**
+     * cv-baseline with both graphs replaced by bytes ONNX Runtime cannot parse, and the manifest's digests
+     * updated to match them, so only the signature stands between the bytes and the parser.
+     */
+    private Path packageOfGarbageGraphs() throws Exception
+    {
+        final Path pkg = copy("cv-baseline");
+        final List<String> roles = List.of(ModelPackage.ENCODER, ModelPackage.ROLLOUT);
+        final List<String> digests = List.of(declaredDigest(pkg, roles.get(0)), declaredDigest(pkg, roles.get(1)));
+        for (int i = 0; i < roles.size(); i++)
+        {
+            final byte[] garbage = ("not an ONNX graph: " + roles.get(i)).getBytes(StandardCharsets.UTF_8);
+            Files.write(pkg.resolve(roles.get(i) + ".onnx"), garbage);
+            editManifest(pkg, "sha256: " + digests.get(i), "sha256: " + ModelSignature.sha256Hex(garbage));
+        }
+        return pkg;
+    }
+
+    private static ModelPackageLoader.Trust sa8650pTrust() throws ConfigException
+    {
+        final HardwareProfile profile = HardwareProfileLoader.load(TestRepo.profile("sa8650p"));
+        assertTrue(profile.requireSignedModels(), "sa8650p.yaml requires signed models");
+        return new ModelPackageLoader.Trust(profile.requireSignedModels(), profile.trustedKeys());
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
 
@@ -538,18 +595,7 @@ class ModelPackageLoaderTest
 
     private Path copy(final String name) throws IOException
     {
-        final Path target = Files.createDirectory(tmp.resolve(name));
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(MODELS.resolve(name)))
-        {
-            for (final Path file : files)
-            {
-                if (Files.isRegularFile(file))
-                {
-                    Files.copy(file, target.resolve(file.getFileName()));
-                }
-            }
-        }
-        return target;
+        return TestRepo.copyModel(name, tmp);
     }
 
     /**

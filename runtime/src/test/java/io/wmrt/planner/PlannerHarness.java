@@ -1,5 +1,6 @@
 package io.wmrt.planner;
 
+import io.wmrt.TestFrames;
 import io.wmrt.TestRepo;
 import io.wmrt.backend.Backend;
 import io.wmrt.backend.BackendException;
@@ -202,30 +203,14 @@ final class PlannerHarness implements AutoCloseable
     }
 
     /**
-     * A valid straight-road frame (ego at x = 0.8 * sequence, 8 m/s; one car standing in the lane 40 m ahead,
-     * one oncoming; a green light 120 m on), timestamped 100 ms per sequence, then changed by {@code change}
-     * before it is committed: how the hostile-input tests write a frame with one thing wrong.
+     * {@link TestFrames#straightRoad} with the ego at x = 0.8 * sequence, timestamped 100 ms per sequence, then
+     * changed by {@code change} before it is committed: how the hostile-input tests write a frame with one
+     * thing wrong.
      */
     void writeFrame(final long sequence, final java.util.function.Consumer<SceneFrameEncoder> change)
     {
-        final SceneFrameEncoder f = writer.claim();
-        final float egoX = 0.8f * sequence;
-        f.sequence(sequence).timestampNs(sequence * 100_000_000L)
-            .egoX(egoX).egoY(0f).egoHeading(0f).egoSpeed(8f).egoAccel(0f).egoSteer(0f)
-            .egoLength(4.6f).egoWidth(1.9f).speedLimit(10f).laneWidth((float)LANE)
-            .drivableLeft((float)(1.5 * LANE)).drivableRight((float)(0.5 * LANE + 0.5))
-            .agentCount(2)
-            .agentId(0, 1).agentKind(0, SceneCodes.VEHICLE).agentX(0, egoX + 40f).agentY(0, 0f)
-            .agentHeading(0, 0f).agentSpeed(0, 0f).agentYawRate(0, 0f).agentLength(0, 4.5f).agentWidth(0, 1.9f)
-            .agentId(1, 2).agentKind(1, SceneCodes.VEHICLE).agentX(1, egoX + 80f).agentY(1, (float)LANE)
-            .agentHeading(1, (float)Math.PI).agentSpeed(1, 8f).agentYawRate(1, 0f).agentLength(1, 4.5f)
-            .agentWidth(1, 1.9f)
-            .routePointCount(40)
-            .lightCount(1).lightStopS(0, egoX + 130f).lightState(0, SceneCodes.LIGHT_GREEN);
-        for (int i = 0; i < 40; i++)
-        {
-            f.routeX(i, egoX - 10f + 10f * i).routeY(i, 0f);
-        }
+        final SceneFrameEncoder f = TestFrames.straightRoad(writer.claim(), sequence, sequence * 100_000_000L,
+            0.8f * sequence);
         change.accept(f);
         writer.commit();
     }

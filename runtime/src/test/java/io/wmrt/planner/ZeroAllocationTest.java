@@ -1,10 +1,19 @@
 package io.wmrt.planner;
 
 import io.wmrt.OptionalTensorPackage;
+import io.wmrt.backend.FaultInjectingBackend;
+import io.wmrt.backend.FaultPlan;
 import io.wmrt.backend.NativeOrtBackend;
+import io.wmrt.backend.PreparedGraph;
 import io.wmrt.bus.SceneCodes;
 import io.wmrt.bus.TrajectoryReader;
+import io.wmrt.dispatch.GraphRunner;
 import io.wmrt.model.ModelPackage;
+import io.wmrt.telemetry.TickStats;
+import io.wmrt.telemetry.WmrtCounter;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,8 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The planning tick allocates nothing in steady state, measured on the planner thread with the JVM's
- * per-thread allocation counter over 10,000 ticks after warm-up: with cv-baseline, and with a package that
- * declares every optional tensor (ego, route, lights packed; risk scored).
+ * per-thread allocation counter over 10,000 ticks after warm-up: with cv-baseline, with a package that
+ * declares every optional tensor (ego, route, lights packed; risk scored), and in every mode and fault the
+ * tick has: degraded (a deadline the inference exceeds), on the fallback backend, minimal risk (no backend
+ * can run the model), a stream of malformed frames and ring records, superseded scenes, scenes without route.
+ * Faults are values made at start, so failing costs nothing either.
  * <p>
  * The bound is under 0.5 byte per tick on average: one object per tick would be 16 bytes or more, while the
  * JVM itself may charge a few bytes to the thread once in a long run (with escape analysis on, C2 re-creates
@@ -77,34 +89,202 @@ class ZeroAllocationTest
         }
     }
 
+    // ---------------------------------------------------------------------------------------------------------
+    // Every mode of the tick, and every kind of bad input, with inference on the native path
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Test
+    void shouldAllocateNothingPerTickWhenDegraded() throws Exception
+    {
+        // A deadline the inference always exceeds: every tick scores the lattice only.
+        try (PlannerHarness h = nativeHarness("degraded", 1_000L, null))
+        {
+            assertSteadyStateAllocation(h, "degraded", ZeroAllocationTest::validScene);
+            assertEquals("DEGRADED", h.agent.lastMode().name());
+        }
+    }
+
+    @Test
+    void shouldAllocateNothingPerTickOnTheFallbackBackend() throws Exception
+    {
+        // The primary rollout throws on every call (re-probed with backoff); the fallback answers each tick.
+        try (PlannerHarness h = nativeHarness("fallback", 10_000_000_000L, "rollout:throw@1-"))
+        {
+            assertSteadyStateAllocation(h, "fallback", ZeroAllocationTest::validScene);
+            assertEquals("FALLBACK", h.agent.lastMode().name());
+        }
+    }
+
+    @Test
+    void shouldAllocateNothingPerTickInMinimalRisk() throws Exception
+    {
+        // Every rollout backend fails every call: the comfortable stop in lane, each tick.
+        try (PlannerHarness h = nativeHarness("minimal-risk", 10_000_000_000L, "rollout:throw@1-", true))
+        {
+            assertSteadyStateAllocation(h, "minimal risk", ZeroAllocationTest::validScene);
+            assertEquals("MINIMAL_RISK", h.agent.lastMode().name());
+            assertTrue(h.bus.counter(WmrtCounter.MINIMAL_RISK_NO_MODEL).get() > 10_000);
+        }
+    }
+
+    @Test
+    void shouldAllocateNothingPerTickOnAStreamOfMalformedScenes() throws Exception
+    {
+        // A deadline of 1 us: every rejected frame is answered with the stop along the last plan.
+        try (PlannerHarness h = nativeHarness("malformed", 1_000L, null))
+        {
+            assertSteadyStateAllocation(h, "malformed scenes", ZeroAllocationTest::malformedScene);
+            for (final WmrtCounter counter : List.of(WmrtCounter.AGENTS_DROPPED_INVALID,
+                WmrtCounter.SCENES_REJECTED_EGO, WmrtCounter.SCENES_REJECTED_LIGHTS, WmrtCounter.SCENES_REJECTED_ROUTE,
+                WmrtCounter.SCENES_REJECTED_STALE, WmrtCounter.SCENE_RECORDS_MALFORMED,
+                WmrtCounter.MINIMAL_RISK_NO_VALID_SCENE))
+            {
+                assertTrue(h.bus.counter(counter).get() > 1_000, counter + " exercised");
+            }
+        }
+    }
+
+    @Test
+    void shouldAllocateNothingPerTickWhenScenesAreSuperseded() throws Exception
+    {
+        try (PlannerHarness h = nativeHarness("superseded", 10_000_000_000L, null))
+        {
+            assertSteadyStateAllocation(h, "superseded scenes", (harness, seq) ->
+            {
+                // Three frames arrive per tick: the newest is planned on, two are superseded.
+                validScene(harness, 3 * seq - 2);
+                validScene(harness, 3 * seq - 1);
+                validScene(harness, 3 * seq);
+            });
+            assertTrue(h.bus.counter(WmrtCounter.SCENES_DROPPED).get() >= 24_000);
+        }
+    }
+
+    @Test
+    void shouldAllocateNothingPerTickForScenesWithoutRoute() throws Exception
+    {
+        try (PlannerHarness h = nativeHarness("no-route", 10_000_000_000L, null))
+        {
+            assertSteadyStateAllocation(h, "scenes without route",
+                (harness, seq) -> harness.writeFrame(seq, f -> f.routePointCount(0)));
+            assertEquals("NOMINAL", h.agent.lastMode().name());
+        }
+    }
+
+    /**
+     * cv-baseline on the native path; with a fault plan, the rollout's primary is the native backend behind
+     * the plan (every rollout backend when the plan names no backend) and a clean native backend stands
+     * behind it.
+     */
+    private PlannerHarness nativeHarness(final String name, final long deadlineNs, final String faults)
+        throws Exception
+    {
+        return nativeHarness(name, deadlineNs, faults, false);
+    }
+
+    private PlannerHarness nativeHarness(
+        final String name, final long deadlineNs, final String faults, final boolean faultyFallback) throws Exception
+    {
+        final FaultPlan plan = FaultPlan.parse(faults, 3);
+        return new PlannerHarness(tmp.resolve(name), deadlineNs, SystemNanoClock.INSTANCE, (model, arena, owned) ->
+        {
+            final NativeOrtBackend backend = new NativeOrtBackend(1);
+            final PreparedGraph encoder = PlannerHarness.prepare(backend, model, ModelPackage.ENCODER, arena, owned);
+            final PreparedGraph rollout = PlannerHarness.prepare(
+                FaultInjectingBackend.wrap(backend, plan), model, ModelPackage.ROLLOUT, arena, owned);
+            final GraphRunner rolloutRunner = plan.isEmpty() ? new GraphRunner("rollout", rollout) :
+                new GraphRunner("rollout", rollout, PlannerHarness.prepare(
+                    faultyFallback ? FaultInjectingBackend.wrap(backend, plan) : backend,
+                    model, ModelPackage.ROLLOUT, arena, owned));
+            return new GraphRunner[] {new GraphRunner("encoder", encoder), rolloutRunner};
+        });
+    }
+
+    /**
+     * Writes what arrives before tick {@code seq}.
+     */
+    @FunctionalInterface
+    private interface Feed
+    {
+        void write(PlannerHarness h, int seq);
+    }
+
+    private static void validScene(final PlannerHarness h, final int seq)
+    {
+        // Scenes vary: the ego advances, the light turns red and green, so every branch of the tick runs.
+        h.writeScene(seq, (seq % 50) * 0.5, 6, AGENTS, 60, seq % 100 < 50);
+    }
+
+    /**
+     * One valid frame in eight; the others each wrong in their own way.
+     */
+    private static void malformedScene(final PlannerHarness h, final int seq)
+    {
+        switch (seq % 8)
+        {
+            case 0:
+                h.writeFrame(seq, f -> { });
+                break;
+            case 1:
+                h.writeFrame(seq, f -> f.agentX(1, Float.NaN).agentHeading(0, Float.POSITIVE_INFINITY));
+                break;
+            case 2:
+                h.writeFrame(seq, f -> f.egoSpeed(Float.NaN));
+                break;
+            case 3:
+                h.writeFrame(seq, f -> f.lightStopS(0, Float.NaN).lightState(0, SceneCodes.LIGHT_RED));
+                break;
+            case 4:
+                h.writeFrame(seq, f -> f.routeX(3, Float.NEGATIVE_INFINITY));
+                break;
+            case 5:
+                h.writeFrame(seq, f -> f.timestampNs(0));
+                break;
+            case 6:
+                h.writeFrame(seq, f -> f.agentCount(1_000_000));
+                break;
+            default:
+                new ManyToOneRingBuffer(h.bus.sceneRingBuffer()).write(99, GARBAGE, 0, GARBAGE.capacity());
+                h.writeFrame(seq, f -> f.agentKind(0, (byte)42));
+                break;
+        }
+    }
+
+    private static final UnsafeBuffer GARBAGE = new UnsafeBuffer(new byte[40]);
+
     private static void assertSteadyStateAllocation(final PlannerHarness h, final String what)
     {
+        assertSteadyStateAllocation(h, what, ZeroAllocationTest::validScene);
+    }
+
+    /**
+     * 2,000 ticks of warm-up, then 10,000 measured: the bytes the planner thread allocates inside
+     * {@code doWork} (reading the ring, checking and skipping records, the tick, publishing), with the
+     * test's own writing and reading outside the bracket.
+     */
+    private static void assertSteadyStateAllocation(final PlannerHarness h, final String what, final Feed feed)
+    {
         final TrajectoryReader.Handler ignore = t -> { };
-        for (int seq = 1; seq <= 2_000; seq++)
+        long allocated = 0;
+        for (int seq = 1; seq <= 12_000; seq++)
         {
-            tick(h, seq, ignore);
+            feed.write(h, seq);
+            final long before = TickStats.threadAllocatedBytes();
+            h.agent.doWork();
+            final long after = TickStats.threadAllocatedBytes();
+            if (seq > 2_000)
+            {
+                allocated += after - before;
+            }
+            while (h.reader.poll(ignore) > 0)
+            {
+                // drain
+            }
         }
-        h.agent.stats().reset();
-        for (int seq = 2_001; seq <= 12_000; seq++)
-        {
-            tick(h, seq, ignore);
-        }
-        final double perTick = h.agent.stats().allocBytesPerTick();
-        assertEquals(10_000, h.agent.stats().ticks());
+        final double perTick = allocated / 10_000.0;
         System.out.printf("%s, escape analysis %s: %.4f bytes allocated per tick over 10,000 ticks%n",
             what, ESCAPE_ANALYSIS_OFF ? "off" : "on", perTick);
         assertTrue(perTick < 0.5, what + ", escape analysis " + (ESCAPE_ANALYSIS_OFF ? "off" : "on") +
             ": bytes allocated per tick (one object per tick fails): " + perTick);
-    }
-
-    private static void tick(final PlannerHarness h, final int seq, final TrajectoryReader.Handler ignore)
-    {
-        // Scenes vary: the ego advances, the light turns red and green, so every branch of the tick runs.
-        h.writeScene(seq, (seq % 50) * 0.5, 6, AGENTS, 60, seq % 100 < 50);
-        h.agent.doWork();
-        while (h.reader.poll(ignore) > 0)
-        {
-            // drain
-        }
     }
 }

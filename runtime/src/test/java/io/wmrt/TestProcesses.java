@@ -1,0 +1,142 @@
+package io.wmrt;
+
+import io.wmrt.bus.SceneWriter;
+import io.wmrt.sbe.SceneFrameEncoder;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Second JVMs for tests, started as a user starts {@code wmrt}: this JVM's class path, the {@code --add-opens}
+ * Agrona needs, the repository as {@code wmrt.home}.
+ */
+public final class TestProcesses
+{
+    private TestProcesses()
+    {
+    }
+
+    /**
+     * @return the command line of a JVM running the main class with the arguments.
+     */
+    public static List<String> java(final String mainClass, final String... args)
+    {
+        final List<String> command = new ArrayList<>(List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--add-opens=java.base/jdk.internal.misc=ALL-UNNAMED",
+            "-cp", System.getProperty("java.class.path"),
+            "-Dwmrt.home=" + TestRepo.root(),
+            mainClass));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /**
+     * @return the command line of {@code wmrt} with the arguments.
+     */
+    public static List<String> wmrt(final String... args)
+    {
+        return java("io.wmrt.cli.WmrtCommand", args);
+    }
+
+    /**
+     * The command run by a shell with umask 000, so whatever it creates is as open as it itself asks for.
+     */
+    public static List<String> withOpenUmask(final List<String> command)
+    {
+        final List<String> shell = new ArrayList<>(List.of("/bin/sh", "-c", "umask 000 && exec \"$@\"", "sh"));
+        shell.addAll(command);
+        return shell;
+    }
+
+    /**
+     * Start a process whose output (stdout and stderr) goes to the log file.
+     */
+    public static Process start(final List<String> command, final Path log) throws IOException
+    {
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /**
+     * Wait for a line of the process's standard output that contains the text.
+     *
+     * @return the lines read up to and including that one.
+     */
+    public static String awaitLine(final Process process, final String text, final long timeoutMs)
+        throws Exception
+    {
+        final StringBuilder seen = new StringBuilder();
+        final Thread reader = new Thread(() ->
+        {
+            try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+            {
+                String line;
+                while (null != (line = in.readLine()))
+                {
+                    synchronized (seen)
+                    {
+                        seen.append(line).append('\n');
+                    }
+                    if (line.contains(text))
+                    {
+                        return;
+                    }
+                }
+            }
+            catch (final IOException ignore)
+            {
+                // the process ended: the caller sees the missing line
+            }
+        }, "await-line");
+        reader.setDaemon(true);
+        reader.start();
+        reader.join(timeoutMs);
+        synchronized (seen)
+        {
+            if (!seen.toString().contains(text))
+            {
+                throw new AssertionError("no line with '" + text + "' within " + timeoutMs + " ms; got:\n" + seen +
+                    (process.isAlive() ? "" : "(exited " + process.waitFor() + ")"));
+            }
+            return seen.toString();
+        }
+    }
+
+    /**
+     * Stop the process with SIGKILL if it still runs, and wait for it.
+     */
+    public static void kill(final Process process) throws InterruptedException
+    {
+        if (process.isAlive())
+        {
+            process.destroyForcibly();
+        }
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    public static String read(final Path log) throws IOException
+    {
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "(no log)";
+    }
+
+    /**
+     * A well-formed scene on a straight empty road, the ego at 8 m/s: any runtime answers it.
+     */
+    public static void writeScene(final SceneWriter writer, final long sequence)
+    {
+        final SceneFrameEncoder f = writer.claim();
+        f.sequence(sequence).timestampNs(sequence * 50_000_000L).egoX(sequence * 0.4f).egoY(0f).egoHeading(0f)
+            .egoSpeed(8f).egoAccel(0f).egoSteer(0f).egoLength(4.6f).egoWidth(1.9f).speedLimit(10f).laneWidth(3.5f)
+            .drivableLeft(5.25f).drivableRight(2.25f).agentCount(0).lightCount(0).routePointCount(2)
+            .routeX(0, 0f).routeY(0, 0f).routeX(1, 500f).routeY(1, 0f);
+        writer.commit();
+    }
+}
