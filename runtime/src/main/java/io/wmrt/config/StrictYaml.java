@@ -64,7 +64,13 @@ public final class StrictYaml
         }
         catch (final YAMLException ex)
         {
-            throw new ConfigException(file, null, "not valid YAML: " + ex.getMessage().replace('\n', ' '), ex);
+            throw new ConfigException(file, null, "not valid YAML: " + reason(ex), ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            // SnakeYAML lets some malformed input out as other exceptions (a tag that ends in an escaped space: an
+            // IllegalArgumentException); the file is just as unreadable.
+            throw new ConfigException(file, null, "not valid YAML: " + reason(ex), ex);
         }
         if (!(root instanceof Map))
         {
@@ -346,6 +352,11 @@ public final class StrictYaml
     private ConfigException wrongType(final String key, final String expected, final Object value)
     {
         return new ConfigException(file, path(key), "expected " + expected + ", got " + describe(value));
+    }
+
+    private static String reason(final RuntimeException ex)
+    {
+        return null == ex.getMessage() ? ex.toString() : ex.getMessage().replace('\n', ' ');
     }
 
     private static String describe(final Object value)

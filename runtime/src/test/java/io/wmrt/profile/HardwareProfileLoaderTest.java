@@ -249,6 +249,19 @@ class HardwareProfileLoaderTest
     }
 
     @Test
+    void shouldRefuseTagEndingInAnEscapedSpaceAsInvalidYamlNamingTheFile() throws Exception
+    {
+        // SnakeYAML throws an IllegalArgumentException, not its YAMLException, for this one.
+        final Path file = variant("host.yaml", "isa: x86-64-v3", "isa: !x%20 x86-64-v3");
+
+        final ConfigException ex = assertThrows(ConfigException.class, () -> HardwareProfileLoader.load(file));
+
+        assertEquals(file, ex.file());
+        assertTrue(ex.getMessage().startsWith(file + ": not valid YAML: "), ex.getMessage());
+        assertTrue(ex.getMessage().contains("Tag must not contain leading or trailing spaces"), ex.getMessage());
+    }
+
+    @Test
     void shouldRefuseFileThatIsNotAMapping() throws Exception
     {
         final Path file = write("list.yaml", "- soc: SA8650P\n- soc: SA8797P\n");
