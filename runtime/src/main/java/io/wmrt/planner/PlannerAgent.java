@@ -94,6 +94,7 @@ public final class PlannerAgent implements Agent
     private final AtomicCounter tickNsMax;
     private final AtomicCounter allocLast;
     private final AtomicCounter heartbeat;
+    private final AtomicCounter timelineRestarts;
     /** Indexed by {@link SceneFault.Category} ordinal. */
     private final AtomicCounter[] faultCounters;
 
@@ -114,7 +115,9 @@ public final class PlannerAgent implements Agent
 
     private int scenesThisPoll;
     private boolean havePrevious;
-    private long lastAcceptedTimestampNs = Long.MIN_VALUE;
+    private final SceneTimeline timeline = new SceneTimeline();
+    private long previousPlanTimestampNs;
+    private long timelineRestartsSeen;
     private long fallbacksSeen;
     private long recoveriesSeen;
     private long invalidOutputsSeen;
@@ -167,6 +170,7 @@ public final class PlannerAgent implements Agent
         tickNsMax = bus.counter(WmrtCounter.TICK_NS_MAX);
         allocLast = bus.counter(WmrtCounter.ALLOC_BYTES_LAST_TICK);
         heartbeat = bus.counter(WmrtCounter.HEARTBEAT_MS);
+        timelineRestarts = bus.counter(WmrtCounter.SCENE_TIMELINE_RESTARTS);
         final SceneFault.Category[] categories = SceneFault.Category.values();
         faultCounters = new AtomicCounter[categories.length];
         for (final SceneFault.Category category : categories)
@@ -308,8 +312,15 @@ public final class PlannerAgent implements Agent
         {
             return fault;
         }
-        return sceneDecoder.timestampNs() <= lastAcceptedTimestampNs ?
-            SceneFault.STALE_TIMESTAMP : null;
+        final SceneFault time = timeline.check(sceneDecoder.timestampNs());
+        if (timeline.reanchors() != timelineRestartsSeen)
+        {
+            timelineRestarts.getAndAdd(timeline.reanchors() - timelineRestartsSeen);
+            timelineRestartsSeen = timeline.reanchors();
+            // The previous plan belongs to the old timeline: nothing to shift it by.
+            havePrevious = false;
+        }
+        return time;
     }
 
     /**
@@ -409,6 +420,7 @@ public final class PlannerAgent implements Agent
             System.arraycopy(candidates.accel, selected * h, previousAccel, 0, h);
             System.arraycopy(candidates.steer, selected * h, previousSteer, 0, h);
             havePrevious = true;
+            previousPlanTimestampNs = scene.timestampNs;
             lastSelected = selected;
             lastMode = mode;
             publish(selected, mode, modelRan, start);
@@ -446,11 +458,10 @@ public final class PlannerAgent implements Agent
 
     private void generateCandidates()
     {
-        // The previous plan was made for the last accepted frame: its steps are shifted by the time since.
+        // The previous plan's steps are shifted by the time since it was made (the timeline bounds the step).
         final double shift = havePrevious ?
-            Math.max(0, (scene.timestampNs - lastAcceptedTimestampNs) / (config.dtSeconds() * 1e9)) : 0;
+            Math.max(0, (scene.timestampNs - previousPlanTimestampNs) / (config.dtSeconds() * 1e9)) : 0;
         generator.generate(scene, candidates, havePrevious ? previousAccel : null, previousSteer, shift);
-        lastAcceptedTimestampNs = scene.timestampNs;
         final int n = candidates.candidates * candidates.horizon;
         for (int i = 0; i < n; i++)
         {

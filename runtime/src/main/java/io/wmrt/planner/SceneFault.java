@@ -21,6 +21,9 @@ public enum SceneFault
         "names another template or schema than the SceneFrame"),
     STALE_TIMESTAMP(Category.STALE, "timestampNs",
         "is not after the last accepted frame's (repeated or going backwards)"),
+    TIMESTAMP_LEAP(Category.STALE, "timestampNs",
+        "is more than " + SceneTimeline.MAX_STEP_NS / 1_000_000_000L + " s after the last accepted frame's (" +
+        SceneTimeline.REANCHOR_FRAMES + " consecutive frames that agree start a new timeline)"),
 
     EGO_POSITION(Category.EGO, "egoX/egoY", "must be finite and within " + SceneLimits.MAX_COORDINATE_M + " m"),
     EGO_HEADING(Category.EGO, "egoHeading", "must be finite and within " + SceneLimits.MAX_ANGLE_RAD + " rad"),
@@ -68,7 +71,7 @@ public enum SceneFault
     {
         /** The ring record is not a SceneFrame: skipped, as if never written. */
         RECORD(WmrtCounter.SCENE_RECORDS_MALFORMED, "skipped"),
-        /** The frame is older than one already planned on: rejected. */
+        /** The frame does not continue the timeline of those already planned on: rejected. */
         STALE(WmrtCounter.SCENES_REJECTED_STALE, "frame rejected"),
         /** The ego state cannot be trusted: rejected. */
         EGO(WmrtCounter.SCENES_REJECTED_EGO, "frame rejected"),

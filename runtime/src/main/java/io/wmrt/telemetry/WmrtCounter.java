@@ -21,7 +21,7 @@ public enum WmrtCounter
     ALLOC_BYTES_LAST_TICK("bytes allocated by the last tick"),
     HEARTBEAT_MS("planner heartbeat, epoch ms"),
     SCENE_RECORDS_MALFORMED("scene ring records not a SceneFrame"),
-    SCENES_REJECTED_STALE("scenes rejected: timestamp not newer"),
+    SCENES_REJECTED_STALE("scenes rejected: timestamp out of order"),
     SCENES_REJECTED_EGO("scenes rejected: ego state invalid"),
     SCENES_REJECTED_AGENT_COUNT("scenes rejected: agent count invalid"),
     SCENES_REJECTED_ROUTE("scenes rejected: route invalid"),
@@ -34,7 +34,8 @@ public enum WmrtCounter
     LATE_PLANS_DROPPED("plans dropped: finished after watchdog"),
     BACKEND_OUTPUTS_INVALID("backend outputs with NaN or Inf"),
     BACKEND_RECOVERIES("backends restored after a re-probe"),
-    SCENE_RING_UNBLOCKS("scene ring records of dead producers skipped");
+    SCENE_RING_UNBLOCKS("scene ring records of dead producers skipped"),
+    SCENE_TIMELINE_RESTARTS("scene timelines restarted by the producer");
 
     private final String label;
 

@@ -195,6 +195,56 @@ class SceneValidationTest
     }
 
     @Test
+    void shouldNotBeBlindedByAFrameStampedFarInTheFuture()
+    {
+        assertEquals(1, valid(1));
+        tick(2, f -> f.timestampNs(Long.MAX_VALUE));
+        assertSame(SceneFault.TIMESTAMP_LEAP, h.agent.lastFault());
+        for (long seq = 3; seq <= 8; seq++)
+        {
+            assertEquals(seq, valid(seq));
+            assertEquals("NOMINAL", h.lastMode, "frame " + seq + " planned on as usual");
+        }
+        assertEquals(1, counter(WmrtCounter.SCENES_REJECTED_STALE));
+        assertEquals(0, counter(WmrtCounter.SCENE_TIMELINE_RESTARTS));
+    }
+
+    @Test
+    void shouldAdoptANewTimelineWhenTheProducerRestartsItsClock()
+    {
+        for (long seq = 1; seq <= 20; seq++)
+        {
+            valid(seq);
+        }
+        // The producer restarts: its clock begins again at 0.1 s. Four frames are rejected, the fifth that
+        // agrees with them starts the new timeline.
+        for (long seq = 21; seq <= 24; seq++)
+        {
+            final long restarted = (seq - 20) * 100_000_000L;
+            tick(seq, f -> f.timestampNs(restarted));
+            assertSame(SceneFault.STALE_TIMESTAMP, h.agent.lastFault());
+            assertEquals("MINIMAL_RISK", h.lastMode, "frame " + seq);
+        }
+        assertEquals(25, tick(25, f -> f.timestampNs(500_000_000L)));
+        assertEquals("NOMINAL", h.lastMode);
+        assertEquals(1, counter(WmrtCounter.SCENE_TIMELINE_RESTARTS));
+        assertEquals(26, tick(26, f -> f.timestampNs(600_000_000L)));
+        assertEquals(4, counter(WmrtCounter.SCENES_REJECTED_STALE));
+    }
+
+    @Test
+    void shouldContinueATimelineWithoutOverflowForAnyTwoTimestamps()
+    {
+        final SceneTimeline timeline = new SceneTimeline();
+        assertNull(timeline.check(Long.MIN_VALUE + 1));
+        assertSame(SceneFault.TIMESTAMP_LEAP, timeline.check(Long.MAX_VALUE), "a leap across the whole range");
+        assertNull(timeline.check(Long.MIN_VALUE + 1 + SceneTimeline.MAX_STEP_NS));
+        assertSame(SceneFault.STALE_TIMESTAMP, timeline.check(Long.MIN_VALUE + 1 + SceneTimeline.MAX_STEP_NS));
+        assertSame(SceneFault.TIMESTAMP_LEAP,
+            timeline.check(Long.MIN_VALUE + 2 + 2 * SceneTimeline.MAX_STEP_NS));
+    }
+
+    @Test
     void shouldSkipRecordsThatAreNotSceneFrames()
     {
         valid(1);
