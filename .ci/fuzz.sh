@@ -45,7 +45,8 @@ fuzz()
   local start=$SECONDS rc=0
   (cd runtime && java --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED -Xmx1g -Dwmrt.repo.root="$PWD/.." \
     ${jvm_extra[@]+"${jvm_extra[@]}"} -cp "$cp" com.code_intelligence.jazzer.Jazzer --target_class="io.wmrt.fuzz.$class" \
-    --target_method="$method" "$@" -runs="$runs" -timeout=10 -print_final_stats=1) >"$log" 2>&1 || rc=$?
+    --target_method="$method" "$@" -runs="$runs" -max_total_time=0 -timeout=10 -print_final_stats=1) >"$log" 2>&1 \
+    || rc=$?
   local took=$((SECONDS - start))
   local done_line
   done_line=$(grep -a -E '^Done [0-9]+ runs' "$log" | tail -1 || true)
@@ -56,6 +57,9 @@ fuzz()
   if [ "$rc" -ne 0 ]; then
     echo "   FAILED (exit $rc):"
     grep -a -E '^== Java Exception|^==[0-9]+== ERROR|Test unit written to|ERROR: libFuzzer: timeout' "$log" | head -5 | sed 's/^/   /'
+    failed+=("$name")
+  elif [ "${execs:-0}" -lt "$runs" ]; then
+    echo "   FAILED: stopped after ${execs:-0} of $runs executions"
     failed+=("$name")
   fi
 }

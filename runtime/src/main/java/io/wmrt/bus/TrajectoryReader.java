@@ -23,10 +23,11 @@ import java.lang.invoke.VarHandle;
  * The broadcast lives in shared memory that any process with access to the directory can scribble on, so the
  * reader follows the protocol of Agrona's {@code BroadcastReceiver} but trusts no position, length or count it
  * reads there: a record whose framing is impossible makes the reader re-join at the transmitter's tail, and a
- * record that is not a well-formed Trajectory (header, waypoint count within the arrays, known mode and backend,
- * finite waypoints) is skipped. Both are counted in {@link #malformedCount()}. Every record handed to the
- * handler can be read with any of the decoder's accessors without an exception, and on a buffer nobody writes
- * to a reader hands out at most one buffer's worth of records: a drain loop always ends.
+ * record that is not a well-formed Trajectory (header, waypoint count within the arrays, known mode and backend)
+ * is skipped. Both are counted in {@link #malformedCount()}. Every record handed to the handler can be read with
+ * any of the decoder's accessors without an exception, and on a buffer nobody writes to a reader hands out at
+ * most one buffer's worth of records: a drain loop always ends. The values themselves are the planner's: it
+ * publishes finite waypoints only, and a controller following them checks what it drives to.
  * <p>
  * Not thread safe: one reader per thread.
  */
@@ -239,19 +240,7 @@ public final class TrajectoryReader
         final TrajectoryDecoder t = decoder.wrap(
             scratch, MessageHeaderDecoder.ENCODED_LENGTH, TrajectoryDecoder.BLOCK_LENGTH, header.version());
         final int count = t.waypointCount();
-        if (count < 0 || count > TrajectoryDecoder.wpXLength() || !KNOWN_MODES[t.modeRaw()] ||
-            !KNOWN_BACKENDS[t.backendRaw()])
-        {
-            return false;
-        }
-        for (int i = 0; i < count; i++)
-        {
-            if (!Float.isFinite(t.wpX(i)) || !Float.isFinite(t.wpY(i)) || !Float.isFinite(t.wpHeading(i)) ||
-                !Float.isFinite(t.wpSpeed(i)) || !Float.isFinite(t.wpT(i)))
-            {
-                return false;
-            }
-        }
-        return true;
+        return count >= 0 && count <= TrajectoryDecoder.wpXLength() && KNOWN_MODES[t.modeRaw()] &&
+            KNOWN_BACKENDS[t.backendRaw()];
     }
 }

@@ -101,18 +101,6 @@ class TrajectoryReaderTest
     }
 
     @Test
-    void shouldSkipATrajectoryWithANonFiniteWaypoint()
-    {
-        publish(1);
-        buffer.putFloat(BODY + TrajectoryDecoder.wpYEncodingOffset() + 4, Float.NaN);
-        publish(2);
-
-        drain();
-
-        assertEquals(List.of(2L), received);
-    }
-
-    @Test
     void shouldRejoinAtTheTailWhenARecordLengthIsImpossible()
     {
         publish(1);

@@ -88,7 +88,7 @@ class HardwareProfileFuzzTest
 
     @MethodSource
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    @FuzzTest(maxExecutions = 50_000)
+    @FuzzTest(maxExecutions = 50_000, maxDuration = "")
     void shouldLoadTheProfileOrRefuseItNamingTheFile(final byte[] input) throws IOException
     {
         Files.write(file, input);

@@ -118,7 +118,7 @@ class ModelManifestFuzzTest
 
     @MethodSource
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    @FuzzTest(maxExecutions = 50_000)
+    @FuzzTest(maxExecutions = 50_000, maxDuration = "")
     void shouldLoadThePackageOrRefuseItNamingTheFile(final byte[] input) throws IOException
     {
         final Path packageDir = COPIES.get(input.length > 0 ? (input[0] & 0xff) % COPIES.size() : 0);

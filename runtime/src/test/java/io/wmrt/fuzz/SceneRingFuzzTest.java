@@ -102,7 +102,7 @@ class SceneRingFuzzTest
     private static long newestAcceptedNs;
 
     /** What the harness keeps of a trajectory it read. */
-    private record Published(long sceneSequence, long sceneTimestampNs, PlanMode mode, int waypoints)
+    private record Published(long sceneSequence, long sceneTimestampNs, PlanMode mode, int waypoints, boolean finite)
     {
     }
 
@@ -191,7 +191,7 @@ class SceneRingFuzzTest
 
     @MethodSource
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    @FuzzTest(maxExecutions = 100_000)
+    @FuzzTest(maxExecutions = 100_000, maxDuration = "")
     void shouldAnswerTheNextValidFrameWhateverRecordCameBefore(final byte[] input)
     {
         inputs++;
@@ -305,13 +305,22 @@ class SceneRingFuzzTest
         {
             assertTrue(++polls < 1_000, "a tick publishes a trajectory or two, not a thousand");
         }
-        assertEquals(malformedBefore, reader.malformedCount(), "every trajectory published is well formed (finite " +
-            "waypoints, known mode)");
+        assertEquals(malformedBefore, reader.malformedCount(), "every trajectory published is well formed");
+        for (final Published published : PUBLISHED)
+        {
+            assertTrue(published.finite(), "every waypoint published is finite: " + published);
+        }
     }
 
     private static void onTrajectory(final TrajectoryDecoder t)
     {
-        PUBLISHED.add(new Published(t.sceneSequence(), t.sceneTimestampNs(), t.mode(), t.waypointCount()));
+        boolean finite = true;
+        for (int i = 0; i < t.waypointCount(); i++)
+        {
+            finite &= Float.isFinite(t.wpX(i)) && Float.isFinite(t.wpY(i)) && Float.isFinite(t.wpHeading(i)) &&
+                Float.isFinite(t.wpSpeed(i)) && Float.isFinite(t.wpT(i));
+        }
+        PUBLISHED.add(new Published(t.sceneSequence(), t.sceneTimestampNs(), t.mode(), t.waypointCount(), finite));
     }
 
     private static void writeValidFrame(final long sequence, final long timestampNs)
