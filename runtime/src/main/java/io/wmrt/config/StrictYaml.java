@@ -7,6 +7,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,7 +64,13 @@ public final class StrictYaml
         }
         catch (final YAMLException ex)
         {
-            throw new ConfigException(file, null, "not valid YAML: " + ex.getMessage().replace('\n', ' '), ex);
+            throw new ConfigException(file, null, "not valid YAML: " + reason(ex), ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            // SnakeYAML lets some malformed input out as other exceptions (a tag that ends in an escaped space: an
+            // IllegalArgumentException); the file is just as unreadable.
+            throw new ConfigException(file, null, "not valid YAML: " + reason(ex), ex);
         }
         if (!(root instanceof Map))
         {
@@ -95,6 +102,14 @@ public final class StrictYaml
             throw wrongType(key, "a non-empty string", value);
         }
         return (String)value;
+    }
+
+    /**
+     * A file system path: a non-empty string this system can make a path of (no NUL character).
+     */
+    public Path filePath(final String key) throws ConfigException
+    {
+        return toPath(key, string(key));
     }
 
     public String optionalString(final String key, final String defaultValue) throws ConfigException
@@ -172,6 +187,17 @@ public final class StrictYaml
                 throw wrongType(key + "[" + i + "]", "a non-empty string", item);
             }
             out.add((String)item);
+        }
+        return out;
+    }
+
+    public List<Path> filePathList(final String key, final int minSize) throws ConfigException
+    {
+        final List<String> texts = stringList(key, minSize);
+        final List<Path> out = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++)
+        {
+            out.add(toPath(key + "[" + i + "]", texts.get(i)));
         }
         return out;
     }
@@ -286,6 +312,19 @@ public final class StrictYaml
         return value;
     }
 
+    private Path toPath(final String key, final String text) throws ConfigException
+    {
+        try
+        {
+            return Path.of(text);
+        }
+        catch (final InvalidPathException ex)
+        {
+            throw new ConfigException(file, path(key), "'" + text.replace("\0", "\\0") + "' is not a usable path (" +
+                ex.getReason() + ")", ex);
+        }
+    }
+
     private double toDouble(final String key, final Object value) throws ConfigException
     {
         if (!(value instanceof Number))
@@ -313,6 +352,11 @@ public final class StrictYaml
     private ConfigException wrongType(final String key, final String expected, final Object value)
     {
         return new ConfigException(file, path(key), "expected " + expected + ", got " + describe(value));
+    }
+
+    private static String reason(final RuntimeException ex)
+    {
+        return null == ex.getMessage() ? ex.toString() : ex.getMessage().replace('\n', ' ');
     }
 
     private static String describe(final Object value)

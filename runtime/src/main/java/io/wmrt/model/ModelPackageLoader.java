@@ -218,7 +218,7 @@ public final class ModelPackageLoader
     private static GraphSpec readGraph(final Path dir, final String role, final StrictYaml node)
         throws ConfigException
     {
-        final String fileName = node.string("file");
+        final Path fileName = node.filePath("file");
         final Path file = dir.resolve(fileName).normalize();
         if (!file.startsWith(dir.normalize()))
         {

@@ -52,7 +52,7 @@ public final class HardwareProfileLoader
                 n.string("qnn_backend_library"),
                 n.choice("performance_mode", PerformanceMode.class),
                 (int)n.integer("vtcm_mb", 0, 1024),
-                Path.of(n.string("context_cache_dir")));
+                n.filePath("context_cache_dir"));
             n.finish();
         }
 
@@ -109,7 +109,7 @@ public final class HardwareProfileLoader
         final StrictYaml models = root.section("models");
         final boolean requireSigned = models.bool("require_signed");
         final List<Path> keys = new ArrayList<>();
-        for (final String key : models.stringList("trusted_keys", requireSigned ? 1 : 0))
+        for (final Path key : models.filePathList("trusted_keys", requireSigned ? 1 : 0))
         {
             keys.add(dir.resolve(key).normalize());
         }

@@ -222,6 +222,18 @@ class ModelPackageLoaderTest
     }
 
     @Test
+    void shouldRefuseGraphFileNameWithNulCharacterNamingTheKey() throws Exception
+    {
+        final Path pkg = copy("cv-baseline");
+        editManifest(pkg, "    file: rollout.onnx\n", "    file: \"roll\\0out.onnx\"\n");
+
+        final ConfigException ex = refused(pkg, ModelPackageLoader.Trust.none());
+
+        assertEquals("graphs.rollout.file", ex.key());
+        assertContains(ex, "manifest.yaml", "'roll\\0out.onnx' is not a usable path");
+    }
+
+    @Test
     void shouldRefuseDirectoryWithoutManifest() throws Exception
     {
         final Path empty = Files.createDirectory(tmp.resolve("empty"));

@@ -218,6 +218,22 @@ class HardwareProfileLoaderTest
     }
 
     @Test
+    void shouldRefuseTrustedKeyPathWithNulCharacterNamingTheKey() throws Exception
+    {
+        final Path file = variant("sa8650p.yaml",
+            "  trusted_keys: [../models/keys/wmrt-dev.pub]", "  trusted_keys: [\"../models/keys/\\0wmrt-dev.pub\"]");
+        refused(file, "models.trusted_keys[0]", "'../models/keys/\\0wmrt-dev.pub' is not a usable path");
+    }
+
+    @Test
+    void shouldRefuseQnnContextCacheDirWithNulCharacterNamingTheKey() throws Exception
+    {
+        final Path file = variant("sa8650p.yaml",
+            "  context_cache_dir: /var/cache/wmrt/qnn", "  context_cache_dir: \"/var/\\0cache\"");
+        refused(file, "npu.context_cache_dir", "is not a usable path");
+    }
+
+    @Test
     void shouldRefuseDuplicateKey() throws Exception
     {
         final Path file = variant("sa8650p.yaml", "  tick_hz: 20\n", "  tick_hz: 20\n  tick_hz: 30\n");
@@ -230,6 +246,19 @@ class HardwareProfileLoaderTest
         assertTrue(ex.getMessage().startsWith(file.toString()), ex.getMessage());
         assertTrue(ex.getMessage().contains("duplicate key"), ex.getMessage());
         assertTrue(ex.getMessage().contains("tick_hz"), ex.getMessage());
+    }
+
+    @Test
+    void shouldRefuseTagEndingInAnEscapedSpaceAsInvalidYamlNamingTheFile() throws Exception
+    {
+        // SnakeYAML throws an IllegalArgumentException, not its YAMLException, for this one.
+        final Path file = variant("host.yaml", "isa: x86-64-v3", "isa: !x%20 x86-64-v3");
+
+        final ConfigException ex = assertThrows(ConfigException.class, () -> HardwareProfileLoader.load(file));
+
+        assertEquals(file, ex.file());
+        assertTrue(ex.getMessage().startsWith(file + ": not valid YAML: "), ex.getMessage());
+        assertTrue(ex.getMessage().contains("Tag must not contain leading or trailing spaces"), ex.getMessage());
     }
 
     @Test
