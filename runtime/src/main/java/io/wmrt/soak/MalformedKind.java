@@ -22,6 +22,8 @@ enum MalformedKind
     INF_ROUTE_POINT(WmrtCounter.SCENES_REJECTED_ROUTE, false, "a route point at x = +Inf"),
     STALE_TIMESTAMP(WmrtCounter.SCENES_REJECTED_STALE, false,
         "a timestamp repeating the last accepted frame's, or one period before it"),
+    LEAPING_TIMESTAMP(WmrtCounter.SCENES_REJECTED_STALE, false,
+        "a timestamp an hour after the last accepted frame's, or Long.MAX_VALUE"),
     GARBAGE_RECORD(WmrtCounter.SCENE_RECORDS_MALFORMED, false, "a ring record of another type, random bytes"),
     OTHER_TEMPLATE(WmrtCounter.SCENE_RECORDS_MALFORMED, false,
         "a frame-sized record whose header names another template");

@@ -26,6 +26,7 @@ final class SceneStream
 
     private static final int GARBAGE_MSG_TYPE = 0x5a5a;
     private static final int GARBAGE_LENGTH = 200;
+    private static final long LEAP_NS = 3_600_000_000_000L;
 
     private final SceneWriter writer;
     private final ManyToOneRingBuffer ring;
@@ -42,6 +43,7 @@ final class SceneStream
     private long ringFull;
     private int rotation;
     private int staleWritten;
+    private int leapsWritten;
 
     SceneStream(final BusDirectory bus, final SoakTraffic traffic, final long periodNs, final long seed)
     {
@@ -130,15 +132,7 @@ final class SceneStream
         {
             return false;
         }
-        final long timestampNs;
-        if (kind == MalformedKind.STALE_TIMESTAMP)
-        {
-            timestampNs = lastAcceptedTimestampNs - (staleWritten++ % 2) * periodNs;
-        }
-        else
-        {
-            timestampNs = slotTimestampNs(slot) + periodNs / 2;
-        }
+        final long timestampNs = timestampNs(kind, slot);
         traffic.write(f, ++sequence, timestampNs);
         // The slot after the traffic's agents (the last slot when they fill the frame).
         final int bad = Math.min(traffic.agentCount(), SceneFrameEncoder.agentXLength() - 1);
@@ -181,6 +175,23 @@ final class SceneStream
             lastAcceptedTimestampNs = timestampNs;
         }
         return true;
+    }
+
+    /**
+     * Half a period after the slot's frame, but for the kinds whose timestamp is what is wrong: it repeats the
+     * last accepted one or goes one period back (stale), or leaps an hour or to the end of time ahead.
+     */
+    private long timestampNs(final MalformedKind kind, final long slot)
+    {
+        switch (kind)
+        {
+            case STALE_TIMESTAMP:
+                return lastAcceptedTimestampNs - (staleWritten++ % 2) * periodNs;
+            case LEAPING_TIMESTAMP:
+                return leapsWritten++ % 2 == 0 ? lastAcceptedTimestampNs + LEAP_NS : Long.MAX_VALUE;
+            default:
+                return slotTimestampNs(slot) + periodNs / 2;
+        }
     }
 
     /**

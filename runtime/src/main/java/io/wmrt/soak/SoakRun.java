@@ -233,6 +233,8 @@ final class SoakRun
             maxLatenessNs = Math.max(maxLatenessNs, now - nextFrameNs);
         }
         resync = false;
+        // A malformed item still waiting belongs between the previous frame and this one: too late for it now.
+        nextMalformedNs = Long.MAX_VALUE;
         final long sequence = stream.writeValid(slot);
         if (sequence > 0)
         {
