@@ -22,6 +22,7 @@ import java.io.PrintWriter;
     subcommands = {
         RunCommand.class,
         DemoCommand.class,
+        SoakCommand.class,
         InspectCommand.class,
         StatCommand.class,
         TailCommand.class,
