@@ -1,6 +1,5 @@
 package io.wmrt.planner;
 
-import io.wmrt.backend.BackendException;
 import io.wmrt.backend.TensorArena;
 import io.wmrt.bus.BusDirectory;
 import io.wmrt.bus.BusLayout;
@@ -51,6 +50,8 @@ import java.util.List;
 public final class PlannerAgent implements Agent
 {
     private static final int WARMUP_TICKS = 50;
+    private static final int ENCODER = 0;
+    private static final int ROLLOUT = 1;
 
     private final PlannerConfig config;
     private final GraphRunner encoder;
@@ -118,9 +119,10 @@ public final class PlannerAgent implements Agent
     private final SceneTimeline timeline = new SceneTimeline();
     private long previousPlanTimestampNs;
     private long timelineRestartsSeen;
-    private long fallbacksSeen;
-    private long recoveriesSeen;
-    private long invalidOutputsSeen;
+    /** What each graph's runner had counted at the last tick, indexed by {@link #ENCODER} and {@link #ROLLOUT}. */
+    private final long[] fallbacksSeen = new long[2];
+    private final long[] recoveriesSeen = new long[2];
+    private final long[] invalidOutputsSeen = new long[2];
     private int lastSelected = -1;
     private PlanMode lastMode = PlanMode.NOMINAL;
     private SceneFault lastFault;
@@ -475,41 +477,43 @@ public final class PlannerAgent implements Agent
 
     /**
      * Run the encoder, then the rollout, each falling back down its chain; count switches both ways and
-     * outputs refused, and log the failure that caused them.
+     * outputs refused, and log the failure that caused them against the graph that failed.
      *
      * @return true when both graphs produced valid outputs.
      */
     private boolean infer(final long start)
     {
-        final boolean ran = encoder.run(start, encoderCheck) && rollout.run(start, rolloutCheck);
-        final long fallbacks = encoder.fallbacks() + rollout.fallbacks();
-        final long recoveries = encoder.recoveries() + rollout.recoveries();
-        final long invalid = encoder.invalidOutputs() + rollout.invalidOutputs();
-        if (fallbacks != fallbacksSeen || !ran)
+        final boolean encoded = encoder.run(start, encoderCheck);
+        account(encoder, ENCODER, !encoded);
+        if (!encoded)
         {
-            backendFallbacks.getAndAdd(fallbacks - fallbacksSeen);
-            fallbacksSeen = fallbacks;
-            recordFailure();
+            return false;
         }
-        if (recoveries != recoveriesSeen)
-        {
-            backendRecoveries.getAndAdd(recoveries - recoveriesSeen);
-            recoveriesSeen = recoveries;
-        }
-        if (invalid != invalidOutputsSeen)
-        {
-            backendOutputsInvalid.getAndAdd(invalid - invalidOutputsSeen);
-            invalidOutputsSeen = invalid;
-        }
-        return ran;
+        final boolean rolledOut = rollout.run(start, rolloutCheck);
+        account(rollout, ROLLOUT, !rolledOut);
+        return rolledOut;
     }
 
-    private void recordFailure()
+    private void account(final GraphRunner runner, final int role, final boolean failed)
     {
-        final BackendException failure = null != rollout.lastFailure() ? rollout.lastFailure() : encoder.lastFailure();
-        if (null != failure)
+        final long fallbacks = runner.fallbacks();
+        if (fallbacks != fallbacksSeen[role] || failed)
         {
-            errorLog.record(failure);
+            backendFallbacks.getAndAdd(fallbacks - fallbacksSeen[role]);
+            fallbacksSeen[role] = fallbacks;
+            errorLog.record(runner.lastFailure());
+        }
+        final long recoveries = runner.recoveries();
+        if (recoveries != recoveriesSeen[role])
+        {
+            backendRecoveries.getAndAdd(recoveries - recoveriesSeen[role]);
+            recoveriesSeen[role] = recoveries;
+        }
+        final long invalid = runner.invalidOutputs();
+        if (invalid != invalidOutputsSeen[role])
+        {
+            backendOutputsInvalid.getAndAdd(invalid - invalidOutputsSeen[role]);
+            invalidOutputsSeen[role] = invalid;
         }
     }
 

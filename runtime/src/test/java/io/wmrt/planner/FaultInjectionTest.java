@@ -191,6 +191,34 @@ class FaultInjectionTest
     }
 
     @Test
+    void shouldLogEachFailureAgainstTheGraphThatFailed() throws Exception
+    {
+        final FaultPlan plan = FaultPlan.parse("rollout/ort-native:throw@2,encoder/ort-native:inf@4", 7);
+        try (PlannerHarness h = new PlannerHarness(tmp.resolve("bus"), 10_000_000_000L, SystemNanoClock.INSTANCE,
+            (model, arena, owned) ->
+            {
+                final Backend faulty = FaultInjectingBackend.wrap(new NativeOrtBackend(1), plan);
+                final Backend cpu = new OrtCpuBackend(1);
+                return new GraphRunner[] {
+                    new GraphRunner("encoder",
+                        PlannerHarness.prepare(faulty, model, ModelPackage.ENCODER, arena, owned),
+                        PlannerHarness.prepare(cpu, model, ModelPackage.ENCODER, arena, owned)),
+                    new GraphRunner("rollout",
+                        PlannerHarness.prepare(faulty, model, ModelPackage.ROLLOUT, arena, owned),
+                        PlannerHarness.prepare(cpu, model, ModelPackage.ROLLOUT, arena, owned))};
+            }))
+        {
+            // The rollout fails first (tick 2); the encoder's Inf (tick 4) must not be logged as the rollout's.
+            tickTo(h, null, 1, 5);
+            final String errors = errors(h);
+            assertTrue(errors.contains("ort-native [rollout]: injected fault"), errors);
+            assertTrue(errors.contains("ort-native [encoder]: an output holds NaN or Inf"), errors);
+            assertTrue(errors.contains("1 time(s)"), errors);
+            assertEquals(2, h.bus.counter(WmrtCounter.BACKEND_FALLBACKS).get());
+        }
+    }
+
+    @Test
     void shouldParseAPlanAndRefuseBadEntriesNamingThem()
     {
         final FaultPlan plan = FaultPlan.parse("rollout:throw@100,rollout:nan@200,rollout:hang=500ms@300," +
