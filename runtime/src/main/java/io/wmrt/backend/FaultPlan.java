@@ -204,13 +204,14 @@ public final class FaultPlan
     private static long parseDuration(final String text)
     {
         final String lower = text.toLowerCase(Locale.ROOT);
+        // multiplyExact: a duration too long for a long is refused, not wrapped into a negative one.
         if (lower.endsWith("ms"))
         {
-            return positive(lower.substring(0, lower.length() - 2)) * 1_000_000L;
+            return Math.multiplyExact(positive(lower.substring(0, lower.length() - 2)), 1_000_000L);
         }
         if (lower.endsWith("s"))
         {
-            return positive(lower.substring(0, lower.length() - 1)) * 1_000_000_000L;
+            return Math.multiplyExact(positive(lower.substring(0, lower.length() - 1)), 1_000_000_000L);
         }
         throw new IllegalArgumentException("duration '" + text + "' needs a unit, ms or s");
     }

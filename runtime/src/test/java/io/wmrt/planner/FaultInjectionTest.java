@@ -229,7 +229,8 @@ class FaultInjectionTest
         assertTrue(FaultPlan.parse("", 1).isEmpty());
 
         for (final String bad : List.of("rollout:explode@1", "decoder:throw@1", "rollout:throw@0", "rollout:throw",
-            "rollout:hang=5@1", "rollout:nan@p2", "rollout/:throw@1"))
+            "rollout:hang=5@1", "rollout:nan@p2", "rollout/:throw@1", "rollout:hang=99999999999999s@1",
+            "rollout:throw@-3", "rollout:throw@NaN", "rollout:nan@pNaN", "rollout:throw@1+0"))
         {
             final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
                 () -> FaultPlan.parse("rollout:throw@1," + bad, 1), bad);
