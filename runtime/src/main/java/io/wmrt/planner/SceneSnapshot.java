@@ -18,8 +18,8 @@ import java.nio.FloatBuffer;
  *   track neither blinds the planner nor stops the car;</li>
  *   <li>a bad ego state, agent count, route or traffic light rejects the whole frame, as does a timestamp
  *   that does not continue the timeline ({@link SceneTimeline}); the previous plan stays valid until it is
- *   older than the deadline, then the planner publishes a comfortable stop along it ({@code MINIMAL_RISK}), counting each
- *   reason;</li>
+ *   older than the deadline, then the planner publishes a comfortable stop along it ({@code MINIMAL_RISK}),
+ *   counting each reason;</li>
  *   <li>a frame with no route (count 0) is not bad: the planner drives along its heading instead.</li>
  * </ul>
  * No loop here runs longer than a capacity on any input; angles are wrapped in constant time.
