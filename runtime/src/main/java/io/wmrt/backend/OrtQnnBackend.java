@@ -51,7 +51,7 @@ public final class OrtQnnBackend extends OrtBackend
     Map<String, String> providerOptions()
     {
         return Map.of(
-            "backend_path", npu.qnnBackendLibrary(),
+            "backend_path", npu.backendPath(),
             "htp_performance_mode", npu.performanceMode().toString(),
             "htp_arch", npu.htpArch().replace("v", ""),
             "enable_htp_fp16_precision", npu.fp16() ? "1" : "0");
@@ -74,13 +74,13 @@ public final class OrtQnnBackend extends OrtBackend
         {
             options.addQnn(providerOptions());
             return Availability.yes("ONNX Runtime " + env.getVersion() + " with QNN execution provider (" +
-                npu.qnnBackendLibrary() + ", " + npu.performanceMode() + ")");
+                npu.backendPath() + ", " + npu.performanceMode() + ")");
         }
         catch (final OrtException | RuntimeException ex)
         {
             return Availability.no("this ONNX Runtime build has no QNN execution provider (" +
                 ex.getMessage() + "); a board needs an ONNX Runtime built with QNN and the QNN SDK's " +
-                npu.qnnBackendLibrary());
+                npu.backendPath());
         }
     }
 }

@@ -50,7 +50,7 @@ final class InspectCommand implements Runnable
                     final HardwareProfile.Npu n = p.npu();
                     System.out.printf("  npu: HTP %s, %.0f dense int8 TOPS +-%.0f%% (%s), fp16 %b, %s %s, VTCM %d MB%n",
                         n.htpArch(), n.denseInt8Tops(), n.topsUncertaintyPct(), n.topsSource(), n.fp16(),
-                        n.qnnBackendLibrary(), n.performanceMode(), n.vtcmMb());
+                        n.backendPath(), n.performanceMode(), n.vtcmMb());
                 }
                 else
                 {

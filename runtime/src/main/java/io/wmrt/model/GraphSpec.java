@@ -2,6 +2,7 @@ package io.wmrt.model;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One graph of a model package, by role, with the bytes its digest was verified on. Sessions are created from
@@ -18,10 +19,12 @@ import java.util.List;
  * @param quantized whether the graph carries int8 QDQ pairs.
  * @param bytes     the file's content as read once and verified against {@code sha256}; null while the graph is
  *                  only declared (read from the manifest, not yet verified).
+ * @param qnn       the graph as precompiled QNN context binaries hold it, by SoC id (upper case); empty when the
+ *                  package carries none.
  */
 public record GraphSpec(
     String role, Path file, String sha256, List<TensorSpec> inputs, List<TensorSpec> outputs, boolean quantized,
-    byte[] bytes)
+    byte[] bytes, Map<String, QnnGraph> qnn)
 {
     /**
      * A graph as the manifest declares it, before its file is read and verified.
@@ -30,7 +33,7 @@ public record GraphSpec(
         final String role, final Path file, final String sha256, final List<TensorSpec> inputs,
         final List<TensorSpec> outputs, final boolean quantized)
     {
-        this(role, file, sha256, inputs, outputs, quantized, null);
+        this(role, file, sha256, inputs, outputs, quantized, null, Map.of());
     }
 
     /**
@@ -38,7 +41,23 @@ public record GraphSpec(
      */
     GraphSpec withVerifiedBytes(final byte[] verified)
     {
-        return new GraphSpec(role, file, sha256, inputs, outputs, quantized, verified);
+        return new GraphSpec(role, file, sha256, inputs, outputs, quantized, verified, qnn);
+    }
+
+    /**
+     * @return this graph with its precompiled QNN context binaries, by SoC id.
+     */
+    GraphSpec withQnn(final Map<String, QnnGraph> binaries)
+    {
+        return new GraphSpec(role, file, sha256, inputs, outputs, quantized, bytes, Map.copyOf(binaries));
+    }
+
+    /**
+     * @return the graph precompiled for this SoC (any case), or null when the package has no binary for it.
+     */
+    public QnnGraph qnnFor(final String soc)
+    {
+        return qnn.get(soc.toUpperCase(java.util.Locale.ROOT));
     }
 
     /**
@@ -77,7 +96,7 @@ public record GraphSpec(
     {
         return "GraphSpec[role=" + role + ", file=" + file + ", sha256=" + sha256 + ", inputs=" + inputs +
             ", outputs=" + outputs + ", quantized=" + quantized + ", bytes=" +
-            (null == bytes ? "not read" : bytes.length + " verified") + "]";
+            (null == bytes ? "not read" : bytes.length + " verified") + ", qnn=" + qnn.keySet() + "]";
     }
 
     private static TensorSpec find(final List<TensorSpec> specs, final String name)

@@ -39,9 +39,13 @@ public record HardwareProfile(
      * @param topsSource       where that figure comes from (datasheet or press report).
      * @param topsUncertaintyPct how far the figure may be off, percent.
      * @param fp16             whether the HTP runs fp16 natively.
-     * @param qnnBackendLibrary shared library of the QNN backend, e.g. libQnnHtp.so.
+     * @param backendPath      shared library of the QNN backend, e.g. libQnnHtp.so: a bare name is looked up
+     *                         the way the dynamic loader does ({@code LD_LIBRARY_PATH}), a path is used as is.
+     * @param ortEpLibrary     ONNX Runtime's QNN plugin library (libonnxruntime_providers_qnn.so) to register,
+     *                         or null to use a QNN provider compiled into ONNX Runtime.
      * @param performanceMode  HTP power mode requested at start.
      * @param vtcmMb           tightly coupled memory available to a graph.
+     * @param contextPriority  QNN context priority: low, normal, normal_high or high.
      * @param contextCacheDir  where compiled QNN context binaries are cached.
      */
     public record Npu(
@@ -50,9 +54,11 @@ public record HardwareProfile(
         String topsSource,
         double topsUncertaintyPct,
         boolean fp16,
-        String qnnBackendLibrary,
+        String backendPath,
+        String ortEpLibrary,
         PerformanceMode performanceMode,
         int vtcmMb,
+        ContextPriority contextPriority,
         Path contextCacheDir)
     {
     }

@@ -25,7 +25,7 @@ public final class HardwareProfileLoader
     /**
      * Backend ids a profile may name in a dispatch order.
      */
-    public static final Set<String> KNOWN_BACKENDS = Set.of("ort-qnn", "ort-native", "ort-cpu");
+    public static final Set<String> KNOWN_BACKENDS = Set.of("qnn", "ort-qnn", "ort-native", "ort-cpu");
 
     private HardwareProfileLoader()
     {
@@ -49,9 +49,12 @@ public final class HardwareProfileLoader
                 n.string("tops_source"),
                 n.number("tops_uncertainty_pct", 0, 100),
                 n.bool("fp16"),
-                n.string("qnn_backend_library"),
+                n.string("backend_path"),
+                n.has("ort_ep_library") ? n.string("ort_ep_library") : null,
                 n.choice("performance_mode", PerformanceMode.class),
                 (int)n.integer("vtcm_mb", 0, 1024),
+                n.has("context_priority") ? n.choice("context_priority", ContextPriority.class) :
+                    ContextPriority.NORMAL,
                 n.filePath("context_cache_dir"));
             n.finish();
         }
@@ -92,7 +95,7 @@ public final class HardwareProfileLoader
                     throw new ConfigException(file, d.path(role) + "[" + i + "]",
                         "unknown backend '" + id + "'; known: " + KNOWN_BACKENDS);
                 }
-                if ("ort-qnn".equals(id) && null == npu)
+                if (("qnn".equals(id) || "ort-qnn".equals(id)) && null == npu)
                 {
                     throw new ConfigException(file, d.path(role) + "[" + i + "]",
                         "names an NPU backend but the profile has no 'npu' section");

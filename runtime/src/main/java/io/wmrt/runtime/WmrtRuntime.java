@@ -2,11 +2,9 @@ package io.wmrt.runtime;
 
 import io.wmrt.backend.Backend;
 import io.wmrt.backend.BackendException;
-import io.wmrt.backend.FaultInjectingBackend;
-import io.wmrt.backend.FaultPlan;
-import io.wmrt.backend.NativeOrtBackend;
-import io.wmrt.backend.OrtCpuBackend;
+import io.wmrt.backend.Backends;
 import io.wmrt.backend.OrtQnnBackend;
+import io.wmrt.backend.FaultPlan;
 import io.wmrt.backend.TensorArena;
 import io.wmrt.bus.BusDirectory;
 import io.wmrt.dispatch.Dispatcher;
@@ -77,13 +75,7 @@ public final class WmrtRuntime implements AutoCloseable
         this.profile = profile;
         this.model = model;
         this.faults = faults;
-        final int threads = profile.planner().intraOpThreads();
-        backends.add(FaultInjectingBackend.wrap(new NativeOrtBackend(threads), faults));
-        backends.add(FaultInjectingBackend.wrap(new OrtCpuBackend(threads), faults));
-        if (profile.hasNpu())
-        {
-            backends.add(FaultInjectingBackend.wrap(new OrtQnnBackend(profile.npu(), threads), faults));
-        }
+        backends.addAll(Backends.forProfile(profile, faults));
         final Dispatcher dispatcher = new Dispatcher(profile, backends);
         GraphRunner encoderRunner = null;
         GraphRunner rolloutRunner = null;

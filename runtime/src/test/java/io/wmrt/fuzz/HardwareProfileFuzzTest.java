@@ -76,7 +76,7 @@ class HardwareProfileFuzzTest
                     "trusted_keys: [\"../models/keys/\\0wmrt-dev.pub\"]"),
                 new YamlSeeds.Edit("NPU cache dir with NUL", "cpu:\n", "npu:\n  htp_arch: v73\n" +
                     "  dense_int8_tops: 100\n  tops_source: x\n  tops_uncertainty_pct: 30\n  fp16: true\n" +
-                    "  qnn_backend_library: libQnnHtp.so\n  performance_mode: burst\n  vtcm_mb: 8\n" +
+                    "  backend_path: libQnnHtp.so\n  performance_mode: burst\n  vtcm_mb: 8\n" +
                     "  context_cache_dir: \"/var/\\0cache\"\ncpu:\n"),
                 new YamlSeeds.Edit("tab indentation", "  cores: 2", "\tcores: 2"),
                 new YamlSeeds.Edit("non-ASCII value", "soc: host-x86-64", "soc: host-\u00ff"))),

@@ -45,7 +45,7 @@ class HardwareProfileLoaderTest
         assertEquals(100.0, p.npu().denseInt8Tops());
         assertTrue(p.npu().topsSource().contains("press reports"), p.npu().topsSource());
         assertEquals(30.0, p.npu().topsUncertaintyPct());
-        assertEquals("libQnnHtp.so", p.npu().qnnBackendLibrary());
+        assertEquals("libQnnHtp.so", p.npu().backendPath());
         assertEquals(PerformanceMode.BURST, p.npu().performanceMode());
         assertEquals(8, p.cpu().cores());
         assertEquals(3, p.cpu().plannerCore());
@@ -173,7 +173,7 @@ class HardwareProfileLoaderTest
     @Test
     void shouldRefuseUnknownBackendInDispatchOrder() throws Exception
     {
-        final Path file = variant("sa8650p.yaml", "  rollout: [ort-qnn, ort-native, ort-cpu]", "  rollout: [ort-qnn, ort-gpu]");
+        final Path file = variant("sa8650p.yaml", "  rollout: [qnn, ort-qnn, ort-native, ort-cpu]", "  rollout: [ort-qnn, ort-gpu]");
         refused(file, "dispatch.rollout[1]", "unknown backend 'ort-gpu'", "ort-cpu", "ort-qnn");
     }
 
@@ -198,7 +198,7 @@ class HardwareProfileLoaderTest
     @Test
     void shouldRefuseDispatchWithoutDefaultOrder() throws Exception
     {
-        final Path file = variant("sa8650p.yaml", "  default: [ort-qnn, ort-native, ort-cpu]\n", "");
+        final Path file = variant("sa8650p.yaml", "  default: [qnn, ort-qnn, ort-native, ort-cpu]\n", "");
         refused(file, "dispatch.default", "missing required key");
     }
 
