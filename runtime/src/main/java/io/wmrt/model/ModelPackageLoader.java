@@ -148,6 +148,9 @@ public final class ModelPackageLoader
             }
         }
 
+        final List<QnnBinaries.Declared> qnn = root.has(QnnBinaries.SECTION) ?
+            QnnBinaries.declare(dir, root.section(QnnBinaries.SECTION)) : List.of();
+
         final StrictYaml l = root.section("lineage");
         final Map<String, String> lineage = new LinkedHashMap<>();
         for (final String key : l.keys())
@@ -199,11 +202,13 @@ public final class ModelPackageLoader
         // The signature vouches for the manifest, and the manifest for every graph's digest: it is checked before
         // any graph is read, so ONNX Runtime's parser never sees a graph the profile does not trust.
         final String signedBy = verifySignature(manifestFile, text, signatureKeyId, signature, trust);
-        final Map<String, GraphSpec> verified = readVerifiedGraphs(graphs);
-        for (final GraphSpec spec : verified.values())
+        final Map<String, GraphSpec> read = readVerifiedGraphs(graphs);
+        for (final GraphSpec spec : read.values())
         {
             verifyTensors(spec);
         }
+        // Context binaries are read after the graphs they compile are known good, and checked against them.
+        final Map<String, GraphSpec> verified = QnnBinaries.attach(manifestFile, qnn, read);
         verifyPlannerContract(manifestFile, shape, verified);
         if (riskCost.isPresent() && null == verified.get(ModelPackage.ROLLOUT).output(ModelPackage.RISK_TENSOR))
         {
