@@ -185,6 +185,24 @@ class HardwareProfileLoaderTest
     }
 
     @Test
+    void shouldRefuseDirectQnnInDispatchWhenProfileHasNoNpu() throws Exception
+    {
+        final Path file = variant("host.yaml", "  default: [ort-native, ort-cpu]", "  default: [qnn, ort-cpu]");
+        refused(file, "dispatch.default[0]", "NPU backend", "no 'npu' section");
+    }
+
+    @Test
+    void shouldPassEveryNpuKeyAndRefuseAnUnknownContextPriority() throws Exception
+    {
+        final HardwareProfile.Npu npu = HardwareProfileLoader.load(committed("sa8650p.yaml")).npu();
+        assertEquals("libQnnHtp.so", npu.backendPath());
+        assertEquals("libonnxruntime_providers_qnn.so", npu.ortEpLibrary());
+        assertEquals(ContextPriority.NORMAL, npu.contextPriority());
+        final Path file = variant("sa8650p.yaml", "  context_priority: normal\n", "  context_priority: urgent\n");
+        refused(file, "npu.context_priority", "urgent");
+    }
+
+    @Test
     void shouldRefuseNpuBackendWhenNpuSectionIsRemoved() throws Exception
     {
         final String text = Files.readString(committed("sa8650p.yaml"));
