@@ -67,7 +67,7 @@ final class RunCommand implements Callable<Integer>
             final String npu = runtime.npuNotUsedReason();
             if (null != npu)
             {
-                System.out.println("NPU not used, running on the CPU: " + npu);
+                System.out.println("NPU not used: " + npu);
             }
             runtime.start(errors::record);
             System.out.println("planning; 'wmrt stat' and 'wmrt tail' read this instance; Ctrl-C stops");

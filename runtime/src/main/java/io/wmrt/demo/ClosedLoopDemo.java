@@ -169,7 +169,7 @@ public final class ClosedLoopDemo
                 final String npu = runtime.npuNotUsedReason();
                 if (null != npu)
                 {
-                    log.println("NPU not used, running on the CPU: " + npu);
+                    log.println("NPU not used: " + npu);
                 }
             }
             return drive(scenario, runtime, bus);

@@ -139,29 +139,22 @@ public final class WmrtRuntime implements AutoCloseable
     }
 
     /**
-     * @return why the NPU is not running the model, or null when it is (or the profile has none).
+     * @return one line saying the NPU is not running the model and what runs it instead, or null when the NPU
+     *         runs both graphs (or the profile has none); the reasons are in {@link #dispatchReport()}, once each.
      */
     public String npuNotUsedReason()
     {
-        if (!profile.hasNpu())
+        if (!profile.hasNpu() || (isNpu(encoder.backendId()) && isNpu(rollout.backendId())))
         {
             return null;
         }
-        if (encoder.backendId().equals(OrtQnnBackend.ID) && rollout.backendId().equals(OrtQnnBackend.ID))
-        {
-            return null;
-        }
-        for (final Dispatcher.Decision decision : decisions)
-        {
-            for (final String reason : decision.skipped())
-            {
-                if (reason.startsWith(OrtQnnBackend.ID))
-                {
-                    return reason;
-                }
-            }
-        }
-        return "the NPU backend failed to prepare the graphs";
+        return "encoder runs on " + encoder.backendId() + ", rollout on " + rollout.backendId() +
+            " (why each NPU backend was passed over is listed above)";
+    }
+
+    private static boolean isNpu(final String backendId)
+    {
+        return "qnn".equals(backendId) || OrtQnnBackend.ID.equals(backendId);
     }
 
     public PlannerAgent agent()

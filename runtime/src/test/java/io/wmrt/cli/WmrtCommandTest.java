@@ -13,6 +13,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -137,8 +138,16 @@ class WmrtCommandTest
     {
         assertEquals(0, wmrt("demo", "--profile", TestRepo.profile("sa8650p").toString(), "--model",
             TestRepo.model("cv-baseline-int8").toString(), "--scenario", "red-light-queue"), err);
-        assertTrue(out.contains("NPU not used, running on the CPU") && out.contains("QNN"), out);
+        // Once each: why the direct QNN backend and why ONNX Runtime's QNN provider are not used, naming what
+        // was looked for; then one line saying what runs instead.
+        final List<String> qnn = out.lines().filter(l -> l.contains("passed over qnn: ")).toList();
+        final List<String> ortQnn = out.lines().filter(l -> l.contains("passed over ort-qnn: ")).toList();
+        assertEquals(1, qnn.size(), out);
+        assertEquals(1, ortQnn.size(), out);
+        assertTrue(qnn.get(0).contains("libQnnHtp.so"), qnn.get(0));
+        assertTrue(ortQnn.get(0).contains("libonnxruntime_providers_qnn.so"), ortQnn.get(0));
         assertEquals(1, out.split("NPU not used", -1).length - 1, "said once: " + out);
+        assertTrue(out.contains("NPU not used: encoder runs on ort-native, rollout on ort-native"), out);
     }
 
     private Path copyPackage(final String name) throws IOException
