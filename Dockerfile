@@ -2,6 +2,7 @@
 #
 #   docker buildx build --platform linux/arm64,linux/amd64 -t wmrt .             # runtime image
 #   docker run --rm wmrt demo                                                    # the main job
+#   docker run --rm wmrt board-check                                             # first boot on a board
 #   docker run --rm --ipc=host --user "$(id -u):$(id -g)" wmrt run   # bus in the host's /dev/shm (0700),
 #                                                      # readable by host processes of the same user
 #   docker buildx build --target rig -t wmrt-rig .                               # runtime + SUMO + the HIL rig
@@ -23,13 +24,25 @@ COPY . .
 # CI=true makes the native build require both targets.
 RUN CI=true mvn -B -q -DskipTests -pl runtime,hil -am package
 
+# On a board, the QNN libraries come from the board's BSP, never from this image (Qualcomm licenses them to
+# the board's owner). Mount them read-only where these variables point, with the NPU's device nodes:
+#   docker run --rm --device /dev/fastrpc-cdsp --device /dev/dma_heap/system \
+#     -v /usr/lib/qnn:/opt/qnn/lib:ro -v /usr/lib/dsp/cdsp:/opt/qnn/dsp:ro \
+#     -v wmrt-qnn-cache:/var/cache/wmrt/qnn \
+#     wmrt board-check --profile hardware-profiles/sa8650p.yaml
+# /opt/qnn/lib holds libQnnHtp.so, libQnnHtpV73Stub.so (V81 on an SA8797P), libcdsprpc.so and, for ort-qnn,
+# libonnxruntime_providers_qnn.so; /opt/qnn/dsp holds the DSP side (libQnnHtpV73Skel.so), which the
+# FastRPC loader finds through ADSP_LIBRARY_PATH. The volume keeps ort-qnn's compiled contexts across starts.
 FROM eclipse-temurin:17-jre AS runtime
 WORKDIR /opt/wmrt
+ENV LD_LIBRARY_PATH=/opt/qnn/lib \
+    ADSP_LIBRARY_PATH=/opt/qnn/dsp
 COPY --from=build /src/runtime/target/wmrt.jar runtime/target/wmrt.jar
 COPY --from=build /src/runtime/target/lib runtime/target/lib
 COPY hardware-profiles hardware-profiles
 COPY models/cv-baseline models/cv-baseline
 COPY models/cv-baseline-int8 models/cv-baseline-int8
+COPY models/wm-student-int8 models/wm-student-int8
 COPY models/keys models/keys
 COPY wmrt wmrt
 ENTRYPOINT ["/opt/wmrt/wmrt"]
