@@ -24,6 +24,17 @@ public interface Backend extends AutoCloseable
      */
     boolean requiresQuantized();
 
+    /**
+     * Whether this backend, available on this machine, can take this particular graph: the direct QNN backend
+     * needs a context binary compiled for the SoC, for instance. Asked by the dispatcher before preparing.
+     *
+     * @return null when it can, else why not (one line, naming what is missing).
+     */
+    default String cannotRun(final GraphSpec graph)
+    {
+        return null;
+    }
+
     PreparedGraph prepare(GraphSpec graph, TensorArena arena) throws BackendException;
 
     void close();

@@ -57,6 +57,11 @@ public final class FaultInjectingBackend implements Backend
         return delegate.requiresQuantized();
     }
 
+    public String cannotRun(final GraphSpec graph)
+    {
+        return delegate.cannotRun(graph);
+    }
+
     public PreparedGraph prepare(final GraphSpec graph, final TensorArena arena) throws BackendException
     {
         final PreparedGraph prepared = delegate.prepare(graph, arena);

@@ -76,6 +76,12 @@ public final class Dispatcher
                     model.precision());
                 continue;
             }
+            final String cannot = backend.cannotRun(graph);
+            if (null != cannot)
+            {
+                skipped.add(id + ": " + cannot);
+                continue;
+            }
             usable.add(id);
         }
         return new Decision(graph.role(), List.copyOf(usable), List.copyOf(skipped));
