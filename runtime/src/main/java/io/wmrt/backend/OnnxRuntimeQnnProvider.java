@@ -61,21 +61,23 @@ final class OnnxRuntimeQnnProvider implements OrtQnnProvider
             }
             final String ldLibraryPath = System.getenv("LD_LIBRARY_PATH");
             final Path found = findLibrary(library, ldLibraryPath);
-            final String path = null != found ? found.toString() : library;
-            if (null == found && library.indexOf('/') >= 0)
+            if (null == found)
             {
-                throw new OrtException("not found (no file at " + Path.of(library).toAbsolutePath() + ")");
+                // Found here or not at all: ONNX Runtime resolves a bare name against its own library's
+                // directory (the jar's extraction dir), not the dynamic loader's search path.
+                throw new OrtException(library.indexOf('/') >= 0 ?
+                    "not found (no file at " + Path.of(library).toAbsolutePath() + ")" :
+                    "not found (searched LD_LIBRARY_PATH=" + (null == ldLibraryPath ? "" : ldLibraryPath) + " and " +
+                    String.join(", ", SYSTEM_LIBRARY_DIRS) + ")");
             }
+            final String path = found.toString();
             try
             {
                 env.registerExecutionProviderLibrary(EP_NAME, path);
             }
             catch (final OrtException ex)
             {
-                throw new OrtException(null != found ? "cannot be loaded from " + found + " (" + ex.getMessage() +
-                    ")" : "not found (searched LD_LIBRARY_PATH=" + (null == ldLibraryPath ? "" : ldLibraryPath) +
-                    " and " + String.join(", ", SYSTEM_LIBRARY_DIRS) + "; the dynamic loader: " +
-                    ex.getMessage() + ")");
+                throw new OrtException("cannot be loaded from " + path + " (" + ex.getMessage() + ")");
             }
             REGISTERED.put(library, path);
             return path;
