@@ -24,12 +24,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code session.disable_cpu_ep_fallback=1}: a graph the HTP cannot take whole fails to prepare, and the
  * dispatcher says so and falls back, rather than running partly on the CPU under an NPU label.
  * <p>
- * Each prepared graph leaves one line in {@link #contextCacheEvents()}: compiled, loaded, regenerated (and
+ * Each prepared graph leaves one line in {@link #preparationEvents()}: compiled, loaded, regenerated (and
  * why) or rebuilt (and what was corrupt). Sessions are created from the verified graph bytes, or from the
  * cached context model that {@link QnnContextCache} checked against that graph's digest.
  * <p>
  * Not thread safe: graphs are prepared by one thread at start-up. {@link #availability()} and
- * {@link #contextCacheEvents()} are safe from any thread.
+ * {@link #preparationEvents()} are safe from any thread.
  */
 public final class OrtQnnBackend extends OrtBackend
 {
@@ -79,7 +79,7 @@ public final class OrtQnnBackend extends OrtBackend
     /**
      * @return one line per graph prepared, in order: "ort-qnn: rollout: loaded context cache /var/cache/...".
      */
-    public List<String> contextCacheEvents()
+    public List<String> preparationEvents()
     {
         return List.copyOf(events);
     }

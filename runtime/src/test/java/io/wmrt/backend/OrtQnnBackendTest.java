@@ -1,5 +1,6 @@
 package io.wmrt.backend;
 
+import ai.onnxruntime.OrtException;
 import io.wmrt.TestRepo;
 import io.wmrt.profile.ContextPriority;
 import io.wmrt.profile.HardwareProfile;
@@ -15,6 +16,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -39,6 +41,21 @@ class OrtQnnBackendTest
         assertTrue(availability.reason().startsWith("plugin " + PLUGIN + ": "), availability.reason());
         assertTrue(availability.reason().contains("built-in: this ONNX Runtime (1.24.1) has no QNN provider"),
             availability.reason());
+    }
+
+    @Test
+    void shouldListOnnxRuntimesDevicesAndRefuseALibraryThatIsNoPluginWithTheRealProvider() throws Exception
+    {
+        final OnnxRuntimeQnnProvider provider = new OnnxRuntimeQnnProvider();
+        final Path notAPlugin = Files.writeString(tmp.resolve(PLUGIN), "not an ELF file");
+
+        assertFalse(provider.hasBuiltInQnn());
+        assertTrue(provider.devices().stream().anyMatch(d -> d.epName().equals("CPUExecutionProvider") &&
+            d.deviceType().equals("CPU")), provider.devices().toString());
+        final OrtException ex = assertThrows(OrtException.class, () -> provider.registerPlugin(notAPlugin.toString()));
+        assertTrue(ex.getMessage().startsWith("cannot be loaded from " + notAPlugin + " ("), ex.getMessage());
+        final OrtException missing = assertThrows(OrtException.class, () -> provider.registerPlugin(PLUGIN + ".0"));
+        assertTrue(missing.getMessage().startsWith("not found (searched LD_LIBRARY_PATH="), missing.getMessage());
     }
 
     @Test

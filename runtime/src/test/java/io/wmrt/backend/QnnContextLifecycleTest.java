@@ -75,7 +75,7 @@ class QnnContextLifecycleTest
         final Path encoderCtx = cache.resolve(model.graph(ModelPackage.ENCODER).sha256() + "-sa8650p-v73_ctx.onnx");
         assertEquals(List.of(
             "ort-qnn: encoder: compiled context cache " + encoderCtx,
-            "ort-qnn: rollout: compiled context cache " + ctx), compiling.contextCacheEvents());
+            "ort-qnn: rollout: compiled context cache " + ctx), compiling.preparationEvents());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(ctx)));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(meta())));
         assertEquals(List.of(), temporaryFiles(), "no temporary file left");
@@ -102,7 +102,7 @@ class QnnContextLifecycleTest
 
         assertEquals(List.of(
             "ort-qnn: encoder: loaded context cache " + encoderCtx,
-            "ort-qnn: rollout: loaded context cache " + ctx), loading.contextCacheEvents());
+            "ort-qnn: rollout: loaded context cache " + ctx), loading.preparationEvents());
         assertEquals(0, second.count("compile"), second.calls.toString());
         assertFalse(second.sessionEntries.get(1).containsKey("ep.context_enable"), "loading generates nothing");
         assertEquals("1", second.sessionEntries.get(1).get("session.disable_cpu_ep_fallback"));
@@ -154,7 +154,7 @@ class QnnContextLifecycleTest
         try (OrtSession ignored = other.openSession(rollout))
         {
             final Path otherCtx = cache.resolve(rollout.sha256() + "-sa8775p-v73_ctx.onnx");
-            assertEquals(List.of("ort-qnn: rollout: compiled context cache " + otherCtx), other.contextCacheEvents());
+            assertEquals(List.of("ort-qnn: rollout: compiled context cache " + otherCtx), other.preparationEvents());
         }
         assertEquals("ort-qnn: rollout: loaded context cache " + ctx, start(new FakeQnnProvider()));
     }
@@ -232,7 +232,7 @@ class QnnContextLifecycleTest
 
         assertTrue(ex.getMessage().contains("op Foo not supported on HTP"), ex.getMessage());
         assertEquals(List.of("ort-qnn: rollout: could not compile context cache " + ctx + ": QNN graph finalize " +
-            "failed: op Foo not supported on HTP"), backend.contextCacheEvents());
+            "failed: op Foo not supported on HTP"), backend.preparationEvents());
         assertFalse(Files.exists(ctx));
         assertEquals(List.of(), temporaryFiles());
     }
@@ -242,7 +242,7 @@ class QnnContextLifecycleTest
         final OrtQnnBackend backend = backend(provider, "SA8650P");
         try (OrtSession ignored = backend.openSession(rollout))
         {
-            final List<String> events = backend.contextCacheEvents();
+            final List<String> events = backend.preparationEvents();
             assertEquals(1, events.size(), events.toString());
             return events.get(0);
         }
