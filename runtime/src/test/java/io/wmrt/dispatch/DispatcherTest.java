@@ -84,8 +84,9 @@ class DispatcherTest
                     assertEquals(role, decision.role());
                     assertEquals(List.of("ort-native", "ort-cpu"), decision.usable(), model.name() + " " + role);
                     assertEquals("ort-native", decision.primary());
-                    assertEquals(1, decision.skipped().size(), decision.skipped().toString());
-                    final String reason = decision.skipped().get(0);
+                    assertEquals(2, decision.skipped().size(), decision.skipped().toString());
+                    assertEquals("qnn: not built into this runtime", decision.skipped().get(0));
+                    final String reason = decision.skipped().get(1);
                     assertTrue(reason.startsWith("ort-qnn: "), reason);
                     assertTrue(reason.contains("QNN"), reason);
                 }
@@ -102,8 +103,8 @@ class DispatcherTest
                 new Dispatcher(sa8650p, List.of(cpu)).decide(int8.graph(ModelPackage.ROLLOUT), int8);
 
             assertEquals(List.of("ort-cpu"), decision.usable());
-            assertEquals(List.of("ort-qnn: not built into this runtime", "ort-native: not built into this runtime"),
-                decision.skipped());
+            assertEquals(List.of("qnn: not built into this runtime", "ort-qnn: not built into this runtime",
+                "ort-native: not built into this runtime"), decision.skipped());
         }
     }
 
@@ -134,8 +135,9 @@ class DispatcherTest
             final Dispatcher.Decision decision = dispatcher.decide(fp32.graph(ModelPackage.ROLLOUT), fp32);
 
             assertEquals(List.of("ort-cpu"), decision.usable());
-            assertEquals(2, decision.skipped().size(), "the NPU, and the native path this test leaves out");
-            final String reason = decision.skipped().get(0);
+            assertEquals(3, decision.skipped().size(), "the direct QNN and native paths this test leaves out, " +
+                "and the NPU");
+            final String reason = decision.skipped().get(1);
             assertTrue(reason.startsWith("ort-qnn: "), reason);
             assertTrue(reason.contains("int8"), reason);
             assertTrue(reason.contains("cv-baseline"), reason);
@@ -154,7 +156,8 @@ class DispatcherTest
 
             assertEquals(List.of("ort-qnn", "ort-cpu"), decision.usable());
             assertEquals("ort-qnn", decision.primary());
-            assertEquals(List.of("ort-native: not built into this runtime"), decision.skipped());
+            assertEquals(List.of("qnn: not built into this runtime", "ort-native: not built into this runtime"),
+                decision.skipped());
         }
     }
 
