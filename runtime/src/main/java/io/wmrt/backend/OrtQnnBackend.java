@@ -218,42 +218,31 @@ public final class OrtQnnBackend extends OrtBackend
         }
 
         final String ortVersion = provider.onnxRuntimeVersion();
-        String pluginPath = null;
-        final String pluginStatus;
-        if (null == npu.ortEpLibrary())
-        {
-            pluginStatus = "plugin: none configured (npu.ort_ep_library)";
-        }
-        else
-        {
-            pluginStatus = findPlugin();
-            if (null != pluginDevice)
-            {
-                pluginPath = pluginStatus;
-            }
-        }
+        final Plugin plugin = null == npu.ortEpLibrary() ?
+            new Plugin(null, null, "plugin: none configured (npu.ort_ep_library)") : findPlugin(npu.ortEpLibrary());
 
         final String way;
         final String qnnProvider;
-        if (null != pluginDevice)
+        if (null != plugin.device())
         {
-            way = "the QNN plugin " + pluginPath + " (" + pluginDevice + ")";
+            pluginDevice = plugin.device();
+            way = "the QNN plugin " + plugin.path() + " (" + pluginDevice + ")";
             qnnProvider = "plugin " + OrtQnnProvider.EP_NAME + " " + pluginDevice.epVersion();
         }
         else if (provider.hasBuiltInQnn())
         {
-            way = "QNN compiled in (" + pluginStatus + ")";
+            way = "QNN compiled in (" + plugin.whyNot() + ")";
             qnnProvider = "built into ONNX Runtime " + ortVersion;
         }
         else
         {
-            return Availability.no(pluginStatus + "; built-in: this ONNX Runtime (" + ortVersion + ") has no QNN " +
-                "provider. A board needs Qualcomm's " + (null == npu.ortEpLibrary() ? "QNN plugin library" :
+            return Availability.no(plugin.whyNot() + "; built-in: this ONNX Runtime (" + ortVersion + ") has no " +
+                "QNN provider. A board needs Qualcomm's " + (null == npu.ortEpLibrary() ? "QNN plugin library" :
                 npu.ortEpLibrary()) + " (or an ONNX Runtime built with QNN) and the QNN SDK's " + npu.backendPath());
         }
 
         final QnnContextCache.Stack stack = new QnnContextCache.Stack(ortVersion, qnnProvider,
-            backendIdentity(npu.backendPath(), pluginPath));
+            backendIdentity(npu.backendPath(), plugin.path()));
         cache = new QnnContextCache(npu.contextCacheDir(), soc, npu.htpArch(), stack);
         try
         {
@@ -268,15 +257,17 @@ public final class OrtQnnBackend extends OrtBackend
     }
 
     /**
-     * Register the plugin and pick its device: the NPU when ONNX Runtime lists one; else the provider's entry on
-     * the CPU device, which is how the plugin appears where ONNX Runtime discovers no NPU (its Linux device
-     * discovery finds CPUs and GPUs only) and where {@code backend_path} still selects the HTP. Never the GPU.
-     *
-     * @return the registered path when a device was picked, else why not, naming the library.
+     * The plugin library as found: registered from {@code path} with a device for the HTP, or why not.
      */
-    private String findPlugin()
+    private record Plugin(String path, OrtQnnProvider.Device device, String whyNot)
     {
-        final String library = npu.ortEpLibrary();
+    }
+
+    /**
+     * Register the plugin library and pick its device for the HTP.
+     */
+    private Plugin findPlugin(final String library)
+    {
         final String path;
         final List<OrtQnnProvider.Device> devices;
         try
@@ -286,35 +277,45 @@ public final class OrtQnnBackend extends OrtBackend
         }
         catch (final OrtException | RuntimeException ex)
         {
-            return "plugin " + library + ": " + ex.getMessage();
+            return new Plugin(null, null, "plugin " + library + ": " + ex.getMessage());
         }
-        final List<String> seen = new ArrayList<>();
+        final OrtQnnProvider.Device device = htpDevice(devices);
+        if (null != device)
+        {
+            return new Plugin(path, device, null);
+        }
+        final List<String> listed = new ArrayList<>();
+        devices.forEach(d -> listed.add(d.toString()));
+        return new Plugin(null, null, "plugin " + library + ": registered from " + path + " but it offers no " +
+            OrtQnnProvider.EP_NAME + " device on the NPU or the CPU (ONNX Runtime lists: " +
+            (listed.isEmpty() ? "none" : String.join(", ", listed)) + ")");
+    }
+
+    /**
+     * The QNN provider's device for the HTP: on the NPU when ONNX Runtime lists one; else its entry on the CPU
+     * device, which is how the plugin appears where ONNX Runtime discovers no NPU (its Linux device discovery finds
+     * CPUs and GPUs only), {@code backend_path} still selecting the HTP. Never the GPU, which is QNN's GPU backend.
+     *
+     * @return the device, or null when the provider offers neither.
+     */
+    static OrtQnnProvider.Device htpDevice(final List<OrtQnnProvider.Device> devices)
+    {
         OrtQnnProvider.Device onCpu = null;
         for (final OrtQnnProvider.Device device : devices)
         {
-            seen.add(device.toString());
-            if (!device.epName().equals(OrtQnnProvider.EP_NAME))
+            if (device.epName().equals(OrtQnnProvider.EP_NAME))
             {
-                continue;
-            }
-            if ("NPU".equals(device.deviceType()))
-            {
-                pluginDevice = device;
-                return path;
-            }
-            if ("CPU".equals(device.deviceType()) && null == onCpu)
-            {
-                onCpu = device;
+                if ("NPU".equals(device.deviceType()))
+                {
+                    return device;
+                }
+                if ("CPU".equals(device.deviceType()) && null == onCpu)
+                {
+                    onCpu = device;
+                }
             }
         }
-        if (null != onCpu)
-        {
-            pluginDevice = onCpu;
-            return path;
-        }
-        return "plugin " + library + ": registered from " + path + " but it offers no " + OrtQnnProvider.EP_NAME +
-            " device on the NPU or the CPU (ONNX Runtime lists: " + (seen.isEmpty() ? "none" : String.join(", ", seen)) +
-            ")";
+        return onCpu;
     }
 
     /**

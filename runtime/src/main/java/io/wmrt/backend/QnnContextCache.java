@@ -5,6 +5,7 @@ import io.wmrt.config.AtomicFiles;
 import io.wmrt.model.ModelSignature;
 
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -207,7 +208,7 @@ final class QnnContextCache
         {
             recorded = parse(Files.readString(meta, StandardCharsets.UTF_8));
         }
-        catch (final IllegalArgumentException | java.nio.charset.MalformedInputException ex)
+        catch (final IllegalArgumentException | MalformedInputException ex)
         {
             return new Inspection(State.CORRUPT, ctx, "unparsable metadata " + meta.getFileName() + ": " +
                 ex.getMessage());

@@ -25,6 +25,8 @@ final class FakeQnnProvider implements OrtQnnProvider
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
 
     String onnxRuntimeVersion = "1.24.1";
+    /** Where the plugin registers from; the QNN backend library is looked for beside it. */
+    String pluginPath = PLUGIN_PATH;
     boolean builtIn;
     /** Null: the plugin registers from {@link #PLUGIN_PATH}; else why it does not. */
     String pluginMissing;
@@ -58,7 +60,7 @@ final class FakeQnnProvider implements OrtQnnProvider
         {
             throw new OrtException(pluginMissing);
         }
-        return PLUGIN_PATH;
+        return pluginPath;
     }
 
     public List<Device> devices()

@@ -124,6 +124,23 @@ class QnnContextLifecycleTest
     }
 
     @Test
+    void shouldRegenerateWhenTheQnnBackendLibraryChanges() throws Exception
+    {
+        // An SDK update (2.28 to 2.29) replaces libQnnHtp.so; QNN would refuse the old context binary.
+        final Path lib = Files.createDirectories(tmp.resolve("qairt/lib"));
+        Files.writeString(lib.resolve("libQnnHtp.so"), "QNN 2.28");
+        final String v228 = QnnContextCache.sha256(lib.resolve("libQnnHtp.so")).substring(0, 16);
+        final FakeQnnProvider provider = new FakeQnnProvider();
+        provider.pluginPath = lib.resolve("libonnxruntime_providers_qnn.so").toString();
+        start(provider);
+        Files.writeString(lib.resolve("libQnnHtp.so"), "QNN 2.29");
+        final String v229 = QnnContextCache.sha256(lib.resolve("libQnnHtp.so")).substring(0, 16);
+
+        assertEquals("ort-qnn: rollout: regenerated context cache " + ctx + " because QNN backend library " +
+            "libQnnHtp.so sha256:" + v228 + " -> libQnnHtp.so sha256:" + v229, start(provider));
+    }
+
+    @Test
     void shouldRegenerateWhenOnnxRuntimeChanges() throws Exception
     {
         start(new FakeQnnProvider());
