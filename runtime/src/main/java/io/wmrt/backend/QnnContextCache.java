@@ -23,26 +23,41 @@ import java.util.Map;
  * embedded) when a session is created from the original graph with {@code ep.context_enable=1}, and refuses to
  * when the file exists; reuse means creating the session from the context model. This class owns the files, and
  * decides which of the two a start does.
- * <pre>
- *   &lt;cache_dir&gt;/                                      0700, the runtime user's own (else refused)
- *     &lt;graph sha256&gt;-&lt;soc&gt;-&lt;arch&gt;_ctx.onnx              0600, the context model
- *     &lt;graph sha256&gt;-&lt;soc&gt;-&lt;arch&gt;_ctx.onnx.meta         0600, what it was compiled from and by
- *     &lt;graph sha256&gt;-&lt;soc&gt;-&lt;arch&gt;_ctx.onnx.corrupt      the last one refused, kept for a post-mortem
- *     .&lt;graph sha256&gt;-&lt;soc&gt;-&lt;arch&gt;.&lt;nonce&gt;.tmp_ctx.onnx   being compiled, renamed into place when whole
- * </pre>
- * soc is lower case (sa8650p), arch as the profile spells it (v73). The metadata file is {@code key=value}
- * lines, every key once:
- * <pre>
+ * <pre>{@code
+ *   <cache_dir>/                          0700, the runtime user's own (else refused)
+ *     <base>_ctx.onnx                     0600, the context model
+ *     <base>_ctx.onnx.meta                0600, what it was compiled from and by
+ *     <base>_ctx.onnx.corrupt             the last one refused, kept for a post-mortem
+ *     .<base>.<pid>-<nonce>.tmp_ctx.onnx  being compiled, renamed into place when whole
+ *
+ *   <base> = <graph sha256>-<soc>-<htp arch>, e.g. 3f2a...9c-sa8650p-v73
+ * }</pre>
+ * soc is lower case, arch as the profile spells it. The metadata file is {@code key=value} lines, every key
+ * once:
+ * <pre>{@code
  *   format=1
- *   graph_sha256=&lt;64 hex&gt;       the graph compiled (the manifest's digest)
+ *   graph_sha256=<64 hex>       the graph compiled (the manifest's digest)
  *   soc=SA8650P
  *   htp_arch=v73
  *   onnxruntime=1.24.1
  *   qnn_provider=plugin QNNExecutionProvider 2.3.0   or: built into ONNX Runtime 1.24.1
- *   qnn_backend=libQnnHtp.so sha256:&lt;16 hex&gt;       the QNN backend library, by content
- *   ctx_sha256=&lt;64 hex&gt;         the context model's own digest, to detect a damaged file
- *   ctx_bytes=&lt;length&gt;
+ *   qnn_backend=libQnnHtp.so sha256:<16 hex>       the QNN backend library, by content
+ *   ctx_sha256=<64 hex>         the context model's own digest, to detect a damaged file
+ *   ctx_bytes=<length>
+ * }</pre>
+ * What a start does with each graph ({@link #inspect(String)}, then {@link OrtQnnBackend}):
+ * <pre>
+ *   nothing cached                                  MISSING  compile             "compiled context cache ..."
+ *   metadata names another graph digest, SoC, arch,
+ *   ONNX Runtime, QNN provider or backend library   STALE    discard, compile    "regenerated ... because ..."
+ *   no metadata, metadata unparsable, context model
+ *   missing, of another length or digest            CORRUPT  set aside, compile  "rebuilt ...: corrupt (...)"
+ *   all agree                                       VALID    load it             "loaded context cache ..."
+ *     and the provider refuses it                   CORRUPT  set aside, compile  "rebuilt ...: corrupt (...)"
  * </pre>
+ * Compiling happens on the QNN provider with CPU fallback disabled: a cache entry that cannot be used is never a
+ * reason to run the graph on the CPU under the NPU's name.
+ * <p>
  * The context model is renamed into place before its metadata is written (atomically): a crash between the two
  * leaves a context model without metadata, which the next start rebuilds. Several processes sharing a cache dir
  * are safe in the same way: the last to finish wins, and a mismatched pair is rebuilt.

@@ -84,7 +84,8 @@ class QnnContextLifecycleTest
         final Map<String, String> generate = first.sessionEntries.get(1);
         final Path written = Path.of(generate.get("ep.context_file_path"));
         assertEquals(cache, written.getParent());
-        assertTrue(written.getFileName().toString().startsWith("." + rollout.sha256() + "-sa8650p-v73."), written.toString());
+        assertTrue(written.getFileName().toString().startsWith("." + rollout.sha256() + "-sa8650p-v73."),
+            written.toString());
         assertTrue(written.getFileName().toString().endsWith("_ctx.onnx"), written.toString());
         assertEquals("1", generate.get("ep.context_enable"));
         assertEquals("1", generate.get("ep.context_embed_mode"));
