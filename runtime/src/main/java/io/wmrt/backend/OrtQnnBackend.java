@@ -41,7 +41,6 @@ public final class OrtQnnBackend extends OrtBackend
     private Map<String, String> providerOptions;
     private OrtQnnProvider.Device pluginDevice;
     private QnnContextCache cache;
-    private String lastRefusal;
     private final Availability availability;
 
     /**
@@ -113,17 +112,7 @@ public final class OrtQnnBackend extends OrtBackend
         switch (found.state())
         {
             case VALID:
-                try (OrtSession.SessionOptions options = newSessionOptions(graph))
-                {
-                    final OrtSession session = load(ctx, options);
-                    if (null != session)
-                    {
-                        event(graph, "loaded context cache " + ctx);
-                        return session;
-                    }
-                }
-                return compile(graph, "rebuilt context cache " + ctx + ": corrupt (ONNX Runtime refused it: " +
-                    lastRefusal + setAside(sha256) + ")");
+                return loadOrRebuild(graph, ctx);
             case STALE:
                 io(() -> cache.discard(sha256));
                 return compile(graph, "regenerated context cache " + ctx + " because " + found.reason());
@@ -137,20 +126,27 @@ public final class OrtQnnBackend extends OrtBackend
     }
 
     /**
-     * @return the session from the context model, or null when the provider refuses it ({@link #lastRefusal}
-     *         says why).
+     * Create the session from the checked context model; when the provider refuses it (QNN reports a binary it
+     * cannot take), set it aside and compile again.
      */
-    private OrtSession load(final Path ctx, final OrtSession.SessionOptions options)
+    private OrtSession loadOrRebuild(final GraphSpec graph, final Path ctx) throws OrtException
     {
-        try
+        final String refusal;
+        try (OrtSession.SessionOptions options = newSessionOptions(graph))
         {
-            return provider.createSession(ctx, options);
+            try
+            {
+                final OrtSession session = provider.createSession(ctx, options);
+                event(graph, "loaded context cache " + ctx);
+                return session;
+            }
+            catch (final OrtException ex)
+            {
+                refusal = ex.getMessage();
+            }
         }
-        catch (final OrtException ex)
-        {
-            lastRefusal = ex.getMessage();
-            return null;
-        }
+        return compile(graph, "rebuilt context cache " + ctx + ": corrupt (ONNX Runtime refused it: " + refusal +
+            setAside(graph.sha256()) + ")");
     }
 
     /**
