@@ -2,6 +2,8 @@ package io.wmrt.backend;
 
 import io.wmrt.model.GraphSpec;
 
+import java.util.List;
+
 /**
  * The seam between the planner and whatever runs a graph: ONNX Runtime on the CPU, ONNX Runtime with the QNN
  * execution provider on the NPU, or (later) QNN directly. Prepare once with bound buffers, then execute per
@@ -36,6 +38,15 @@ public interface Backend extends AutoCloseable
     }
 
     PreparedGraph prepare(GraphSpec graph, TensorArena arena) throws BackendException;
+
+    /**
+     * @return what preparing graphs did that a user should know, one line each, in order (ort-qnn: "ort-qnn:
+     *         rollout: loaded context cache ..."); empty for most backends.
+     */
+    default List<String> preparationEvents()
+    {
+        return List.of();
+    }
 
     void close();
 }

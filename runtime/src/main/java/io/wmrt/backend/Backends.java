@@ -26,7 +26,7 @@ public final class Backends
         final List<Backend> backends = new ArrayList<>();
         if (profile.hasNpu())
         {
-            backends.add(FaultInjectingBackend.wrap(new OrtQnnBackend(profile.npu(), threads), faults));
+            backends.add(FaultInjectingBackend.wrap(new OrtQnnBackend(profile.soc(), profile.npu(), threads), faults));
         }
         backends.add(FaultInjectingBackend.wrap(new NativeOrtBackend(threads), faults));
         backends.add(FaultInjectingBackend.wrap(new OrtCpuBackend(threads), faults));

@@ -62,6 +62,11 @@ public final class FaultInjectingBackend implements Backend
         return delegate.cannotRun(graph);
     }
 
+    public List<String> preparationEvents()
+    {
+        return delegate.preparationEvents();
+    }
+
     public PreparedGraph prepare(final GraphSpec graph, final TensorArena arena) throws BackendException
     {
         final PreparedGraph prepared = delegate.prepare(graph, arena);

@@ -58,13 +58,36 @@ public abstract class OrtBackend implements Backend
     }
 
     /**
-     * A session for the graph with this backend's execution provider, one intra-op thread pool of the
-     * profile's size, sequential execution and full graph optimisation. It is created from the bytes the loader
-     * verified, never from the file, which may have changed since.
+     * A session for the graph with this backend's execution provider, remembered so that profiling can be ended
+     * on it.
      */
-    protected OrtSession openSession(final GraphSpec graph) throws OrtException
+    protected final OrtSession openSession(final GraphSpec graph) throws OrtException
     {
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions())
+        final OrtSession session = createSession(graph);
+        sessions.add(session);
+        return session;
+    }
+
+    /**
+     * Create the session. This one creates it from the bytes the loader verified, never from the file, which may
+     * have changed since; a backend that loads something else (a compiled context model) overrides it.
+     */
+    protected OrtSession createSession(final GraphSpec graph) throws OrtException
+    {
+        try (OrtSession.SessionOptions options = newSessionOptions(graph))
+        {
+            return env.createSession(graph.bytes(), options);
+        }
+    }
+
+    /**
+     * Options with this backend's execution provider, one intra-op thread pool of the profile's size, sequential
+     * execution and full graph optimisation; the caller closes them.
+     */
+    protected final OrtSession.SessionOptions newSessionOptions(final GraphSpec graph) throws OrtException
+    {
+        final OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try
         {
             options.setIntraOpNumThreads(intraOpThreads);
             options.setInterOpNumThreads(1);
@@ -75,9 +98,12 @@ public abstract class OrtBackend implements Backend
             {
                 options.enableProfiling(profilingPrefix + "_" + graph.role());
             }
-            final OrtSession session = env.createSession(graph.bytes(), options);
-            sessions.add(session);
-            return session;
+            return options;
+        }
+        catch (final OrtException | RuntimeException ex)
+        {
+            options.close();
+            throw ex;
         }
     }
 

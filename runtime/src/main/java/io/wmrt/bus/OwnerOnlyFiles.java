@@ -26,12 +26,16 @@ import java.util.Set;
  * it is a symbolic link, belongs to another user or is open wider than that, because any of these lets someone
  * else read the scenes or write plans a controller would follow. Links are never followed.
  * <p>
+ * The same rules guard other private directories of the runtime (the QNN context cache), through
+ * {@link #createOrCheckDirectory(Path, String, String)}, whose messages name that directory's role and its
+ * setting.
+ * <p>
  * Stateless: safe from any thread.
  */
-final class OwnerOnlyFiles
+public final class OwnerOnlyFiles
 {
     static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwx------");
-    static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+    public static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     private static final Set<OpenOption> CREATE_NEW_FILE = Set.of(
         StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
 
@@ -39,10 +43,27 @@ final class OwnerOnlyFiles
     {
     }
 
+    private static final String INSTANCE_DIRECTORY = "an instance directory";
+    private static final String INSTANCE_SETTING = "--dir";
+
     /**
-     * Create the directory {@code 0700} (its parents as the umask makes them), or check the existing one.
+     * Create the instance directory {@code 0700} (its parents as the umask makes them), or check the existing
+     * one.
      */
     static void createOrCheckDirectory(final Path dir) throws IOException
+    {
+        createOrCheckDirectory(dir, INSTANCE_DIRECTORY, INSTANCE_SETTING);
+    }
+
+    /**
+     * Create a private directory {@code 0700} (its parents as the umask makes them), or check the existing one:
+     * refused when it is a link, another user's, not a directory or open to others.
+     *
+     * @param what    the directory's role, for messages: "a QNN context cache directory".
+     * @param setting where the user chooses another path, for messages: "npu.context_cache_dir".
+     */
+    public static void createOrCheckDirectory(final Path dir, final String what, final String setting)
+        throws IOException
     {
         final Path parent = dir.toAbsolutePath().getParent();
         if (null != parent)
@@ -55,7 +76,7 @@ final class OwnerOnlyFiles
         }
         catch (final FileAlreadyExistsException ex)
         {
-            refuseUnsafe(dir, true);
+            refuseUnsafe(dir, true, what, setting);
         }
         Files.setPosixFilePermissions(dir, DIRECTORY_MODE);
     }
@@ -66,6 +87,12 @@ final class OwnerOnlyFiles
      */
     static void refuseUnsafe(final Path path, final boolean directory) throws IOException
     {
+        refuseUnsafe(path, directory, directory ? INSTANCE_DIRECTORY : "a file of the instance", INSTANCE_SETTING);
+    }
+
+    private static void refuseUnsafe(final Path path, final boolean directory, final String what, final String setting)
+        throws IOException
+    {
         final PosixFileAttributes attributes;
         try
         {
@@ -75,17 +102,16 @@ final class OwnerOnlyFiles
         {
             return;
         }
-        final String what = directory ? "an instance directory" : "a file of the instance";
         if (attributes.isSymbolicLink())
         {
             throw new InstanceRefusedException(path, "is a symbolic link (to " + Files.readSymbolicLink(path) +
                 "); wmrt does not follow links for " + what + ": " + (directory ?
-                "give --dir the real path" : "remove the link and start the runtime again"));
+                "give " + setting + " the real path" : "remove the link and start the runtime again"));
         }
         if (directory ? !attributes.isDirectory() : !attributes.isRegularFile())
         {
             throw new InstanceRefusedException(path, "exists and is not a " +
-                (directory ? "directory" : "regular file") + "; remove it or choose another --dir");
+                (directory ? "directory" : "regular file") + "; remove it or choose another " + setting);
         }
         final int owner = (Integer)Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
         final long me = currentUid();
@@ -93,7 +119,7 @@ final class OwnerOnlyFiles
         {
             throw new InstanceRefusedException(path, "is owned by uid " + owner + " (" +
                 attributes.owner().getName() + "), not by this user (uid " + me + "); " + what +
-                " must be the runtime user's own: choose another --dir");
+                " must be the runtime user's own: choose another " + setting);
         }
         final Set<PosixFilePermission> allowed = directory ? DIRECTORY_MODE : FILE_MODE;
         final Set<PosixFilePermission> wider = EnumSet.noneOf(PosixFilePermission.class);
@@ -128,7 +154,7 @@ final class OwnerOnlyFiles
         return PosixFilePermissions.asFileAttribute(FILE_MODE);
     }
 
-    static long currentUid()
+    public static long currentUid()
     {
         return new UnixSystem().getUid();
     }

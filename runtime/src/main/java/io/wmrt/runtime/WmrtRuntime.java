@@ -113,7 +113,8 @@ public final class WmrtRuntime implements AutoCloseable
     }
 
     /**
-     * One line per graph role and per backend passed over, for the user to read once at start.
+     * One line per graph role and per backend passed over, then what preparing did (the QNN context cache
+     * compiled, loaded, regenerated or rebuilt), for the user to read once at start.
      */
     public List<String> dispatchReport()
     {
@@ -133,6 +134,13 @@ public final class WmrtRuntime implements AutoCloseable
             for (final String failure : runner.prepareFailures())
             {
                 lines.add("  " + decision.role() + ": failed to prepare " + failure);
+            }
+        }
+        for (final Backend backend : backends)
+        {
+            for (final String event : backend.preparationEvents())
+            {
+                lines.add("  " + event);
             }
         }
         return lines;

@@ -57,7 +57,7 @@ class DispatcherTest
     @Test
     void shouldReportQnnUnavailableInThisOnnxRuntimeBuild()
     {
-        try (OrtQnnBackend qnn = new OrtQnnBackend(sa8650p.npu(), 1))
+        try (OrtQnnBackend qnn = new OrtQnnBackend(sa8650p.soc(), sa8650p.npu(), 1))
         {
             final Availability availability = qnn.availability();
 
@@ -71,7 +71,7 @@ class DispatcherTest
     void shouldRunEncoderAndRolloutOnCpuWhenQnnIsMissing()
     {
         try (OrtCpuBackend cpu = new OrtCpuBackend(1); NativeOrtBackend nativeCpu = new NativeOrtBackend(1);
-            OrtQnnBackend qnn = new OrtQnnBackend(sa8650p.npu(), 1))
+            OrtQnnBackend qnn = new OrtQnnBackend(sa8650p.soc(), sa8650p.npu(), 1))
         {
             final Dispatcher dispatcher = new Dispatcher(sa8650p, List.of(cpu, nativeCpu, qnn));
 
@@ -205,7 +205,7 @@ class DispatcherTest
     @Test
     void shouldRefuseToPrepareWhenNoBackendCanRunTheGraph()
     {
-        try (OrtQnnBackend qnn = new OrtQnnBackend(sa8650p.npu(), 1))
+        try (OrtQnnBackend qnn = new OrtQnnBackend(sa8650p.soc(), sa8650p.npu(), 1))
         {
             final Dispatcher dispatcher = new Dispatcher(sa8650p, List.of(qnn));
             final GraphSpec rollout = int8.graph(ModelPackage.ROLLOUT);
