@@ -106,9 +106,11 @@ public final class BoardCheck
         final Set<String> named = new LinkedHashSet<>();
         profile.dispatch().values().forEach(named::addAll);
         named.removeAll(built);
+        int at = 0;
         for (final String id : named)
         {
-            statuses.add(0, new BoardReport.BackendStatus(id, false, false,
+            // First, as the profile lists what it would rather have.
+            statuses.add(at++, new BoardReport.BackendStatus(id, false, false,
                 "not built into this runtime (the profile's dispatch names it)"));
         }
         return List.copyOf(statuses);
@@ -164,7 +166,7 @@ public final class BoardCheck
         final GoldenReference golden,
         final List<BoardReport.Dispatch> dispatch)
     {
-        final TensorArena arena = null != golden ? golden.arena() : boundArena(order);
+        final TensorArena arena = null != golden ? golden.arena() : GoldenReference.bind(model);
         final List<BoardReport.GraphResult> results = new ArrayList<>();
         final List<PreparedGraph> prepared = new ArrayList<>();
         try
@@ -258,15 +260,5 @@ public final class BoardCheck
         }
         return new BoardReport.GraphResult(role, backendId, primary, goldenOk, maxAbsError,
             nanos.getValueAtPercentile(50) / 1e3, nanos.getValueAtPercentile(99) / 1e3, error);
-    }
-
-    private static TensorArena boundArena(final List<GraphSpec> order)
-    {
-        final TensorArena arena = new TensorArena();
-        for (final GraphSpec graph : order)
-        {
-            arena.bind(graph);
-        }
-        return arena;
     }
 }

@@ -115,15 +115,24 @@ public final class GoldenReference
     }
 
     /**
-     * @return a fresh arena bound to every graph of the package, holding the golden input.
+     * @return a fresh arena bound to every graph of the package, in run order, all zeros.
      */
-    public TensorArena arena()
+    public static TensorArena bind(final ModelPackage model)
     {
         final TensorArena arena = new TensorArena();
         for (final GraphSpec graph : runOrder(model))
         {
             arena.bind(graph);
         }
+        return arena;
+    }
+
+    /**
+     * @return a fresh arena bound to every graph of the package, holding the golden input.
+     */
+    public TensorArena arena()
+    {
+        final TensorArena arena = bind(model);
         fill(arena);
         return arena;
     }
