@@ -40,6 +40,7 @@ public final class BoardCheck
 
     private final HardwareProfile profile;
     private int runs = DEFAULT_RUNS;
+    private FaultPlan faults = FaultPlan.NONE;
 
     public BoardCheck(final HardwareProfile profile)
     {
@@ -60,6 +61,16 @@ public final class BoardCheck
     }
 
     /**
+     * @param faults faults to inject into the backends, so a test can show what a failing backend looks like;
+     *               {@link FaultPlan#NONE} (the default) checks the board as it is.
+     */
+    public BoardCheck faults(final FaultPlan faults)
+    {
+        this.faults = faults;
+        return this;
+    }
+
+    /**
      * A tenth of the timed runs, and no fewer than {@value #MIN_WARM_UP_RUNS}.
      */
     public int warmUpRuns()
@@ -72,7 +83,7 @@ public final class BoardCheck
      */
     public BoardReport check(final List<ModelPackage> packages, final Machine machine)
     {
-        final List<Backend> backends = Backends.forProfile(profile, FaultPlan.NONE);
+        final List<Backend> backends = Backends.forProfile(profile, faults);
         try
         {
             final Dispatcher dispatcher = new Dispatcher(profile, backends);
@@ -184,25 +195,30 @@ public final class BoardCheck
                     break;
                 }
             }
-            for (int i = 0; null == failure && i < prepared.size(); i++)
+            int ran = 0;
+            while (ran < prepared.size())
             {
                 try
                 {
-                    prepared.get(i).execute();
+                    prepared.get(ran).execute();
+                    ran++;
                 }
                 catch (final BackendException | RuntimeException ex)
                 {
-                    failure = order.get(i).role() + " failed on the golden input: " + ex.getMessage();
+                    failure = order.get(ran).role() + " failed on the golden input: " + ex.getMessage();
+                    break;
                 }
             }
+            // Graphs that ran are compared and timed; the one that failed, and those after it that read its
+            // outputs, report the failure.
             for (int i = 0; i < order.size(); i++)
             {
                 final String role = order.get(i).role();
                 final boolean primary = backend.id().equals(dispatch.get(i).primary());
-                results.add(null != failure ?
+                results.add(i < ran ?
+                    compareAndTime(prepared.get(i), role, backend.id(), primary, golden, arena) :
                     new BoardReport.GraphResult(role, backend.id(), primary, false, Double.NaN, Double.NaN,
-                        Double.NaN, failure) :
-                    measure(prepared.get(i), role, backend.id(), primary, golden, arena));
+                        Double.NaN, failure));
             }
         }
         finally
@@ -215,7 +231,7 @@ public final class BoardCheck
     /**
      * Compare what the golden run left in the arena, then time the graph.
      */
-    private BoardReport.GraphResult measure(
+    private BoardReport.GraphResult compareAndTime(
         final PreparedGraph graph,
         final String role,
         final String backendId,

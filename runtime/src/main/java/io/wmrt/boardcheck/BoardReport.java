@@ -36,6 +36,8 @@ import java.util.Map;
  * @param machine     what the machine says about itself.
  * @param backends    every backend the profile names or the runtime built for it.
  * @param packages    one result per package checked.
+ * <p>
+ * Immutable: safe from any thread.
  */
 public record BoardReport(
     Path profileFile,

@@ -25,6 +25,8 @@ import java.util.Map;
  * @param soc         the SoC as the kernel names it, each source labelled, or null when no source exists (a PC).
  * @param jvm         JVM name and version.
  * @param onnxRuntime ONNX Runtime version of the Java API's native library, or why it did not load.
+ * <p>
+ * Immutable: safe from any thread.
  */
 public record Machine(
     String os,
