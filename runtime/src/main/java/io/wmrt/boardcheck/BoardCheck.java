@@ -102,7 +102,7 @@ public final class BoardCheck
     }
 
     /**
-     * Every backend built, then any the profile's dispatch names that this runtime does not have.
+     * Any backend the profile's dispatch names that this runtime does not have, then every backend built.
      */
     private List<BoardReport.BackendStatus> statuses(final List<Backend> backends)
     {
@@ -156,8 +156,7 @@ public final class BoardCheck
         final List<BoardReport.GraphResult> graphs = new ArrayList<>();
         for (final Backend backend : backends)
         {
-            if (backend.availability().available() &&
-                (!backend.requiresQuantized() || model.precision() == ModelPackage.Precision.INT8_QDQ))
+            if (backend.availability().available() && Dispatcher.takesPrecision(backend, model))
             {
                 graphs.addAll(runOn(backend, model, order, golden, dispatch));
             }
