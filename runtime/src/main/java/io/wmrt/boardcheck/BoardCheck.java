@@ -33,8 +33,12 @@ import java.util.Set;
  */
 public final class BoardCheck
 {
-    /** Timed runs per graph and backend. */
-    public static final int DEFAULT_RUNS = 300;
+    /**
+     * Timed runs per graph and backend: enough for a p99 that shows a backend's stalls, few enough that the
+     * whole check of the committed packages stays well under a minute on a board's CPU (the largest rollout
+     * takes about 14 ms on a 2-core x86 host). Pass more for a steadier p99; JMH (bench/) for figures to quote.
+     */
+    public static final int DEFAULT_RUNS = 200;
     /** Untimed runs before the timed ones, at least: class loading, JIT and the backend's first-run costs. */
     public static final int MIN_WARM_UP_RUNS = 10;
 

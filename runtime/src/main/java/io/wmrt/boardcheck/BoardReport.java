@@ -198,7 +198,7 @@ public record BoardReport(
 
     private void printPackage(final PrintStream out, final PackageResult pkg)
     {
-        out.printf("%npackage %s %s (%s, %s)%s%n", pkg.name(), pkg.version(), pkg.precision(), pkg.dir(),
+        out.printf("%npackage %s %s (%s, %s)%s%n", pkg.name(), pkg.version(), pkg.precision(), shown(pkg.dir()),
             pkg.passed() ? "" : "  FAIL");
         if (null != pkg.problem())
         {
@@ -249,6 +249,15 @@ public record BoardReport(
             }
         }
         return false;
+    }
+
+    /**
+     * A path under the working directory relative to it, as the user would type it; any other as it is.
+     */
+    private static Path shown(final Path path)
+    {
+        final Path here = Path.of("").toAbsolutePath();
+        return path.isAbsolute() && path.startsWith(here) ? here.relativize(path) : path;
     }
 
     private static String error(final double value)
