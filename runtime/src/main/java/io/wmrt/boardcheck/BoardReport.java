@@ -158,7 +158,7 @@ public record BoardReport(
     public void print(final PrintStream out)
     {
         out.printf("wmrt board-check: profile %s (%s); latency over %d runs per graph after %d warm-up runs%n",
-            profileSoc, profileFile, runs, warmUpRuns);
+            profileSoc, shown(profileFile), runs, warmUpRuns);
 
         out.printf("%nmachine%n");
         out.printf("  os    %s, %s%n", machine.os(), machine.arch());
@@ -191,7 +191,7 @@ public record BoardReport(
         {
             graphs += pkg.graphs().size();
         }
-        out.printf("%nboard-check %s: %d package(s), %d graph runs (role x backend)%s%n",
+        out.printf("%nboard-check %s: %d package(s), %d (graph, backend) pairs%s%n",
             passed() ? "PASSED" : "FAILED", packages.size(), graphs,
             passed() ? "; every backend tried gives the golden outputs" : "; see FAIL above");
     }
