@@ -24,6 +24,7 @@ import java.io.PrintWriter;
         DemoCommand.class,
         SoakCommand.class,
         InspectCommand.class,
+        BoardCheckCommand.class,
         StatCommand.class,
         TailCommand.class,
         KeygenCommand.class,

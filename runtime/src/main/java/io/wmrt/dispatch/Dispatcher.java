@@ -70,7 +70,7 @@ public final class Dispatcher
                 skipped.add(id + ": " + availability.reason());
                 continue;
             }
-            if (backend.requiresQuantized() && model.precision() != ModelPackage.Precision.INT8_QDQ)
+            if (!takesPrecision(backend, model))
             {
                 skipped.add(id + ": the HTP runs int8 QDQ graphs only and model '" + model.name() + "' is " +
                     model.precision());
@@ -85,6 +85,15 @@ public final class Dispatcher
             usable.add(id);
         }
         return new Decision(graph.role(), List.copyOf(usable), List.copyOf(skipped));
+    }
+
+    /**
+     * @return true when the backend runs graphs of the model's precision: an int8-only backend (the HTP) takes
+     * int8 QDQ models only, any other takes every model.
+     */
+    public static boolean takesPrecision(final Backend backend, final ModelPackage model)
+    {
+        return !backend.requiresQuantized() || model.precision() == ModelPackage.Precision.INT8_QDQ;
     }
 
     /**

@@ -13,7 +13,6 @@ import io.wmrt.model.TensorSpec;
 import io.wmrt.planner.SeededNoise;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,6 +33,9 @@ import java.util.Map;
  *     io.wmrt.golden.GoldenOutput --write models/cv-baseline
  * </pre>
  * and {@code --check DIR...} to compare without writing.
+ * <p>
+ * {@link GoldenReference} holds a package to its golden.json on any backend; this class records the file and
+ * checks it on the CPU.
  * <p>
  * Stateless; each call prepares and closes its own sessions, so it is safe from any thread.
  */
@@ -88,26 +90,31 @@ public final class GoldenOutput
     {
         final SeededNoise noise = new SeededNoise();
         noise.reseed(seed);
+        final TensorArena arena = GoldenReference.bind(model);
         final List<GoldenFile.Input> inputs = new ArrayList<>();
         for (final TensorSpec spec : freeInputs(model).values())
         {
-            inputs.add(new GoldenFile.Input(spec.name(), spec.shape(), draw(model, spec, noise)));
+            final float[] values = draw(model, spec, noise);
+            arena.floats(spec.name()).put(values);
+            inputs.add(new GoldenFile.Input(spec.name(), spec.shape(), values));
         }
 
-        final Map<String, float[]> got = run(model, inputs);
+        runOnCpu(model, arena);
         final StrictYaml manifestGraphs = StrictYaml.load(model.dir().resolve(ModelPackageLoader.MANIFEST))
             .section("graphs");
         final List<GoldenFile.Output> outputs = new ArrayList<>();
-        for (final GraphSpec graph : runOrder(model))
+        for (final GraphSpec graph : GoldenReference.runOrder(model))
         {
             for (final TensorSpec spec : graph.outputs())
             {
-                outputs.add(record(graph, spec, got.get(spec.name()), tolerance(manifestGraphs, graph, spec), noise));
+                final float[] got = new float[GoldenFile.count(spec.shape())];
+                arena.floats(spec.name()).get(got);
+                outputs.add(record(graph, spec, got, tolerance(manifestGraphs, graph, spec), noise));
             }
         }
 
         final Map<String, String> digests = new LinkedHashMap<>();
-        for (final GraphSpec graph : runOrder(model))
+        for (final GraphSpec graph : GoldenReference.runOrder(model))
         {
             digests.put(graph.role(), graph.sha256());
         }
@@ -132,60 +139,33 @@ public final class GoldenOutput
      */
     public static void check(final ModelPackage model) throws ConfigException, BackendException
     {
-        final Path file = model.dir().resolve(FILE);
-        if (!Files.isRegularFile(file))
-        {
-            throw new ConfigException(file, null, "package '" + model.name() + "' has no golden output; record it: " +
-                recordCommand(model.dir()));
-        }
-        final GoldenFile golden = GoldenFile.read(file);
-        if (!golden.packageName().equals(model.name()))
-        {
-            throw new ConfigException(file, "package", "was recorded for package '" + golden.packageName() +
-                "', not '" + model.name() + "'; record this package's own: " + recordCommand(model.dir()));
-        }
-        checkTensors(file, model, golden);
-
-        final List<String> stale = new ArrayList<>();
-        for (final GraphSpec graph : runOrder(model))
-        {
-            final String recorded = golden.graphDigests().get(graph.role());
-            if (!graph.sha256().equals(recorded))
-            {
-                stale.add(graph.role() + " (recorded for sha256 " + recorded + ", the manifest pins " +
-                    graph.sha256() + ")");
-            }
-        }
-        if (golden.graphDigests().size() != runOrder(model).size())
-        {
-            stale.add("graph roles " + golden.graphDigests().keySet() + " recorded, the package has " +
-                model.graphs().keySet());
-        }
-
-        final Map<String, float[]> got = run(model, golden.inputs());
+        final GoldenReference golden = GoldenReference.read(model);
+        final TensorArena arena = golden.arena();
+        runOnCpu(model, arena);
         String firstKey = null;
         final List<String> differences = new ArrayList<>();
-        for (final GoldenFile.Output expected : golden.outputs())
+        for (final GraphSpec graph : GoldenReference.runOrder(model))
         {
-            final String difference = compare(expected, got.get(expected.name()));
-            if (null != difference)
+            final GoldenReference.Comparison comparison = golden.compare(arena, graph.role());
+            if (!comparison.matches())
             {
-                firstKey = null == firstKey ? "outputs." + expected.name() : firstKey;
-                differences.add(difference);
+                firstKey = null == firstKey ? "outputs." + comparison.firstDiffering() : firstKey;
+                differences.addAll(comparison.differences());
             }
         }
 
+        final List<String> stale = golden.staleGraphs();
         if (!stale.isEmpty())
         {
-            throw new ConfigException(file, "graphs", "package '" + model.name() + "': golden.json was recorded " +
-                "for other graphs: " + String.join("; ", stale) + ". On its input the package's outputs " +
+            throw new ConfigException(golden.file(), "graphs", "package '" + model.name() + "': golden.json was " +
+                "recorded for other graphs: " + String.join("; ", stale) + ". On its input the package's outputs " +
                 (differences.isEmpty() ? "still match it" : "differ: " + String.join("; ", differences)) +
                 ". Re-record it and review its diff: " + recordCommand(model.dir()));
         }
         if (!differences.isEmpty())
         {
-            throw new ConfigException(file, firstKey, "package '" + model.name() + "' no longer gives its golden " +
-                "output: " + String.join("; ", differences) + ". If the change is intended, re-record it and " +
+            throw new ConfigException(golden.file(), firstKey, "package '" + model.name() + "' no longer gives its " +
+                "golden output: " + String.join("; ", differences) + ". If the change is intended, re-record it and " +
                 "review its diff: " + recordCommand(model.dir()));
         }
     }
@@ -267,32 +247,13 @@ public final class GoldenOutput
     }
 
     /**
-     * Encoder first, then rollout, then any other role in manifest order: each graph's inputs are written
-     * before it runs.
-     */
-    private static List<GraphSpec> runOrder(final ModelPackage model)
-    {
-        final List<GraphSpec> order = new ArrayList<>();
-        order.add(model.graph(ModelPackage.ENCODER));
-        order.add(model.graph(ModelPackage.ROLLOUT));
-        for (final GraphSpec graph : model.graphs().values())
-        {
-            if (!order.contains(graph))
-            {
-                order.add(graph);
-            }
-        }
-        return order;
-    }
-
-    /**
      * Graph inputs that no graph produces: what the planner writes, and what golden.json must hold.
      */
-    private static Map<String, TensorSpec> freeInputs(final ModelPackage model)
+    static Map<String, TensorSpec> freeInputs(final ModelPackage model)
     {
         final Map<String, TensorSpec> produced = new LinkedHashMap<>();
         final Map<String, TensorSpec> free = new LinkedHashMap<>();
-        for (final GraphSpec graph : runOrder(model))
+        for (final GraphSpec graph : GoldenReference.runOrder(model))
         {
             for (final TensorSpec spec : graph.inputs())
             {
@@ -309,68 +270,18 @@ public final class GoldenOutput
         return free;
     }
 
-    private static void checkTensors(final Path file, final ModelPackage model, final GoldenFile golden)
-        throws ConfigException
-    {
-        final List<String> want = new ArrayList<>();
-        for (final TensorSpec spec : freeInputs(model).values())
-        {
-            want.add(spec.name() + spec.shapeText());
-        }
-        final List<String> have = new ArrayList<>();
-        for (final GoldenFile.Input input : golden.inputs())
-        {
-            have.add(input.name() + Arrays.toString(input.shape()));
-        }
-        if (!have.equals(want))
-        {
-            throw new ConfigException(file, "inputs", "package '" + model.name() + "': golden.json holds inputs " +
-                have + " but the package's graphs read " + want + "; re-record it: " + recordCommand(model.dir()));
-        }
-        want.clear();
-        for (final GraphSpec graph : runOrder(model))
-        {
-            for (final TensorSpec spec : graph.outputs())
-            {
-                want.add(graph.role() + ":" + spec.name() + spec.shapeText());
-            }
-        }
-        have.clear();
-        for (final GoldenFile.Output output : golden.outputs())
-        {
-            have.add(output.graph() + ":" + output.name() + Arrays.toString(output.shape()));
-        }
-        if (!have.equals(want))
-        {
-            throw new ConfigException(file, "outputs", "package '" + model.name() + "': golden.json holds outputs " +
-                have + " but the package's graphs write " + want + "; re-record it: " + recordCommand(model.dir()));
-        }
-    }
-
     /**
-     * Every graph of the package on ONNX Runtime's CPU provider, one intra-op thread, over one arena.
-     *
-     * @return every graph output by tensor name.
+     * Every graph of the package over the arena, in run order, on ONNX Runtime's CPU provider with one
+     * intra-op thread.
      */
-    private static Map<String, float[]> run(final ModelPackage model, final List<GoldenFile.Input> inputs)
-        throws BackendException
+    private static void runOnCpu(final ModelPackage model, final TensorArena arena) throws BackendException
     {
-        final List<GraphSpec> order = runOrder(model);
-        final TensorArena arena = new TensorArena();
-        for (final GraphSpec graph : order)
-        {
-            arena.bind(graph);
-        }
-        for (final GoldenFile.Input input : inputs)
-        {
-            arena.floats(input.name()).put(input.values());
-        }
         try (OrtCpuBackend backend = new OrtCpuBackend(1))
         {
             final List<PreparedGraph> prepared = new ArrayList<>();
             try
             {
-                for (final GraphSpec graph : order)
+                for (final GraphSpec graph : GoldenReference.runOrder(model))
                 {
                     prepared.add(backend.prepare(graph, arena));
                 }
@@ -384,17 +295,6 @@ public final class GoldenOutput
                 prepared.forEach(PreparedGraph::close);
             }
         }
-        final Map<String, float[]> outputs = new LinkedHashMap<>();
-        for (final GraphSpec graph : order)
-        {
-            for (final TensorSpec spec : graph.outputs())
-            {
-                final float[] values = new float[GoldenFile.count(spec.shape())];
-                arena.floats(spec.name()).get(values);
-                outputs.put(spec.name(), values);
-            }
-        }
-        return outputs;
     }
 
     /**
@@ -567,7 +467,7 @@ public final class GoldenOutput
     /**
      * @return null when the output matches, else what differs: tensor, index and values.
      */
-    private static String compare(final GoldenFile.Output expected, final float[] got)
+    static String compare(final GoldenFile.Output expected, final float[] got)
     {
         final GoldenFile.Tolerance tolerance = expected.tolerance();
         int differing = 0;

@@ -1,5 +1,6 @@
 package io.wmrt.soak;
 
+import io.wmrt.config.JsonWriter;
 import io.wmrt.telemetry.WmrtCounter;
 
 import java.util.List;

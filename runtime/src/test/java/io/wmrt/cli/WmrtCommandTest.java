@@ -3,14 +3,8 @@ package io.wmrt.cli;
 import io.wmrt.TestRepo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,27 +23,10 @@ class WmrtCommandTest
 
     private int wmrt(final String... args)
     {
-        final PrintStream oldOut = System.out;
-        final PrintStream oldErr = System.err;
-        final ByteArrayOutputStream o = new ByteArrayOutputStream();
-        final ByteArrayOutputStream e = new ByteArrayOutputStream();
-        final StringWriter picoErr = new StringWriter();
-        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-        try
-        {
-            final CommandLine cli = WmrtCommand.commandLine();
-            cli.setErr(new PrintWriter(picoErr, true));
-            System.setProperty("wmrt.home", TestRepo.root().toString());
-            return cli.execute(args);
-        }
-        finally
-        {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-            out = o.toString(StandardCharsets.UTF_8);
-            err = e.toString(StandardCharsets.UTF_8) + picoErr;
-        }
+        final WmrtInvocation run = WmrtInvocation.run(args);
+        out = run.out();
+        err = run.err();
+        return run.exit();
     }
 
     @Test

@@ -1,46 +1,47 @@
-package io.wmrt.soak;
+package io.wmrt.config;
 
 import java.util.Locale;
 
 /**
- * Just enough JSON for the soak's report: nested objects and arrays of names, numbers, strings and booleans,
- * two-space indented, numbers in plain decimal (never an exponent), NaN and infinities written as null.
+ * Just enough JSON for the reports wmrt writes ({@code soak.json}, {@code wmrt board-check --json}): nested
+ * objects and arrays of names, numbers, strings and booleans, two-space indented, numbers in plain decimal
+ * (never an exponent), NaN and infinities written as null.
  * <p>
  * Not thread safe.
  */
-final class JsonWriter
+public final class JsonWriter
 {
     private final StringBuilder text = new StringBuilder(4096);
     private int depth;
     private boolean first = true;
 
-    JsonWriter beginObject(final String name)
+    public JsonWriter beginObject(final String name)
     {
         return open(name, '{');
     }
 
-    JsonWriter endObject()
+    public JsonWriter endObject()
     {
         return close('}');
     }
 
-    JsonWriter beginArray(final String name)
+    public JsonWriter beginArray(final String name)
     {
         return open(name, '[');
     }
 
-    JsonWriter endArray()
+    public JsonWriter endArray()
     {
         return close(']');
     }
 
-    JsonWriter field(final String name, final long value)
+    public JsonWriter field(final String name, final long value)
     {
         element(name).append(value);
         return this;
     }
 
-    JsonWriter field(final String name, final double value, final int decimals)
+    public JsonWriter field(final String name, final double value, final int decimals)
     {
         final StringBuilder out = element(name);
         if (Double.isFinite(value))
@@ -54,13 +55,13 @@ final class JsonWriter
         return this;
     }
 
-    JsonWriter field(final String name, final boolean value)
+    public JsonWriter field(final String name, final boolean value)
     {
         element(name).append(value);
         return this;
     }
 
-    JsonWriter field(final String name, final String value)
+    public JsonWriter field(final String name, final String value)
     {
         quote(element(name), value);
         return this;
@@ -69,13 +70,13 @@ final class JsonWriter
     /**
      * A string element of an array.
      */
-    JsonWriter value(final String value)
+    public JsonWriter value(final String value)
     {
         quote(element(null), value);
         return this;
     }
 
-    String text()
+    public String text()
     {
         if (depth != 0)
         {
