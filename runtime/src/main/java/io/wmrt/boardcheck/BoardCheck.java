@@ -160,13 +160,28 @@ public final class BoardCheck
         final List<BoardReport.GraphResult> graphs = new ArrayList<>();
         for (final Backend backend : backends)
         {
-            if (backend.availability().available() && Dispatcher.takesPrecision(backend, model))
+            // A backend that cannot take one of the package's graphs (qnn without a context binary for this SoC)
+            // is not tried: the dispatch lines say why.
+            if (backend.availability().available() && Dispatcher.takesPrecision(backend, model) &&
+                takesEvery(backend, order))
             {
                 graphs.addAll(runOn(backend, model, order, golden, dispatch));
             }
         }
         return new BoardReport.PackageResult(model.name(), model.version(), model.precision().toString(), model.dir(),
             problem, List.copyOf(dispatch), List.copyOf(graphs));
+    }
+
+    private static boolean takesEvery(final Backend backend, final List<GraphSpec> graphs)
+    {
+        for (final GraphSpec graph : graphs)
+        {
+            if (null != backend.cannotRun(graph))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
