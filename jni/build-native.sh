@@ -24,6 +24,8 @@ build() {
   mkdir -p "$out/linux-$arch"
   "$cc" "${cflags[@]}" -o "$out/linux-$arch/libwmrt_ort_bridge.so" "$here/src/wmrt_ort_bridge.c" -ldl
   echo "build-native: built $out/linux-$arch/libwmrt_ort_bridge.so with $cc"
+  "$cc" "${cflags[@]}" -o "$out/linux-$arch/libwmrt_qnn_bridge.so" "$here/src/wmrt_qnn_bridge.c" -ldl -lm
+  echo "build-native: built $out/linux-$arch/libwmrt_qnn_bridge.so with $cc"
 }
 
 case "$(uname -m)" in
