@@ -131,6 +131,11 @@ public final class QnnDirectBackend implements Backend
             throw new BackendException(ID, role, "package has no QNN context binary for " + soc +
                 " (it has " + (graph.qnn().isEmpty() ? "none" : graph.qnn().keySet().toString()) + ")", null);
         }
+        if (!qnn.htpArch().equalsIgnoreCase(npu.htpArch()))
+        {
+            throw new BackendException(ID, role, "context binary " + qnn.binaryFile() + " was compiled for HTP " +
+                qnn.htpArch() + ", the profile's HTP is " + npu.htpArch(), null);
+        }
         checkApiVersion(qnn, role);
         checkTensors(graph, qnn);
         start(role);

@@ -4,6 +4,8 @@ import io.wmrt.model.GraphSpec;
 import io.wmrt.model.QnnGraph;
 import io.wmrt.model.QnnTensor;
 import io.wmrt.model.TensorSpec;
+import io.wmrt.profile.ContextPriority;
+import io.wmrt.profile.HardwareProfile;
 import io.wmrt.profile.PerformanceMode;
 import io.wmrt.telemetry.TickStats;
 import org.junit.jupiter.api.Test;
@@ -217,6 +219,22 @@ class QnnDirectBackendTest
                 assertThrows(BackendException.class, () -> backend.prepare(graph, arena(graph)));
 
             assertTrue(ex.getMessage().contains("package has no QNN context binary for SA8650P"), ex.getMessage());
+        }
+    }
+
+    @Test
+    void shouldRefuseABinaryCompiledForAnotherHtp() throws Exception
+    {
+        final QnnTestDouble qnn = QnnTestDouble.install(dir);
+        final GraphSpec graph = graph("rollout", "rollout_graph", "2.29", singleGraphBinary());
+        final HardwareProfile.Npu v81 = new HardwareProfile.Npu("v81", 320, "test", 0, true, qnn.path().toString(),
+            null, PerformanceMode.BURST, 8, ContextPriority.NORMAL, dir);
+        try (QnnDirectBackend backend = new QnnDirectBackend(v81, SOC))
+        {
+            final BackendException ex =
+                assertThrows(BackendException.class, () -> backend.prepare(graph, arena(graph)));
+
+            assertTrue(ex.getMessage().contains("was compiled for HTP v73, the profile's HTP is v81"), ex.getMessage());
         }
     }
 

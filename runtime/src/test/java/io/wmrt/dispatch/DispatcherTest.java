@@ -8,6 +8,7 @@ import io.wmrt.backend.NativeOrtBackend;
 import io.wmrt.backend.OrtCpuBackend;
 import io.wmrt.backend.OrtQnnBackend;
 import io.wmrt.backend.PreparedGraph;
+import io.wmrt.backend.QnnDirectBackend;
 import io.wmrt.backend.TensorArena;
 import io.wmrt.model.GraphSpec;
 import io.wmrt.model.ModelPackage;
@@ -71,9 +72,10 @@ class DispatcherTest
     void shouldRunEncoderAndRolloutOnCpuWhenQnnIsMissing()
     {
         try (OrtCpuBackend cpu = new OrtCpuBackend(1); NativeOrtBackend nativeCpu = new NativeOrtBackend(1);
-            OrtQnnBackend qnn = new OrtQnnBackend(sa8650p.npu(), 1))
+            OrtQnnBackend qnn = new OrtQnnBackend(sa8650p.npu(), 1);
+            QnnDirectBackend direct = new QnnDirectBackend(sa8650p.npu(), sa8650p.soc()))
         {
-            final Dispatcher dispatcher = new Dispatcher(sa8650p, List.of(cpu, nativeCpu, qnn));
+            final Dispatcher dispatcher = new Dispatcher(sa8650p, List.of(cpu, nativeCpu, qnn, direct));
 
             for (final ModelPackage model : List.of(fp32, int8))
             {
@@ -84,8 +86,10 @@ class DispatcherTest
                     assertEquals(role, decision.role());
                     assertEquals(List.of("ort-native", "ort-cpu"), decision.usable(), model.name() + " " + role);
                     assertEquals("ort-native", decision.primary());
-                    assertEquals(1, decision.skipped().size(), decision.skipped().toString());
-                    final String reason = decision.skipped().get(0);
+                    assertEquals(2, decision.skipped().size(), decision.skipped().toString());
+                    final String qnnDirect = decision.skipped().get(0);
+                    assertTrue(qnnDirect.startsWith("qnn: library libQnnHtp.so not found (dlopen: "), qnnDirect);
+                    final String reason = decision.skipped().get(1);
                     assertTrue(reason.startsWith("ort-qnn: "), reason);
                     assertTrue(reason.contains("QNN"), reason);
                 }
@@ -102,8 +106,8 @@ class DispatcherTest
                 new Dispatcher(sa8650p, List.of(cpu)).decide(int8.graph(ModelPackage.ROLLOUT), int8);
 
             assertEquals(List.of("ort-cpu"), decision.usable());
-            assertEquals(List.of("ort-qnn: not built into this runtime", "ort-native: not built into this runtime"),
-                decision.skipped());
+            assertEquals(List.of("qnn: not built into this runtime", "ort-qnn: not built into this runtime",
+                "ort-native: not built into this runtime"), decision.skipped());
         }
     }
 
@@ -134,8 +138,9 @@ class DispatcherTest
             final Dispatcher.Decision decision = dispatcher.decide(fp32.graph(ModelPackage.ROLLOUT), fp32);
 
             assertEquals(List.of("ort-cpu"), decision.usable());
-            assertEquals(2, decision.skipped().size(), "the NPU, and the native path this test leaves out");
-            final String reason = decision.skipped().get(0);
+            assertEquals(3, decision.skipped().size(), "QNN direct and the native path this test leaves out, and " +
+                "the NPU");
+            final String reason = decision.skipped().get(1);
             assertTrue(reason.startsWith("ort-qnn: "), reason);
             assertTrue(reason.contains("int8"), reason);
             assertTrue(reason.contains("cv-baseline"), reason);
@@ -154,7 +159,8 @@ class DispatcherTest
 
             assertEquals(List.of("ort-qnn", "ort-cpu"), decision.usable());
             assertEquals("ort-qnn", decision.primary());
-            assertEquals(List.of("ort-native: not built into this runtime"), decision.skipped());
+            assertEquals(List.of("qnn: not built into this runtime", "ort-native: not built into this runtime"),
+                decision.skipped());
         }
     }
 
