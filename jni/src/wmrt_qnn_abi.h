@@ -167,6 +167,53 @@ typedef wq_error (*wq_context_free_fn)(wq_handle context, wq_handle profile);
 typedef wq_error (*wq_graph_retrieve_fn)(wq_handle context, const char *name, wq_handle *graph);
 typedef wq_error (*wq_graph_execute_fn)(wq_handle graph, const wq_tensor *inputs, uint32_t input_count,
     wq_tensor *outputs, uint32_t output_count, wq_handle profile, wq_handle signal);
+/* QnnMem: shared buffers registered to a context (QnnMem.h, HTP's custom descriptor from QnnHtpMem.h). */
+#define WQ_MEM_TYPE_ION 1u
+#define WQ_MEM_TYPE_CUSTOM 2u
+#define WQ_HTP_MEM_SHARED_BUFFER 1u
+
+typedef struct
+{
+    uint32_t num_dim;
+    uint32_t *dim_size;
+    const char *shape_config;
+} wq_mem_shape;
+
+typedef struct
+{
+    wq_mem_shape mem_shape;
+    uint32_t data_type;
+    uint32_t mem_type;
+    union
+    {
+        int32_t ion_fd;
+        void *custom_info;
+    };
+} wq_mem_descriptor;
+
+/* QnnMemHtp_Descriptor_t with the shared-buffer member: an rpcmem buffer's fd and an offset into it. */
+typedef struct
+{
+    uint32_t type;
+    uint64_t size;
+    struct
+    {
+        int32_t fd;
+        uint64_t offset;
+    } shared_buffer;
+} wq_htp_mem_descriptor;
+
+typedef wq_error (*wq_mem_register_fn)(wq_handle context, const wq_mem_descriptor *descriptors, uint32_t count,
+    wq_handle *handles);
+typedef wq_error (*wq_mem_deregister_fn)(const wq_handle *handles, uint32_t count);
+
+/* rpcmem (Qualcomm's fastrpc, BSD-3-Clause): buffers the DSP maps without a copy. */
+#define WQ_RPCMEM_HEAP_ID_SYSTEM 25
+#define WQ_RPCMEM_DEFAULT_FLAGS 1u
+typedef void *(*wq_rpcmem_alloc_fn)(int heap_id, uint32_t flags, int size);
+typedef void (*wq_rpcmem_free_fn)(void *buffer);
+typedef int (*wq_rpcmem_to_fd_fn)(void *buffer);
+
 typedef wq_error (*wq_log_create_fn)(wq_log_callback callback, int max_level, wq_handle *log);
 typedef wq_error (*wq_device_get_infrastructure_fn)(const void **infrastructure);
 typedef wq_error (*wq_device_create_fn)(wq_handle log, const void **config, wq_handle *device);
@@ -212,8 +259,8 @@ typedef struct
     void *profile_get_event_data;
     void *profile_get_extended_event_data;
     void *profile_free;
-    void *mem_register;
-    void *mem_deregister;
+    wq_mem_register_fn mem_register;
+    wq_mem_deregister_fn mem_deregister;
     void *device_get_platform_info;
     void *device_free_platform_info;
     wq_device_get_infrastructure_fn device_get_infrastructure;
@@ -331,6 +378,13 @@ _Static_assert(offsetof(wq_interface_table, device_create) == 320, "deviceCreate
 _Static_assert(offsetof(wq_interface_table, device_free) == 344, "deviceFree slot");
 _Static_assert(offsetof(wq_interface, api_version) == 16, "QnnInterface_t.apiVersion");
 _Static_assert(offsetof(wq_interface, api) == 40, "QnnInterface_t interface table");
+_Static_assert(sizeof(wq_mem_shape) == 24, "Qnn_MemShape_t");
+_Static_assert(offsetof(wq_mem_descriptor, data_type) == 24, "Qnn_MemDescriptor_t.dataType");
+_Static_assert(offsetof(wq_mem_descriptor, custom_info) == 32, "Qnn_MemDescriptor_t.customInfo");
+_Static_assert(sizeof(wq_mem_descriptor) == 40, "Qnn_MemDescriptor_t");
+_Static_assert(offsetof(wq_htp_mem_descriptor, size) == 8, "QnnMemHtp_Descriptor_t.size");
+_Static_assert(offsetof(wq_htp_mem_descriptor, shared_buffer) == 16, "QnnMemHtp_Descriptor_t.sharedBufferConfig");
+_Static_assert(sizeof(wq_htp_mem_descriptor) == 32, "QnnMemHtp_Descriptor_t");
 _Static_assert(sizeof(wq_htp_dcvs_v3) == 64, "QnnHtpPerfInfrastructure_DcvsV3_t");
 _Static_assert(sizeof(wq_htp_power_config) == 68, "QnnHtpPerfInfrastructure_PowerConfig_t");
 _Static_assert(offsetof(wq_htp_device_infrastructure, perf) == 8, "QnnHtpDevice_Infrastructure_t.perfInfra");

@@ -40,6 +40,7 @@
 #define CALL_GRAPH_EXECUTE 1
 #define CALL_CONTEXT_RECREATE 2
 #define CALL_GRAPH_RETRIEVE 3
+#define CALL_MEM_REGISTER 4
 
 /* The profile's performance modes, in the order of io.wmrt.profile.PerformanceMode. */
 #define MODE_BURST 0
@@ -60,6 +61,10 @@ typedef struct
     uint32_t power_id;
     int has_power_id;
     int started;
+    /* rpcmem, for buffers the HTP maps without a copy; null where there is no libcdsprpc. */
+    wq_rpcmem_alloc_fn rpcmem_alloc;
+    wq_rpcmem_free_fn rpcmem_free;
+    wq_rpcmem_to_fd_fn rpcmem_to_fd;
     char description[TEXT_LENGTH];
 } qnn_library;
 
@@ -87,6 +92,11 @@ typedef struct
     int64_t highest;
     uint32_t rank;
     uint32_t dims[MAX_DIMS];
+    /* A shared (rpcmem) buffer registered to the context, or a plain one passed as a client buffer. */
+    int shared;
+    wq_handle mem_handle;
+    wq_htp_mem_descriptor htp_descriptor;
+    wq_mem_descriptor descriptor;
     char name[NAME_LENGTH];
 } qnn_binding;
 
@@ -163,6 +173,32 @@ static void on_log(const char *format, const int level, const uint64_t timestamp
         fprintf(stderr, "wmrt qnn %s: ", WQ_LOG_LEVEL_ERROR == level ? "error" : "warning");
         vfprintf(stderr, format, args);
         fputc('\n', stderr);
+    }
+}
+
+/*
+ * rpcmem from the backend's own dependencies (libQnnHtp.so links libcdsprpc.so on a board), else from
+ * libcdsprpc.so itself; none off-board.
+ */
+static void find_rpcmem(qnn_library *library)
+{
+    void *from = library->dl;
+    if (!dlsym(from, "rpcmem_alloc"))
+    {
+        from = dlopen("libcdsprpc.so", RTLD_NOW | RTLD_LOCAL);
+    }
+    if (!from)
+    {
+        return;
+    }
+    wq_rpcmem_alloc_fn alloc = (wq_rpcmem_alloc_fn)dlsym(from, "rpcmem_alloc");
+    wq_rpcmem_free_fn release = (wq_rpcmem_free_fn)dlsym(from, "rpcmem_free");
+    wq_rpcmem_to_fd_fn to_fd = (wq_rpcmem_to_fd_fn)dlsym(from, "rpcmem_to_fd");
+    if (alloc && release && to_fd && library->api->mem_register && library->api->mem_deregister)
+    {
+        library->rpcmem_alloc = alloc;
+        library->rpcmem_free = release;
+        library->rpcmem_to_fd = to_fd;
     }
 }
 
@@ -269,11 +305,13 @@ WMRT_EXPORT JNIEXPORT jlong JNICALL Java_io_wmrt_backend_QnnBridge_open0(JNIEnv 
     library->dl = dl;
     library->provider = chosen;
     library->api = api;
+    find_rpcmem(library);
     snprintf(library->description, sizeof(library->description),
-        "%s (provider %s, QNN core API %u.%u.%u, backend API %u.%u.%u, build id %s)", backend_path,
+        "%s (provider %s, QNN core API %u.%u.%u, backend API %u.%u.%u, build id %s, %s)", backend_path,
         chosen->provider_name ? chosen->provider_name : "unnamed", chosen->api_version.core.major,
         chosen->api_version.core.minor, chosen->api_version.core.patch, chosen->api_version.backend.major,
-        chosen->api_version.backend.minor, chosen->api_version.backend.patch, build_id ? build_id : "not reported");
+        chosen->api_version.backend.minor, chosen->api_version.backend.patch, build_id ? build_id : "not reported",
+        library->rpcmem_alloc ? "rpcmem shared buffers where the backend registers them" : "client buffers (no rpcmem)");
     (*env)->ReleaseStringUTFChars(env, path, backend_path);
     return (jlong)(intptr_t)library;
 }
@@ -554,11 +592,79 @@ static void range_of(const uint32_t data_type, int64_t *lowest, int64_t *highest
 
 static void release_graph(qnn_graph *graph)
 {
+    const qnn_library *library = graph->context->library;
     for (uint32_t i = 0; i < graph->input_count + graph->output_count; i++)
     {
-        free(graph->bindings[i].buffer);
+        qnn_binding *b = &graph->bindings[i];
+        if (b->shared)
+        {
+            if (b->mem_handle && graph->context->handle)
+            {
+                library->api->mem_deregister(&b->mem_handle, 1);
+            }
+            library->rpcmem_free(b->buffer);
+        }
+        else
+        {
+            free(b->buffer);
+        }
     }
     free(graph);
+}
+
+/* Registers a shared buffer with the context, as the HTP's shared-buffer descriptor {fd, offset 0}. */
+static wq_error register_shared(const qnn_context *context, qnn_binding *b)
+{
+    b->mem_handle = NULL;
+    return context->library->api->mem_register(context->handle, &b->descriptor, 1, &b->mem_handle);
+}
+
+/*
+ * A buffer of the tensor's QNN type: rpcmem registered with the context where possible (the HTP reads and writes
+ * it in place), else 64-byte aligned memory of the process passed as a client buffer. Returns 0 when out of
+ * memory.
+ */
+static int allocate_buffer(const qnn_context *context, qnn_binding *b)
+{
+    const qnn_library *library = context->library;
+    if (library->rpcmem_alloc)
+    {
+        void *buffer = library->rpcmem_alloc(WQ_RPCMEM_HEAP_ID_SYSTEM, WQ_RPCMEM_DEFAULT_FLAGS, (int)b->bytes);
+        const int fd = buffer ? library->rpcmem_to_fd(buffer) : -1;
+        if (buffer && fd >= 0)
+        {
+            b->buffer = buffer;
+            b->htp_descriptor.type = WQ_HTP_MEM_SHARED_BUFFER;
+            b->htp_descriptor.size = b->bytes;
+            b->htp_descriptor.shared_buffer.fd = fd;
+            b->htp_descriptor.shared_buffer.offset = 0;
+            b->descriptor.mem_shape.num_dim = b->rank;
+            b->descriptor.mem_shape.dim_size = b->dims;
+            b->descriptor.mem_shape.shape_config = NULL;
+            b->descriptor.data_type = b->data_type;
+            b->descriptor.mem_type = WQ_MEM_TYPE_CUSTOM;
+            b->descriptor.custom_info = &b->htp_descriptor;
+            if (WQ_SUCCESS == WQ_CODE(register_shared(context, b)))
+            {
+                b->shared = 1;
+                memset(b->buffer, 0, b->bytes);
+                return 1;
+            }
+            b->buffer = NULL;
+        }
+        if (buffer)
+        {
+            library->rpcmem_free(buffer);
+        }
+    }
+    /* 64-byte aligned, as the HTP's DMA prefers; rounded up so aligned_alloc accepts the size. */
+    b->buffer = aligned_alloc(64, ((size_t)b->bytes + 63) & ~(size_t)63);
+    if (!b->buffer)
+    {
+        return 0;
+    }
+    memset(b->buffer, 0, b->bytes);
+    return 1;
 }
 
 static void describe_tensor(qnn_graph *graph, const uint32_t i, const int input)
@@ -586,9 +692,17 @@ static void describe_tensor(qnn_graph *graph, const uint32_t i, const int input)
     }
     t->v1.rank = b->rank;
     t->v1.dimensions = b->dims;
-    t->v1.mem_type = WQ_TENSORMEMTYPE_RAW;
-    t->v1.client_buf.data = b->buffer;
-    t->v1.client_buf.data_size = b->bytes;
+    if (b->shared)
+    {
+        t->v1.mem_type = WQ_TENSORMEMTYPE_MEMHANDLE;
+        t->v1.mem_handle = b->mem_handle;
+    }
+    else
+    {
+        t->v1.mem_type = WQ_TENSORMEMTYPE_RAW;
+        t->v1.client_buf.data = b->buffer;
+        t->v1.client_buf.data_size = b->bytes;
+    }
 }
 
 /*
@@ -678,16 +792,13 @@ WMRT_EXPORT JNIEXPORT jlong JNICALL Java_io_wmrt_backend_QnnBridge_bind0(
         b->bytes = (uint32_t)(elements * element_size(b->data_type));
         b->arena = (float *)(intptr_t)address_of[i];
         range_of(b->data_type, &b->lowest, &b->highest);
-        /* 64-byte aligned, as the HTP's DMA prefers; rounded up so aligned_alloc accepts the size. */
-        b->buffer = aligned_alloc(64, ((size_t)b->bytes + 63) & ~(size_t)63);
-        if (!b->buffer)
+        b->rank = (uint32_t)dims;
+        if (!allocate_buffer(context, b))
         {
             throw_state(env, "out of memory for a tensor buffer");
             release_graph(graph);
             return 0;
         }
-        memset(b->buffer, 0, b->bytes);
-        b->rank = (uint32_t)dims;
         describe_tensor(graph, (uint32_t)i, i < input_count);
     }
     const wq_error error = context->library->api->graph_retrieve(context->handle, graph->name, &graph->graph);
@@ -809,6 +920,20 @@ WMRT_EXPORT JNIEXPORT jint JNICALL Java_io_wmrt_backend_QnnBridge_run0(JNIEnv *e
         if (WQ_SUCCESS != WQ_CODE(error))
         {
             return fail(graph, CALL_GRAPH_RETRIEVE, error);
+        }
+        /* Registrations died with the old context: register the same buffers with the new one. */
+        for (uint32_t i = 0; i < graph->input_count + graph->output_count; i++)
+        {
+            qnn_binding *b = &graph->bindings[i];
+            if (b->shared)
+            {
+                const wq_error registered = register_shared(context, b);
+                if (WQ_SUCCESS != WQ_CODE(registered))
+                {
+                    return fail(graph, CALL_MEM_REGISTER, registered);
+                }
+                graph->tensors[i].v1.mem_handle = b->mem_handle;
+            }
         }
         graph->generation = context->generation;
     }

@@ -17,6 +17,8 @@
  *       context_error=CODE@N[-]    contextCreateFromBinary fails with CODE on its Nth call (or from the Nth on)
  *       execute_error=CODE@N[-]    graphExecute fails with CODE on its Nth call, counted over all graphs
  *       no_infrastructure=1        deviceGetInfrastructure is not supported
+ *       rpcmem=1                   the rpcmem_* functions it exports hand out buffers (else rpcmem_alloc
+ *                                  answers NULL, as where there is no DSP), and memRegister takes them
  *     Each copy of the library at its own path is loaded as its own instance, so each test configures its own;
  *   - a subsystem restart (execute_error=1007@N) loses the context: every later execute on it fails with 1007
  *     until the bridge frees it and creates a new one from the binary;
@@ -87,6 +89,18 @@ typedef struct
     int onwards;
 } scheduled_error;
 
+#define MAX_BUFFERS 64
+
+/* An rpcmem buffer and, once registered, the context it is registered with. */
+typedef struct
+{
+    void *data;
+    int fd;
+    uint32_t size;
+    void *registered_with;
+    int registered;
+} shared_buffer;
+
 static struct
 {
     int configured;
@@ -98,6 +112,8 @@ static struct
     scheduled_error context_error;
     scheduled_error execute_error;
     int no_infrastructure;
+    int rpcmem;
+    shared_buffer buffers[MAX_BUFFERS];
     uint64_t context_calls;
     uint64_t execute_calls;
     uint32_t backend_magic;
@@ -198,6 +214,10 @@ static void configure(void)
         else if (0 == strcmp(key, "no_infrastructure"))
         {
             state.no_infrastructure = '1' == value[0];
+        }
+        else if (0 == strcmp(key, "rpcmem"))
+        {
+            state.rpcmem = '1' == value[0];
         }
     }
     fclose(conf);
@@ -508,12 +528,131 @@ static wq_error context_free(wq_handle handle, wq_handle profile)
     {
         return refuse("contextFree", "not a live context handle, or a profile given");
     }
+    /* Registrations die with their context. */
+    for (int i = 0; i < MAX_BUFFERS; i++)
+    {
+        if (state.buffers[i].registered && state.buffers[i].registered_with == context)
+        {
+            state.buffers[i].registered = 0;
+        }
+    }
     /* Kept, not freed: a stale context or graph handle used later is then detected, not read after free. */
     context->magic = 0;
     for (uint32_t i = 0; i < context->graph_count; i++)
     {
         context->graphs[i].magic = 0;
     }
+    return WQ_SUCCESS;
+}
+
+EXPORT void *rpcmem_alloc(const int heap_id, const uint32_t flags, const int size)
+{
+    configure();
+    if (!state.rpcmem)
+    {
+        return NULL;
+    }
+    record("rpcmem_alloc heap=%d flags=%u size=%d", heap_id, flags, size);
+    if (WQ_RPCMEM_HEAP_ID_SYSTEM != heap_id || size <= 0)
+    {
+        return NULL;
+    }
+    for (int i = 0; i < MAX_BUFFERS; i++)
+    {
+        if (!state.buffers[i].data)
+        {
+            state.buffers[i].data = aligned_alloc(64, ((size_t)size + 63) & ~(size_t)63);
+            state.buffers[i].fd = 1000 + i;
+            state.buffers[i].size = (uint32_t)size;
+            state.buffers[i].registered = 0;
+            return state.buffers[i].data;
+        }
+    }
+    return NULL;
+}
+
+static shared_buffer *buffer_of(const void *data)
+{
+    for (int i = 0; data && i < MAX_BUFFERS; i++)
+    {
+        if (state.buffers[i].data == data)
+        {
+            return &state.buffers[i];
+        }
+    }
+    return NULL;
+}
+
+EXPORT int rpcmem_to_fd(void *data)
+{
+    const shared_buffer *b = buffer_of(data);
+    return b ? b->fd : -1;
+}
+
+EXPORT void rpcmem_free(void *data)
+{
+    shared_buffer *b = buffer_of(data);
+    record("rpcmem_free fd=%d%s", b ? b->fd : -1, b && b->registered ? " while still registered" : "");
+    if (b)
+    {
+        free(b->data);
+        memset(b, 0, sizeof(*b));
+    }
+}
+
+static wq_error mem_register(wq_handle handle, const wq_mem_descriptor *descriptors, const uint32_t count,
+    wq_handle *handles)
+{
+    double_context *context = handle;
+    if (!context || MAGIC_CONTEXT != context->magic || !descriptors || 1 != count || !handles)
+    {
+        record("memRegister");
+        return refuse("memRegister", "not a live context, or not one descriptor");
+    }
+    const wq_mem_descriptor *d = descriptors;
+    const wq_htp_mem_descriptor *htp = d->custom_info;
+    if (WQ_MEM_TYPE_CUSTOM != d->mem_type || !htp || WQ_HTP_MEM_SHARED_BUFFER != htp->type ||
+        0 != htp->shared_buffer.offset || 0 == d->mem_shape.num_dim || !d->mem_shape.dim_size)
+    {
+        record("memRegister");
+        return refuse("memRegister", "not an HTP shared-buffer descriptor with a shape");
+    }
+    record("memRegister fd=%d size=%llu", htp->shared_buffer.fd, (unsigned long long)htp->size);
+    for (int i = 0; i < MAX_BUFFERS; i++)
+    {
+        shared_buffer *b = &state.buffers[i];
+        if (b->data && b->fd == htp->shared_buffer.fd)
+        {
+            if (b->registered && b->registered_with == context)
+            {
+                return 8002; /* QNN_MEM_ERROR_ALREADY_REGISTERED */
+            }
+            if (htp->size != b->size)
+            {
+                return refuse("memRegister", "size differs from the rpcmem allocation");
+            }
+            b->registered = 1;
+            b->registered_with = context;
+            handles[0] = b;
+            return WQ_SUCCESS;
+        }
+    }
+    return refuse("memRegister", "fd of no rpcmem allocation");
+}
+
+static wq_error mem_deregister(const wq_handle *handles, const uint32_t count)
+{
+    if (!handles || 1 != count)
+    {
+        return refuse("memDeRegister", "not one handle");
+    }
+    shared_buffer *b = handles[0];
+    record("memDeRegister fd=%d", b ? b->fd : -1);
+    if (!b || !b->registered)
+    {
+        return refuse("memDeRegister", "not a registered handle");
+    }
+    b->registered = 0;
     return WQ_SUCCESS;
 }
 
@@ -553,7 +692,7 @@ static uint32_t size_of(const uint32_t data_type)
 
 /* Checks one tensor handed to graphExecute against the graph's declaration; returns the reason or NULL. */
 static const char *check_tensor(const wq_tensor *t, const double_tensor *d, const uint32_t expected_type,
-    char *why, const size_t length)
+    const double_context *context, char *why, const size_t length)
 {
     if (WQ_TENSOR_VERSION_1 != t->version && WQ_TENSOR_VERSION_2 != t->version)
     {
@@ -586,7 +725,18 @@ static const char *check_tensor(const wq_tensor *t, const double_tensor *d, cons
             return why;
         }
     }
-    if (WQ_TENSORMEMTYPE_RAW != v->mem_type || !v->client_buf.data ||
+    if (WQ_TENSORMEMTYPE_MEMHANDLE == v->mem_type)
+    {
+        const shared_buffer *b = v->mem_handle;
+        if (!b || !b->registered || b->registered_with != context ||
+            b->size != d->elements * size_of(d->data_type))
+        {
+            snprintf(why, length, "tensor '%s': memory handle not registered with this context, or of another "
+                "size", d->name);
+            return why;
+        }
+    }
+    else if (WQ_TENSORMEMTYPE_RAW != v->mem_type || !v->client_buf.data ||
         v->client_buf.data_size != d->elements * size_of(d->data_type))
     {
         snprintf(why, length, "tensor '%s': memory type %u, buffer %p of %u bytes", d->name, v->mem_type,
@@ -645,6 +795,12 @@ static void store(void *buffer, const uint32_t data_type, const uint32_t i, cons
     }
 }
 
+static void *data_of(const wq_tensor *t)
+{
+    return WQ_TENSORMEMTYPE_MEMHANDLE == t->v1.mem_type ? ((const shared_buffer *)t->v1.mem_handle)->data :
+        t->v1.client_buf.data;
+}
+
 static wq_error graph_execute(wq_handle handle, const wq_tensor *inputs, const uint32_t input_count,
     wq_tensor *outputs, const uint32_t output_count, wq_handle profile, wq_handle signal)
 {
@@ -679,14 +835,14 @@ static wq_error graph_execute(wq_handle handle, const wq_tensor *inputs, const u
     char why[512];
     for (uint32_t i = 0; i < input_count; i++)
     {
-        if (check_tensor(&inputs[i], &graph->inputs[i], WQ_TENSOR_TYPE_APP_WRITE, why, sizeof(why)))
+        if (check_tensor(&inputs[i], &graph->inputs[i], WQ_TENSOR_TYPE_APP_WRITE, context, why, sizeof(why)))
         {
             return refuse("graphExecute", why);
         }
     }
     for (uint32_t j = 0; j < output_count; j++)
     {
-        if (check_tensor(&outputs[j], &graph->outputs[j], WQ_TENSOR_TYPE_APP_READ, why, sizeof(why)))
+        if (check_tensor(&outputs[j], &graph->outputs[j], WQ_TENSOR_TYPE_APP_READ, context, why, sizeof(why)))
         {
             return refuse("graphExecute", why);
         }
@@ -698,8 +854,8 @@ static wq_error graph_execute(wq_handle handle, const wq_tensor *inputs, const u
         const double_tensor *out = &graph->outputs[j];
         for (uint32_t i = 0; i < out->elements; i++)
         {
-            const double x = load(inputs[k].v1.client_buf.data, in->data_type, i % in->elements);
-            store(outputs[j].v1.client_buf.data, out->data_type, i, graph->a * x + graph->b);
+            const double x = load(data_of(&inputs[k]), in->data_type, i % in->elements);
+            store(data_of(&outputs[j]), out->data_type, i, graph->a * x + graph->b);
         }
     }
     return WQ_SUCCESS;
@@ -731,6 +887,8 @@ EXPORT wq_error QnnInterface_getProviders(const wq_interface ***list, uint32_t *
     provider.api.context_free = context_free;
     provider.api.graph_retrieve = graph_retrieve;
     provider.api.graph_execute = graph_execute;
+    provider.api.mem_register = mem_register;
+    provider.api.mem_deregister = mem_deregister;
     provider.api.log_create = log_create;
     provider.api.log_free = log_free;
     provider.api.device_get_infrastructure = device_get_infrastructure;

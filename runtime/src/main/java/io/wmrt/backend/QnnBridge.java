@@ -24,6 +24,7 @@ public final class QnnBridge
     static final int CALL_GRAPH_EXECUTE = 1;
     static final int CALL_CONTEXT_RECREATE = 2;
     static final int CALL_GRAPH_RETRIEVE = 3;
+    static final int CALL_MEM_REGISTER = 4;
 
     /** The QNN error that means the DSP subsystem restarted under the call (QNN_COMMON_ERROR_SYSTEM_COMMUNICATION). */
     public static final int ERROR_SYSTEM_COMMUNICATION = 1007;

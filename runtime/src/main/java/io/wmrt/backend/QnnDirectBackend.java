@@ -18,7 +18,9 @@ import java.util.Map;
  * QNN driven directly through {@link QnnBridge}, with no ONNX Runtime in between: the package's precompiled
  * context binary for the profile's SoC is loaded into the HTP, its graph is bound once to the arena, and each run
  * is one JNI call that quantizes the float32 inputs with the sidecar's scale and offset, executes and dequantizes
- * the outputs, allocating nothing on the Java heap.
+ * the outputs, allocating nothing on the Java heap. Where the board has rpcmem (libcdsprpc), the QNN-typed buffers
+ * are rpcmem buffers registered with the context, which the HTP reads and writes in place; elsewhere they are
+ * aligned buffers of the process passed as client buffers.
  * <p>
  * Graphs compiled into the same context binary (an encoder and a rollout) share one QNN context, counted by
  * reference and freed with the last graph. When a run reports the subsystem restart error, the bridge frees the
@@ -449,6 +451,9 @@ public final class QnnDirectBackend implements Backend
                 case QnnBridge.CALL_CONTEXT_RECREATE:
                     return "contextCreateFromBinary failed: " + error + " while re-creating the context after a " +
                         "subsystem restart; tried again on the next run";
+                case QnnBridge.CALL_MEM_REGISTER:
+                    return "memRegister failed: " + error + " registering the shared buffers with the re-created " +
+                        "context; tried again on the next run";
                 default:
                     return "graphRetrieve failed: " + error + " on the re-created context";
             }

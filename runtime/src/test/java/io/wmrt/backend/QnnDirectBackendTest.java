@@ -355,6 +355,72 @@ class QnnDirectBackendTest
             qnn.calls("contextCreateFromBinary"));
     }
 
+    @Test
+    void shouldRegisterRpcmemBuffersOnceAndAgainWithAReCreatedContext() throws Exception
+    {
+        final QnnTestDouble qnn = QnnTestDouble.install(dir, "rpcmem=1", "execute_error=1007@2");
+        final GraphSpec graph = graph("rollout", "rollout_graph", "2.29", singleGraphBinary());
+        final TensorArena arena = arena(graph);
+        try (QnnDirectBackend backend = new QnnDirectBackend(qnn.npu(PerformanceMode.BURST), SOC))
+        {
+            assertTrue(backend.availability().reason().contains("rpcmem"), backend.availability().reason());
+            final PreparedGraph prepared = backend.prepare(graph, arena);
+            final float[] input = fill(arena.floats("x"), 9);
+            prepared.execute();
+            assertArrayEquals(expectedInt8(input, 32), floats(arena.floats("y")));
+            assertThrows(BackendException.class, prepared::execute);
+
+            prepared.execute();
+
+            assertArrayEquals(expectedInt8(input, 32), floats(arena.floats("y")), "shared buffers re-registered");
+        }
+        final List<String> calls = qnn.calls();
+        final List<String> memory = new ArrayList<>();
+        for (final String call : calls)
+        {
+            if (call.startsWith("rpcmem") || call.startsWith("mem") || call.startsWith("context") ||
+                call.startsWith("graphRetrieve"))
+            {
+                memory.add(call);
+            }
+        }
+        assertEquals(List.of(
+            "contextCreateFromBinary",
+            "rpcmem_alloc heap=25 flags=1 size=16",
+            "memRegister fd=1000 size=16",
+            "rpcmem_alloc heap=25 flags=1 size=32",
+            "memRegister fd=1001 size=32",
+            "graphRetrieve rollout_graph",
+            "contextFree",
+            "contextCreateFromBinary",
+            "graphRetrieve rollout_graph",
+            "memRegister fd=1000 size=16",
+            "memRegister fd=1001 size=32",
+            "memDeRegister fd=1000",
+            "rpcmem_free fd=1000",
+            "memDeRegister fd=1001",
+            "rpcmem_free fd=1001",
+            "contextFree"), memory);
+    }
+
+    @Test
+    void shouldFallBackToClientBuffersWhereRpcmemHasNoBuffers() throws Exception
+    {
+        final QnnTestDouble qnn = QnnTestDouble.install(dir);
+        final GraphSpec graph = graph("rollout", "rollout_graph", "2.29", singleGraphBinary());
+        final TensorArena arena = arena(graph);
+        try (QnnDirectBackend backend = new QnnDirectBackend(qnn.npu(PerformanceMode.BURST), SOC))
+        {
+            final PreparedGraph prepared = backend.prepare(graph, arena);
+            final float[] input = fill(arena.floats("x"), 4);
+
+            prepared.execute();
+
+            assertArrayEquals(expectedInt8(input, 32), floats(arena.floats("y")));
+        }
+        assertEquals(List.of(), qnn.calls("memRegister"));
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Numbers
     // ---------------------------------------------------------------------------------------------------------

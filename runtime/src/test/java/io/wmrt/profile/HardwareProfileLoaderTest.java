@@ -54,8 +54,8 @@ class HardwareProfileLoaderTest
         assertEquals(40_000_000L, p.planner().deadlineNs());
         assertEquals(50_000_000L, p.planner().tickPeriodNs());
         assertEquals(IdleStrategyKind.BUSY_SPIN, p.planner().idleStrategy());
-        assertEquals(List.of("ort-qnn", "ort-native", "ort-cpu"), p.dispatchOrder("encoder"));
-        assertEquals(List.of("ort-qnn", "ort-native", "ort-cpu"), p.dispatchOrder("rollout"));
+        assertEquals(List.of("qnn", "ort-qnn", "ort-native", "ort-cpu"), p.dispatchOrder("encoder"));
+        assertEquals(List.of("qnn", "ort-qnn", "ort-native", "ort-cpu"), p.dispatchOrder("rollout"));
         assertTrue(p.requireSignedModels());
         assertEquals(List.of(TRUSTED_KEY), p.trustedKeys(), "trusted keys resolve against the profile's directory");
         assertTrue(Files.isRegularFile(p.trustedKeys().get(0)));
@@ -72,7 +72,7 @@ class HardwareProfileLoaderTest
         assertEquals(320.0, p.npu().denseInt8Tops());
         assertTrue(p.npu().topsSource().contains("press reports"), p.npu().topsSource());
         assertEquals(12, p.cpu().cores());
-        assertEquals(List.of("ort-qnn", "ort-native", "ort-cpu"), p.dispatchOrder("rollout"));
+        assertEquals(List.of("qnn", "ort-qnn", "ort-native", "ort-cpu"), p.dispatchOrder("rollout"));
         assertTrue(p.requireSignedModels());
         assertEquals(List.of(TRUSTED_KEY), p.trustedKeys());
     }
