@@ -299,6 +299,31 @@ class QnnDirectBackendTest
     }
 
     @Test
+    void shouldBeRefusedByTheDoubleWhenTheSidecarDisagreesWithTheBinarysQuantization() throws Exception
+    {
+        final QnnTestDouble qnn = QnnTestDouble.install(dir);
+        final byte[] binary = singleGraphBinary();
+        final GraphSpec declared = graph("rollout", "rollout_graph", "2.29", binary);
+        final QnnGraph sidecar = declared.qnnFor(SOC);
+        final QnnGraph otherScale = new QnnGraph(sidecar.soc(), sidecar.htpArch(), sidecar.qnnApi(),
+            sidecar.binaryFile(), sidecar.binarySha256(), sidecar.graphName(),
+            List.of(new QnnTensor("x", "int8", new long[]{1, 16}, 2 * IN_SCALE, IN_OFFSET)), sidecar.outputs(), binary);
+        final GraphSpec graph = new GraphSpec(declared.role(), declared.file(), declared.sha256(), declared.inputs(),
+            declared.outputs(), true, null, Map.of(SOC, otherScale));
+        try (QnnDirectBackend backend = new QnnDirectBackend(qnn.npu(PerformanceMode.BURST), SOC))
+        {
+            final PreparedGraph prepared = backend.prepare(graph, arena(graph));
+
+            final BackendException ex = assertThrows(BackendException.class, prepared::execute);
+
+            assertEquals("qnn [rollout]: graphExecute failed: error 1004 (QNN_COMMON_ERROR_INVALID_ARGUMENT)",
+                ex.getMessage());
+        }
+        assertEquals(List.of("graphExecute refused: tensor 'x': quantize params 1/0 scale 0.125 offset -3, not " +
+            "scale 0.0625 offset -3"), qnn.calls("graphExecute refused"));
+    }
+
+    @Test
     void shouldRecreateTheContextAfterASubsystemRestartAndRunAgain() throws Exception
     {
         final QnnTestDouble qnn = QnnTestDouble.install(dir, "execute_error=1007@3");
