@@ -311,7 +311,8 @@ WMRT_EXPORT JNIEXPORT jlong JNICALL Java_io_wmrt_backend_QnnBridge_open0(JNIEnv 
         chosen->provider_name ? chosen->provider_name : "unnamed", chosen->api_version.core.major,
         chosen->api_version.core.minor, chosen->api_version.core.patch, chosen->api_version.backend.major,
         chosen->api_version.backend.minor, chosen->api_version.backend.patch, build_id ? build_id : "not reported",
-        library->rpcmem_alloc ? "rpcmem shared buffers where the backend registers them" : "client buffers (no rpcmem)");
+        library->rpcmem_alloc ? "rpcmem shared buffers where the backend registers them" :
+            "client buffers (no rpcmem)");
     (*env)->ReleaseStringUTFChars(env, path, backend_path);
     return (jlong)(intptr_t)library;
 }

@@ -77,7 +77,8 @@ class QnnDirectBackendTest
             final Availability availability = backend.availability();
 
             assertTrue(availability.available(), availability.reason());
-            assertTrue(availability.reason().contains("QNN core API 2.29.0, backend API 5.29.0"), availability.reason());
+            assertTrue(availability.reason().contains("QNN core API 2.29.0, backend API 5.29.0"),
+                availability.reason());
             assertTrue(availability.reason().contains("build id v2.29.0.test"), availability.reason());
             assertTrue(availability.reason().contains("WMRT_QNN_TEST_DOUBLE"), availability.reason());
         }
@@ -292,7 +293,8 @@ class QnnDirectBackendTest
             final BackendException first = assertThrows(BackendException.class, prepared::execute);
             final BackendException second = assertThrows(BackendException.class, prepared::execute);
 
-            assertEquals("qnn [rollout]: graphExecute failed: error 1003 (QNN_COMMON_ERROR_SYSTEM)", first.getMessage());
+            assertEquals("qnn [rollout]: graphExecute failed: error 1003 (QNN_COMMON_ERROR_SYSTEM)",
+                first.getMessage());
             assertSame(first, second, "one exception per distinct failure, made once");
             assertEquals(0, backend.contextRecreations(), "only the subsystem restart error re-creates the context");
         }
@@ -368,7 +370,8 @@ class QnnDirectBackendTest
             final BackendException ex = assertThrows(BackendException.class, prepared::execute);
 
             assertEquals("qnn [rollout]: contextCreateFromBinary failed: error 1002 (QNN_COMMON_ERROR_MEM_ALLOC) " +
-                "while re-creating the context after a subsystem restart; tried again on the next run", ex.getMessage());
+                "while re-creating the context after a subsystem restart; tried again on the next run",
+                ex.getMessage());
             assertEquals(0, backend.contextRecreations());
 
             prepared.execute();
