@@ -93,6 +93,49 @@ class QnnFallbackChainTest
         }
     }
 
+    @Test
+    void shouldRunOnTheCpuPathWhileQnnRecreatesItsContextAndTakeQnnBackAtTheReprobe() throws Exception
+    {
+        final QnnTestDouble qnn = QnnTestDouble.install(dir, "execute_error=1007@2");
+        final HardwareProfile profile = withNpu(HardwareProfileLoader.load(TestRepo.profile("sa8650p")),
+            qnn.npu(PerformanceMode.BURST));
+        final ModelPackage int8 =
+            ModelPackageLoader.load(TestRepo.model("cv-baseline-int8"), ModelPackageLoader.Trust.none());
+        final GraphSpec rollout = withQnnBinary(int8.graph(ModelPackage.ROLLOUT), profile.soc());
+        final List<Backend> backends = Backends.forProfile(profile, FaultPlan.NONE);
+        try
+        {
+            final QnnDirectBackend direct = (QnnDirectBackend)backends.get(0);
+            final Dispatcher dispatcher = new Dispatcher(profile, backends);
+            final TensorArena arena = new TensorArena();
+            arena.bind(rollout);
+            try (GraphRunner runner = dispatcher.prepare(dispatcher.decide(rollout, int8), rollout, arena))
+            {
+                assertTrue(runner.run(0, GraphRunner.OutputCheck.NONE));
+                assertEquals("qnn", runner.backendId());
+
+                // The subsystem restarts under the second run: that tick is answered by the next backend.
+                assertTrue(runner.run(1, GraphRunner.OutputCheck.NONE));
+                assertEquals("ort-native", runner.backendId());
+                assertEquals(1, runner.fallbacks());
+                assertEquals(1, direct.contextRecreations());
+                assertTrue(runner.lastFailure().getMessage().contains("error 1007"), runner.lastFailure().getMessage());
+
+                // At the re-probe the re-created context answers and QNN takes its place back.
+                assertTrue(runner.run(GraphRunner.MIN_PROBE_BACKOFF_NS + 1, GraphRunner.OutputCheck.NONE));
+                assertEquals("qnn", runner.backendId());
+                assertEquals(1, runner.recoveries());
+            }
+        }
+        finally
+        {
+            for (final Backend backend : backends)
+            {
+                backend.close();
+            }
+        }
+    }
+
     private static HardwareProfile withNpu(final HardwareProfile p, final HardwareProfile.Npu npu)
     {
         return new HardwareProfile(p.file(), p.soc(), p.description(), npu, p.cpu(), p.memoryBandwidthGBps(),
