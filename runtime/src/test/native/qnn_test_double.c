@@ -14,6 +14,9 @@
  *       api=MAJOR.MINOR            core API version announced (default 2.29)
  *       backend_api=MAJOR.MINOR    backend API version announced (default 5.29)
  *       build_id=TEXT              what backendGetBuildId answers (default wmrt-test-double)
+ *       reported_backend_api=M.N   what backendGetApiVersion reports as the backend API, if not the announced one
+ *       backend_error=CODE         backendCreate fails with CODE
+ *       device_error=CODE          deviceCreate fails with CODE
  *       context_error=CODE@N[-]    contextCreateFromBinary fails with CODE on its Nth call (or from the Nth on)
  *       execute_error=CODE@N[-]    graphExecute fails with CODE on its Nth call, counted over all graphs
  *       no_infrastructure=1        deviceGetInfrastructure is not supported
@@ -113,6 +116,9 @@ static struct
     scheduled_error execute_error;
     int no_infrastructure;
     int rpcmem;
+    wq_version reported_backend;
+    uint32_t backend_error;
+    uint32_t device_error;
     shared_buffer buffers[MAX_BUFFERS];
     uint64_t context_calls;
     uint64_t execute_calls;
@@ -199,6 +205,18 @@ static void configure(void)
         {
             sscanf(value, "%u.%u", &state.backend.major, &state.backend.minor);
         }
+        else if (0 == strcmp(key, "reported_backend_api"))
+        {
+            sscanf(value, "%u.%u", &state.reported_backend.major, &state.reported_backend.minor);
+        }
+        else if (0 == strcmp(key, "backend_error"))
+        {
+            sscanf(value, "%u", &state.backend_error);
+        }
+        else if (0 == strcmp(key, "device_error"))
+        {
+            sscanf(value, "%u", &state.device_error);
+        }
         else if (0 == strcmp(key, "build_id"))
         {
             snprintf(state.build_id, sizeof(state.build_id), "%s", value);
@@ -239,7 +257,7 @@ static wq_error backend_get_api_version(wq_api_version *version)
         return refuse("backendGetApiVersion", "null version");
     }
     version->core = state.core;
-    version->backend = state.backend;
+    version->backend = 0 != state.reported_backend.major ? state.reported_backend : state.backend;
     return WQ_SUCCESS;
 }
 
@@ -288,6 +306,10 @@ static wq_error backend_create(wq_handle log, const void **config, wq_handle *ba
     {
         return refuse("backendCreate", "the double takes no backend config");
     }
+    if (state.backend_error)
+    {
+        return state.backend_error;
+    }
     state.backend_magic = MAGIC_BACKEND;
     *backend = &state.backend_magic;
     return WQ_SUCCESS;
@@ -318,6 +340,10 @@ static wq_error device_create(wq_handle log, const void **config, wq_handle *dev
     if (config && config[0])
     {
         return refuse("deviceCreate", "the double takes no device config");
+    }
+    if (state.device_error)
+    {
+        return state.device_error;
     }
     state.device_magic = MAGIC_DEVICE;
     *device = &state.device_magic;

@@ -111,6 +111,19 @@ class QnnDirectBackendTest
     }
 
     @Test
+    void shouldRefuseABackendWhoseReportedApiContradictsItsProvider() throws Exception
+    {
+        final QnnTestDouble qnn = QnnTestDouble.install(dir, "api=2.29", "backend_api=5.29", "reported_backend_api=6.0");
+        try (QnnDirectBackend backend = new QnnDirectBackend(qnn.npu(PerformanceMode.BURST), SOC))
+        {
+            assertFalse(backend.availability().available());
+            assertTrue(backend.availability().reason().contains("contradicts itself: its provider announces core " +
+                "API 2.29, backend API 5.29; backendGetApiVersion says core 2.29, backend 6.0"),
+                backend.availability().reason());
+        }
+    }
+
+    @Test
     void shouldRefuseABinaryBuiltWithANewerQnnThanTheBackendServes() throws Exception
     {
         final QnnTestDouble qnn = QnnTestDouble.install(dir, "api=2.20");
@@ -263,6 +276,42 @@ class QnnDirectBackendTest
     // ---------------------------------------------------------------------------------------------------------
     // Errors
     // ---------------------------------------------------------------------------------------------------------
+
+    @Test
+    void shouldNameTheCallAndTheCodeWhenTheBackendCannotBeCreatedAndFreeTheLog() throws Exception
+    {
+        final QnnTestDouble qnn = QnnTestDouble.install(dir, "backend_error=1002");
+        final GraphSpec graph = graph("rollout", "rollout_graph", "2.29", singleGraphBinary());
+        try (QnnDirectBackend backend = new QnnDirectBackend(qnn.npu(PerformanceMode.BURST), SOC))
+        {
+            final BackendException ex =
+                assertThrows(BackendException.class, () -> backend.prepare(graph, arena(graph)));
+
+            assertTrue(ex.getMessage().startsWith(
+                "qnn [rollout]: backendCreate failed: error 1002 (QNN_COMMON_ERROR_MEM_ALLOC)"), ex.getMessage());
+        }
+        final List<String> calls = qnn.calls();
+        assertEquals(List.of("logCreate level=2", "backendCreate", "logFree"),
+            calls.subList(calls.indexOf("logCreate level=2"), calls.size()));
+    }
+
+    @Test
+    void shouldNameTheCallAndTheCodeWhenTheDeviceCannotBeCreatedAndFreeWhatWasCreated() throws Exception
+    {
+        final QnnTestDouble qnn = QnnTestDouble.install(dir, "device_error=14001");
+        final GraphSpec graph = graph("rollout", "rollout_graph", "2.29", singleGraphBinary());
+        try (QnnDirectBackend backend = new QnnDirectBackend(qnn.npu(PerformanceMode.BURST), SOC))
+        {
+            final BackendException ex =
+                assertThrows(BackendException.class, () -> backend.prepare(graph, arena(graph)));
+
+            assertTrue(ex.getMessage().startsWith(
+                "qnn [rollout]: deviceCreate failed: error 14001 (a QNN device error)"), ex.getMessage());
+        }
+        final List<String> calls = qnn.calls();
+        assertEquals(List.of("logCreate level=2", "backendCreate", "deviceCreate", "backendFree", "logFree"),
+            calls.subList(calls.indexOf("logCreate level=2"), calls.size()));
+    }
 
     @Test
     void shouldNameTheCallAndTheCodeWhenTheContextCannotBeCreated() throws Exception
