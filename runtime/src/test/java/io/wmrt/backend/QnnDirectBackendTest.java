@@ -113,7 +113,8 @@ class QnnDirectBackendTest
     @Test
     void shouldRefuseABackendWhoseReportedApiContradictsItsProvider() throws Exception
     {
-        final QnnTestDouble qnn = QnnTestDouble.install(dir, "api=2.29", "backend_api=5.29", "reported_backend_api=6.0");
+        final QnnTestDouble qnn =
+            QnnTestDouble.install(dir, "api=2.29", "backend_api=5.29", "reported_backend_api=6.0");
         try (QnnDirectBackend backend = new QnnDirectBackend(qnn.npu(PerformanceMode.BURST), SOC))
         {
             assertFalse(backend.availability().available());
