@@ -15,7 +15,7 @@ if [ ! -f "$java_home/include/jni.h" ]; then
   exit 1
 fi
 
-# No ONNX Runtime or QNN header is used: the bridge declares the part of the ABI it calls.
+# No ONNX Runtime or QNN header is used: the bridge declares the part of the ABI it calls (QNN: wmrt_qnn_abi.h).
 cflags=(-std=c11 -O2 -fPIC -shared -fvisibility=hidden -Wall -Wextra -Werror
         -I "$java_home/include" -I "$java_home/include/linux")
 
@@ -24,7 +24,15 @@ build() {
   mkdir -p "$out/linux-$arch"
   "$cc" "${cflags[@]}" -o "$out/linux-$arch/libwmrt_ort_bridge.so" "$here/src/wmrt_ort_bridge.c" -ldl
   echo "build-native: built $out/linux-$arch/libwmrt_ort_bridge.so with $cc"
+  "$cc" "${cflags[@]}" -o "$out/linux-$arch/libwmrt_qnn_bridge.so" "$here/src/wmrt_qnn_bridge.c" -ldl -lm
+  echo "build-native: built $out/linux-$arch/libwmrt_qnn_bridge.so with $cc"
 }
+
+# Where a QNN SDK is installed, check the bridge's own ABI declarations against Qualcomm's headers (compile only).
+if [ -n "${QNN_SDK_ROOT:-}" ]; then
+  gcc -std=gnu11 -fsyntax-only -Wall -I "$QNN_SDK_ROOT/include/QNN" -I "$here/src" "$here/src/wmrt_qnn_abi_check.c"
+  echo "build-native: wmrt_qnn_abi.h agrees with the QNN SDK headers under $QNN_SDK_ROOT"
+fi
 
 case "$(uname -m)" in
   x86_64)  host=x86_64;  cross=aarch64; cross_cc=aarch64-linux-gnu-gcc ;;

@@ -18,7 +18,8 @@ public final class Backends
 
     /**
      * @param faults faults to inject on purpose into every backend ({@link FaultPlan#NONE} to drive for real).
-     * @return the backends, NPU ones first when the profile has an NPU; the caller closes them.
+     * @return the backends, NPU ones first when the profile has an NPU (QNN direct, then ONNX Runtime's QNN
+     * provider); the caller closes them.
      */
     public static List<Backend> forProfile(final HardwareProfile profile, final FaultPlan faults)
     {
@@ -26,6 +27,7 @@ public final class Backends
         final List<Backend> backends = new ArrayList<>();
         if (profile.hasNpu())
         {
+            backends.add(FaultInjectingBackend.wrap(new QnnDirectBackend(profile.npu(), profile.soc()), faults));
             backends.add(FaultInjectingBackend.wrap(new OrtQnnBackend(profile.soc(), profile.npu(), threads), faults));
         }
         backends.add(FaultInjectingBackend.wrap(new NativeOrtBackend(threads), faults));

@@ -2,37 +2,57 @@ package io.wmrt.backend;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.InputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
- * The wmrt-jni jar carries the bridge for both Linux targets, each an ELF shared object for its machine.
+ * The wmrt-jni jar carries both bridges (ONNX Runtime IoBinding and QNN) for both Linux targets, each an ELF
+ * shared object for its machine.
  */
 class NativeLibrariesTest
 {
     private static final int EM_X86_64 = 62;
     private static final int EM_AARCH64 = 183;
 
-    @Test
-    void shouldCarryTheBridgeForX8664()
+    @ParameterizedTest
+    @ValueSource(strings = {NativeOrtBridge.LIBRARY, QnnBridge.LIBRARY})
+    void shouldCarryTheBridgeForX8664(final String library)
     {
-        assertElf("linux-x86_64", EM_X86_64, true);
+        assertElf(library, "linux-x86_64", EM_X86_64, true);
     }
 
-    @Test
-    void shouldCarryTheBridgeForAarch64()
+    @ParameterizedTest
+    @ValueSource(strings = {NativeOrtBridge.LIBRARY, QnnBridge.LIBRARY})
+    void shouldCarryTheBridgeForAarch64(final String library)
     {
         // Everywhere CI runs (CI=true) the cross-built library must be there; elsewhere it needs the cross gcc.
-        assertElf("linux-aarch64", EM_AARCH64, "true".equals(System.getenv("CI")));
+        assertElf(library, "linux-aarch64", EM_AARCH64, "true".equals(System.getenv("CI")));
     }
 
-    private static void assertElf(final String platform, final int machine, final boolean required)
+    @Test
+    void shouldNeverCarryTheQnnTestDouble() throws IOException
     {
-        final String resource = "/native/" + platform + "/" + NativeOrtBridge.LIBRARY;
+        for (final String platform : new String[]{"linux-x86_64", "linux-aarch64"})
+        {
+            try (InputStream in = NativeLibrariesTest.class.getResourceAsStream(
+                "/native/" + platform + "/libqnn_test_double.so"))
+            {
+                assertNull(in, "the QNN test double is for tests only");
+            }
+        }
+    }
+
+    private static void assertElf(final String library, final String platform, final int machine,
+        final boolean required)
+    {
+        final String resource = "/native/" + platform + "/" + library;
         try (InputStream in = NativeLibrariesTest.class.getResourceAsStream(resource))
         {
             if (!required)

@@ -8,6 +8,7 @@ import io.wmrt.backend.NativeOrtBackend;
 import io.wmrt.backend.OrtCpuBackend;
 import io.wmrt.backend.OrtQnnBackend;
 import io.wmrt.backend.PreparedGraph;
+import io.wmrt.backend.QnnDirectBackend;
 import io.wmrt.backend.TensorArena;
 import io.wmrt.model.GraphSpec;
 import io.wmrt.model.ModelPackage;
@@ -71,9 +72,10 @@ class DispatcherTest
     void shouldRunEncoderAndRolloutOnCpuWhenQnnIsMissing()
     {
         try (OrtCpuBackend cpu = new OrtCpuBackend(1); NativeOrtBackend nativeCpu = new NativeOrtBackend(1);
-            OrtQnnBackend qnn = new OrtQnnBackend(sa8650p.soc(), sa8650p.npu(), 1))
+            OrtQnnBackend qnn = new OrtQnnBackend(sa8650p.soc(), sa8650p.npu(), 1);
+            QnnDirectBackend direct = new QnnDirectBackend(sa8650p.npu(), sa8650p.soc()))
         {
-            final Dispatcher dispatcher = new Dispatcher(sa8650p, List.of(cpu, nativeCpu, qnn));
+            final Dispatcher dispatcher = new Dispatcher(sa8650p, List.of(cpu, nativeCpu, qnn, direct));
 
             for (final ModelPackage model : List.of(fp32, int8))
             {
@@ -85,7 +87,8 @@ class DispatcherTest
                     assertEquals(List.of("ort-native", "ort-cpu"), decision.usable(), model.name() + " " + role);
                     assertEquals("ort-native", decision.primary());
                     assertEquals(2, decision.skipped().size(), decision.skipped().toString());
-                    assertEquals("qnn: not built into this runtime", decision.skipped().get(0));
+                    final String qnnDirect = decision.skipped().get(0);
+                    assertTrue(qnnDirect.startsWith("qnn: library libQnnHtp.so not found (dlopen: "), qnnDirect);
                     final String reason = decision.skipped().get(1);
                     assertTrue(reason.startsWith("ort-qnn: "), reason);
                     assertTrue(reason.contains("QNN"), reason);
