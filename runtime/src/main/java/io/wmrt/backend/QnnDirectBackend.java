@@ -127,18 +127,12 @@ public final class QnnDirectBackend implements Backend
         {
             throw new BackendException(ID, role, availability.reason(), null);
         }
+        final String refused = cannotRun(graph);
+        if (null != refused)
+        {
+            throw new BackendException(ID, role, refused, null);
+        }
         final QnnGraph qnn = graph.qnnFor(soc);
-        if (null == qnn)
-        {
-            throw new BackendException(ID, role, "package has no QNN context binary for " + soc +
-                " (it has " + (graph.qnn().isEmpty() ? "none" : graph.qnn().keySet().toString()) + ")", null);
-        }
-        if (!qnn.htpArch().equalsIgnoreCase(npu.htpArch()))
-        {
-            throw new BackendException(ID, role, "context binary " + qnn.binaryFile() + " was compiled for HTP " +
-                qnn.htpArch() + ", the profile's HTP is " + npu.htpArch(), null);
-        }
-        checkApiVersion(qnn, role);
         checkTensors(graph, qnn);
         start(role);
         final SharedContext context = acquireContext(qnn, role);
@@ -175,24 +169,35 @@ public final class QnnDirectBackend implements Backend
         }
     }
 
-    private void checkApiVersion(final QnnGraph qnn, final String role) throws BackendException
+    /**
+     * The package must carry a context binary for this SoC, compiled for this HTP, with a QNN API the loaded
+     * library serves: asked by the dispatcher, so a package without one is passed over with the reason.
+     */
+    public String cannotRun(final GraphSpec graph)
     {
+        final QnnGraph qnn = graph.qnnFor(soc);
+        if (null == qnn)
+        {
+            return "package has no QNN context binary for " + soc + " (it has " +
+                (graph.qnn().isEmpty() ? "none" : graph.qnn().keySet().toString()) + "; see models/QNN.md)";
+        }
+        if (!qnn.htpArch().equalsIgnoreCase(npu.htpArch()))
+        {
+            return "context binary " + qnn.binaryFile() + " was compiled for HTP " + qnn.htpArch() +
+                ", the profile's HTP is " + npu.htpArch();
+        }
+        if (!availability.available())
+        {
+            return null;
+        }
         final String[] parts = qnn.qnnApi().split("\\.");
         final int served = QnnBridge.coreMinor0(library);
-        try
+        if (parts.length < 2 || Integer.parseInt(parts[0]) != 2 || Integer.parseInt(parts[1]) > served)
         {
-            if (parts.length < 2 || Integer.parseInt(parts[0]) != 2 || Integer.parseInt(parts[1]) > served)
-            {
-                throw new BackendException(ID, role, "context binary " + qnn.binaryFile() + " was built with QNN " +
-                    qnn.qnnApi() + " but the backend serves core API 2." + served + ": rebuild it or update the " +
-                    "board's QNN libraries", null);
-            }
+            return "context binary " + qnn.binaryFile() + " was built with QNN " + qnn.qnnApi() +
+                " but the backend serves core API 2." + served + ": rebuild it or update the board's QNN libraries";
         }
-        catch (final NumberFormatException ex)
-        {
-            throw new BackendException(ID, role, "context binary " + qnn.binaryFile() + " declares QNN API '" +
-                qnn.qnnApi() + "', not major.minor", null);
-        }
+        return null;
     }
 
     /**

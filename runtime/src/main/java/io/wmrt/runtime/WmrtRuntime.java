@@ -4,6 +4,7 @@ import io.wmrt.backend.Backend;
 import io.wmrt.backend.BackendException;
 import io.wmrt.backend.Backends;
 import io.wmrt.backend.OrtQnnBackend;
+import io.wmrt.backend.QnnDirectBackend;
 import io.wmrt.backend.FaultPlan;
 import io.wmrt.backend.TensorArena;
 import io.wmrt.bus.BusDirectory;
@@ -162,7 +163,7 @@ public final class WmrtRuntime implements AutoCloseable
 
     private static boolean isNpu(final String backendId)
     {
-        return "qnn".equals(backendId) || OrtQnnBackend.ID.equals(backendId);
+        return QnnDirectBackend.ID.equals(backendId) || OrtQnnBackend.ID.equals(backendId);
     }
 
     public PlannerAgent agent()
