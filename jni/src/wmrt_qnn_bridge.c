@@ -90,6 +90,7 @@ typedef struct
     int32_t offset;
     int64_t lowest;
     int64_t highest;
+    uint32_t id;
     uint32_t rank;
     uint32_t dims[MAX_DIMS];
     /* A shared (rpcmem) buffer registered to the context, or a plain one passed as a client buffer. */
@@ -674,7 +675,7 @@ static void describe_tensor(qnn_graph *graph, const uint32_t i, const int input)
     wq_tensor *t = &graph->tensors[i];
     memset(t, 0, sizeof(*t));
     t->version = WQ_TENSOR_VERSION_1;
-    t->v1.id = 0;
+    t->v1.id = b->id;
     t->v1.name = b->name;
     t->v1.type = input ? WQ_TENSOR_TYPE_APP_WRITE : WQ_TENSOR_TYPE_APP_READ;
     t->v1.data_format = WQ_TENSOR_DATA_FORMAT_DENSE;
@@ -710,6 +711,7 @@ static void describe_tensor(qnn_graph *graph, const uint32_t i, const int input)
  * Retrieves a graph of a context and binds its tensors, once, to QNN-typed buffers of the bridge's own and to the
  * arena's float32 buffers they are converted from and to.
  *   names      tensor names inside the QNN graph; the first inputCount are inputs, the rest outputs
+ *   ids        tensor ids inside the QNN graph, from the package's sidecar (QNN matches execute tensors by id)
  *   dataTypes  Qnn_DataType_t of each tensor
  *   scales     quantization scale of each (1 for float32)
  *   offsets    quantization offset of each, QNN's convention: real = scale * (q + offset)
@@ -718,7 +720,8 @@ static void describe_tensor(qnn_graph *graph, const uint32_t i, const int input)
  * Returns the graph handle; throws IllegalStateException naming the call or the tensor otherwise.
  */
 WMRT_EXPORT JNIEXPORT jlong JNICALL Java_io_wmrt_backend_QnnBridge_bind0(
-    JNIEnv *env, jclass type, jlong context_handle, jstring graph_name, jobjectArray names, jintArray data_types,
+    JNIEnv *env, jclass type, jlong context_handle, jstring graph_name, jobjectArray names, jlongArray ids,
+    jintArray data_types,
     jfloatArray scales, jintArray offsets, jobjectArray shapes, jlongArray addresses, jint input_count)
 {
     (void)type;
@@ -752,6 +755,8 @@ WMRT_EXPORT JNIEXPORT jlong JNICALL Java_io_wmrt_backend_QnnBridge_bind0(
     jfloat scale_of[MAX_TENSORS];
     jint offset_of[MAX_TENSORS];
     jlong address_of[MAX_TENSORS];
+    jlong id_of[MAX_TENSORS];
+    (*env)->GetLongArrayRegion(env, ids, 0, count, id_of);
     (*env)->GetIntArrayRegion(env, data_types, 0, count, type_of);
     (*env)->GetFloatArrayRegion(env, scales, 0, count, scale_of);
     (*env)->GetIntArrayRegion(env, offsets, 0, count, offset_of);
@@ -759,6 +764,7 @@ WMRT_EXPORT JNIEXPORT jlong JNICALL Java_io_wmrt_backend_QnnBridge_bind0(
     for (jsize i = 0; i < count; i++)
     {
         qnn_binding *b = &graph->bindings[i];
+        b->id = (uint32_t)id_of[i];
         jlongArray shape_array = (jlongArray)(*env)->GetObjectArrayElement(env, shapes, i);
         const jsize dims = (*env)->GetArrayLength(env, shape_array);
         jlong dim[MAX_DIMS];

@@ -28,8 +28,8 @@
  *   - runs graphs from its own trivial context binary format (text, see parse_binary):
  *       WMRT-QNN-TEST-DOUBLE-CONTEXT 1
  *       graph NAME A B
- *       in NAME DTYPE SCALE OFFSET DIM...
- *       out NAME DTYPE SCALE OFFSET DIM...
+ *       in NAME ID DTYPE SCALE OFFSET DIM...
+ *       out NAME ID DTYPE SCALE OFFSET DIM...
  *     with DTYPE float32|int8|uint8|uint16|int32. Output j is out[i] = A * in_k[i % n_k] + B with k = j mod the
  *     number of inputs, computed on the stored values (the quantized integers, or the floats), rounded half to
  *     even and saturated to the output's type.
@@ -56,6 +56,7 @@
 typedef struct
 {
     char name[NAME_LENGTH];
+    uint32_t id;
     uint32_t data_type;
     float scale;
     int32_t offset;
@@ -453,7 +454,7 @@ static int parse_tensor(char *rest, double_tensor *t)
 {
     char dtype[32];
     int used = 0;
-    if (sscanf(rest, "%127s %31s %f %d%n", t->name, dtype, &t->scale, &t->offset, &used) < 4 ||
+    if (sscanf(rest, "%127s %u %31s %f %d%n", t->name, &t->id, dtype, &t->scale, &t->offset, &used) < 5 ||
         !parse_dtype(dtype, &t->data_type))
     {
         return 0;
@@ -729,6 +730,11 @@ static const char *check_tensor(const wq_tensor *t, const double_tensor *d, cons
     if (!v->name || 0 != strcmp(v->name, d->name))
     {
         snprintf(why, length, "tensor '%s' where '%s' was expected", v->name ? v->name : "(null)", d->name);
+        return why;
+    }
+    if (v->id != d->id)
+    {
+        snprintf(why, length, "tensor '%s': id %u where the binary has %u", d->name, v->id, d->id);
         return why;
     }
     if (v->type != expected_type || v->data_type != d->data_type || WQ_TENSOR_DATA_FORMAT_DENSE != v->data_format)

@@ -34,8 +34,8 @@ public final class QnnPackages
         for (final GraphSpec g : pkg.graphs().values())
         {
             out.append("  ").append(g.role()).append(":\n    name: ").append(g.role()).append('\n');
-            tensors(out, "inputs", g.inputs());
-            tensors(out, "outputs", g.outputs());
+            tensors(out, "inputs", g.inputs(), 1);
+            tensors(out, "outputs", g.outputs(), 1 + g.inputs().size());
         }
         return out.toString();
     }
@@ -71,12 +71,14 @@ public final class QnnPackages
         Files.writeString(manifest, text);
     }
 
-    private static void tensors(final StringBuilder out, final String kind, final List<TensorSpec> specs)
+    private static void tensors(final StringBuilder out, final String kind, final List<TensorSpec> specs, final int id)
     {
         out.append("    ").append(kind).append(":\n");
+        int next = id;
         for (final TensorSpec t : specs)
         {
-            out.append("      - {name: ").append(t.name()).append(", dtype: float32, shape: ")
+            out.append("      - {name: ").append(t.name()).append(", id: ").append(next++)
+                .append(", dtype: float32, shape: ")
                 .append(Arrays.toString(t.shape())).append(", scale: 1.0, offset: 0}\n");
         }
     }

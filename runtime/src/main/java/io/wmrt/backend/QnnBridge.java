@@ -71,7 +71,7 @@ public final class QnnBridge
 
     static native void contextFree0(long context);
 
-    static native long bind0(long context, String graphName, String[] names, int[] dataTypes, float[] scales,
+    static native long bind0(long context, String graphName, String[] names, long[] ids, int[] dataTypes, float[] scales,
         int[] offsets, long[][] shapes, long[] addresses, int inputCount);
 
     /**

@@ -285,6 +285,7 @@ public final class QnnDirectBackend implements Backend
     {
         final int count = qnn.inputs().size() + qnn.outputs().size();
         final String[] names = new String[count];
+        final long[] ids = new long[count];
         final int[] dataTypes = new int[count];
         final float[] scales = new float[count];
         final int[] offsets = new int[count];
@@ -293,21 +294,23 @@ public final class QnnDirectBackend implements Backend
         int i = 0;
         for (final QnnTensor tensor : qnn.inputs())
         {
-            describe(tensor, arena, i++, names, dataTypes, scales, offsets, shapes, addresses);
+            describe(tensor, arena, i++, names, ids, dataTypes, scales, offsets, shapes, addresses);
         }
         for (final QnnTensor tensor : qnn.outputs())
         {
-            describe(tensor, arena, i++, names, dataTypes, scales, offsets, shapes, addresses);
+            describe(tensor, arena, i++, names, ids, dataTypes, scales, offsets, shapes, addresses);
         }
-        return QnnBridge.bind0(context, qnn.graphName(), names, dataTypes, scales, offsets, shapes, addresses,
+        return QnnBridge.bind0(context, qnn.graphName(), names, ids, dataTypes, scales, offsets, shapes, addresses,
             qnn.inputs().size());
     }
 
     private static void describe(
-        final QnnTensor tensor, final TensorArena arena, final int i, final String[] names, final int[] dataTypes,
+        final QnnTensor tensor, final TensorArena arena, final int i, final String[] names, final long[] ids,
+        final int[] dataTypes,
         final float[] scales, final int[] offsets, final long[][] shapes, final long[] addresses)
     {
         names[i] = tensor.name();
+        ids[i] = tensor.id();
         dataTypes[i] = dataTypeOf(tensor.dtype());
         scales[i] = tensor.quantized() ? (float)tensor.scale() : 1f;
         offsets[i] = tensor.quantized() ? tensor.offset() : 0;

@@ -173,6 +173,7 @@ final class QnnBinaries
         {
             final StrictYaml t = nodes.get(i);
             final String name = t.string("name");
+            final long id = t.integer("id", 0, 0xFFFF_FFFFL);
             final String dtype = t.string("dtype");
             if (!DTYPES.contains(dtype))
             {
@@ -197,7 +198,14 @@ final class QnnBinaries
             {
                 throw new ConfigException(t.file(), t.path("scale"), "a float32 tensor has scale 1 and offset 0");
             }
-            tensors.add(new QnnTensor(name, dtype, shape, scale, (int)offset));
+            for (final QnnTensor other : tensors)
+            {
+                if (other.id() == id)
+                {
+                    throw new ConfigException(t.file(), t.path("id"), id + " is also the id of '" + other.name() + "'");
+                }
+            }
+            tensors.add(new QnnTensor(id, name, dtype, shape, scale, (int)offset));
         }
         return Collections.unmodifiableList(tensors);
     }

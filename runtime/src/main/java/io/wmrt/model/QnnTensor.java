@@ -9,13 +9,15 @@ import java.util.Arrays;
  * Quantized values follow QNN's convention: {@code real = scale * (q + offset)} (QNN's offset is the negative
  * of ONNX's zero point). For float32 tensors scale is 1 and offset 0.
  *
+ * @param id     the tensor's id inside the QNN graph, as the binary's metadata gives it: QNN identifies graph
+ *               inputs and outputs at execute by id, not by name.
  * @param name   tensor name inside the QNN graph, equal to the ONNX graph's tensor of the same role.
  * @param dtype  float32, int8, uint8, uint16 or int32.
  * @param shape  static shape, equal to the ONNX graph's.
  * @param scale  quantization scale (positive, finite).
  * @param offset quantization offset.
  */
-public record QnnTensor(String name, String dtype, long[] shape, double scale, int offset)
+public record QnnTensor(long id, String name, String dtype, long[] shape, double scale, int offset)
 {
     public boolean quantized()
     {
@@ -34,7 +36,7 @@ public record QnnTensor(String name, String dtype, long[] shape, double scale, i
 
     public boolean equals(final Object o)
     {
-        return o instanceof QnnTensor t && name.equals(t.name) && dtype.equals(t.dtype) &&
+        return o instanceof QnnTensor t && id == t.id && name.equals(t.name) && dtype.equals(t.dtype) &&
             Arrays.equals(shape, t.shape) && Double.compare(scale, t.scale) == 0 && offset == t.offset;
     }
 
@@ -45,6 +47,6 @@ public record QnnTensor(String name, String dtype, long[] shape, double scale, i
 
     public String toString()
     {
-        return name + ":" + dtype + Arrays.toString(shape) + (quantized() ? " scale " + scale + " offset " + offset : "");
+        return name + "#" + id + ":" + dtype + Arrays.toString(shape) + (quantized() ? " scale " + scale + " offset " + offset : "");
     }
 }

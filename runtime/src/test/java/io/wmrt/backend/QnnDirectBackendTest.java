@@ -262,7 +262,7 @@ class QnnDirectBackendTest
         final QnnGraph sidecar = declared.qnnFor(SOC);
         final QnnGraph wrongShape = new QnnGraph(sidecar.soc(), sidecar.htpArch(), sidecar.qnnApi(),
             sidecar.binaryFile(), sidecar.binarySha256(), sidecar.graphName(),
-            List.of(new QnnTensor("x", "int8", new long[]{1, 15}, IN_SCALE, IN_OFFSET)), sidecar.outputs(), binary);
+            List.of(new QnnTensor(1, "x", "int8", new long[]{1, 15}, IN_SCALE, IN_OFFSET)), sidecar.outputs(), binary);
         final GraphSpec graph = new GraphSpec(declared.role(), declared.file(), declared.sha256(), declared.inputs(),
             declared.outputs(), true, null, Map.of(SOC, wrongShape));
         try (QnnDirectBackend backend = new QnnDirectBackend(qnn.npu(PerformanceMode.BURST), SOC))
@@ -359,7 +359,7 @@ class QnnDirectBackendTest
         final QnnGraph sidecar = declared.qnnFor(SOC);
         final QnnGraph otherScale = new QnnGraph(sidecar.soc(), sidecar.htpArch(), sidecar.qnnApi(),
             sidecar.binaryFile(), sidecar.binarySha256(), sidecar.graphName(),
-            List.of(new QnnTensor("x", "int8", new long[]{1, 16}, 2 * IN_SCALE, IN_OFFSET)), sidecar.outputs(), binary);
+            List.of(new QnnTensor(1, "x", "int8", new long[]{1, 16}, 2 * IN_SCALE, IN_OFFSET)), sidecar.outputs(), binary);
         final GraphSpec graph = new GraphSpec(declared.role(), declared.file(), declared.sha256(), declared.inputs(),
             declared.outputs(), true, null, Map.of(SOC, otherScale));
         try (QnnDirectBackend backend = new QnnDirectBackend(qnn.npu(PerformanceMode.BURST), SOC))
@@ -373,6 +373,28 @@ class QnnDirectBackendTest
         }
         assertEquals(List.of("graphExecute refused: tensor 'x': quantize params 1/0 scale 0.125 offset -3, not " +
             "scale 0.0625 offset -3"), qnn.calls("graphExecute refused"));
+    }
+
+    @Test
+    void shouldPassTheSidecarsTensorIdsWhichTheDoubleChecksAgainstItsBinary() throws Exception
+    {
+        final QnnTestDouble qnn = QnnTestDouble.install(dir);
+        final byte[] binary = singleGraphBinary();
+        final GraphSpec declared = graph("rollout", "rollout_graph", "2.29", binary);
+        final QnnGraph sidecar = declared.qnnFor(SOC);
+        final QnnGraph otherId = new QnnGraph(sidecar.soc(), sidecar.htpArch(), sidecar.qnnApi(),
+            sidecar.binaryFile(), sidecar.binarySha256(), sidecar.graphName(),
+            List.of(new QnnTensor(7, "x", "int8", new long[]{1, 16}, IN_SCALE, IN_OFFSET)), sidecar.outputs(), binary);
+        final GraphSpec graph = new GraphSpec(declared.role(), declared.file(), declared.sha256(), declared.inputs(),
+            declared.outputs(), true, null, Map.of(SOC, otherId));
+        try (QnnDirectBackend backend = new QnnDirectBackend(qnn.npu(PerformanceMode.BURST), SOC))
+        {
+            final PreparedGraph prepared = backend.prepare(graph, arena(graph));
+
+            assertThrows(BackendException.class, prepared::execute);
+        }
+        assertEquals(List.of("graphExecute refused: tensor 'x': id 7 where the binary has 1"),
+            qnn.calls("graphExecute refused"));
     }
 
     @Test
@@ -527,8 +549,8 @@ class QnnDirectBackendTest
     void shouldCopyFloat32TensorsAsTheyAre() throws Exception
     {
         final QnnTestDouble qnn = QnnTestDouble.install(dir);
-        final QnnTensor in = new QnnTensor("f", "float32", new long[]{1, 4}, 1, 0);
-        final QnnTensor out = new QnnTensor("g", "float32", new long[]{1, 8}, 1, 0);
+        final QnnTensor in = new QnnTensor(1, "f", "float32", new long[]{1, 4}, 1, 0);
+        final QnnTensor out = new QnnTensor(2, "g", "float32", new long[]{1, 8}, 1, 0);
         final byte[] binary = QnnTestDouble.contextBinary(
             new QnnTestDouble.Graph("float_graph", 0.5, 2, List.of(in), List.of(out)));
         final GraphSpec graph = graph("rollout", "float_graph", "2.29", binary, "f", "g");
@@ -587,7 +609,8 @@ class QnnDirectBackendTest
 
     private static QnnTensor int8(final String name, final int n)
     {
-        return new QnnTensor(name, "int8", new long[]{1, n}, IN_SCALE, IN_OFFSET);
+        // Any id serves, as long as the binary and the sidecar are written from the same tensor.
+        return new QnnTensor(name.hashCode() & 0xFFFF, name, "int8", new long[]{1, n}, IN_SCALE, IN_OFFSET);
     }
 
     /**
@@ -596,8 +619,8 @@ class QnnDirectBackendTest
     private static byte[] singleGraphBinary()
     {
         return QnnTestDouble.contextBinary(new QnnTestDouble.Graph("rollout_graph", A, B,
-            List.of(new QnnTensor("x", "int8", new long[]{1, 16}, IN_SCALE, IN_OFFSET)),
-            List.of(new QnnTensor("y", "int8", new long[]{1, 32}, OUT_SCALE, OUT_OFFSET))));
+            List.of(new QnnTensor(1, "x", "int8", new long[]{1, 16}, IN_SCALE, IN_OFFSET)),
+            List.of(new QnnTensor(2, "y", "int8", new long[]{1, 32}, OUT_SCALE, OUT_OFFSET))));
     }
 
     /**
@@ -622,12 +645,13 @@ class QnnDirectBackendTest
             }
             else if (inGraph && (f[0].equals("in") || f[0].equals("out")))
             {
-                final long[] shape = new long[f.length - 5];
+                final long[] shape = new long[f.length - 6];
                 for (int i = 0; i < shape.length; i++)
                 {
-                    shape[i] = Long.parseLong(f[5 + i]);
+                    shape[i] = Long.parseLong(f[6 + i]);
                 }
-                final QnnTensor t = new QnnTensor(f[1], f[2], shape, Double.parseDouble(f[3]), Integer.parseInt(f[4]));
+                final QnnTensor t = new QnnTensor(Long.parseLong(f[2]), f[1], f[3], shape, Double.parseDouble(f[4]),
+                    Integer.parseInt(f[5]));
                 (f[0].equals("in") ? inputs : outputs).add(t);
             }
         }

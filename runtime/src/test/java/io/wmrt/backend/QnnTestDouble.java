@@ -133,7 +133,7 @@ public final class QnnTestDouble
     private static void tensorLine(final StringBuilder text, final QnnTensor tensor)
     {
         // %.9g: the float the bridge passes prints back to the same float.
-        text.append(tensor.name()).append(' ').append(tensor.dtype()).append(' ')
+        text.append(tensor.name()).append(' ').append(tensor.id()).append(' ').append(tensor.dtype()).append(' ')
             .append(String.format(Locale.ROOT, "%.9g", (float)tensor.scale())).append(' ').append(tensor.offset());
         for (final long d : tensor.shape())
         {

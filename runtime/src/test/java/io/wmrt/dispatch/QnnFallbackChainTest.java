@@ -147,8 +147,8 @@ class QnnFallbackChainTest
      */
     private static GraphSpec withQnnBinary(final GraphSpec graph, final String soc)
     {
-        final List<QnnTensor> inputs = quantized(graph.inputs());
-        final List<QnnTensor> outputs = quantized(graph.outputs());
+        final List<QnnTensor> inputs = quantized(graph.inputs(), 1);
+        final List<QnnTensor> outputs = quantized(graph.outputs(), 1 + graph.inputs().size());
         final byte[] binary = QnnTestDouble.contextBinary(
             new QnnTestDouble.Graph("rollout_graph", 1, 0, inputs, outputs));
         final QnnGraph qnn = new QnnGraph(soc, "v73", "2.29", Path.of("rollout.sa8650p.bin"), "test-double-binary",
@@ -157,12 +157,12 @@ class QnnFallbackChainTest
             graph.quantized(), graph.bytes(), Map.of(soc, qnn));
     }
 
-    private static List<QnnTensor> quantized(final List<TensorSpec> specs)
+    private static List<QnnTensor> quantized(final List<TensorSpec> specs, final int firstId)
     {
         final List<QnnTensor> tensors = new ArrayList<>();
         for (final TensorSpec spec : specs)
         {
-            tensors.add(new QnnTensor(spec.name(), "int8", spec.shape(), 0.05, 0));
+            tensors.add(new QnnTensor(firstId + tensors.size(), spec.name(), "int8", spec.shape(), 0.05, 0));
         }
         return tensors;
     }

@@ -62,8 +62,8 @@ class QnnBinariesTest
     void shouldReadQuantizedTensorsInQnnConvention() throws Exception
     {
         QnnPackages.add(pkg, "SA8650P", "v73", "2.29", BINARY, sidecar.replace(
-            "{name: actions, dtype: float32, shape: [64, 30, 2], scale: 1.0, offset: 0}",
-            "{name: actions, dtype: uint8, shape: [64, 30, 2], scale: 0.05, offset: -128}"));
+            "{name: actions, id: 2, dtype: float32, shape: [64, 30, 2], scale: 1.0, offset: 0}",
+            "{name: actions, id: 2, dtype: uint8, shape: [64, 30, 2], scale: 0.05, offset: -128}"));
 
         final QnnTensor actions = ModelPackageLoader.load(pkg, ModelPackageLoader.Trust.none())
             .graph(ModelPackage.ROLLOUT).qnnFor("SA8650P").input("actions");
@@ -71,6 +71,21 @@ class QnnBinariesTest
         assertEquals("uint8", actions.dtype());
         assertEquals(0.05, actions.scale());
         assertEquals(-128, actions.offset());
+        assertEquals(2, actions.id());
+    }
+
+    @Test
+    void shouldRefuseTwoTensorsWithOneIdAndATensorWithoutOne() throws Exception
+    {
+        QnnPackages.add(pkg, "SA8650P", "v73", "2.29", BINARY, sidecar.replace("{name: ego, id: 2,",
+            "{name: ego, id: 1,"));
+        assertContains(refused(), "graphs.encoder.inputs", "id", "also the id of 'agents'");
+
+        final Path fresh = TestRepo.copyModel("wm-student-int8", Files.createDirectory(tmp.resolve("again")));
+        QnnPackages.add(fresh, "SA8650P", "v73", "2.29", BINARY, sidecar.replace("{name: ego, id: 2, ", "{name: ego, "));
+        final ConfigException ex = assertThrows(ConfigException.class,
+            () -> ModelPackageLoader.load(fresh, ModelPackageLoader.Trust.none()));
+        assertContains(ex, "id");
     }
 
     @Test
