@@ -1,14 +1,17 @@
 package io.wmrt;
 
+import io.wmrt.backend.QnnTestDouble;
 import io.wmrt.model.GraphSpec;
 import io.wmrt.model.ModelPackage;
 import io.wmrt.model.ModelSignature;
+import io.wmrt.model.QnnTensor;
 import io.wmrt.model.TensorSpec;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -69,6 +72,35 @@ public final class QnnPackages
             "    sidecar: qnn/" + base + ".yaml\n" +
             "    sidecar_sha256: " + ModelSignature.sha256Hex(sidecarBytes) + "\n";
         Files.writeString(manifest, text);
+    }
+
+    /**
+     * Give the package a context binary in the QNN test double's format for the SoC, holding every graph with
+     * float32 tensors (the double computes {@code out[i] = a * in[i % n] + b}: not the package's function, which is
+     * the point when a test needs a backend that disagrees with the golden outputs), and the sidecar that
+     * describes it.
+     */
+    public static void addTestDoubleBinary(final Path pkg, final ModelPackage loaded, final String soc)
+        throws IOException
+    {
+        final List<QnnTestDouble.Graph> graphs = new ArrayList<>();
+        for (final GraphSpec g : loaded.graphs().values())
+        {
+            graphs.add(new QnnTestDouble.Graph(g.role(), 0.5, 0.25, floats(g.inputs(), 1),
+                floats(g.outputs(), 1 + g.inputs().size())));
+        }
+        add(pkg, soc, "v73", "2.29", QnnTestDouble.contextBinary(graphs.toArray(new QnnTestDouble.Graph[0])),
+            floatSidecar(loaded, soc));
+    }
+
+    private static List<QnnTensor> floats(final List<TensorSpec> specs, final int firstId)
+    {
+        final List<QnnTensor> tensors = new ArrayList<>();
+        for (final TensorSpec t : specs)
+        {
+            tensors.add(new QnnTensor(firstId + tensors.size(), t.name(), "float32", t.shape(), 1.0, 0));
+        }
+        return tensors;
     }
 
     private static void tensors(final StringBuilder out, final String kind, final List<TensorSpec> specs, final int id)
