@@ -116,7 +116,7 @@ public final class BoardCheck
         {
             built.add(backend.id());
             statuses.add(new BoardReport.BackendStatus(backend.id(), true, backend.availability().available(),
-                backend.availability().reason()));
+                backend.availability().reason(), List.copyOf(backend.preparationEvents())));
         }
         final Set<String> named = new LinkedHashSet<>();
         profile.dispatch().values().forEach(named::addAll);
@@ -126,7 +126,7 @@ public final class BoardCheck
         {
             // First, as the profile lists what it would rather have.
             statuses.add(at++, new BoardReport.BackendStatus(id, false, false,
-                "not built into this runtime (the profile's dispatch names it)"));
+                "not built into this runtime (the profile's dispatch names it)", List.of()));
         }
         return List.copyOf(statuses);
     }

@@ -56,8 +56,10 @@ public record BoardReport(
      * @param built     false when the profile names a backend this runtime does not have.
      * @param available true when graphs can be prepared on it here.
      * @param reason    why not, or what was found.
+     * @param events    what preparing graphs on it did, one line each (ort-qnn: the context cache compiled,
+     *                  loaded, regenerated or rebuilt).
      */
-    public record BackendStatus(String id, boolean built, boolean available, String reason)
+    public record BackendStatus(String id, boolean built, boolean available, String reason, List<String> events)
     {
     }
 
@@ -179,6 +181,10 @@ public record BoardReport(
         {
             out.printf("  %-" + width + "s  %-9s  %s%n", backend.id(), backend.available() ? "available" : "absent",
                 backend.reason());
+            for (final String event : backend.events())
+            {
+                out.printf("  %-" + width + "s  %-9s  %s%n", "", "", event);
+            }
         }
 
         for (final PackageResult pkg : packages)
@@ -303,6 +309,12 @@ public record BoardReport(
                 .field("available", backend.available())
                 .field("reason", backend.reason())
                 .field("built", backend.built())
+                .beginArray("events");
+            for (final String event : backend.events())
+            {
+                json.value(event);
+            }
+            json.endArray()
                 .endObject();
         }
         json.endArray();
