@@ -53,6 +53,11 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class HilRig
 {
+    /**
+     * The rig's version: part of every sweep task's id, so that a change to how the rig drives or scores makes
+     * earlier sweep results stale. Bump it with any change that can change a run's metrics.
+     */
+    public static final String VERSION = "hil-2026.12-1";
     /** SUMO's step and the rig's: one scene per 0.1 s of simulated time. */
     public static final double STEP_S = 0.1;
     /** Agents farther than this from the ego are left out of the scene. */
