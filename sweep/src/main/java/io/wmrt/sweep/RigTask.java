@@ -243,22 +243,23 @@ public final class RigTask
         {
             try
             {
-                Thread.sleep(settings.killSumoAfterMs());
                 final long deadline = System.currentTimeMillis() + 60_000;
-                while (rig.isAlive() && System.currentTimeMillis() < deadline)
+                List<ProcessHandle> sumo = List.of();
+                while (sumo.isEmpty() && rig.isAlive() && System.currentTimeMillis() < deadline)
                 {
-                    final List<ProcessHandle> sumo = rig.toHandle().descendants()
-                        .filter(p -> p.info().command().map(c -> c.endsWith("/sumo") || c.equals("sumo"))
-                            .orElse(false))
+                    Thread.sleep(20);
+                    sumo = rig.toHandle().descendants()
+                        .filter(p -> p.info().command().map(c -> c.endsWith("/sumo") || c.equals("sumo")).orElse(false))
                         .toList();
-                    if (!sumo.isEmpty())
+                }
+                Thread.sleep(settings.killSumoAfterMs());
+                for (final ProcessHandle process : sumo)
+                {
+                    if (process.destroyForcibly())
                     {
-                        sumo.forEach(ProcessHandle::destroyForcibly);
-                        Files.writeString(attempt.resolve(FAULT_FILE), "killed SUMO (pid " + sumo.get(0).pid() +
-                            ") " + settings.killSumoAfterMs() + " ms after the rig started\n");
-                        return;
+                        Files.writeString(attempt.resolve(FAULT_FILE), "killed SUMO (pid " + process.pid() + ") " +
+                            settings.killSumoAfterMs() + " ms after it started\n");
                     }
-                    Thread.sleep(50);
                 }
             }
             catch (final InterruptedException | IOException ignored)

@@ -84,7 +84,8 @@ public final class SweepCommand implements Callable<Integer>
         description = "fault injection for tests: kill SUMO this long into every task's first attempt")
     long killSumoAfterMs;
 
-    private PrintStream stdout = System.out;
+    /** Where progress and the summary go; a test may capture it. */
+    PrintStream stdout = System.out;
 
     /** What the last call ran, for tests. */
     SweepResult lastResult;

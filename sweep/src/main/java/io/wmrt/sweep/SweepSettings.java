@@ -16,7 +16,7 @@ import java.util.List;
  *                         the last one reports a failure instead of throwing, so one bad task does not abort the
  *                         sweep.
  * @param killSumoAfterMs  fault injection for tests: kill the SUMO of every task's first attempt this long after
- *                         the rig starts; 0 for none.
+ *                         it started; 0 for none.
  */
 public record SweepSettings(String outDir, String wmrtHome, String rigClasspath, List<String> rigJvmOptions,
     int maxAttempts, long killSumoAfterMs) implements Serializable
