@@ -223,7 +223,17 @@ public final class SweepCommand implements Callable<Integer>
         try (JavaSparkContext spark = new JavaSparkContext(conf))
         {
             spark.sc().addSparkListener(progress);
-            final Thread stopOnExit = new Thread(() -> spark.sc().cancelAllJobs(), "wmrt-sweep-cancel");
+            final Thread stopOnExit = new Thread(() ->
+            {
+                try
+                {
+                    spark.sc().cancelAllJobs();
+                }
+                catch (final RuntimeException alreadyStopped)
+                {
+                    // Spark's own shutdown hook stopped the context first: its tasks are being killed.
+                }
+            }, "wmrt-sweep-cancel");
             Runtime.getRuntime().addShutdownHook(stopOnExit);
             if (spark.sc().uiWebUrl().isDefined())
             {

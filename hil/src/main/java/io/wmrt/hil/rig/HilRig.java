@@ -272,7 +272,8 @@ public final class HilRig
                     break;
                 }
                 publishScene();
-                awaitPlan(step == 0 ? FIRST_PLAN_WAIT_MS : options.timing().planWaitMs(options.planWaitMs()));
+                final long planWaitMs = options.timing().planWaitMs(options.planWaitMs());
+                awaitPlan(step == 0 ? Math.max(FIRST_PLAN_WAIT_MS, planWaitMs) : planWaitMs);
                 final NextTrafficLight lightBefore = nextLight();
                 final boolean perturbed = perturbStep(step);
                 final double time = traci.getTime() + STEP_S;
