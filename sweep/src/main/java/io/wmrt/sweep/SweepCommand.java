@@ -246,10 +246,12 @@ public final class SweepCommand implements Callable<Integer>
             {
                 return spark.parallelize(pending, pending.size()).map(new RunTask(settings)).collect();
             }
-            catch (final RuntimeException ex)
+            catch (final Exception ex)
             {
-                // The job aborted (a task failed in a way its last attempt could not report): keep what committed.
-                stdout.println("wmrt sweep: the Spark job ended early: " + firstLine(ex.getMessage()));
+                // Stopped (Ctrl-C), or the job aborted (a task failed in a way its last attempt could not report):
+                // what committed stays, and the report below is made from it.
+                stdout.println("wmrt sweep: the Spark job ended early: " + firstLine(ex.getMessage()) +
+                    (RigProcesses.shuttingDown() ? "; stopped: run the same command again to resume" : ""));
                 return List.of();
             }
             finally
