@@ -57,9 +57,9 @@ public record RigTiming(boolean deterministic, double modelledInferenceMs)
             {
                 return new RigTiming(true, Double.parseDouble(text.substring("deterministic:".length())));
             }
-            catch (final NumberFormatException ex)
+            catch (final IllegalArgumentException ex)
             {
-                // Reported below with the accepted forms.
+                // Not a number, or out of range: reported below with the accepted forms.
             }
         }
         throw new IllegalArgumentException("timing '" + text + "' is not one of " + SYNTAX +
