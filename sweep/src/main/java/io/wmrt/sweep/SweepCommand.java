@@ -84,6 +84,9 @@ public final class SweepCommand implements Callable<Integer>
         description = "fault injection for tests: kill SUMO this long into every task's first attempt")
     long killSumoAfterMs;
 
+    /** Runs the cluster can hold at once (its cores over spark.task.cpus), once Spark is up; 0 before. */
+    private int slots;
+
     /** Where progress and the summary go; a test may capture it. */
     PrintStream stdout = System.out;
 
@@ -147,7 +150,7 @@ public final class SweepCommand implements Callable<Integer>
             }
         }
         final List<SweepReport.Row> rows = SweepReport.write(layout, tasks, outcomes);
-        return conclude(tasks, outcomes, rows, ran, wallS, slotsOf(sparkMaster, taskCpus), layout);
+        return conclude(tasks, outcomes, rows, ran, wallS, slots > 0 ? slots : slotsOf(sparkMaster, taskCpus), layout);
     }
 
     private int conclude(final List<SweepTask> tasks, final Map<String, TaskOutcome> outcomes,
@@ -239,8 +242,9 @@ public final class SweepCommand implements Callable<Integer>
             {
                 stdout.println("Spark UI: " + spark.sc().uiWebUrl().get());
             }
-            stdout.printf("Spark: master %s, spark.task.cpus %d, %d attempt(s) per task%n", sparkMaster, taskCpus,
-                attempts);
+            slots = Math.max(1, spark.sc().defaultParallelism() / taskCpus);
+            stdout.printf("Spark: master %s, spark.task.cpus %d, %d attempt(s) per task, %d run(s) at once%n",
+                sparkMaster, taskCpus, attempts, slots);
             final Thread printer = progress.start();
             try
             {
@@ -304,7 +308,7 @@ public final class SweepCommand implements Callable<Integer>
         return "local".equals(master.trim()) ? 1 : option;
     }
 
-    /** Runs at once, for the speed figures: N / task cpus of local[N,F]; on a cluster unknown, taken as 1. */
+    /** Runs at once before Spark is up: N / task cpus of local[N,F]; on a cluster unknown, taken as 1. */
     static int slotsOf(final String master, final int taskCpus)
     {
         final Matcher m = LOCAL.matcher(master.trim());
