@@ -154,14 +154,21 @@ public final class SweepReport
             .getBytes(StandardCharsets.UTF_8), false);
     }
 
-    /** Rows grouped by scenario family, then model, both in first-seen order. */
+    /**
+     * Rows grouped by scenario family, then model, both in first-seen order; with more than one profile in the
+     * sweep, each model is shown once per profile ("model · SoC").
+     */
     static Map<String, Map<String, List<Row>>> byFamilyAndModel(final List<Row> rows)
     {
+        final boolean profiles = rows.stream().map(r -> r.task().profileFile()).distinct().count() > 1;
         final Map<String, Map<String, List<Row>>> out = new LinkedHashMap<>();
         for (final Row row : rows)
         {
+            final String model = profiles ?
+                row.task().model() + " · " + row.run().path("profile").asText(row.task().profileFile()) :
+                row.task().model();
             out.computeIfAbsent(row.task().scenario(), k -> new LinkedHashMap<>())
-                .computeIfAbsent(row.task().model(), k -> new ArrayList<>()).add(row);
+                .computeIfAbsent(model, k -> new ArrayList<>()).add(row);
         }
         return out;
     }
