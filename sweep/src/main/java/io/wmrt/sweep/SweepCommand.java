@@ -36,7 +36,9 @@ import java.util.regex.Pattern;
     description = "Run a matrix of closed-loop rig runs (scenarios x seeds x models x profiles) as Apache Spark " +
         "tasks: locally by default, or on a standalone or Kubernetes cluster. Each run is 'wmrt hil' for one " +
         "scenario and one seed in its own processes, under a hard time limit, retried on an infrastructure " +
-        "failure, committed once; running the same command again skips what is done.")
+        "failure, committed once; running the same command again skips what is done.",
+    footer = "Exit codes: 0 every task produced a result and every run passed its criteria, 1 a run failed its " +
+        "criteria, 2 bad input (matrix, scenario, model or profile refused), 3 tasks failed beyond their retries.")
 public final class SweepCommand implements Callable<Integer>
 {
     public static final int EXIT_FAILED = 1;
