@@ -8,6 +8,12 @@ usage: python3 hil/summary-table.py out/summary.json
        python3 hil/summary-table.py baseline/summary.json student/summary.json
        python3 hil/summary-table.py --families baseline/summary.json student/summary.json
        python3 hil/summary-table.py --check-beats baseline/summary.json student/summary.json
+       python3 hil/summary-table.py --sweep out/summary.json
+
+--sweep reads a `wmrt sweep` summary (any number of models, scenarios and seeds) and prints one row per scenario
+family and model: runs, pass rate, collisions, red-light violations, mean PDMS with a 95 % interval over seeds,
+lowest PDMS and the run that scored it. A sweep summary is also a `wmrt hil` summary: without --sweep it prints
+every run.
 
 --check-beats exits 1, naming each shortfall, unless the second summary ran every scenario of the first with no
 collision and no red-light violation and a PDMS at least the first's (CI gates the int8 student on it).
@@ -100,6 +106,43 @@ def families(path_a, path_b):
               f"| {pair(lambda rs: str(sum(r['red_light_violations'] for r in rs)))} |")
 
 
+# Two-sided 97.5 % quantiles of Student's t, 1 to 30 degrees of freedom (as wmrt sweep's index.html uses).
+T_975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+         2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042]
+
+
+def mean_interval(values):
+    n = len(values)
+    mean = sum(values) / n
+    if n < 2:
+        return mean, None
+    sd = (sum((v - mean) ** 2 for v in values) / (n - 1)) ** 0.5
+    t = T_975[n - 2] if n - 1 <= len(T_975) else 1.960
+    return mean, t * sd / n ** 0.5
+
+
+def sweep(path):
+    with open(path, encoding="utf-8") as f:
+        summary = json.load(f)
+    groups = {}
+    for r in summary["runs"]:
+        groups.setdefault((SEED_SUFFIX.sub("", r["scenario"]), r["model"]), []).append(r)
+    print(f'Timing: {summary.get("timing", "not said")}. {len(summary["runs"])} runs, '
+          f'{len(summary.get("failed_tasks", []))} task(s) without a result.')
+    print()
+    print("| scenario | model | runs | pass rate | collisions | red-light | mean PDMS ± 95 % CI | lowest PDMS "
+          "| worst run |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for (family, model), rs in groups.items():
+        mean, half = mean_interval([r["pdms"] for r in rs])
+        worst = min(rs, key=lambda r: (r["passed"], r["pdms"]))
+        passed = sum(1 for r in rs if r["passed"])
+        print(f"| {family} | {model} | {len(rs)} | {100.0 * passed / len(rs):.0f} % "
+              f"| {sum(r['collisions'] for r in rs)} | {sum(r['red_light_violations'] for r in rs)} "
+              f"| {mean:.3f}{'' if half is None else f' ± {half:.3f}'} | {min(r['pdms'] for r in rs):.3f} "
+              f"| seed {worst['seed']}{'' if 'report' not in worst else ' (' + worst['report'] + ')'} |")
+
+
 def check_beats(path_a, path_b):
     runs = [runs_by_scenario(path_a), runs_by_scenario(path_b)]
     shortfalls = []
@@ -124,6 +167,8 @@ def check_beats(path_a, path_b):
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--check-beats":
         check_beats(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 3 and sys.argv[1] == "--sweep":
+        sweep(sys.argv[2])
     elif len(sys.argv) == 4 and sys.argv[1] == "--families":
         families(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 2:

@@ -4,6 +4,7 @@ import io.wmrt.config.ConfigException;
 import io.wmrt.hil.report.HilReport;
 import io.wmrt.hil.report.ScenarioRun;
 import io.wmrt.hil.rig.HilRig;
+import io.wmrt.hil.rig.RigTiming;
 import io.wmrt.hil.rig.RuntimeProcess;
 import io.wmrt.hil.run.RunResult;
 import io.wmrt.hil.run.RunTrace;
@@ -78,6 +79,12 @@ public final class HilCommand implements Callable<Integer>
             "(default: ${DEFAULT-VALUE})")
     long planWaitMs;
 
+    @Option(names = "--timing", paramLabel = RigTiming.SYNTAX, defaultValue = "deterministic",
+        description = "deterministic (default): the planner's anytime decision from a modelled inference time " +
+            "(MS, default 0), so a run scores the same on a busy machine; tick times and deadline misses are " +
+            "still measured. wall-clock: decisions on the clock, as in the car, for timing runs")
+    String timing;
+
     public Integer call() throws Exception
     {
         final Path home = Path.of(System.getProperty("wmrt.home", ".")).toAbsolutePath().normalize();
@@ -87,6 +94,15 @@ public final class HilCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(new CommandLine(this),
                 "--perturb must be in [0, 1], not " + perturb);
+        }
+        final RigTiming rigTiming;
+        try
+        {
+            rigTiming = RigTiming.parse(timing);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--timing: " + ex.getMessage());
         }
         // Refuse bad input before anything starts: the runtime would refuse the same files.
         final HardwareProfile hardware = HardwareProfileLoader.load(profileFile);
@@ -115,9 +131,10 @@ public final class HilCommand implements Callable<Integer>
 
         Files.createDirectories(report);
         final HilRig rig = new HilRig(new HilRig.Options(profileFile, modelDir, pkg.name(), hardware.soc(),
-            report.resolve("logs"), record, perturb, planWaitMs, System.out, RuntimeProcess.WMRT_MAIN, List.of()));
-        System.out.printf("wmrt hil: %d run(s), model %s, profile %s (%s), report %s%n", scenarios.size(),
-            pkg.name(), profileFile, hardware.soc(), report.toAbsolutePath());
+            report.resolve("logs"), record, perturb, planWaitMs, System.out, RuntimeProcess.WMRT_MAIN, List.of(),
+            rigTiming));
+        System.out.printf("wmrt hil: %d run(s), model %s, profile %s (%s), timing %s, report %s%n", scenarios.size(),
+            pkg.name(), profileFile, hardware.soc(), rigTiming, report.toAbsolutePath());
 
         final List<ScenarioRun> runs = new ArrayList<>();
         boolean allPassed = true;

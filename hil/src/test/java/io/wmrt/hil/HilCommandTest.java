@@ -89,6 +89,7 @@ class HilCommandTest
         }
         assertTrue(summary.contains("\"seed\":5"), summary);
         assertTrue(summary.contains("\"model\":\"cv-baseline\""), summary);
+        assertTrue(summary.contains("\"timing\":\"deterministic\""), "the default mode, named: " + summary);
         assertTrue(Files.readString(report.resolve("index.html")).contains("<svg"));
         assertEquals(List.of(), TinyScenario.pgrep(scenario.resolve("s.sumocfg").toString()), "SUMO left behind");
         assertEquals(List.of(), TinyScenario.pgrep("wmrt-hil-" + ProcessHandle.current().pid() + "-tiny"),

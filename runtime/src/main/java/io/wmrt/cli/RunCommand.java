@@ -11,8 +11,10 @@ import io.wmrt.telemetry.ErrorLog;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -44,10 +46,17 @@ final class RunCommand implements Callable<Integer>
         defaultValue = "" + PlannerConfig.DEFAULT_SEED)
     long seed;
 
+    @Option(names = "--modelled-inference-ms", paramLabel = "MS",
+        description = "deterministic timing for closed-loop runs: take the planner's anytime decision as if " +
+            "inference took MS milliseconds (0: always in time), not from the clock; tick times and deadline " +
+            "misses are still measured (default: the wall clock, as in the car)")
+    Double modelledInferenceMs;
+
     public Integer call() throws Exception
     {
         final HardwareProfile profile = Loading.profile(DemoCommand.resolve(profileFile));
         final ModelPackage model = Loading.model(DemoCommand.resolve(modelDir), profile);
+        final PlannerConfig plannerConfig = plannerConfig(model, profile);
         final Path instance = null != dir ? dir : Defaults.instanceDir();
         final io.wmrt.backend.FaultPlan faults = Loading.faults(seed);
         final BusDirectory bus = BusDirectory.create(instance);
@@ -55,11 +64,12 @@ final class RunCommand implements Callable<Integer>
         // The barrier's shutdown hook holds the JVM until the barrier is closed: close it last.
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
             WmrtRuntime runtime = new WmrtRuntime(profile, model,
-            PlannerConfig.from(model, profile).seed(seed).conclude(), bus,
+            plannerConfig, bus,
             SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE, faults))
         {
-            System.out.printf("wmrt run: %s on %s, bus %s (pid %d)%n", model.name(), profile.soc(), instance,
-                ProcessHandle.current().pid());
+            System.out.printf("wmrt run: %s on %s, bus %s (pid %d), timing: %s%n", model.name(), profile.soc(),
+                instance, ProcessHandle.current().pid(), null == modelledInferenceMs ? "wall clock" :
+                "modelled, inference " + modelledInferenceMs + " ms");
             for (final String line : runtime.dispatchReport())
             {
                 System.out.println("dispatch: " + line);
@@ -85,6 +95,21 @@ final class RunCommand implements Callable<Integer>
             bus.close();
         }
         return 0;
+    }
+
+    private PlannerConfig plannerConfig(final ModelPackage model, final HardwareProfile profile)
+    {
+        final PlannerConfig config = PlannerConfig.from(model, profile).seed(seed);
+        if (null != modelledInferenceMs)
+        {
+            if (!(modelledInferenceMs >= 0 && modelledInferenceMs < 1e6))
+            {
+                throw new ParameterException(new CommandLine(this),
+                    "--modelled-inference-ms must be in [0, 1000000), not " + modelledInferenceMs);
+            }
+            config.modelledInferenceNs(Math.round(modelledInferenceMs * 1e6));
+        }
+        return config.conclude();
     }
 
     /**

@@ -94,6 +94,22 @@ public final class StrictYaml
         return map.containsKey(key);
     }
 
+    /**
+     * Whether the key holds a mapping, for keys that take one of two forms (a list or a mapping); reads nothing.
+     */
+    public boolean isMapping(final String key)
+    {
+        return map.get(key) instanceof Map;
+    }
+
+    /**
+     * Whether the key holds a string, for keys that take one of two forms (a word or a list); reads nothing.
+     */
+    public boolean isString(final String key)
+    {
+        return map.get(key) instanceof String;
+    }
+
     public String string(final String key) throws ConfigException
     {
         final Object value = require(key);

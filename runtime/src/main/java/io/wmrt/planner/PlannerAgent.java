@@ -83,6 +83,7 @@ public final class PlannerAgent implements Agent
     private final AtomicCounter published;
     private final AtomicCounter deadlineMisses;
     private final AtomicCounter degradedTicks;
+    private final AtomicCounter degradedByWallClock;
     private final AtomicCounter minimalRiskTicks;
     private final AtomicCounter minimalRiskNoModel;
     private final AtomicCounter minimalRiskAllCollide;
@@ -160,6 +161,7 @@ public final class PlannerAgent implements Agent
         published = bus.counter(WmrtCounter.TRAJECTORIES_PUBLISHED);
         deadlineMisses = bus.counter(WmrtCounter.DEADLINE_MISSES);
         degradedTicks = bus.counter(WmrtCounter.DEGRADED_TICKS);
+        degradedByWallClock = bus.counter(WmrtCounter.DEGRADED_BY_WALL_CLOCK);
         minimalRiskTicks = bus.counter(WmrtCounter.MINIMAL_RISK_TICKS);
         minimalRiskNoModel = bus.counter(WmrtCounter.MINIMAL_RISK_NO_MODEL);
         minimalRiskAllCollide = bus.counter(WmrtCounter.MINIMAL_RISK_ALL_COLLIDE);
@@ -192,7 +194,7 @@ public final class PlannerAgent implements Agent
         System.arraycopy(name, 0, modelName, 0, Math.min(name.length, modelName.length));
         minimalRiskStop = new MinimalRiskStop(config.horizon(), config.dtSeconds(), config.comfortDecelMps2(),
             modelName);
-        watchdog = new PlannerWatchdog(gate, minimalRiskStop, publisher, nanoClock, config.deadlineNs(),
+        watchdog = new PlannerWatchdog(gate, minimalRiskStop, publisher, nanoClock, config.watchdogDeadlineNs(),
             bus.counter(WmrtCounter.MINIMAL_RISK_WATCHDOG), minimalRiskTicks, published, errorLog);
     }
 
@@ -386,15 +388,8 @@ public final class PlannerAgent implements Agent
         }
         else
         {
-            mode = PlanMode.NOMINAL;
-            int count = candidates.candidates;
-            if (nanoClock.nanoTime() - start > config.anytimeFraction() * config.deadlineNs())
-            {
-                count = candidates.latticeCount;
-                mode = PlanMode.DEGRADED;
-                degradedTicks.increment();
-            }
-            selected = select(count);
+            mode = anytimeMode(start);
+            selected = select(mode == PlanMode.DEGRADED ? candidates.latticeCount : candidates.candidates);
             if (scorer.firstCollisionStep[selected] >= 0)
             {
                 // Every scored candidate is predicted to collide: brake as hard as allowed, in lane.
@@ -435,6 +430,35 @@ public final class PlannerAgent implements Agent
         {
             gate.release();
         }
+    }
+
+    /**
+     * The anytime cut: past {@code anytimeFraction} of the deadline after inference, only the lattice is scored.
+     * With modelled timing the decision is the modelled inference time's, and the clock's is only counted.
+     */
+    private PlanMode anytimeMode(final long start)
+    {
+        final double cutNs = config.anytimeFraction() * config.deadlineNs();
+        final boolean clockSaysCut = nanoClock.nanoTime() - start > cutNs;
+        final boolean cut;
+        if (config.modelledTiming())
+        {
+            cut = config.modelledInferenceNs() > cutNs;
+            if (clockSaysCut && !cut)
+            {
+                degradedByWallClock.increment();
+            }
+        }
+        else
+        {
+            cut = clockSaysCut;
+        }
+        if (cut)
+        {
+            degradedTicks.increment();
+            return PlanMode.DEGRADED;
+        }
+        return PlanMode.NOMINAL;
     }
 
     private void loadAndPack()

@@ -20,6 +20,14 @@ public final class PlannerConfig
     public static final long DEFAULT_SEED = 0x5EED_2026L;
     /** Past this fraction of the deadline after inference, only the lattice is scored (anytime planning). */
     public static final double DEFAULT_ANYTIME_FRACTION = 0.6;
+    /** {@link #modelledInferenceNs(long)} value for planning on the wall clock: the car's mode, and timing runs. */
+    public static final long WALL_CLOCK = -1;
+    /**
+     * How long a tick may run before the watchdog takes it over when timing is modelled: long enough that a busy
+     * machine never trips it (that would make the outcome depend on the load), short enough that a hung backend
+     * still gets a stop.
+     */
+    public static final long MODELLED_TIMING_WATCHDOG_NS = 10_000_000_000L;
 
     private int candidates;
     private int horizon;
@@ -37,6 +45,7 @@ public final class PlannerConfig
     private long seed = DEFAULT_SEED;
     private long deadlineNs = 100_000_000L;
     private double anytimeFraction = DEFAULT_ANYTIME_FRACTION;
+    private long modelledInferenceNs = WALL_CLOCK;
     private CostWeights weights = new CostWeights();
     private String modelName = "unnamed";
     private boolean concluded;
@@ -81,6 +90,8 @@ public final class PlannerConfig
         require(wheelbaseM > 0.5, "wheelbase must exceed 0.5 m");
         require(deadlineNs > 0, "deadline must be positive");
         require(anytimeFraction > 0 && anytimeFraction <= 1, "anytime fraction must be in (0, 1]");
+        require(modelledInferenceNs == WALL_CLOCK || modelledInferenceNs >= 0,
+            "modelled inference time must be zero or more, or WALL_CLOCK, got " + modelledInferenceNs);
         concluded = true;
         return this;
     }
@@ -157,6 +168,19 @@ public final class PlannerConfig
     public PlannerConfig anytimeFraction(final double anytimeFraction)
     {
         this.anytimeFraction = anytimeFraction;
+        return this;
+    }
+
+    /**
+     * Deterministic timing: the anytime decision (score every candidate, or only the lattice) is taken as if
+     * inference had taken {@code nanos}, whatever the clock says, so a closed-loop run plans the same on an idle
+     * machine and on a loaded one. Tick times and deadline misses are still measured on the clock, and a tick the
+     * clock would have degraded is counted ({@code DEGRADED_BY_WALL_CLOCK}). {@link #WALL_CLOCK} (the default)
+     * takes the decision from the clock, as a car must.
+     */
+    public PlannerConfig modelledInferenceNs(final long nanos)
+    {
+        this.modelledInferenceNs = nanos;
         return this;
     }
 
@@ -260,6 +284,28 @@ public final class PlannerConfig
     public double anytimeFraction()
     {
         return anytimeFraction;
+    }
+
+    /**
+     * @return the modelled inference time, or {@link #WALL_CLOCK}.
+     */
+    public long modelledInferenceNs()
+    {
+        return modelledInferenceNs;
+    }
+
+    public boolean modelledTiming()
+    {
+        return modelledInferenceNs != WALL_CLOCK;
+    }
+
+    /**
+     * @return how long a tick may run before the watchdog answers it: the deadline on the wall clock;
+     * {@link #MODELLED_TIMING_WATCHDOG_NS} (or the deadline, if longer) when timing is modelled.
+     */
+    public long watchdogDeadlineNs()
+    {
+        return modelledTiming() ? Math.max(deadlineNs, MODELLED_TIMING_WATCHDOG_NS) : deadlineNs;
     }
 
     public CostWeights weights()

@@ -35,7 +35,8 @@ public enum WmrtCounter
     BACKEND_OUTPUTS_INVALID("backend outputs with NaN or Inf"),
     BACKEND_RECOVERIES("backends restored after a re-probe"),
     SCENE_RING_UNBLOCKS("scene ring records of dead producers skipped"),
-    SCENE_TIMELINE_RESTARTS("scene timelines restarted by the producer");
+    SCENE_TIMELINE_RESTARTS("scene timelines restarted by the producer"),
+    DEGRADED_BY_WALL_CLOCK("ticks the clock would have degraded (modelled timing)");
 
     private final String label;
 

@@ -140,10 +140,21 @@ final class PlannerHarness implements AutoCloseable
     PlannerHarness(final Path dir, final long deadlineNs, final NanoClock clock, final Chains chains)
         throws Exception
     {
+        this(dir, deadlineNs, PlannerConfig.WALL_CLOCK, clock, chains);
+    }
+
+    /**
+     * As above, with the anytime decision taken from {@code modelledInferenceNs} ({@link PlannerConfig#WALL_CLOCK}
+     * for the clock).
+     */
+    PlannerHarness(final Path dir, final long deadlineNs, final long modelledInferenceNs, final NanoClock clock,
+        final Chains chains) throws Exception
+    {
         final HardwareProfile profile = HardwareProfileLoader.load(TestRepo.profile("host"));
         final ModelPackage model = ModelPackageLoader.load(TestRepo.model("cv-baseline"),
             ModelPackageLoader.Trust.none());
-        final PlannerConfig config = PlannerConfig.from(model, profile).seed(1).deadlineNs(deadlineNs).conclude();
+        final PlannerConfig config = PlannerConfig.from(model, profile).seed(1).deadlineNs(deadlineNs)
+            .modelledInferenceNs(modelledInferenceNs).conclude();
         bus = BusDirectory.create(dir);
         arena = new TensorArena();
         arena.bind(model.graph(ModelPackage.ENCODER));

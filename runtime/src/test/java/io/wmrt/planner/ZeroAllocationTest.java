@@ -5,6 +5,7 @@ import io.wmrt.backend.FaultInjectingBackend;
 import io.wmrt.backend.FaultPlan;
 import io.wmrt.backend.NativeOrtBackend;
 import io.wmrt.backend.PreparedGraph;
+import io.wmrt.backend.TensorArena;
 import io.wmrt.bus.SceneCodes;
 import io.wmrt.bus.TrajectoryReader;
 import io.wmrt.dispatch.GraphRunner;
@@ -102,6 +103,28 @@ class ZeroAllocationTest
             assertSteadyStateAllocation(h, "degraded", ZeroAllocationTest::validScene);
             assertEquals("DEGRADED", h.agent.lastMode().name());
         }
+    }
+
+    @Test
+    void shouldAllocateNothingPerTickWithModelledTiming() throws Exception
+    {
+        // The clock says degrade on every tick; the modelled inference time says it fits, and that decides.
+        try (PlannerHarness h = new PlannerHarness(tmp.resolve("modelled"), 1_000L, 0L, SystemNanoClock.INSTANCE,
+            ZeroAllocationTest::nativeChains))
+        {
+            assertSteadyStateAllocation(h, "modelled timing", ZeroAllocationTest::validScene);
+            assertEquals("NOMINAL", h.agent.lastMode().name());
+            assertTrue(h.bus.counter(WmrtCounter.DEGRADED_BY_WALL_CLOCK).get() > 10_000);
+        }
+    }
+
+    private static GraphRunner[] nativeChains(final ModelPackage model, final TensorArena arena,
+        final List<PreparedGraph> owned) throws Exception
+    {
+        final NativeOrtBackend backend = new NativeOrtBackend(1);
+        return new GraphRunner[] {
+            new GraphRunner("encoder", PlannerHarness.prepare(backend, model, ModelPackage.ENCODER, arena, owned)),
+            new GraphRunner("rollout", PlannerHarness.prepare(backend, model, ModelPackage.ROLLOUT, arena, owned))};
     }
 
     @Test

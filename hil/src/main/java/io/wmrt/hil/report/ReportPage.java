@@ -106,6 +106,8 @@ final class ReportPage
             Markup.appendEscaped(out, r.model());
             out.append(" · ");
             Markup.appendEscaped(out, r.profile());
+            out.append(" · ");
+            Markup.appendEscaped(out, r.timing());
             out.append(" · seed ").append(r.seed()).append("</small></td>");
 
             out.append("<td class=\"text\">");
@@ -144,6 +146,8 @@ final class ReportPage
         out.append("</h2>\n<dl>\n");
         term(out, "model", Markup.escape(r.model()));
         term(out, "profile", Markup.escape(r.profile()));
+        term(out, "timing", Markup.escape(r.timing()) + (r.clockDegradedTicks() > 0 ?
+            " (the clock would have cut " + r.clockDegradedTicks() + " tick(s) to the lattice)" : ""));
         term(out, "seed", Long.toString(r.seed()));
         term(out, "simulated", quantity(r.durationS(), 1) + " s, " + r.ticks() + " steps");
         term(out, "wall clock", quantity(r.wallS(), 1) + " s");

@@ -63,6 +63,7 @@ final class SummaryJson
         m.string("scenario", r.scenario());
         m.string("model", r.model());
         m.string("profile", r.profile());
+        m.string("timing", r.timing());
         m.integer("seed", r.seed());
         m.bool("passed", r.passed());
         m.strings("failures", r.failures());
@@ -90,6 +91,7 @@ final class SummaryJson
         m.decimal("tick_ms_p50", r.tickMsP50(), MILLISECONDS);
         m.decimal("tick_ms_p99", r.tickMsP99(), MILLISECONDS);
         m.integer("deadline_misses", r.deadlineMisses());
+        m.integer("clock_degraded_ticks", r.clockDegradedTicks());
         m.integer("stale_steps", r.staleSteps());
         m.decimal("pdms", r.pdms(), FRACTION);
         m.decimal("pdms_nc", r.pdmsNoCollision(), FRACTION);

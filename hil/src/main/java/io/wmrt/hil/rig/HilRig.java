@@ -53,6 +53,11 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class HilRig
 {
+    /**
+     * The rig's version: part of every sweep task's id, so that a change to how the rig drives or scores makes
+     * earlier sweep results stale. Bump it with any change that can change a run's metrics.
+     */
+    public static final String VERSION = "hil-2026.12-1";
     /** SUMO's step and the rig's: one scene per 0.1 s of simulated time. */
     public static final double STEP_S = 0.1;
     /** Agents farther than this from the ego are left out of the scene. */
@@ -79,9 +84,11 @@ public final class HilRig
      * @param progress       where progress lines go; null for none.
      * @param runtimeMain    main class of the runtime process, {@link RuntimeProcess#WMRT_MAIN}.
      * @param runtimeJvm     further JVM options of the runtime process.
+     * @param timing         deterministic or wall-clock timing ({@link RigTiming}).
      */
     public record Options(Path profile, Path model, String modelName, String soc, Path workDir, Path recordDir,
-        double perturb, long planWaitMs, PrintStream progress, String runtimeMain, List<String> runtimeJvm)
+        double perturb, long planWaitMs, PrintStream progress, String runtimeMain, List<String> runtimeJvm,
+        RigTiming timing)
     {
         public Options
         {
@@ -116,7 +123,8 @@ public final class HilRig
         final Path busDir = sharedMemoryBase().resolve(
             "wmrt-hil-" + ProcessHandle.current().pid() + "-" + scenario.name());
         final Drive drive;
-        long deadlineMisses;
+        final long deadlineMisses;
+        final long clockDegradedTicks;
         try (SumoProcess sumo = SumoProcess.withConfig(scenario.sumoConfig())
             .seed(scenario.seed())
             .stepLengthSeconds(STEP_S)
@@ -125,11 +133,13 @@ public final class HilRig
             .outputFile(work.resolve("sumo.log"))
             .start();
             RuntimeProcess runtime = RuntimeProcess.start(options.runtimeMain(), options.runtimeJvm(),
-                options.profile(), options.model(), scenario.seed(), busDir, work.resolve("runtime.log")))
+                options.timing().runtimeArguments(), options.profile(), options.model(), scenario.seed(), busDir,
+                work.resolve("runtime.log")))
         {
             drive = new Drive(scenario, sumo.connection(), runtime, network, trace);
             drive.run();
             deadlineMisses = runtime.bus().counter(WmrtCounter.DEADLINE_MISSES).get();
+            clockDegradedTicks = runtime.bus().counter(WmrtCounter.DEGRADED_BY_WALL_CLOCK).get();
             if (null != drive.recorder)
             {
                 drive.recorder.close();
@@ -138,7 +148,7 @@ public final class HilRig
         // SUMO writes its collision output completely only when it exits.
         final List<SumoCollisionLog.Collision> sumoCollisions =
             SumoCollisionLog.egoCollisions(collisionFile, scenario.egoId());
-        return drive.result(sumoCollisions, deadlineMisses, (System.nanoTime() - wallStart) / 1e9);
+        return drive.result(sumoCollisions, deadlineMisses, clockDegradedTicks, (System.nanoTime() - wallStart) / 1e9);
     }
 
     /** The network file named by the scenario's SUMO configuration. */
@@ -262,7 +272,8 @@ public final class HilRig
                     break;
                 }
                 publishScene();
-                awaitPlan(step == 0 ? FIRST_PLAN_WAIT_MS : options.planWaitMs());
+                final long planWaitMs = options.timing().planWaitMs(options.planWaitMs());
+                awaitPlan(step == 0 ? Math.max(FIRST_PLAN_WAIT_MS, planWaitMs) : planWaitMs);
                 final NextTrafficLight lightBefore = nextLight();
                 final boolean perturbed = perturbStep(step);
                 final double time = traci.getTime() + STEP_S;
@@ -334,12 +345,19 @@ public final class HilRig
                 {
                     if (System.nanoTime() > deadline)
                     {
-                        staleSteps++;
                         if (!runtime.isAlive())
                         {
                             throw new IOException("the runtime (pid " + runtime.pid() + ") exited during the run; " +
                                 "its output ends with:\n" + runtime.outputTail());
                         }
+                        if (options.timing().deterministic())
+                        {
+                            // A stale step would make the outcome depend on the machine's speed.
+                            throw new IOException("no Trajectory for scene " + awaitedSequence + " within " + waitMs +
+                                " ms (deterministic timing): the runtime (pid " + runtime.pid() + ") is not " +
+                                "answering; its output ends with:\n" + runtime.outputTail());
+                        }
+                        staleSteps++;
                         return;
                     }
                     LockSupport.parkNanos(20_000);
@@ -584,7 +602,7 @@ public final class HilRig
         }
 
         RunResult result(final List<SumoCollisionLog.Collision> sumoCollisions, final long deadlineMisses,
-            final double wallS)
+            final long clockDegradedTicks, final double wallS)
         {
             // The union of both checks: a SUMO report not already a footprint contact counts when the
             // footprints were close then (see DrivingMetrics.closeTo for why SUMO alone is not trusted).
@@ -694,14 +712,15 @@ public final class HilRig
                 }
             });
 
-            return new RunResult(scenario.name(), options.modelName(), options.soc(), scenario.seed(),
+            return new RunResult(scenario.name(), options.modelName(), options.soc(), options.timing().toString(),
+                scenario.seed(),
                 steps * STEP_S, steps, merged, sumoCollisions.size(), contacts.size(),
                 metrics.redLightViolations(), metrics.offroad(), metrics.progressM(), routeLengthM,
                 routeLengthM > 0 ? Math.min(1.0, metrics.progressM() / routeLengthM) : 1.0,
                 metrics.minTtcS(), metrics.maxAccelMps2(), metrics.maxDecelMps2(), metrics.maxAbsJerkMps3(),
                 metrics.maxAbsLatAccelMps2(), metrics.laneChanges(), metrics.weaving(), metrics.oppositeLaneS(),
                 metrics.minPedestrianDistanceM(), metrics.stoppedS(), metrics.creepingS(), p50, p99, deadlineMisses,
-                staleSteps, pdms, nc, dac, ttc, ep, comfort, failures.isEmpty(), failures, wallS);
+                clockDegradedTicks, staleSteps, pdms, nc, dac, ttc, ep, comfort, failures.isEmpty(), failures, wallS);
         }
     }
 

@@ -72,12 +72,14 @@ public final class RuntimeProcess implements AutoCloseable
      * @param mainClass  the runtime's command line, {@link #WMRT_MAIN}; a test may put a scripted driver
      *                   with the same arguments in its place
      * @param jvmOptions further JVM options for the runtime
+     * @param runOptions further options of {@code wmrt run} (its timing mode)
      * @param busDir where the runtime creates its bus files; must not exist yet
      * @param log    the runtime's stdout and stderr
      * @throws IOException naming the log when the runtime exits or does not map its bus in time
      */
-    public static RuntimeProcess start(final String mainClass, final List<String> jvmOptions, final Path profile,
-        final Path model, final long seed, final Path busDir, final Path log) throws IOException
+    public static RuntimeProcess start(final String mainClass, final List<String> jvmOptions,
+        final List<String> runOptions, final Path profile, final Path model, final long seed, final Path busDir,
+        final Path log) throws IOException
     {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -103,6 +105,7 @@ public final class RuntimeProcess implements AutoCloseable
         command.add(busDir.toAbsolutePath().toString());
         command.add("--seed");
         command.add(Long.toString(seed));
+        command.addAll(runOptions);
 
         Files.createDirectories(log.toAbsolutePath().getParent());
         final Process process = new ProcessBuilder(command)

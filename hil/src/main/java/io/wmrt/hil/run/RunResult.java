@@ -8,6 +8,8 @@ import java.util.List;
  * @param scenario               scenario name (its directory name unless the scenario file names it).
  * @param model                  model package name.
  * @param profile                hardware profile's SoC name.
+ * @param timing                 how the runtime took its timing decisions: {@code deterministic[:MS]} or
+ *                               {@code wall-clock} ({@link io.wmrt.hil.rig.RigTiming}).
  * @param seed                   seed of the run (SUMO, planner sampler and any ego perturbation).
  * @param durationS              simulated seconds driven.
  * @param ticks                  simulation steps the rig ran with the ego under control.
@@ -35,6 +37,8 @@ import java.util.List;
  * @param tickMsP50              median planner tick from the Trajectories' own tick times.
  * @param tickMsP99              99th percentile of the same.
  * @param deadlineMisses         ticks over the profile's deadline, from the runtime's counter.
+ * @param clockDegradedTicks     with deterministic timing, ticks the planner's clock would have cut to the
+ *                               lattice (what wall-clock timing would have done on this machine then); 0 otherwise.
  * @param staleSteps             steps where no Trajectory for the current scene arrived in time and the
  *                               ego followed the previous one.
  * @param pdms                   NAVSIM-style PDM score: nc * dac * (5 ttc + 5 ep + 2 comfort) / 12.
@@ -51,6 +55,7 @@ public record RunResult(
     String scenario,
     String model,
     String profile,
+    String timing,
     long seed,
     double durationS,
     long ticks,
@@ -76,6 +81,7 @@ public record RunResult(
     double tickMsP50,
     double tickMsP99,
     long deadlineMisses,
+    long clockDegradedTicks,
     long staleSteps,
     double pdms,
     double pdmsNoCollision,

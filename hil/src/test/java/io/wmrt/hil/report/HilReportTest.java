@@ -36,11 +36,11 @@ class HilReportTest
 {
     /** One key per RunResult component, the PDM terms named as NAVSIM names them. */
     private static final Set<String> SUMMARY_KEYS = Set.of(
-        "scenario", "model", "profile", "seed", "passed", "failures", "collisions", "sumo_collisions",
+        "scenario", "model", "profile", "timing", "seed", "passed", "failures", "collisions", "sumo_collisions",
         "footprint_collisions", "red_light_violations", "offroad", "progress_m", "route_length_m",
         "route_completion", "min_ttc_s", "max_accel_mps2", "max_decel_mps2", "max_abs_jerk_mps3",
         "max_abs_lat_accel_mps2", "lane_changes", "weaving", "opposite_lane_s", "min_pedestrian_distance_m",
-        "stopped_s", "creeping_s", "tick_ms_p50", "tick_ms_p99", "deadline_misses", "stale_steps", "pdms",
+        "stopped_s", "creeping_s", "tick_ms_p50", "tick_ms_p99", "deadline_misses", "clock_degraded_ticks", "stale_steps", "pdms",
         "pdms_nc", "pdms_dac", "pdms_ttc", "pdms_ep", "pdms_comfort", "duration_s", "ticks", "wall_s");
 
     /** Attributes whose whole value is one number. */
@@ -494,12 +494,12 @@ class HilReportTest
 
     private static RunResult withTickPercentiles(final RunResult r, final double p50, final double p99)
     {
-        return new RunResult(r.scenario(), r.model(), r.profile(), r.seed(), r.durationS(), r.ticks(),
+        return new RunResult(r.scenario(), r.model(), r.profile(), r.timing(), r.seed(), r.durationS(), r.ticks(),
             r.collisions(), r.sumoCollisions(), r.footprintCollisions(), r.redLightViolations(), r.offroad(),
             r.progressM(), r.routeLengthM(), r.routeCompletion(), r.minTtcS(), r.maxAccelMps2(), r.maxDecelMps2(),
             r.maxAbsJerkMps3(), r.maxAbsLatAccelMps2(), r.laneChanges(), r.weaving(), r.oppositeLaneS(),
             r.minPedestrianDistanceM(),
-            r.stoppedS(), r.creepingS(), p50, p99, r.deadlineMisses(), r.staleSteps(), r.pdms(),
+            r.stoppedS(), r.creepingS(), p50, p99, r.deadlineMisses(), r.clockDegradedTicks(), r.staleSteps(), r.pdms(),
             r.pdmsNoCollision(), r.pdmsDrivableArea(), r.pdmsTtc(), r.pdmsEgoProgress(), r.pdmsComfort(),
             r.passed(), r.failures(), r.wallS());
     }

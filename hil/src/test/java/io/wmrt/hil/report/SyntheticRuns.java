@@ -28,14 +28,14 @@ final class SyntheticRuns
         final List<String> failures)
     {
         return new RunResult(
-            scenario, "toy-planner", "qcs8550", 42L,
+            scenario, "toy-planner", "qcs8550", "deterministic", 42L,
             20.0, 200L,
             collisions, 1, collisions, 0, 3,
             123.456, 400.0, 123.456 / 400.0,
             minTtcS, 1.9, 3.25, 4.5, 0.8,
             2, 1, 0.7, Double.POSITIVE_INFINITY,
             1.5, 2.25,
-            1.234, 4.567, 3L, 5L,
+            1.234, 4.567, 3L, 2L, 5L,
             0.5, 0.5, 1.0, 1.0, 0.3086, 1.0,
             passed, failures, 12.5);
     }

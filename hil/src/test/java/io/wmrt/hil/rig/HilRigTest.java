@@ -78,7 +78,7 @@ class HilRigTest
     {
         final HilRig rig = new HilRig(new HilRig.Options(Path.of("unused-profile"), Path.of("unused-model"), "scripted",
             "test", dir.resolve("logs"), null, 0.0, 5_000, null, ScriptedDriver.class.getName(),
-            List.of("-D" + ScriptedDriver.SCRIPT + "=" + script)));
+            List.of("-D" + ScriptedDriver.SCRIPT + "=" + script), RigTiming.WALL_CLOCK));
         final RunResult result = rig.run(scenario, trace);
         final String busName = "wmrt-hil-" + ProcessHandle.current().pid() + "-" + scenario.name();
         assertEquals(List.of(), TinyScenario.pgrep(busName), "driver process left behind");
