@@ -7,6 +7,7 @@
 #                                                      # readable by host processes of the same user
 #   docker buildx build --target rig -t wmrt-rig .                               # runtime + SUMO + the HIL rig
 #   docker run --rm -v "$PWD/out:/out" wmrt-rig hil --scenario all --report /out
+#   docker run --rm -v "$PWD/out:/out" wmrt-rig sweep --matrix /out/matrix.yaml --out /out  # Spark local[N,F]
 #
 # The Java build is platform-independent; only the JNI bridge is native, and the build stage (on the
 # builder's own platform) compiles it for both x86-64 and aarch64, so either image carries the right one.
@@ -22,7 +23,7 @@ RUN apt-get update \
 WORKDIR /src
 COPY . .
 # CI=true makes the native build require both targets.
-RUN CI=true mvn -B -q -DskipTests -pl runtime,hil -am package
+RUN CI=true mvn -B -q -DskipTests -pl runtime,hil,sweep -am package
 
 # On a board, the QNN libraries come from the board's BSP, never from this image (Qualcomm licenses them to
 # the board's owner). Mount them read-only where these variables point, with the NPU's device nodes:
@@ -55,3 +56,6 @@ RUN apt-get update \
 COPY --from=build /src/hil/target/wmrt-hil.jar hil/target/wmrt-hil.jar
 COPY --from=build /src/hil/target/lib hil/target/lib
 COPY hil/scenarios hil/scenarios
+# wmrt sweep: the driver, and on Kubernetes the executors (spark.kubernetes.container.image = this image).
+COPY --from=build /src/sweep/target/wmrt-sweep.jar sweep/target/wmrt-sweep.jar
+COPY --from=build /src/sweep/target/lib sweep/target/lib
