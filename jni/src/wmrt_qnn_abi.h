@@ -2,8 +2,8 @@
  * wmrt's own declaration of the subset of the QNN (Qualcomm AI Engine Direct) C ABI that wmrt's QNN bridge calls
  * and that the CI test double implements. No Qualcomm header is included or copied: the names below are wmrt's;
  * the layouts, slot order and values are facts of the published ABI (QnnInterface.h, QnnCommon.h, QnnTypes.h,
- * QnnHtpPerfInfrastructure.h, QnnHtpDevice.h of QNN 2.x), checked here with _Static_assert for LP64 (x86-64 and
- * aarch64 Linux).
+ * QnnDevice.h, QnnContext.h, QnnHtpPerfInfrastructure.h, QnnHtpDevice.h of QNN 2.x), checked here with
+ * _Static_assert for LP64 (x86-64 and aarch64 Linux).
  *
  * Every struct is append-only across QNN 2.x minor versions; the interface table below stops at deviceFree, the
  * last slot the bridge uses (the real table goes on with signal functions).
@@ -343,6 +343,78 @@ typedef struct
     };
 } wq_htp_device_infrastructure;
 
+/*
+ * Device config (QnnDevice.h): deviceCreate takes a null-terminated array of pointers to these. The bridge sends
+ * only CUSTOM entries, each pointing at an HTP device custom config (QnnHtpDevice.h).
+ */
+#define WQ_DEVICE_CONFIG_OPTION_CUSTOM 0u
+#define WQ_DEVICE_CONFIG_OPTION_PLATFORM_INFO 1u
+
+typedef struct
+{
+    uint32_t option;
+    union
+    {
+        void *custom_config;
+        void *hardware_info;
+    };
+} wq_device_config;
+
+/* QnnHtpDevice_ConfigOption_t values the bridge uses: the SoC model, and the (minimum) HTP architecture. */
+#define WQ_HTP_DEVICE_CONFIG_OPTION_SOC 0u
+#define WQ_HTP_DEVICE_CONFIG_OPTION_ARCH 1u
+
+/* QnnHtpDevice_Arch_t: the value is the generation's number (v73 is 73); QnnDevice takes v68 or newer. */
+#define WQ_HTP_DEVICE_ARCH_V68 68u
+#define WQ_HTP_DEVICE_ARCH_V69 69u
+#define WQ_HTP_DEVICE_ARCH_V73 73u
+#define WQ_HTP_DEVICE_ARCH_V75 75u
+#define WQ_HTP_DEVICE_ARCH_V79 79u
+#define WQ_HTP_DEVICE_ARCH_V81 81u
+#define WQ_HTP_DEVICE_ARCH_V85 85u
+
+/* QnnHtpDevice_CustomConfig_t: the option, then a union whose largest members are {uint32 id; uint32 or bool}. */
+typedef struct
+{
+    uint32_t option;
+    union
+    {
+        uint32_t soc_model;
+        struct
+        {
+            uint32_t device_id;
+            uint32_t arch;
+        } arch;
+        struct
+        {
+            uint32_t device_id;
+            uint8_t use_signed_process_domain;
+        } signed_pd;
+    };
+} wq_htp_device_custom_config;
+
+/* Context config (QnnContext.h): contextCreateFromBinary takes a null-terminated array of pointers to these. */
+#define WQ_CONTEXT_CONFIG_OPTION_CUSTOM 0u
+#define WQ_CONTEXT_CONFIG_OPTION_PRIORITY 1u
+
+/* Qnn_Priority_t (QnnTypes.h). NORMAL_HIGH and HIGH may be restricted; QNN then treats them as NORMAL. */
+#define WQ_PRIORITY_LOW 0u
+#define WQ_PRIORITY_NORMAL 100u
+#define WQ_PRIORITY_NORMAL_HIGH 150u
+#define WQ_PRIORITY_HIGH 200u
+
+/* QnnContext_Config_t: the option, then a union that holds pointers and a uint64 (so it starts at offset 8). */
+typedef struct
+{
+    uint32_t option;
+    union
+    {
+        void *custom_config;
+        uint32_t priority;
+        uint64_t memory_limit_hint;
+    };
+} wq_context_config;
+
 /* Layouts for LP64, as the published headers define them. */
 _Static_assert(sizeof(wq_version) == 12, "Qnn_Version_t");
 _Static_assert(sizeof(wq_api_version) == 24, "Qnn_ApiVersion_t");
@@ -388,5 +460,15 @@ _Static_assert(sizeof(wq_htp_mem_descriptor) == 32, "QnnMemHtp_Descriptor_t");
 _Static_assert(sizeof(wq_htp_dcvs_v3) == 64, "QnnHtpPerfInfrastructure_DcvsV3_t");
 _Static_assert(sizeof(wq_htp_power_config) == 68, "QnnHtpPerfInfrastructure_PowerConfig_t");
 _Static_assert(offsetof(wq_htp_device_infrastructure, perf) == 8, "QnnHtpDevice_Infrastructure_t.perfInfra");
+
+_Static_assert(sizeof(wq_device_config) == 16, "QnnDevice_Config_t");
+_Static_assert(offsetof(wq_device_config, custom_config) == 8, "QnnDevice_Config_t.customConfig");
+_Static_assert(sizeof(wq_htp_device_custom_config) == 12, "QnnHtpDevice_CustomConfig_t");
+_Static_assert(offsetof(wq_htp_device_custom_config, soc_model) == 4, "QnnHtpDevice_CustomConfig_t.socModel");
+_Static_assert(offsetof(wq_htp_device_custom_config, arch.device_id) == 4, "QnnHtpDevice_CustomConfig_t.arch.deviceId");
+_Static_assert(offsetof(wq_htp_device_custom_config, arch.arch) == 8, "QnnHtpDevice_CustomConfig_t.arch.arch");
+_Static_assert(sizeof(wq_context_config) == 16, "QnnContext_Config_t");
+_Static_assert(offsetof(wq_context_config, priority) == 8, "QnnContext_Config_t.priority");
+_Static_assert(offsetof(wq_context_config, custom_config) == 8, "QnnContext_Config_t.customConfig");
 
 #endif

@@ -7,7 +7,8 @@
  * No Qualcomm header is used: wmrt_qnn_abi.h declares the subset of the ABI called here.
  *
  * Objects, each owned by the Java object of the same role:
- *   library  dlopen'ed backend (libQnnHtp.so), its provider, and once started: log, backend, device, power id
+ *   library  dlopen'ed backend (libQnnHtp.so), its provider, and once started: log, backend, device (created for
+ *            the profile's HTP arch and, when the profile gives one, SoC model), power id, the context config
  *   context  one context created from a kept copy of a context binary; re-created after a subsystem restart
  *   graph    one graph of a context, its tensors and QNN-side buffers, bound once
  *
@@ -49,6 +50,12 @@
 #define MODE_BALANCED 3
 #define MODE_POWER_SAVER 4
 
+/* The profile's context priorities, in the order of io.wmrt.profile.ContextPriority. */
+#define PRIORITY_LOW 0
+#define PRIORITY_NORMAL 1
+#define PRIORITY_NORMAL_HIGH 2
+#define PRIORITY_HIGH 3
+
 typedef struct
 {
     void *dl;
@@ -61,6 +68,12 @@ typedef struct
     uint32_t power_id;
     int has_power_id;
     int started;
+    /* What start0 was given: the HTP generation (QNN's arch value), QNN's SoC model number or 0, the priority. */
+    uint32_t htp_arch;
+    uint32_t soc_model;
+    /* Every context is created, and re-created after a subsystem restart, with this config: made once at start. */
+    wq_context_config priority_config;
+    const wq_context_config *context_configs[2];
     /* rpcmem, for buffers the HTP maps without a copy; null where there is no libcdsprpc. */
     wq_rpcmem_alloc_fn rpcmem_alloc;
     wq_rpcmem_free_fn rpcmem_free;
@@ -418,12 +431,60 @@ static void set_power(qnn_library *library, const int mode, char *warning, const
     }
 }
 
+static uint32_t qnn_priority(const int priority)
+{
+    switch (priority)
+    {
+        case PRIORITY_LOW: return WQ_PRIORITY_LOW;
+        case PRIORITY_NORMAL_HIGH: return WQ_PRIORITY_NORMAL_HIGH;
+        case PRIORITY_HIGH: return WQ_PRIORITY_HIGH;
+        default: return WQ_PRIORITY_NORMAL;
+    }
+}
+
 /*
- * log, backend and device; then the power mode. Returns a warning (power mode not set) or null; throws
- * IllegalStateException naming the call that failed, after freeing what was created.
+ * The device for the profile's HTP: an HTP custom config with the arch, and one with the SoC model only when the
+ * profile gives one (0: the backend detects the SoC). The configs live on this stack frame: QNN reads them during
+ * the call only.
+ */
+static wq_error create_device(qnn_library *library)
+{
+    wq_htp_device_custom_config arch;
+    wq_htp_device_custom_config soc;
+    wq_device_config arch_config;
+    wq_device_config soc_config;
+    memset(&arch, 0, sizeof(arch));
+    memset(&soc, 0, sizeof(soc));
+    memset(&arch_config, 0, sizeof(arch_config));
+    memset(&soc_config, 0, sizeof(soc_config));
+    arch.option = WQ_HTP_DEVICE_CONFIG_OPTION_ARCH;
+    arch.arch.device_id = 0;
+    arch.arch.arch = library->htp_arch;
+    arch_config.option = WQ_DEVICE_CONFIG_OPTION_CUSTOM;
+    arch_config.custom_config = &arch;
+    const wq_device_config *configs[3] = {&arch_config, NULL, NULL};
+    if (library->soc_model)
+    {
+        soc.option = WQ_HTP_DEVICE_CONFIG_OPTION_SOC;
+        soc.soc_model = library->soc_model;
+        soc_config.option = WQ_DEVICE_CONFIG_OPTION_CUSTOM;
+        soc_config.custom_config = &soc;
+        configs[1] = &soc_config;
+    }
+    return library->api->device_create(library->log, (const void **)configs, &library->device);
+}
+
+/*
+ * log, backend and device; then the power mode.
+ *   mode       the profile's performance mode, MODE_*
+ *   htp_arch   the profile's HTP generation as QNN numbers it (v73: 73)
+ *   soc_model  QNN's SoC model number from the profile, or 0 when the profile gives none
+ *   priority   the profile's context priority, PRIORITY_*, for every context created later
+ * Returns a warning (power mode not set) or null; throws IllegalStateException naming the call that failed, after
+ * freeing what was created.
  */
 WMRT_EXPORT JNIEXPORT jstring JNICALL Java_io_wmrt_backend_QnnBridge_start0(
-    JNIEnv *env, jclass type, jlong handle, jint mode)
+    JNIEnv *env, jclass type, jlong handle, jint mode, jint htp_arch, jint soc_model, jint priority)
 {
     (void)type;
     qnn_library *library = (qnn_library *)(intptr_t)handle;
@@ -432,6 +493,18 @@ WMRT_EXPORT JNIEXPORT jstring JNICALL Java_io_wmrt_backend_QnnBridge_start0(
     {
         return NULL;
     }
+    if (htp_arch <= 0 || soc_model < 0 || priority < PRIORITY_LOW || priority > PRIORITY_HIGH)
+    {
+        throw_state(env, "start0: HTP arch must be positive, SoC model 0 or positive, priority 0 to 3");
+        return NULL;
+    }
+    library->htp_arch = (uint32_t)htp_arch;
+    library->soc_model = (uint32_t)soc_model;
+    memset(&library->priority_config, 0, sizeof(library->priority_config));
+    library->priority_config.option = WQ_CONTEXT_CONFIG_OPTION_PRIORITY;
+    library->priority_config.priority = qnn_priority(priority);
+    library->context_configs[0] = &library->priority_config;
+    library->context_configs[1] = NULL;
     if (api->log_create && WQ_SUCCESS != WQ_CODE(api->log_create(on_log, WQ_LOG_LEVEL_WARN, &library->log)))
     {
         /* Logging is optional: run without it. */
@@ -448,10 +521,19 @@ WMRT_EXPORT JNIEXPORT jstring JNICALL Java_io_wmrt_backend_QnnBridge_start0(
         throw_failure(env, "backendCreate", error, NULL);
         return NULL;
     }
-    /* No SoC or arch custom config: the context binary was compiled for one, and the device is the board's. */
-    error = api->device_create(library->log, NULL, &library->device);
+    error = create_device(library);
     if (WQ_SUCCESS != WQ_CODE(error))
     {
+        char detail[128];
+        if (library->soc_model)
+        {
+            snprintf(detail, sizeof(detail), "device config: HTP arch v%u, SoC model %u", library->htp_arch,
+                library->soc_model);
+        }
+        else
+        {
+            snprintf(detail, sizeof(detail), "device config: HTP arch v%u, no SoC model", library->htp_arch);
+        }
         api->backend_free(library->backend);
         library->backend = NULL;
         if (library->log && api->log_free)
@@ -459,7 +541,7 @@ WMRT_EXPORT JNIEXPORT jstring JNICALL Java_io_wmrt_backend_QnnBridge_start0(
             api->log_free(library->log);
             library->log = NULL;
         }
-        throw_failure(env, "deviceCreate", error, NULL);
+        throw_failure(env, "deviceCreate", error, detail);
         return NULL;
     }
     library->started = 1;
@@ -500,8 +582,8 @@ WMRT_EXPORT JNIEXPORT void JNICALL Java_io_wmrt_backend_QnnBridge_stop0(JNIEnv *
 static wq_error create_context(qnn_context *context)
 {
     const qnn_library *library = context->library;
-    return library->api->context_create_from_binary(library->backend, library->device, NULL, context->binary,
-        context->size, &context->handle, NULL);
+    return library->api->context_create_from_binary(library->backend, library->device,
+        (const void **)library->context_configs, context->binary, context->size, &context->handle, NULL);
 }
 
 /*
@@ -537,7 +619,9 @@ WMRT_EXPORT JNIEXPORT jlong JNICALL Java_io_wmrt_backend_QnnBridge_contextCreate
     {
         free(copy);
         free(context);
-        throw_failure(env, "contextCreateFromBinary", error, NULL);
+        char detail[64];
+        snprintf(detail, sizeof(detail), "context config: priority %u", library->priority_config.priority);
+        throw_failure(env, "contextCreateFromBinary", error, detail);
         return 0;
     }
     return (jlong)(intptr_t)context;

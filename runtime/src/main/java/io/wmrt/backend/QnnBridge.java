@@ -56,12 +56,18 @@ public final class QnnBridge
     static native int coreMinor0(long library);
 
     /**
-     * Creates log, backend and device, then sets the power mode.
+     * Creates log, backend and device, then sets the power mode. The device is created with an HTP custom config
+     * carrying the HTP arch and, when {@code socModel} is not 0, one carrying the SoC model; every context created
+     * later carries the priority.
      *
+     * @param powerMode see {@link QnnDirectBackend#powerMode}.
+     * @param htpArch   the HTP generation as QNN numbers it: 73 for v73.
+     * @param socModel  QNN's SoC model number, or 0 to let the backend detect the SoC.
+     * @param priority  see {@link QnnDirectBackend#contextPriority}.
      * @return a warning when the power mode could not be set, else null.
-     * @throws IllegalStateException naming the call that failed and its QNN error code.
+     * @throws IllegalStateException naming the call that failed, its QNN error code and the config it was given.
      */
-    static native String start0(long library, int powerMode);
+    static native String start0(long library, int powerMode, int htpArch, int socModel, int priority);
 
     static native void stop0(long library);
 

@@ -4,6 +4,7 @@ import io.wmrt.model.GraphSpec;
 import io.wmrt.model.QnnGraph;
 import io.wmrt.model.QnnTensor;
 import io.wmrt.model.TensorSpec;
+import io.wmrt.profile.ContextPriority;
 import io.wmrt.profile.HardwareProfile;
 import io.wmrt.profile.PerformanceMode;
 import org.agrona.BufferUtil;
@@ -18,7 +19,10 @@ import java.util.Map;
  * QNN driven directly through {@link QnnBridge}, with no ONNX Runtime in between: the package's precompiled
  * context binary for the profile's SoC is loaded into the HTP, its graph is bound once to the arena, and each run
  * is one JNI call that quantizes the float32 inputs with the sidecar's scale and offset, executes and dequantizes
- * the outputs, allocating nothing on the Java heap. Where the board has rpcmem (libcdsprpc), the QNN-typed buffers
+ * the outputs, allocating nothing on the Java heap. The device is created for the profile's HTP arch and, when the
+ * profile gives one, its SoC model; every context carries the profile's context priority. The profile's
+ * {@code vtcm_mb} does not reach this path: VTCM is reserved per graph when the graph is finalized, so a
+ * precompiled context binary already carries the size it was compiled with. Where the board has rpcmem (libcdsprpc), the QNN-typed buffers
  * are rpcmem buffers registered with the context, which the HTP reads and writes in place; elsewhere they are
  * aligned buffers of the process passed as client buffers.
  * <p>
@@ -242,10 +246,12 @@ public final class QnnDirectBackend implements Backend
         }
         try
         {
-            powerWarning = QnnBridge.start0(library, powerMode(npu.performanceMode()));
+            powerWarning = QnnBridge.start0(library, powerMode(npu.performanceMode()),
+                Integer.parseInt(QnnProviderOptions.htpArchNumber(npu.htpArch())), npu.socModel(),
+                contextPriority(npu.contextPriority()));
             started = true;
         }
-        catch (final IllegalStateException ex)
+        catch (final IllegalStateException | IllegalArgumentException ex)
         {
             throw new BackendException(ID, role, ex.getMessage() + " (" + npu.backendPath() + ")", null);
         }
@@ -368,6 +374,24 @@ public final class QnnDirectBackend implements Backend
                 return 3;
             default:
                 return 4;
+        }
+    }
+
+    /**
+     * The bridge's numbering of the context priorities (wmrt_qnn_bridge.c, PRIORITY_*), which it maps to QNN's.
+     */
+    static int contextPriority(final ContextPriority priority)
+    {
+        switch (priority)
+        {
+            case LOW:
+                return 0;
+            case NORMAL_HIGH:
+                return 2;
+            case HIGH:
+                return 3;
+            default:
+                return 1;
         }
     }
 

@@ -12,10 +12,11 @@ import java.util.regex.Pattern;
  * spells its options (onnxruntime-qnn, docs/execution_providers/QNN-ExecutionProvider.md, "EP Provider Options").
  * The same keys serve the plugin library and a build with QNN compiled in.
  * <p>
- * {@code soc_model} is not passed: it takes the SoC's number from QNN's {@code Qnn_SocModel_t}, and the public
- * copies of {@code QnnTypes.h} stop at SM4450 (59), a list Qualcomm marks deprecated; no Qualcomm document reachable
- * here gives the number of the SA8650P or the SA8797P. Left unset it means "unknown", and {@code htp_arch} still
- * names the generation the graph is compiled for.
+ * {@code soc_model} is QNN's number for the SoC (its {@code Qnn_SocModel_t}) and is passed only when the profile
+ * gives {@code npu.soc_model}: the public copies of {@code QnnTypes.h} stop at SM4450 (59), a list Qualcomm marks
+ * deprecated, and no Qualcomm document reachable here gives the number of the SA8650P or the SA8797P, so the
+ * committed profiles leave it out. Left unset it means "unknown" and the backend detects the SoC; {@code htp_arch}
+ * still names the generation the graph is compiled for.
  * <p>
  * Stateless: safe from any thread.
  */
@@ -44,6 +45,10 @@ final class QnnProviderOptions
         options.put("backend_path", npu.backendPath());
         options.put("htp_performance_mode", npu.performanceMode().toString());
         options.put("htp_arch", htpArchNumber(npu.htpArch()));
+        if (npu.hasSocModel())
+        {
+            options.put("soc_model", Integer.toString(npu.socModel()));
+        }
         options.put("enable_htp_fp16_precision", npu.fp16() ? "1" : "0");
         // 0 is the provider's "not set": the backend's default VTCM size.
         options.put("vtcm_mb", Integer.toString(npu.vtcmMb()));

@@ -35,6 +35,8 @@ public record HardwareProfile(
 {
     /**
      * @param htpArch          Hexagon tensor processor generation (v73, v81, ...).
+     * @param socModel         QNN's number for the SoC (its {@code Qnn_SocModel_t}), or {@link #SOC_MODEL_UNSET}
+     *                         when the profile gives none and the QNN backend is left to detect the SoC itself.
      * @param denseInt8Tops    dense int8 throughput.
      * @param topsSource       where that figure comes from (datasheet or press report).
      * @param topsUncertaintyPct how far the figure may be off, percent.
@@ -50,6 +52,7 @@ public record HardwareProfile(
      */
     public record Npu(
         String htpArch,
+        int socModel,
         double denseInt8Tops,
         String topsSource,
         double topsUncertaintyPct,
@@ -61,6 +64,13 @@ public record HardwareProfile(
         ContextPriority contextPriority,
         Path contextCacheDir)
     {
+        /** {@link #socModel()} when the profile has no {@code npu.soc_model}; QNN's own "unknown" is also 0. */
+        public static final int SOC_MODEL_UNSET = 0;
+
+        public boolean hasSocModel()
+        {
+            return SOC_MODEL_UNSET != socModel;
+        }
     }
 
     /**

@@ -45,6 +45,9 @@ public final class HardwareProfileLoader
             final StrictYaml n = root.section("npu");
             npu = new HardwareProfile.Npu(
                 n.string("htp_arch"),
+                // Optional: no number is published for every SoC; absent, the backend detects the SoC itself.
+                n.has("soc_model") ? (int)n.integer("soc_model", 1, Integer.MAX_VALUE - 1) :
+                    HardwareProfile.Npu.SOC_MODEL_UNSET,
                 n.number("dense_int8_tops", 0.1, 10_000),
                 n.string("tops_source"),
                 n.number("tops_uncertainty_pct", 0, 100),

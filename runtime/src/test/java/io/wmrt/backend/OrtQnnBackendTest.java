@@ -219,7 +219,8 @@ class OrtQnnBackendTest
 
     private HardwareProfile.Npu npu(final String plugin)
     {
-        return new HardwareProfile.Npu("v73", 100, "test", 30, true, "libQnnHtp.so", plugin, PerformanceMode.BURST, 8,
-            ContextPriority.NORMAL, tmp.resolve("cache"));
+        return new HardwareProfile.Npu("v73", HardwareProfile.Npu.SOC_MODEL_UNSET, 100, "test", 30, true,
+            "libQnnHtp.so", plugin, PerformanceMode.BURST, 8, ContextPriority.NORMAL,
+            tmp.resolve("cache"));
     }
 }

@@ -268,9 +268,9 @@ class QnnContextLifecycleTest
 
     private OrtQnnBackend backend(final FakeQnnProvider provider, final String soc)
     {
-        final OrtQnnBackend backend = new OrtQnnBackend(soc, new HardwareProfile.Npu("v73", 100, "test", 30, true,
-            "libQnnHtp.so", "libonnxruntime_providers_qnn.so", PerformanceMode.BURST, 8, ContextPriority.NORMAL,
-            cache), 1, provider);
+        final OrtQnnBackend backend = new OrtQnnBackend(soc, new HardwareProfile.Npu("v73",
+            HardwareProfile.Npu.SOC_MODEL_UNSET, 100, "test", 30, true, "libQnnHtp.so",
+            "libonnxruntime_providers_qnn.so", PerformanceMode.BURST, 8, ContextPriority.NORMAL, cache), 1, provider);
         assertTrue(backend.availability().available(), backend.availability().reason());
         return backend;
     }

@@ -242,8 +242,8 @@ class QnnDirectBackendTest
     {
         final QnnTestDouble qnn = QnnTestDouble.install(dir);
         final GraphSpec graph = graph("rollout", "rollout_graph", "2.29", singleGraphBinary());
-        final HardwareProfile.Npu v81 = new HardwareProfile.Npu("v81", 320, "test", 0, true, qnn.path().toString(),
-            null, PerformanceMode.BURST, 8, ContextPriority.NORMAL, dir);
+        final HardwareProfile.Npu v81 = new HardwareProfile.Npu("v81", HardwareProfile.Npu.SOC_MODEL_UNSET, 320,
+            "test", 0, true, qnn.path().toString(), null, PerformanceMode.BURST, 8, ContextPriority.NORMAL, dir);
         try (QnnDirectBackend backend = new QnnDirectBackend(v81, SOC))
         {
             final BackendException ex =

@@ -98,7 +98,8 @@ class QnnProviderOptionsTest
         final String backendPath, final String htpArch, final boolean fp16, final PerformanceMode mode,
         final int vtcmMb, final ContextPriority priority)
     {
-        return new HardwareProfile.Npu(htpArch, 100, "test", 30, fp16, backendPath,
-            "libonnxruntime_providers_qnn.so", mode, vtcmMb, priority, Path.of("/nonexistent/wmrt-qnn-cache"));
+        return new HardwareProfile.Npu(htpArch, HardwareProfile.Npu.SOC_MODEL_UNSET, 100, "test", 30, fp16,
+            backendPath, "libonnxruntime_providers_qnn.so", mode, vtcmMb, priority,
+            Path.of("/nonexistent/wmrt-qnn-cache"));
     }
 }

@@ -96,8 +96,8 @@ public final class QnnTestDouble
 
     public static HardwareProfile.Npu npu(final String backendPath, final PerformanceMode mode)
     {
-        return new HardwareProfile.Npu("v73", 100, "test", 0, true, backendPath, null, mode, 8,
-            ContextPriority.NORMAL, Path.of("/nonexistent/qnn-cache"));
+        return new HardwareProfile.Npu("v73", HardwareProfile.Npu.SOC_MODEL_UNSET, 100, "test", 0, true, backendPath,
+            null, mode, 8, ContextPriority.NORMAL, Path.of("/nonexistent/qnn-cache"));
     }
 
     /**
