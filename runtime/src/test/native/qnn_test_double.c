@@ -8,7 +8,8 @@
  *     the bridge's own wmrt_qnn_abi.h (so it checks the bridge's logic and its use of those declarations, not the
  *     declarations against Qualcomm's headers);
  *   - checks the versions and fields of what it is handed (tensor version, names, types, shapes, sizes, quantize
- *     parameters, power config) and returns QNN_COMMON_ERROR_INVALID_ARGUMENT, with a line in its log, if wrong;
+ *     parameters, power config, device and context configs) and returns QNN_COMMON_ERROR_INVALID_ARGUMENT, with a
+ *     line in its log, if wrong;
  *   - records every call, one line each, in "<this library's path>.log";
  *   - reads its configuration from "<this library's path>.conf" when the bridge first asks for providers:
  *       api=MAJOR.MINOR            core API version announced (default 2.29)
@@ -19,6 +20,10 @@
  *       device_error=CODE          deviceCreate fails with CODE
  *       context_error=CODE@N[-]    contextCreateFromBinary fails with CODE on its Nth call (or from the Nth on)
  *       execute_error=CODE@N[-]    graphExecute fails with CODE on its Nth call, counted over all graphs
+ *       htp_arch=N                 deviceCreate must be given one HTP ARCH custom config with arch N (device 0)
+ *       soc_model=N                deviceCreate must be given one HTP SOC custom config with SoC model N; without
+ *                                  this key it must be given none
+ *       context_priority=N         contextCreateFromBinary must be given one PRIORITY config with QNN priority N
  *       no_infrastructure=1        deviceGetInfrastructure is not supported
  *       rpcmem=1                   the rpcmem_* functions it exports hand out buffers (else rpcmem_alloc
  *                                  answers NULL, as where there is no DSP), and memRegister takes them
@@ -120,6 +125,10 @@ static struct
     wq_version reported_backend;
     uint32_t backend_error;
     uint32_t device_error;
+    /* What the device and context configs must carry; 0 for arch and SoC model, -1 for priority: not configured. */
+    uint32_t htp_arch;
+    uint32_t soc_model;
+    int64_t context_priority;
     shared_buffer buffers[MAX_BUFFERS];
     uint64_t context_calls;
     uint64_t execute_calls;
@@ -170,6 +179,7 @@ static void configure(void)
     }
     state.configured = 1;
     state.core = (wq_version){2, 29, 0};
+    state.context_priority = -1;
     state.backend = (wq_version){5, 29, 0};
     snprintf(state.build_id, sizeof(state.build_id), "wmrt-test-double");
     Dl_info self;
@@ -229,6 +239,20 @@ static void configure(void)
         else if (0 == strcmp(key, "execute_error"))
         {
             parse_schedule(value, &state.execute_error);
+        }
+        else if (0 == strcmp(key, "htp_arch"))
+        {
+            sscanf(value, "%u", &state.htp_arch);
+        }
+        else if (0 == strcmp(key, "soc_model"))
+        {
+            sscanf(value, "%u", &state.soc_model);
+        }
+        else if (0 == strcmp(key, "context_priority"))
+        {
+            long long priority = -1;
+            sscanf(value, "%lld", &priority);
+            state.context_priority = priority;
         }
         else if (0 == strcmp(key, "no_infrastructure"))
         {
@@ -331,16 +355,106 @@ static wq_error backend_free(wq_handle backend)
     return WQ_SUCCESS;
 }
 
+#define MAX_CONFIGS 8
+
+static int known_arch(const uint32_t arch)
+{
+    switch (arch)
+    {
+        case WQ_HTP_DEVICE_ARCH_V68:
+        case WQ_HTP_DEVICE_ARCH_V69:
+        case WQ_HTP_DEVICE_ARCH_V73:
+        case WQ_HTP_DEVICE_ARCH_V75:
+        case WQ_HTP_DEVICE_ARCH_V79:
+        case WQ_HTP_DEVICE_ARCH_V81:
+        case WQ_HTP_DEVICE_ARCH_V85:
+            return 1;
+        default:
+            return 0;
+    }
+}
+
+/*
+ * Reads deviceCreate's null-terminated config list: every entry a CUSTOM device config pointing at an HTP custom
+ * config, ARCH (device 0, a QnnHtpDevice_Arch_t value) and SOC each at most once, nothing else. Fills arch and
+ * soc (0 where absent); returns the reason it is malformed, or NULL.
+ */
+static const char *read_device_configs(const void **config, uint32_t *arch, uint32_t *soc, char *why,
+    const size_t length)
+{
+    *arch = 0;
+    *soc = 0;
+    for (int i = 0; config && config[i]; i++)
+    {
+        if (i == MAX_CONFIGS)
+        {
+            snprintf(why, length, "more than %d device configs: is the list null-terminated?", MAX_CONFIGS);
+            return why;
+        }
+        const wq_device_config *c = config[i];
+        if (WQ_DEVICE_CONFIG_OPTION_CUSTOM != c->option || !c->custom_config)
+        {
+            snprintf(why, length, "device config %d: option %u with %s custom config, not a CUSTOM (0) one", i,
+                c->option, c->custom_config ? "a" : "a null");
+            return why;
+        }
+        const wq_htp_device_custom_config *htp = c->custom_config;
+        if (WQ_HTP_DEVICE_CONFIG_OPTION_ARCH == htp->option)
+        {
+            if (*arch || 0 != htp->arch.device_id || !known_arch(htp->arch.arch))
+            {
+                snprintf(why, length, "device config %d: ARCH %u for device %u (given %s): not one QnnHtpDevice_Arch_t "
+                    "value for device 0", i, htp->arch.arch, htp->arch.device_id, *arch ? "twice" : "once");
+                return why;
+            }
+            *arch = htp->arch.arch;
+        }
+        else if (WQ_HTP_DEVICE_CONFIG_OPTION_SOC == htp->option)
+        {
+            if (*soc || 0 == htp->soc_model)
+            {
+                snprintf(why, length, "device config %d: SOC model %u (given %s): not one non-zero SoC model", i,
+                    htp->soc_model, *soc ? "twice" : "once");
+                return why;
+            }
+            *soc = htp->soc_model;
+        }
+        else
+        {
+            snprintf(why, length, "device config %d: HTP option %u, neither SOC (0) nor ARCH (1)", i, htp->option);
+            return why;
+        }
+    }
+    return NULL;
+}
+
 static wq_error device_create(wq_handle log, const void **config, wq_handle *device)
 {
-    record("deviceCreate");
+    char why[256];
+    uint32_t arch;
+    uint32_t soc;
+    const char *malformed = read_device_configs(config, &arch, &soc, why, sizeof(why));
+    if (malformed)
+    {
+        record("deviceCreate");
+        return refuse("deviceCreate", malformed);
+    }
+    char soc_text[16];
+    snprintf(soc_text, sizeof(soc_text), soc ? "%u" : "none", soc);
+    record("deviceCreate arch=%u soc=%s", arch, soc_text);
     if (!device || (log && log != &state.log_magic))
     {
         return refuse("deviceCreate", "null handle or a log handle that is not ours");
     }
-    if (config && config[0])
+    if (state.htp_arch && arch != state.htp_arch)
     {
-        return refuse("deviceCreate", "the double takes no device config");
+        snprintf(why, sizeof(why), "HTP arch %u where the test configured %u", arch, state.htp_arch);
+        return refuse("deviceCreate", why);
+    }
+    if (soc != state.soc_model)
+    {
+        snprintf(why, sizeof(why), "SoC model %s where the test configured %u (0: none)", soc_text, state.soc_model);
+        return refuse("deviceCreate", why);
     }
     if (state.device_error)
     {
@@ -510,11 +624,69 @@ static int parse_binary(double_context *context, const char *bytes, const uint64
     return ok && context->graph_count > 0;
 }
 
+static int known_priority(const uint32_t priority)
+{
+    return WQ_PRIORITY_LOW == priority || WQ_PRIORITY_NORMAL == priority || WQ_PRIORITY_NORMAL_HIGH == priority ||
+        WQ_PRIORITY_HIGH == priority;
+}
+
+/*
+ * Reads contextCreateFromBinary's null-terminated config list: PRIORITY configs only, at most one, with a
+ * Qnn_Priority_t value. Fills priority (-1 where absent); returns the reason it is malformed, or NULL.
+ */
+static const char *read_context_configs(const void **config, int64_t *priority, char *why, const size_t length)
+{
+    *priority = -1;
+    for (int i = 0; config && config[i]; i++)
+    {
+        if (i == MAX_CONFIGS)
+        {
+            snprintf(why, length, "more than %d context configs: is the list null-terminated?", MAX_CONFIGS);
+            return why;
+        }
+        const wq_context_config *c = config[i];
+        if (WQ_CONTEXT_CONFIG_OPTION_PRIORITY != c->option)
+        {
+            snprintf(why, length, "context config %d: option %u, not PRIORITY (1)", i, c->option);
+            return why;
+        }
+        if (*priority >= 0 || !known_priority(c->priority))
+        {
+            snprintf(why, length, "context config %d: priority %u (given %s): not one Qnn_Priority_t value", i,
+                c->priority, *priority >= 0 ? "twice" : "once");
+            return why;
+        }
+        *priority = c->priority;
+    }
+    return NULL;
+}
+
 static wq_error context_create_from_binary(wq_handle backend, wq_handle device, const void **config,
     const void *binary, const uint64_t size, wq_handle *context, wq_handle profile)
 {
     const uint64_t call = ++state.context_calls;
-    record("contextCreateFromBinary");
+    char why[256];
+    int64_t priority;
+    const char *malformed = read_context_configs(config, &priority, why, sizeof(why));
+    if (malformed)
+    {
+        record("contextCreateFromBinary");
+        return refuse("contextCreateFromBinary", malformed);
+    }
+    if (priority >= 0)
+    {
+        record("contextCreateFromBinary priority=%lld", (long long)priority);
+    }
+    else
+    {
+        record("contextCreateFromBinary priority=none");
+    }
+    if (state.context_priority >= 0 && priority != state.context_priority)
+    {
+        snprintf(why, sizeof(why), "priority %lld where the test configured %lld", (long long)priority,
+            (long long)state.context_priority);
+        return refuse("contextCreateFromBinary", why);
+    }
     if (backend != &state.backend_magic || MAGIC_BACKEND != state.backend_magic)
     {
         return refuse("contextCreateFromBinary", "not a live backend handle");
@@ -523,9 +695,9 @@ static wq_error context_create_from_binary(wq_handle backend, wq_handle device, 
     {
         return refuse("contextCreateFromBinary", "not a live device handle");
     }
-    if ((config && config[0]) || profile || !binary || !context)
+    if (profile || !binary || !context)
     {
-        return refuse("contextCreateFromBinary", "config or profile given, or null binary or handle");
+        return refuse("contextCreateFromBinary", "profile given, or null binary or handle");
     }
     if (fires(&state.context_error, call))
     {

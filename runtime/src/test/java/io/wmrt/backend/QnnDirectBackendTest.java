@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -171,11 +172,11 @@ class QnnDirectBackendTest
             "backendGetBuildId",
             "logCreate level=2",
             "backendCreate",
-            "deviceCreate",
+            "deviceCreate arch=73 soc=none",
             "deviceGetInfrastructure",
             "createPowerConfigId device=0 core=0",
             "setPowerConfig option=1 mode=0x10 dcvs=0 corner=0xa0 sleep_disable=1",
-            "contextCreateFromBinary",
+            "contextCreateFromBinary priority=100",
             "graphRetrieve encoder_graph",
             "graphRetrieve rollout_graph",
             "graphExecute encoder_graph",
@@ -275,6 +276,128 @@ class QnnDirectBackendTest
     }
 
     // ---------------------------------------------------------------------------------------------------------
+    // Device and context configs from the profile
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Test
+    void shouldCreateTheDeviceForTheProfilesHtpArchAndGiveNoSocModelWhenTheProfileHasNone() throws Exception
+    {
+        final QnnTestDouble qnn = QnnTestDouble.install(dir, "htp_arch=81");
+        final GraphSpec graph = onHtp(graph("rollout", "rollout_graph", "2.29", singleGraphBinary()), "v81");
+        try (QnnDirectBackend backend = new QnnDirectBackend(npu(qnn, "v81", 0, ContextPriority.NORMAL), SOC))
+        {
+            backend.prepare(graph, arena(graph)).execute();
+        }
+
+        assertEquals(List.of("deviceCreate arch=81 soc=none"), qnn.calls("deviceCreate"));
+    }
+
+    @Test
+    void shouldGiveTheDeviceTheProfilesSocModelWhenTheProfileHasOne() throws Exception
+    {
+        final QnnTestDouble qnn = QnnTestDouble.install(dir, "soc_model=60");
+        final GraphSpec graph = graph("rollout", "rollout_graph", "2.29", singleGraphBinary());
+        try (QnnDirectBackend backend = new QnnDirectBackend(npu(qnn, "v73", 60, ContextPriority.NORMAL), SOC))
+        {
+            backend.prepare(graph, arena(graph)).execute();
+        }
+
+        assertEquals(List.of("deviceCreate arch=73 soc=60"), qnn.calls("deviceCreate"));
+    }
+
+    @Test
+    void shouldCreateAndReCreateEveryContextWithTheProfilesPriorityAsQnnNumbersIt() throws Exception
+    {
+        final Map<ContextPriority, Integer> qnnPriority = Map.of(ContextPriority.LOW, 0, ContextPriority.NORMAL, 100,
+            ContextPriority.NORMAL_HIGH, 150, ContextPriority.HIGH, 200);
+        for (final ContextPriority priority : ContextPriority.values())
+        {
+            final int expected = qnnPriority.get(priority);
+            final QnnTestDouble qnn = QnnTestDouble.install(Files.createDirectories(dir.resolve(priority.toString())),
+                "context_priority=" + expected, "execute_error=1007@2");
+            final GraphSpec graph = graph("rollout", "rollout_graph", "2.29", singleGraphBinary());
+            try (QnnDirectBackend backend = new QnnDirectBackend(npu(qnn, "v73", 0, priority), SOC))
+            {
+                final PreparedGraph prepared = backend.prepare(graph, arena(graph));
+                prepared.execute();
+                assertThrows(BackendException.class, prepared::execute);
+                prepared.execute();
+                assertEquals(1, backend.contextRecreations(), priority.toString());
+            }
+
+            assertEquals(List.of("contextCreateFromBinary priority=" + expected,
+                "contextCreateFromBinary priority=" + expected), qnn.calls("contextCreateFromBinary"),
+                priority + ": the first context and the one re-created after the subsystem restart");
+        }
+    }
+
+    @Test
+    void shouldBeRefusedByTheDoubleWhenTheProfilesHtpArchIsNotTheBoards() throws Exception
+    {
+        final QnnTestDouble qnn = QnnTestDouble.install(dir, "htp_arch=75");
+        final GraphSpec graph = graph("rollout", "rollout_graph", "2.29", singleGraphBinary());
+        try (QnnDirectBackend backend = new QnnDirectBackend(qnn.npu(PerformanceMode.BURST), SOC))
+        {
+            final BackendException ex =
+                assertThrows(BackendException.class, () -> backend.prepare(graph, arena(graph)));
+
+            assertTrue(ex.getMessage().startsWith("qnn [rollout]: deviceCreate failed: error 1004 " +
+                "(QNN_COMMON_ERROR_INVALID_ARGUMENT); device config: HTP arch v73, no SoC model"), ex.getMessage());
+        }
+        assertEquals(List.of("deviceCreate refused: HTP arch 73 where the test configured 75"),
+            qnn.calls("deviceCreate refused"));
+    }
+
+    @Test
+    void shouldBeRefusedByTheDoubleWhenTheArchIsNoValueOfQnnsArchEnum() throws Exception
+    {
+        final QnnTestDouble qnn = QnnTestDouble.install(dir, "htp_arch=77");
+        final GraphSpec graph = onHtp(graph("rollout", "rollout_graph", "2.29", singleGraphBinary()), "v77");
+        try (QnnDirectBackend backend = new QnnDirectBackend(npu(qnn, "v77", 0, ContextPriority.NORMAL), SOC))
+        {
+            final BackendException ex =
+                assertThrows(BackendException.class, () -> backend.prepare(graph, arena(graph)));
+
+            assertTrue(ex.getMessage().contains("deviceCreate failed: error 1004"), ex.getMessage());
+        }
+        assertEquals(List.of("deviceCreate refused: device config 0: ARCH 77 for device 0 (given once): not one " +
+            "QnnHtpDevice_Arch_t value for device 0"), qnn.calls("deviceCreate refused"));
+    }
+
+    @Test
+    void shouldBeRefusedByTheDoubleWhenTheSocModelIsOneTheBoardWasNotGiven() throws Exception
+    {
+        final QnnTestDouble qnn = QnnTestDouble.install(dir);
+        final GraphSpec graph = graph("rollout", "rollout_graph", "2.29", singleGraphBinary());
+        try (QnnDirectBackend backend = new QnnDirectBackend(npu(qnn, "v73", 60, ContextPriority.NORMAL), SOC))
+        {
+            final BackendException ex =
+                assertThrows(BackendException.class, () -> backend.prepare(graph, arena(graph)));
+
+            assertTrue(ex.getMessage().contains("device config: HTP arch v73, SoC model 60"), ex.getMessage());
+        }
+        assertEquals(List.of("deviceCreate refused: SoC model 60 where the test configured 0 (0: none)"),
+            qnn.calls("deviceCreate refused"));
+    }
+
+    @Test
+    void shouldBeRefusedByTheDoubleWhenTheContextPriorityIsNotTheProfilesAndSayWhichWasGiven() throws Exception
+    {
+        final QnnTestDouble qnn = QnnTestDouble.install(dir, "context_priority=150");
+        final GraphSpec graph = graph("rollout", "rollout_graph", "2.29", singleGraphBinary());
+        try (QnnDirectBackend backend = new QnnDirectBackend(qnn.npu(PerformanceMode.BURST), SOC))
+        {
+            final BackendException ex =
+                assertThrows(BackendException.class, () -> backend.prepare(graph, arena(graph)));
+
+            assertTrue(ex.getMessage().startsWith("qnn [rollout]: contextCreateFromBinary failed: error 1004 " +
+                "(QNN_COMMON_ERROR_INVALID_ARGUMENT); context config: priority 100"), ex.getMessage());
+        }
+        assertEquals(List.of("contextCreateFromBinary refused: priority 100 where the test configured 150"),
+            qnn.calls("contextCreateFromBinary refused"));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
     // Errors
     // ---------------------------------------------------------------------------------------------------------
 
@@ -310,7 +433,8 @@ class QnnDirectBackendTest
                 "qnn [rollout]: deviceCreate failed: error 14001 (a QNN device error)"), ex.getMessage());
         }
         final List<String> calls = qnn.calls();
-        assertEquals(List.of("logCreate level=2", "backendCreate", "deviceCreate", "backendFree", "logFree"),
+        assertEquals(List.of("logCreate level=2", "backendCreate", "deviceCreate arch=73 soc=none", "backendFree",
+            "logFree"),
             calls.subList(calls.indexOf("logCreate level=2"), calls.size()));
     }
 
@@ -424,7 +548,7 @@ class QnnDirectBackendTest
         }
         final List<String> calls = qnn.calls();
         final int lost = calls.indexOf("graphExecute rollout_graph injected error 1007");
-        assertEquals(List.of("contextFree", "contextCreateFromBinary", "graphRetrieve rollout_graph",
+        assertEquals(List.of("contextFree", "contextCreateFromBinary priority=100", "graphRetrieve rollout_graph",
             "graphExecute rollout_graph"), calls.subList(lost + 1, lost + 5),
             "the lost context is freed and created again from the binary; the graph is retrieved anew");
     }
@@ -450,8 +574,8 @@ class QnnDirectBackendTest
 
             assertEquals(1, backend.contextRecreations());
         }
-        assertEquals(List.of("contextCreateFromBinary", "contextCreateFromBinary",
-            "contextCreateFromBinary injected error 1002", "contextCreateFromBinary"),
+        assertEquals(List.of("contextCreateFromBinary priority=100", "contextCreateFromBinary priority=100",
+            "contextCreateFromBinary injected error 1002", "contextCreateFromBinary priority=100"),
             qnn.calls("contextCreateFromBinary"));
     }
 
@@ -485,14 +609,14 @@ class QnnDirectBackendTest
             }
         }
         assertEquals(List.of(
-            "contextCreateFromBinary",
+            "contextCreateFromBinary priority=100",
             "rpcmem_alloc heap=25 flags=1 size=16",
             "memRegister fd=1000 size=16",
             "rpcmem_alloc heap=25 flags=1 size=32",
             "memRegister fd=1001 size=32",
             "graphRetrieve rollout_graph",
             "contextFree",
-            "contextCreateFromBinary",
+            "contextCreateFromBinary priority=100",
             "graphRetrieve rollout_graph",
             "memRegister fd=1000 size=16",
             "memRegister fd=1001 size=32",
@@ -661,6 +785,25 @@ class QnnDirectBackendTest
             "sha-" + java.util.Arrays.hashCode(binary), graphName, inputs, outputs, binary);
         return new GraphSpec(role, Path.of("/pkg/" + role + ".onnx"), "0".repeat(64), floats(inputs), floats(outputs),
             true, null, Map.of(SOC, qnn));
+    }
+
+    /**
+     * The same graph with its context binary declared as compiled for another HTP generation.
+     */
+    private static GraphSpec onHtp(final GraphSpec graph, final String htpArch)
+    {
+        final QnnGraph q = graph.qnnFor(SOC);
+        final QnnGraph other = new QnnGraph(q.soc(), htpArch, q.qnnApi(), q.binaryFile(), q.binarySha256(),
+            q.graphName(), q.inputs(), q.outputs(), q.binary());
+        return new GraphSpec(graph.role(), graph.file(), graph.sha256(), graph.inputs(), graph.outputs(), true, null,
+            Map.of(SOC, other));
+    }
+
+    private static HardwareProfile.Npu npu(
+        final QnnTestDouble qnn, final String htpArch, final int socModel, final ContextPriority priority)
+    {
+        return new HardwareProfile.Npu(htpArch, socModel, 100, "test", 0, true, qnn.path().toString(), null,
+            PerformanceMode.BURST, 8, priority, Path.of("/nonexistent/qnn-cache"));
     }
 
     private static List<TensorSpec> floats(final List<QnnTensor> tensors)

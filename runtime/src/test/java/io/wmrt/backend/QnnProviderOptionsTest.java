@@ -69,6 +69,21 @@ class QnnProviderOptionsTest
     }
 
     @Test
+    void shouldPassTheSocModelRightAfterTheArchWhenTheProfileGivesOne()
+    {
+        final HardwareProfile.Npu given = npu("libQnnHtp.so", "v73", true, PerformanceMode.BURST, 8,
+            ContextPriority.NORMAL);
+        final HardwareProfile.Npu npu = new HardwareProfile.Npu(given.htpArch(), 60, given.denseInt8Tops(),
+            given.topsSource(), given.topsUncertaintyPct(), given.fp16(), given.backendPath(), given.ortEpLibrary(),
+            given.performanceMode(), given.vtcmMb(), given.contextPriority(), given.contextCacheDir());
+
+        assertEquals(List.of("backend_path", "htp_performance_mode", "htp_arch", "soc_model",
+            "enable_htp_fp16_precision", "vtcm_mb", "qnn_context_priority"),
+            List.copyOf(QnnProviderOptions.forNpu(npu).keySet()));
+        assertEquals("60", QnnProviderOptions.forNpu(npu).get("soc_model"));
+    }
+
+    @Test
     void shouldRefuseAnHtpArchThatIsNotAGeneration()
     {
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () ->

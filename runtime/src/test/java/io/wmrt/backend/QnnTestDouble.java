@@ -41,15 +41,24 @@ public final class QnnTestDouble
     }
 
     /**
+     * What the double expects of the configs of {@link #npu}'s profile unless a test says otherwise: the device
+     * created for HTP v73 with no SoC model, every context with QNN's normal priority (100).
+     */
+    public static final List<String> NPU_CONFIG = List.of("htp_arch=73", "context_priority=100");
+
+    /**
      * Installs a fresh copy of the double in a directory.
      *
-     * @param config lines of the double's configuration, e.g. {@code "api=3.0"} or {@code "execute_error=1007@3"}.
+     * @param config lines of the double's configuration, e.g. {@code "api=3.0"} or {@code "execute_error=1007@3"};
+     *               they come after {@link #NPU_CONFIG}, and a key given again overrides it.
      */
     public static QnnTestDouble install(final Path directory, final String... config) throws IOException
     {
         final Path library = directory.resolve(FILE_NAME);
         Files.copy(build(), library, StandardCopyOption.REPLACE_EXISTING);
-        Files.writeString(library.resolveSibling(FILE_NAME + ".conf"), String.join("\n", config) + "\n");
+        final List<String> lines = new ArrayList<>(NPU_CONFIG);
+        lines.addAll(List.of(config));
+        Files.writeString(library.resolveSibling(FILE_NAME + ".conf"), String.join("\n", lines) + "\n");
         return new QnnTestDouble(library);
     }
 

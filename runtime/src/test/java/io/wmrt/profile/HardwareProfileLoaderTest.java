@@ -203,6 +203,43 @@ class HardwareProfileLoaderTest
     }
 
     @Test
+    void shouldLeaveTheSocModelUnsetInTheCommittedProfilesForWantOfAPublishedNumber() throws Exception
+    {
+        for (final String name : List.of("sa8650p.yaml", "sa8797p.yaml"))
+        {
+            final HardwareProfile.Npu npu = HardwareProfileLoader.load(committed(name)).npu();
+            assertFalse(npu.hasSocModel(), name);
+            assertEquals(HardwareProfile.Npu.SOC_MODEL_UNSET, npu.socModel(), name);
+        }
+    }
+
+    @Test
+    void shouldAcceptASocModelNumberWhereABoardGivesOne() throws Exception
+    {
+        final Path file = variant("sa8650p.yaml", "  htp_arch: v73", "  soc_model: 60\n  htp_arch: v73");
+
+        final HardwareProfile.Npu npu = HardwareProfileLoader.load(file).npu();
+
+        assertTrue(npu.hasSocModel());
+        assertEquals(60, npu.socModel());
+    }
+
+    @Test
+    void shouldRefuseASocModelThatIsNotAPositiveInteger() throws Exception
+    {
+        refused(variant("sa8650p.yaml", "  htp_arch: v73", "  soc_model: 0\n  htp_arch: v73"),
+            "npu.soc_model", "0 is out of range [1, ");
+        refused(variant("sa8650p.yaml", "  htp_arch: v73", "  soc_model: -3\n  htp_arch: v73"),
+            "npu.soc_model", "out of range");
+        refused(variant("sa8650p.yaml", "  htp_arch: v73", "  soc_model: sa8650p\n  htp_arch: v73"),
+            "npu.soc_model", "an integer");
+        refused(variant("sa8650p.yaml", "  htp_arch: v73", "  soc_model: '60'\n  htp_arch: v73"),
+            "npu.soc_model", "an integer");
+        refused(variant("sa8650p.yaml", "  htp_arch: v73", "  soc_model: 60.5\n  htp_arch: v73"),
+            "npu.soc_model", "an integer");
+    }
+
+    @Test
     void shouldRefuseNpuBackendWhenNpuSectionIsRemoved() throws Exception
     {
         final String text = Files.readString(committed("sa8650p.yaml"));
