@@ -6,7 +6,10 @@
  */
 #include <stddef.h>
 
+#include "QnnContext.h"
+#include "QnnDevice.h"
 #include "QnnInterface.h"
+#include "QnnTypes.h"
 #include "HTP/QnnHtpDevice.h"
 #include "HTP/QnnHtpMem.h"
 #include "HTP/QnnHtpPerfInfrastructure.h"
@@ -60,6 +63,16 @@ SAME_OFFSET(wq_htp_mem_descriptor, shared_buffer, QnnMemHtp_Descriptor_t, shared
 SAME_SIZE(wq_htp_dcvs_v3, QnnHtpPerfInfrastructure_DcvsV3_t);
 SAME_SIZE(wq_htp_power_config, QnnHtpPerfInfrastructure_PowerConfig_t);
 SAME_OFFSET(wq_htp_device_infrastructure, perf, QnnHtpDevice_Infrastructure_t, perfInfra);
+SAME_SIZE(wq_device_config, QnnDevice_Config_t);
+SAME_OFFSET(wq_device_config, custom_config, QnnDevice_Config_t, customConfig);
+SAME_SIZE(wq_htp_device_custom_config, QnnHtpDevice_CustomConfig_t);
+SAME_OFFSET(wq_htp_device_custom_config, soc_model, QnnHtpDevice_CustomConfig_t, socModel);
+SAME_OFFSET(wq_htp_device_custom_config, arch, QnnHtpDevice_CustomConfig_t, arch);
+SAME_OFFSET(wq_htp_device_custom_config, arch.device_id, QnnHtpDevice_CustomConfig_t, arch.deviceId);
+SAME_OFFSET(wq_htp_device_custom_config, arch.arch, QnnHtpDevice_CustomConfig_t, arch.arch);
+SAME_SIZE(wq_context_config, QnnContext_Config_t);
+SAME_OFFSET(wq_context_config, custom_config, QnnContext_Config_t, customConfig);
+SAME_OFFSET(wq_context_config, priority, QnnContext_Config_t, priority);
 
 _Static_assert(WQ_COMMON_ERROR_SYSTEM_COMMUNICATION == QNN_COMMON_ERROR_SYSTEM_COMMUNICATION, "error code");
 _Static_assert(WQ_COMMON_ERROR_INVALID_ARGUMENT == QNN_COMMON_ERROR_INVALID_ARGUMENT, "error code");
@@ -72,3 +85,20 @@ _Static_assert(WQ_MEM_TYPE_CUSTOM == QNN_MEM_TYPE_CUSTOM, "memory type");
 _Static_assert(WQ_HTP_MEM_SHARED_BUFFER == QNN_HTP_MEM_SHARED_BUFFER, "HTP memory type");
 _Static_assert(WQ_HTP_POWER_CONFIGOPTION_DCVS_V3 == QNN_HTP_PERF_INFRASTRUCTURE_POWER_CONFIGOPTION_DCVS_V3, "option");
 _Static_assert(WQ_HTP_POWERMODE_PERFORMANCE_MODE == QNN_HTP_PERF_INFRASTRUCTURE_POWERMODE_PERFORMANCE_MODE, "mode");
+_Static_assert(WQ_DEVICE_CONFIG_OPTION_CUSTOM == QNN_DEVICE_CONFIG_OPTION_CUSTOM, "device config option");
+_Static_assert(WQ_DEVICE_CONFIG_OPTION_PLATFORM_INFO == QNN_DEVICE_CONFIG_OPTION_PLATFORM_INFO, "device config option");
+_Static_assert(WQ_HTP_DEVICE_CONFIG_OPTION_SOC == QNN_HTP_DEVICE_CONFIG_OPTION_SOC, "HTP device config option");
+_Static_assert(WQ_HTP_DEVICE_CONFIG_OPTION_ARCH == QNN_HTP_DEVICE_CONFIG_OPTION_ARCH, "HTP device config option");
+_Static_assert(WQ_HTP_DEVICE_ARCH_V68 == QNN_HTP_DEVICE_ARCH_V68, "HTP arch");
+_Static_assert(WQ_HTP_DEVICE_ARCH_V69 == QNN_HTP_DEVICE_ARCH_V69, "HTP arch");
+_Static_assert(WQ_HTP_DEVICE_ARCH_V73 == QNN_HTP_DEVICE_ARCH_V73, "HTP arch");
+_Static_assert(WQ_HTP_DEVICE_ARCH_V75 == QNN_HTP_DEVICE_ARCH_V75, "HTP arch");
+_Static_assert(WQ_HTP_DEVICE_ARCH_V79 == QNN_HTP_DEVICE_ARCH_V79, "HTP arch");
+_Static_assert(WQ_HTP_DEVICE_ARCH_V81 == QNN_HTP_DEVICE_ARCH_V81, "HTP arch");
+_Static_assert(WQ_HTP_DEVICE_ARCH_V85 == QNN_HTP_DEVICE_ARCH_V85, "HTP arch");
+_Static_assert(WQ_CONTEXT_CONFIG_OPTION_CUSTOM == QNN_CONTEXT_CONFIG_OPTION_CUSTOM, "context config option");
+_Static_assert(WQ_CONTEXT_CONFIG_OPTION_PRIORITY == QNN_CONTEXT_CONFIG_OPTION_PRIORITY, "context config option");
+_Static_assert(WQ_PRIORITY_LOW == QNN_PRIORITY_LOW, "priority");
+_Static_assert(WQ_PRIORITY_NORMAL == QNN_PRIORITY_NORMAL, "priority");
+_Static_assert(WQ_PRIORITY_NORMAL_HIGH == QNN_PRIORITY_NORMAL_HIGH, "priority");
+_Static_assert(WQ_PRIORITY_HIGH == QNN_PRIORITY_HIGH, "priority");
