@@ -527,12 +527,13 @@ WMRT_EXPORT JNIEXPORT jstring JNICALL Java_io_wmrt_backend_QnnBridge_start0(
         char detail[128];
         if (library->soc_model)
         {
-            snprintf(detail, sizeof(detail), "device config: HTP arch v%u, SoC model %u", library->htp_arch,
-                library->soc_model);
+            snprintf(detail, sizeof(detail), "device config: HTP arch v%u (npu.htp_arch), SoC model %u "
+                "(npu.soc_model)", library->htp_arch, library->soc_model);
         }
         else
         {
-            snprintf(detail, sizeof(detail), "device config: HTP arch v%u, no SoC model", library->htp_arch);
+            snprintf(detail, sizeof(detail), "device config: HTP arch v%u (npu.htp_arch), no SoC model",
+                library->htp_arch);
         }
         api->backend_free(library->backend);
         library->backend = NULL;
@@ -619,8 +620,9 @@ WMRT_EXPORT JNIEXPORT jlong JNICALL Java_io_wmrt_backend_QnnBridge_contextCreate
     {
         free(copy);
         free(context);
-        char detail[64];
-        snprintf(detail, sizeof(detail), "context config: priority %u", library->priority_config.priority);
+        char detail[96];
+        snprintf(detail, sizeof(detail), "context config: QNN priority %u (npu.context_priority)",
+            library->priority_config.priority);
         throw_failure(env, "contextCreateFromBinary", error, detail);
         return 0;
     }

@@ -342,7 +342,8 @@ class QnnDirectBackendTest
                 assertThrows(BackendException.class, () -> backend.prepare(graph, arena(graph)));
 
             assertTrue(ex.getMessage().startsWith("qnn [rollout]: deviceCreate failed: error 1004 " +
-                "(QNN_COMMON_ERROR_INVALID_ARGUMENT); device config: HTP arch v73, no SoC model"), ex.getMessage());
+                "(QNN_COMMON_ERROR_INVALID_ARGUMENT); device config: HTP arch v73 (npu.htp_arch), no SoC model"),
+                ex.getMessage());
         }
         assertEquals(List.of("deviceCreate refused: HTP arch 73 where the test configured 75"),
             qnn.calls("deviceCreate refused"));
@@ -374,7 +375,8 @@ class QnnDirectBackendTest
             final BackendException ex =
                 assertThrows(BackendException.class, () -> backend.prepare(graph, arena(graph)));
 
-            assertTrue(ex.getMessage().contains("device config: HTP arch v73, SoC model 60"), ex.getMessage());
+            assertTrue(ex.getMessage().contains(
+                "device config: HTP arch v73 (npu.htp_arch), SoC model 60 (npu.soc_model)"), ex.getMessage());
         }
         assertEquals(List.of("deviceCreate refused: SoC model 60 where the test configured 0 (0: none)"),
             qnn.calls("deviceCreate refused"));
@@ -391,7 +393,8 @@ class QnnDirectBackendTest
                 assertThrows(BackendException.class, () -> backend.prepare(graph, arena(graph)));
 
             assertTrue(ex.getMessage().startsWith("qnn [rollout]: contextCreateFromBinary failed: error 1004 " +
-                "(QNN_COMMON_ERROR_INVALID_ARGUMENT); context config: priority 100"), ex.getMessage());
+                "(QNN_COMMON_ERROR_INVALID_ARGUMENT); context config: QNN priority 100 (npu.context_priority)"),
+                ex.getMessage());
         }
         assertEquals(List.of("contextCreateFromBinary refused: priority 100 where the test configured 150"),
             qnn.calls("contextCreateFromBinary refused"));
