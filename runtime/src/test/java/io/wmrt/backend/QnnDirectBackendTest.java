@@ -458,6 +458,37 @@ class QnnDirectBackendTest
     }
 
     @Test
+    void shouldRefuseATruncatedOrGarbageBinaryAndStayUsable() throws Exception
+    {
+        final QnnTestDouble qnn = QnnTestDouble.install(dir);
+        final byte[] whole = singleGraphBinary();
+        final byte[] garbage = new byte[4096];
+        new java.util.Random(7).nextBytes(garbage);
+        try (QnnDirectBackend backend = new QnnDirectBackend(qnn.npu(PerformanceMode.BURST), SOC))
+        {
+            final GraphSpec good = graph("rollout", "rollout_graph", "2.29", whole);
+            for (final byte[] bad : List.of(java.util.Arrays.copyOf(whole, whole.length / 3), garbage, new byte[0]))
+            {
+                // The sidecar of the good binary, with bytes that are not that binary.
+                final QnnGraph q = good.qnnFor(SOC);
+                final GraphSpec graph = new GraphSpec(good.role(), good.file(), good.sha256(), good.inputs(),
+                    good.outputs(), true, null, Map.of(SOC, new QnnGraph(q.soc(), q.htpArch(), q.qnnApi(),
+                    q.binaryFile(), "sha-" + java.util.Arrays.hashCode(bad), q.graphName(), q.inputs(), q.outputs(),
+                    bad)));
+                final BackendException ex =
+                    assertThrows(BackendException.class, () -> backend.prepare(graph, arena(graph)));
+                assertTrue(ex.getMessage().startsWith("qnn [rollout]: contextCreateFromBinary failed: error "),
+                    ex.getMessage());
+            }
+            // The library is still up: the good binary after the bad ones prepares and runs.
+            try (PreparedGraph prepared = backend.prepare(good, arena(good)))
+            {
+                prepared.execute();
+            }
+        }
+    }
+
+    @Test
     void shouldNameTheCallAndTheCodeWhenARunFailsAndThrowTheSameExceptionEachTime() throws Exception
     {
         final QnnTestDouble qnn = QnnTestDouble.install(dir, "execute_error=1003@2-");

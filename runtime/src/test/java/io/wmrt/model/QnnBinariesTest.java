@@ -121,6 +121,25 @@ class QnnBinariesTest
     }
 
     @Test
+    void shouldRefuseANonFiniteOrNegativeScaleAndANegativeId() throws Exception
+    {
+        for (final String bad : List.of("scale: .nan", "scale: .inf", "scale: -0.5"))
+        {
+            final Path copy = TestRepo.copyModel("wm-student-int8", Files.createDirectory(tmp.resolve(
+                "case" + bad.hashCode())));
+            QnnPackages.add(copy, "SA8650P", "v73", "2.29", BINARY, sidecar.replace(
+                "{name: actions, id: 2, dtype: float32, shape: [64, 30, 2], scale: 1.0,",
+                "{name: actions, id: 2, dtype: uint8, shape: [64, 30, 2], " + bad + ","));
+            final ConfigException ex = assertThrows(ConfigException.class,
+                () -> ModelPackageLoader.load(copy, ModelPackageLoader.Trust.none()), bad);
+            assertContains(ex, "graphs.rollout.inputs", "scale");
+        }
+        QnnPackages.add(pkg, "SA8650P", "v73", "2.29", BINARY, sidecar.replace("{name: ego, id: 2,",
+            "{name: ego, id: -2,"));
+        assertContains(refused(), "graphs.encoder.inputs", "id");
+    }
+
+    @Test
     void shouldRefuseASidecarMissingAGraph() throws Exception
     {
         final String encoderOnly = sidecar.substring(0, sidecar.indexOf("  rollout:"));
