@@ -159,9 +159,14 @@ final class ReportPage
         term(out, "lane changes", r.laneChanges() + ", weaving " + r.weaving() + ", opposite lane " +
             quantity(r.oppositeLaneS(), 1) + " s");
         term(out, "PDMS", quantity(r.pdms(), 3));
-        term(out, "PDMS terms", "nc " + quantity(r.pdmsNoCollision(), 2) + ", dac " +
-            quantity(r.pdmsDrivableArea(), 2) + ", ttc " + quantity(r.pdmsTtc(), 2) + ", ep " +
-            quantity(r.pdmsEgoProgress(), 2) + ", comfort " + quantity(r.pdmsComfort(), 2));
+        final io.wmrt.hil.run.RunScores s = r.scores();
+        term(out, "EPDMS", quantity(s.epdms(), 3));
+        term(out, "sub-scores", "nc " + quantity(s.nc(), 2) + ", dac " + quantity(s.dac(), 2) + ", ddc " +
+            quantity(s.ddc(), 2) + ", tlc " + quantity(s.tlc(), 2) + ", ttc " + quantity(s.ttc(), 2) + ", ep " +
+            quantity(s.ep(), 2) + ", lk " + quantity(s.lk(), 2) + ", hc " + quantity(s.hc(), 2) + ", ec " +
+            quantity(s.ec(), 2));
+        term(out, "reference progress", quantity(s.referenceProgressM(), 1) + " m" +
+            (s.forgiven().isEmpty() ? "" : "; forgiven (the reference failed them too): " + String.join(", ", s.forgiven())));
         term(out, "deadline misses", r.deadlineMisses() + ", stale steps " + r.staleSteps());
         out.append("</dl>\n");
 

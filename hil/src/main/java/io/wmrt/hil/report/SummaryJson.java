@@ -1,12 +1,15 @@
 package io.wmrt.hil.report;
 
 import io.wmrt.hil.run.RunResult;
+import io.wmrt.hil.run.RunScores;
 import java.util.List;
 
 /**
  * The text of {@code summary.json}: {@code {"all_passed":bool,"runs":[{...},...]}} with one object per run
- * and one snake_case member per {@link RunResult} component (the PDM score's terms as {@code pdms_nc},
- * {@code pdms_dac}, {@code pdms_ttc}, {@code pdms_ep} and {@code pdms_comfort}, as NAVSIM names them).
+ * and one snake_case member per {@link RunResult} component, the scores ({@link RunScores}) flattened into the
+ * run under NAVSIM's short names ({@code pdms}, {@code epdms}, {@code nc}, {@code dac}, {@code ddc}, {@code tlc},
+ * {@code ttc}, {@code ep}, {@code lk}, {@code hc}, {@code ec}) with {@code reference_progress_m} and
+ * {@code forgiven}.
  *
  * <p>Doubles are rounded to the precision their unit needs and written without a locale; a NaN or an
  * infinity is written as {@code null} (an infinite min TTC means the ego never closed on anyone).
@@ -93,12 +96,20 @@ final class SummaryJson
         m.integer("deadline_misses", r.deadlineMisses());
         m.integer("clock_degraded_ticks", r.clockDegradedTicks());
         m.integer("stale_steps", r.staleSteps());
-        m.decimal("pdms", r.pdms(), FRACTION);
-        m.decimal("pdms_nc", r.pdmsNoCollision(), FRACTION);
-        m.decimal("pdms_dac", r.pdmsDrivableArea(), FRACTION);
-        m.decimal("pdms_ttc", r.pdmsTtc(), FRACTION);
-        m.decimal("pdms_ep", r.pdmsEgoProgress(), FRACTION);
-        m.decimal("pdms_comfort", r.pdmsComfort(), FRACTION);
+        final RunScores s = r.scores();
+        m.decimal("pdms", s.pdms(), FRACTION);
+        m.decimal("epdms", s.epdms(), FRACTION);
+        m.decimal("nc", s.nc(), FRACTION);
+        m.decimal("dac", s.dac(), FRACTION);
+        m.decimal("ddc", s.ddc(), FRACTION);
+        m.decimal("tlc", s.tlc(), FRACTION);
+        m.decimal("ttc", s.ttc(), FRACTION);
+        m.decimal("ep", s.ep(), FRACTION);
+        m.decimal("lk", s.lk(), FRACTION);
+        m.decimal("hc", s.hc(), FRACTION);
+        m.decimal("ec", s.ec(), FRACTION);
+        m.decimal("reference_progress_m", s.referenceProgressM(), METRES);
+        m.strings("forgiven", s.forgiven());
         m.decimal("wall_s", r.wallS(), SECONDS);
         m.end();
     }

@@ -720,7 +720,9 @@ public final class HilRig
                 metrics.minTtcS(), metrics.maxAccelMps2(), metrics.maxDecelMps2(), metrics.maxAbsJerkMps3(),
                 metrics.maxAbsLatAccelMps2(), metrics.laneChanges(), metrics.weaving(), metrics.oppositeLaneS(),
                 metrics.minPedestrianDistanceM(), metrics.stoppedS(), metrics.creepingS(), p50, p99, deadlineMisses,
-                clockDegradedTicks, staleSteps, pdms, nc, dac, ttc, ep, comfort, failures.isEmpty(), failures, wallS);
+                clockDegradedTicks, staleSteps,
+                new io.wmrt.hil.run.RunScores(pdms, Double.NaN, nc, dac, 1, 1, ttc, ep, 1, comfort, 1, Double.NaN, List.of()),
+                failures.isEmpty(), failures, wallS);
         }
     }
 

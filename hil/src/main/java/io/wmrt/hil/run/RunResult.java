@@ -41,12 +41,7 @@ import java.util.List;
  *                               lattice (what wall-clock timing would have done on this machine then); 0 otherwise.
  * @param staleSteps             steps where no Trajectory for the current scene arrived in time and the
  *                               ego followed the previous one.
- * @param pdms                   NAVSIM-style PDM score: nc * dac * (5 ttc + 5 ep + 2 comfort) / 12.
- * @param pdmsNoCollision        nc term: 1, 0.5 (only contacts with standing objects) or 0.
- * @param pdmsDrivableArea       dac term: 1 or 0.
- * @param pdmsTtc                ttc term: 1 when min TTC stayed at or above 0.9 s, else 0.
- * @param pdmsEgoProgress        ep term: route completion, in [0, 1].
- * @param pdmsComfort            comfort term: 1 when acceleration and jerk stayed within the thresholds.
+ * @param scores                 NAVSIM's PDMS and EPDMS with every sub-score ({@link RunScores}).
  * @param passed                 every pass criterion of the scenario held.
  * @param failures               the pass criteria that did not hold, one sentence each.
  * @param wallS                  wall-clock seconds the run took.
@@ -83,12 +78,7 @@ public record RunResult(
     long deadlineMisses,
     long clockDegradedTicks,
     long staleSteps,
-    double pdms,
-    double pdmsNoCollision,
-    double pdmsDrivableArea,
-    double pdmsTtc,
-    double pdmsEgoProgress,
-    double pdmsComfort,
+    RunScores scores,
     boolean passed,
     List<String> failures,
     double wallS)
@@ -96,5 +86,17 @@ public record RunResult(
     public RunResult
     {
         failures = List.copyOf(failures);
+    }
+
+    /** NAVSIM v1's PDM score of the run. */
+    public double pdms()
+    {
+        return scores.pdms();
+    }
+
+    /** NAVSIM v2's extended PDM score of the run. */
+    public double epdms()
+    {
+        return scores.epdms();
     }
 }

@@ -45,6 +45,7 @@ public final class RunTrace
     private final List<Step> steps = new ArrayList<>();
     private final List<Snapshot> snapshots = new ArrayList<>();
     private final List<Double> tickMs = new ArrayList<>();
+    private final List<RunEvent> events = new ArrayList<>();
     private double egoLengthM = 4.5;
     private double egoWidthM = 1.8;
 
@@ -60,6 +61,18 @@ public final class RunTrace
         {
             tickMs.add(step.tickMs());
         }
+    }
+
+    /** Adds a failure event (the ruler adds them once the run is scored). */
+    public void addEvent(final RunEvent event)
+    {
+        events.add(event);
+    }
+
+    /** Failure events in the order they were added. */
+    public List<RunEvent> events()
+    {
+        return events;
     }
 
     public void addSnapshot(final Snapshot snapshot)

@@ -41,7 +41,7 @@ class HilReportTest
         "route_completion", "min_ttc_s", "max_accel_mps2", "max_decel_mps2", "max_abs_jerk_mps3",
         "max_abs_lat_accel_mps2", "lane_changes", "weaving", "opposite_lane_s", "min_pedestrian_distance_m",
         "stopped_s", "creeping_s", "tick_ms_p50", "tick_ms_p99", "deadline_misses", "clock_degraded_ticks", "stale_steps", "pdms",
-        "pdms_nc", "pdms_dac", "pdms_ttc", "pdms_ep", "pdms_comfort", "duration_s", "ticks", "wall_s");
+        "epdms", "nc", "dac", "ddc", "tlc", "ttc", "ep", "lk", "hc", "ec", "reference_progress_m", "forgiven", "duration_s", "ticks", "wall_s");
 
     /** Attributes whose whole value is one number. */
     private static final Set<String> NUMBER_ATTRIBUTES = Set.of(
@@ -103,7 +103,7 @@ class HilReportTest
         assertNumber(3.25, run.get("max_decel_mps2"));
         assertNumber(1.234, run.get("tick_ms_p50"));
         assertNumber(4.567, run.get("tick_ms_p99"));
-        assertNumber(0.3086, run.get("pdms_ep"));
+        assertNumber(0.3086, run.get("ep"));
         assertNumber(200, run.get("ticks"));
         assertNumber(12.5, run.get("wall_s"));
         assertNumber(0.7, run.get("opposite_lane_s"));
@@ -499,8 +499,7 @@ class HilReportTest
             r.progressM(), r.routeLengthM(), r.routeCompletion(), r.minTtcS(), r.maxAccelMps2(), r.maxDecelMps2(),
             r.maxAbsJerkMps3(), r.maxAbsLatAccelMps2(), r.laneChanges(), r.weaving(), r.oppositeLaneS(),
             r.minPedestrianDistanceM(),
-            r.stoppedS(), r.creepingS(), p50, p99, r.deadlineMisses(), r.clockDegradedTicks(), r.staleSteps(), r.pdms(),
-            r.pdmsNoCollision(), r.pdmsDrivableArea(), r.pdmsTtc(), r.pdmsEgoProgress(), r.pdmsComfort(),
+            r.stoppedS(), r.creepingS(), p50, p99, r.deadlineMisses(), r.clockDegradedTicks(), r.staleSteps(), r.scores(),
             r.passed(), r.failures(), r.wallS());
     }
 

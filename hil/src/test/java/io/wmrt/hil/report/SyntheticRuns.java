@@ -2,6 +2,7 @@ package io.wmrt.hil.report;
 
 import io.wmrt.bus.SceneCodes;
 import io.wmrt.hil.run.RunResult;
+import io.wmrt.hil.run.RunScores;
 import io.wmrt.hil.run.RunTrace;
 import java.util.List;
 
@@ -36,7 +37,8 @@ final class SyntheticRuns
             2, 1, 0.7, Double.POSITIVE_INFINITY,
             1.5, 2.25,
             1.234, 4.567, 3L, 2L, 5L,
-            0.5, 0.5, 1.0, 1.0, 0.3086, 1.0,
+            new RunScores(0.5 * (5.0 + 5.0 * 0.3086 + 2.0) / 12.0, 0.5 * 0.5 * (5.0 * 0.3086 + 5.0 + 2.0 + 2.0 + 0.9 * 2.0) / 16.0,
+                0.5, 1.0, 0.5, 1.0, 1.0, 0.3086, 1.0, 1.0, 0.9, 400.0, List.of("lk")),
             passed, failures, 12.5);
     }
 

@@ -101,7 +101,7 @@ class HilRigTest
         assertTrue(r.collisions() >= 1);
         assertFalse(r.passed());
         assertTrue(r.failures().get(0).contains("collision"), r.failures().toString());
-        assertEquals(0.5, r.pdmsNoCollision(), "NAVSIM halves the score for hitting a standing car");
+        assertEquals(0.5, r.scores().nc(), "NAVSIM halves the score for hitting a standing car");
         assertEquals(0.0, r.minTtcS());
         assertEquals(1.0, r.tickMsP99(), 1e-9);
         assertTrue(trace.steps().size() >= 90, "steps " + trace.steps().size());
@@ -133,7 +133,7 @@ class HilRigTest
         final RunTrace trace = new RunTrace();
         final RunResult r = drive(s, "8,-0.3", trace);
         assertTrue(r.offroad() > 0, r.toString());
-        assertEquals(0.0, r.pdmsDrivableArea());
+        assertEquals(0.0, r.scores().dac());
         assertEquals(0.0, r.pdms());
         assertTrue(trace.steps().stream().anyMatch(RunTrace.Step::offroad));
         assertFalse(trace.steps().get(0).offroad(), "starts on its lane");
