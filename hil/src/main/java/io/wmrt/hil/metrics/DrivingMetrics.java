@@ -1,7 +1,7 @@
 package io.wmrt.hil.metrics;
 
 import io.wmrt.bus.SceneCodes;
-import io.wmrt.planner.Footprints;
+import org.locationtech.jts.geom.Polygon;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Scores one run step by step from the ground truth the rig observes, the way planning research scores
- * closed-loop driving (nuPlan and NAVSIM's PDM score), plus what this product cares about: weaving,
- * creeping instead of stopping, and latency.
+ * Measures one run step by step from the ground truth the rig observes, for the scenarios' pass criteria and the
+ * report: contacts, hardest braking, weaving, lane changes, time in the opposite lane, distance to pedestrians,
+ * creeping instead of stopping. The NAVSIM score is {@link NavsimRuler}'s, from the whole drive's log. Geometry is
+ * the ruler's own ({@link Footprint}, on JTS), never the planner's.
  *
  * <p>Definitions (also in hil/README.md):
  * <ul>
@@ -34,10 +35,6 @@ import java.util.Map;
  *       direction undone within {@value #WEAVING_WINDOW_S} s; time in the opposite lane: the ego's centre nearest to a lane of the
  *       edge running the other way (passing a parked car, or overtaking a queue where it must not);</li>
  *   <li>stopped: speed below {@value #STOPPED_MPS} m/s; creeping: below {@value #CREEPING_MPS} m/s;</li>
- *   <li>PDMS = nc * dac * (5 ttc + 5 ep + 2 comfort) / 12 with nc 1 (no contact the ego caused), 0.5
- *       (only with standing road users) or 0, dac 1 when never offroad, ttc 1 when the minimum TTC stayed at
- *       or above {@value #PDMS_TTC_S} s, ep = progress over the scenario's expected progress (at most 1),
- *       comfort 1 or 0.</li>
  * </ul>
  *
  * <p>Not thread safe: owned by the rig thread.
@@ -142,10 +139,12 @@ public final class DrivingMetrics
 
         final double hl = 0.5 * length;
         final double hw = 0.5 * width;
+        final Polygon egoBox = Footprint.box(egoX, egoY, heading, length, width);
         for (final RoadUser other : others)
         {
-            final boolean overlap = Footprints.overlap(egoX, egoY, heading, hl, hw, other.x(), other.y(),
-                other.heading(), 0.5 * other.length(), 0.5 * other.width());
+            final Polygon otherBox = Footprint.box(other.x(), other.y(), other.heading(), other.length(),
+                other.width());
+            final boolean overlap = egoBox.intersects(otherBox);
             final Boolean before = touching.put(other.key(), overlap);
             if (overlap && !Boolean.TRUE.equals(before))
             {
@@ -155,8 +154,7 @@ public final class DrivingMetrics
                 hl + hw + other.length() + other.width() + CONFIRM_GAP_M;
             if (near || other.kind() == SceneCodes.PEDESTRIAN)
             {
-                final double gap = overlap ? 0.0 : Footprints.distance(egoX, egoY, heading, hl, hw, other.x(),
-                    other.y(), other.heading(), 0.5 * other.length(), 0.5 * other.width());
+                final double gap = overlap ? 0.0 : egoBox.distance(otherBox);
                 if (other.kind() == SceneCodes.PEDESTRIAN)
                 {
                     minPedestrianDistance = Math.min(minPedestrianDistance, gap);
@@ -363,8 +361,8 @@ public final class DrivingMetrics
         for (int k = 0; k <= steps; k++)
         {
             final double t = k * TTC_STEP_S;
-            if (Footprints.overlap(egoX + c * speed * t, egoY + s * speed * t, heading, hl, hw,
-                other.x() + ovx * t, other.y() + ovy * t, other.heading(), 0.5 * other.length(), 0.5 * other.width()))
+            if (Footprint.box(egoX + c * speed * t, egoY + s * speed * t, heading, 2.0 * hl, 2.0 * hw).intersects(
+                Footprint.box(other.x() + ovx * t, other.y() + ovy * t, other.heading(), other.length(), other.width())))
             {
                 return t;
             }
@@ -458,30 +456,5 @@ public final class DrivingMetrics
         updateComfort();
         return maxAccel <= COMFORT_MAX_ACCEL && maxDecel <= COMFORT_MAX_DECEL && maxAbsJerk <= COMFORT_MAX_JERK &&
             maxAbsLatAccel <= COMFORT_MAX_LAT_ACCEL;
-    }
-
-    /**
-     * The PDMS no-collision term from a list of contacts: contacts while the ego stood still are not its
-     * doing; contacts with only standing road users halve the score; any other makes it 0.
-     */
-    public static double noCollisionTerm(final List<Contact> contacts)
-    {
-        double term = 1.0;
-        for (final Contact contact : contacts)
-        {
-            if (contact.egoStanding())
-            {
-                continue;
-            }
-            term = Math.min(term, contact.otherStanding() ? 0.5 : 0.0);
-        }
-        return term;
-    }
-
-    /** NAVSIM's composite: nc * dac * (5 ttc + 5 ep + 2 comfort) / 12. */
-    public static double pdms(final double nc, final double dac, final double ttc, final double ep,
-        final double comfort)
-    {
-        return nc * dac * (5.0 * ttc + 5.0 * ep + 2.0 * comfort) / 12.0;
     }
 }

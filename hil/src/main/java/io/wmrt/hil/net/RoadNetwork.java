@@ -182,6 +182,12 @@ public final class RoadNetwork
         return List.copyOf(lanes.values());
     }
 
+    /** The junctions' outlines, each x0,y0,x1,y1,... (not closed). */
+    public List<double[]> junctionOutlines()
+    {
+        return junctionOutlines;
+    }
+
     /** The normal edge running the other way between the same two junctions, if the street is two-way. */
     public Optional<Edge> oppositeOf(final String edgeId)
     {

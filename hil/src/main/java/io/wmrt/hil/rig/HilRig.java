@@ -1,11 +1,14 @@
 package io.wmrt.hil.rig;
 
 import io.wmrt.bus.BusLayout;
-import io.wmrt.bus.SceneCodes;
 import io.wmrt.bus.SceneWriter;
 import io.wmrt.bus.TrajectoryReader;
 import io.wmrt.hil.GroundTruthScene;
+import io.wmrt.hil.metrics.DriveLog;
 import io.wmrt.hil.metrics.DrivingMetrics;
+import io.wmrt.hil.metrics.NavsimRuler;
+import io.wmrt.hil.metrics.PassJudge;
+import io.wmrt.hil.metrics.RoadGeometry;
 import io.wmrt.hil.metrics.SumoCollisionLog;
 import io.wmrt.hil.net.RoadNetwork;
 import io.wmrt.hil.record.DatasetRecorder;
@@ -57,7 +60,7 @@ public final class HilRig
      * The rig's version: part of every sweep task's id, so that a change to how the rig drives or scores makes
      * earlier sweep results stale. Bump it with any change that can change a run's metrics.
      */
-    public static final String VERSION = "hil-2026.12-1";
+    public static final String VERSION = "hil-2026.12-2";
     /** SUMO's step and the rig's: one scene per 0.1 s of simulated time. */
     public static final double STEP_S = 0.1;
     /** Agents farther than this from the ego are left out of the scene. */
@@ -118,7 +121,10 @@ public final class HilRig
         final Path collisionFile = work.resolve("collisions.xml");
         Files.deleteIfExists(collisionFile);
         final RoadNetwork network = RoadNetwork.load(netFileOf(scenario));
+        final RoadGeometry road = new RoadGeometry(network);
         drawRoad(network, trace);
+        final NavsimRuler.Reference reference = ReferenceDriver.outcome(scenario, network, road, work,
+            options.progress());
 
         final Path busDir = sharedMemoryBase().resolve(
             "wmrt-hil-" + ProcessHandle.current().pid() + "-" + scenario.name());
@@ -148,7 +154,8 @@ public final class HilRig
         // SUMO writes its collision output completely only when it exits.
         final List<SumoCollisionLog.Collision> sumoCollisions =
             SumoCollisionLog.egoCollisions(collisionFile, scenario.egoId());
-        return drive.result(sumoCollisions, deadlineMisses, clockDegradedTicks, (System.nanoTime() - wallStart) / 1e9);
+        return drive.result(sumoCollisions, road, reference, deadlineMisses, clockDegradedTicks,
+            (System.nanoTime() - wallStart) / 1e9);
     }
 
     /** The network file named by the scenario's SUMO configuration. */
@@ -209,6 +216,9 @@ public final class HilRig
         private final GroundTruthScene scene;
         private final Random perturbation;
         private DatasetRecorder recorder;
+        private DriveLog log;
+        /** The vehicle model's course: integrated yaw rate, free of SUMO's mapping of the moved ego onto lanes. */
+        private double course;
 
         private long awaitedSequence;
         private boolean answered;
@@ -255,7 +265,9 @@ public final class HilRig
             final double heading = traci.vehicleHeadingRadians(ego);
             final Position2D centre = GroundTruthScene.centreOf(traci.vehiclePosition(ego), heading, egoLength);
             actuator.reset(centre.x(), centre.y(), heading, traci.vehicleSpeed(ego));
-            routeLengthM = remainingRoute();
+            course = heading;
+            routeLengthM = GroundTruth.remainingRoute(traci, ego, network);
+            log = new DriveLog(STEP_S, egoLength, egoWidth, traci.vehicleSpeed(ego), GroundTruth.routeEdges(traci, ego));
             if (null != options.recordDir())
             {
                 recorder = DatasetRecorder.create(options.recordDir().resolve(scenario.name()), scenario.name(),
@@ -267,14 +279,14 @@ public final class HilRig
             double nextProgress = PROGRESS_EVERY_S;
             for (long step = 0; step < totalSteps; step++)
             {
-                if (!traci.vehicleIds().contains(ego) || routeDone())
+                if (!traci.vehicleIds().contains(ego) || GroundTruth.routeDone(traci, ego, network))
                 {
                     break;
                 }
                 publishScene();
                 final long planWaitMs = options.timing().planWaitMs(options.planWaitMs());
                 awaitPlan(step == 0 ? Math.max(FIRST_PLAN_WAIT_MS, planWaitMs) : planWaitMs);
-                final NextTrafficLight lightBefore = nextLight();
+                final NextTrafficLight lightBefore = GroundTruth.nextLight(traci, ego);
                 final boolean perturbed = perturbStep(step);
                 final double time = traci.getTime() + STEP_S;
                 actuator.step(time, STEP_S);
@@ -303,16 +315,7 @@ public final class HilRig
 
         private void awaitDeparture() throws IOException
         {
-            final double limit = traci.getTime() + MAX_DEPART_WAIT_S;
-            while (!traci.vehicleIds().contains(ego))
-            {
-                if (traci.getTime() > limit)
-                {
-                    throw new IOException(scenario.directory().resolve(Scenario.FILE_NAME) + ": ego '" + ego +
-                        "' did not depart within " + MAX_DEPART_WAIT_S + " s of simulated time; is it in the routes?");
-                }
-                traci.simulationStep();
-            }
+            GroundTruth.awaitDeparture(traci, scenario);
         }
 
         private void publishScene() throws IOException
@@ -375,11 +378,22 @@ public final class HilRig
             answeredTickMs = trajectory.tickNanos() / 1e6;
             actuator.follow(trajectory, sceneTime, sceneX, sceneY, sceneHeading, sceneSpeed);
             planPoints = Math.min(trajectory.waypointCount(), 64);
+            final double[] t = new double[planPoints];
+            final double[] x = new double[planPoints];
+            final double[] y = new double[planPoints];
+            final double[] h = new double[planPoints];
+            final double[] v = new double[planPoints];
             for (int i = 0; i < planPoints; i++)
             {
                 planXy[2 * i] = trajectory.wpX(i);
                 planXy[2 * i + 1] = trajectory.wpY(i);
+                t[i] = trajectory.wpT(i);
+                x[i] = trajectory.wpX(i);
+                y[i] = trajectory.wpY(i);
+                h[i] = trajectory.wpHeading(i);
+                v[i] = trajectory.wpSpeed(i);
             }
+            log.addPlan(new DriveLog.Plan(sceneTime, t, x, y, h, v));
         }
 
         private boolean perturbStep(final long step)
@@ -414,67 +428,24 @@ public final class HilRig
             traci.setVehicleSpeed(ego, actuator.speed());
         }
 
-        /** The ego's next signal still ahead of its front bumper, or null. */
-        private NextTrafficLight nextLight()
-        {
-            for (final NextTrafficLight light : traci.vehicleNextTrafficLights(ego))
-            {
-                if (light.distanceMetres() >= 0.0)
-                {
-                    return light;
-                }
-            }
-            return null;
-        }
-
         private void score(final double time, final NextTrafficLight before, final long step)
         {
             final double heading = traci.vehicleHeadingRadians(ego);
             final Position2D centre = GroundTruthScene.centreOf(traci.vehiclePosition(ego), heading, egoLength);
             final boolean drivable = network.isFootprintDrivable(centre.x(), centre.y(), heading, egoLength, egoWidth);
 
-            final List<DrivingMetrics.RoadUser> others = new ArrayList<>();
-            for (final String id : traci.vehicleIds())
-            {
-                if (id.equals(ego))
-                {
-                    continue;
-                }
-                final Position2D front = traci.vehiclePosition(id);
-                if (front.distanceTo(centre) > SCENE_RANGE_M)
-                {
-                    continue;
-                }
-                final double h = traci.vehicleHeadingRadians(id);
-                final double length = traci.vehicleLength(id);
-                final Position2D c = GroundTruthScene.centreOf(front, h, length);
-                others.add(new DrivingMetrics.RoadUser("vehicle:" + id, SceneCodes.VEHICLE, c.x(), c.y(), h,
-                    traci.vehicleSpeed(id), length, traci.vehicleWidth(id)));
-            }
-            for (final String id : traci.personIds())
-            {
-                final Position2D p = traci.personPosition(id);
-                if (p.distanceTo(centre) > SCENE_RANGE_M)
-                {
-                    continue;
-                }
-                others.add(new DrivingMetrics.RoadUser("person:" + id, SceneCodes.PEDESTRIAN, p.x(), p.y(),
-                    SumoAngles.sumoDegreesToHeadingRadians(traci.personAngle(id)), traci.personSpeed(id),
-                    traci.personLength(id), traci.personWidth(id)));
-            }
+            final List<DrivingMetrics.RoadUser> others = GroundTruth.roadUsers(traci, ego, centre);
             metrics.step(time, STEP_S, centre.x(), centre.y(), heading, actuator.speed(), actuator.accel(),
                 actuator.yawRate(), egoLength, egoWidth, drivable, others);
 
-            if (null != before && isRed(before.state()) && before.distanceMetres() < actuator.speed() * STEP_S + 5.0)
+            final boolean red = GroundTruth.crossedRed(traci, ego, before, actuator.speed(), STEP_S);
+            if (red)
             {
-                final NextTrafficLight after = nextLight();
-                final boolean sameAhead = null != after && after.trafficLightId().equals(before.trafficLightId()) &&
-                    after.linkIndex() == before.linkIndex();
-                if (!sameAhead)
-                {
-                    metrics.redLightCrossed();
-                }
+                metrics.redLightCrossed();
             }
+            course += actuator.yawRate() * STEP_S;
+            log.add(new DriveLog.Sample(time, centre.x(), centre.y(), heading, actuator.speed(), course,
+                GroundTruth.agents(others), red));
             laneSlot(time, centre);
 
             final double tickMs = answered ? answeredTickMs : Double.NaN;
@@ -573,42 +544,14 @@ public final class HilRig
                 width, kind));
         }
 
-        private static boolean isRed(final char state)
-        {
-            return state == 'r' || state == 'R';
-        }
-
-        private double remainingRoute()
-        {
-            final List<String> route = traci.vehicleRoute(ego);
-            double remaining = -traci.vehicleLanePosition(ego);
-            for (int i = traci.vehicleRouteIndex(ego); i < route.size(); i++)
-            {
-                remaining += network.edge(route.get(i)).map(e -> e.lanes().get(0).lengthM()).orElse(0.0);
-            }
-            return Math.max(0.0, remaining);
-        }
-
-        private boolean routeDone()
-        {
-            final List<String> route = traci.vehicleRoute(ego);
-            if (traci.vehicleRouteIndex(ego) < route.size() - 1)
-            {
-                return false;
-            }
-            final String lane = traci.vehicleLaneId(ego);
-            final double length = network.lane(lane).map(RoadNetwork.Lane::lengthM).orElse(Double.POSITIVE_INFINITY);
-            return traci.vehicleLanePosition(ego) >= length - ROUTE_END_MARGIN_M;
-        }
-
-        RunResult result(final List<SumoCollisionLog.Collision> sumoCollisions, final long deadlineMisses,
-            final long clockDegradedTicks, final double wallS)
+        RunResult result(final List<SumoCollisionLog.Collision> sumoCollisions, final RoadGeometry road,
+            final NavsimRuler.Reference reference, final long deadlineMisses, final long clockDegradedTicks,
+            final double wallS)
         {
             // The union of both checks: a SUMO report not already a footprint contact counts when the
             // footprints were close then (see DrivingMetrics.closeTo for why SUMO alone is not trusted).
             final List<DrivingMetrics.Contact> contacts = metrics.contacts();
             int merged = contacts.size();
-            boolean sumoOnlyContact = false;
             for (final SumoCollisionLog.Collision reported : sumoCollisions)
             {
                 boolean seen = false;
@@ -625,7 +568,6 @@ public final class HilRig
                     metrics.closeTo("person:" + reported.other(), reported.timeS())))
                 {
                     merged++;
-                    sumoOnlyContact = true;
                 }
             }
             final List<Double> ticks = new ArrayList<>(trace.tickMs());
@@ -633,96 +575,26 @@ public final class HilRig
             final double p50 = percentile(ticks, 50);
             final double p99 = percentile(ticks, 99);
 
-            final Scenario.PassCriteria pass = scenario.pass();
-            final double expected = pass.minProgressM() > 0 ? pass.minProgressM() : routeLengthM;
-            final double ep = expected > 0 ? Math.min(1.0, metrics.progressM() / expected) : 1.0;
-            double nc = DrivingMetrics.noCollisionTerm(contacts);
-            if (sumoOnlyContact)
+            final NavsimRuler.Verdict verdict = NavsimRuler.score(log, road, reference);
+            verdict.events().forEach(trace::addEvent);
+            if (null != options.progress())
             {
-                nc = 0.0;
+                verdict.notes().forEach((name, note) ->
+                    options.progress().printf(Locale.ROOT, "  %-20s %s lost: %s%n", scenario.name(), name, note));
             }
-            final double dac = metrics.offroad() == 0 ? 1.0 : 0.0;
-            final double ttc = metrics.minTtcS() >= DrivingMetrics.PDMS_TTC_S ? 1.0 : 0.0;
-            final double comfort = metrics.comfortable() ? 1.0 : 0.0;
-            final double pdms = DrivingMetrics.pdms(nc, dac, ttc, ep, comfort);
-
-            final List<String> failures = new ArrayList<>();
-            if (merged > pass.maxCollisions())
-            {
-                failures.add(merged + " collision(s), at most " + pass.maxCollisions() + " allowed");
-            }
-            if (metrics.redLightViolations() > pass.maxRedLightViolations())
-            {
-                failures.add(metrics.redLightViolations() + " red-light violation(s), at most " +
-                    pass.maxRedLightViolations() + " allowed");
-            }
-            if (metrics.offroad() > pass.maxOffroadSteps())
-            {
-                failures.add(metrics.offroad() + " step(s) off the drivable area, at most " + pass.maxOffroadSteps() +
-                    " allowed");
-            }
-            if (metrics.progressM() < pass.minProgressM())
-            {
-                failures.add(String.format(Locale.ROOT, "progress %.1f m, at least %.1f m required",
-                    metrics.progressM(), pass.minProgressM()));
-            }
-            pass.maxDecelMps2().ifPresent(limit ->
-            {
-                if (metrics.maxDecelMps2() > limit)
-                {
-                    failures.add(String.format(Locale.ROOT, "braked at %.2f m/s², at most %.2f allowed",
-                        metrics.maxDecelMps2(), limit));
-                }
-            });
-            pass.minPedestrianDistanceM().ifPresent(limit ->
-            {
-                if (metrics.minPedestrianDistanceM() < limit)
-                {
-                    failures.add(String.format(Locale.ROOT, "came within %.2f m of a pedestrian, at least %.2f m " +
-                        "required", metrics.minPedestrianDistanceM(), limit));
-                }
-            });
-            pass.maxWeaving().ifPresent(limit ->
-            {
-                if (metrics.weaving() > limit)
-                {
-                    failures.add(metrics.weaving() + " weaving lane change(s), at most " + limit + " allowed");
-                }
-            });
-            pass.maxLaneChanges().ifPresent(limit ->
-            {
-                if (metrics.laneChanges() > limit)
-                {
-                    failures.add(metrics.laneChanges() + " lane change(s), at most " + limit + " allowed");
-                }
-            });
-            pass.maxOppositeLaneS().ifPresent(limit ->
-            {
-                if (metrics.oppositeLaneS() > limit)
-                {
-                    failures.add(String.format(Locale.ROOT, "%.1f s in the opposite lane, at most %.1f s allowed",
-                        metrics.oppositeLaneS(), limit));
-                }
-            });
-            pass.minPdms().ifPresent(limit ->
-            {
-                if (pdms < limit)
-                {
-                    failures.add(String.format(Locale.ROOT, "PDMS %.3f, at least %.3f required", pdms, limit));
-                }
-            });
+            final double progress = verdict.progressM();
+            final List<String> failures = PassJudge.failures(scenario.pass(), metrics, merged, progress,
+                verdict.scores().pdms());
 
             return new RunResult(scenario.name(), options.modelName(), options.soc(), options.timing().toString(),
                 scenario.seed(),
                 steps * STEP_S, steps, merged, sumoCollisions.size(), contacts.size(),
-                metrics.redLightViolations(), metrics.offroad(), metrics.progressM(), routeLengthM,
-                routeLengthM > 0 ? Math.min(1.0, metrics.progressM() / routeLengthM) : 1.0,
+                metrics.redLightViolations(), metrics.offroad(), progress, routeLengthM,
+                routeLengthM > 0 ? Math.min(1.0, progress / routeLengthM) : 1.0,
                 metrics.minTtcS(), metrics.maxAccelMps2(), metrics.maxDecelMps2(), metrics.maxAbsJerkMps3(),
                 metrics.maxAbsLatAccelMps2(), metrics.laneChanges(), metrics.weaving(), metrics.oppositeLaneS(),
                 metrics.minPedestrianDistanceM(), metrics.stoppedS(), metrics.creepingS(), p50, p99, deadlineMisses,
-                clockDegradedTicks, staleSteps,
-                new io.wmrt.hil.run.RunScores(pdms, Double.NaN, nc, dac, 1, 1, ttc, ep, 1, comfort, 1, Double.NaN, List.of()),
-                failures.isEmpty(), failures, wallS);
+                clockDegradedTicks, staleSteps, verdict.scores(), failures.isEmpty(), failures, wallS);
         }
     }
 

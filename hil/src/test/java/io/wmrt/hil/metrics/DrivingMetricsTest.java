@@ -36,7 +36,6 @@ class DrivingMetricsTest
         assertEquals(1, metrics.contacts().size());
         assertEquals("vehicle:parked", metrics.contacts().get(0).other());
         assertTrue(metrics.contacts().get(0).otherStanding());
-        assertEquals(0.5, DrivingMetrics.noCollisionTerm(metrics.contacts()));
         assertEquals(0.0, metrics.minTtcS());
     }
 
@@ -49,7 +48,6 @@ class DrivingMetricsTest
         metrics.step(0.1, DT, 0.0, 10.0, 0.0, 5.0, 0.0, 0.0, 4.6, 1.8, true, List.of(other));
         metrics.step(0.2, DT, 0.0, 0.0, 0.0, 5.0, 0.0, 0.0, 4.6, 1.8, true, List.of(other));
         assertEquals(2, metrics.contacts().size());
-        assertEquals(0.0, DrivingMetrics.noCollisionTerm(metrics.contacts()));
     }
 
     @Test
@@ -72,7 +70,7 @@ class DrivingMetricsTest
         final DrivingMetrics metrics = new DrivingMetrics();
         metrics.step(0.0, DT, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 4.6, 1.8, true, List.of(car("vehicle:b", -3.0, 0.0, 6.0)));
         assertEquals(1, metrics.contacts().size());
-        assertEquals(1.0, DrivingMetrics.noCollisionTerm(metrics.contacts()));
+        assertTrue(metrics.contacts().get(0).egoStanding());
     }
 
     @Test
@@ -185,15 +183,5 @@ class DrivingMetricsTest
         }
         assertEquals(0, DrivingMetrics.savitzkyGolay(new double[0], 7, DT, true).length);
         assertEquals(3.0, DrivingMetrics.savitzkyGolay(new double[] {3.0}, 7, DT, false)[0]);
-    }
-
-    @Test
-    void shouldComposePdmsLikeNavsim()
-    {
-        assertEquals(1.0, DrivingMetrics.pdms(1, 1, 1, 1, 1), 1e-12);
-        assertEquals(0.0, DrivingMetrics.pdms(0, 1, 1, 1, 1), 1e-12);
-        assertEquals(0.0, DrivingMetrics.pdms(1, 0, 1, 1, 1), 1e-12);
-        assertEquals((5 * 0 + 5 * 0.5 + 2) / 12.0, DrivingMetrics.pdms(1, 1, 0, 0.5, 1), 1e-12);
-        assertEquals(0.5 * 10 / 12.0, DrivingMetrics.pdms(0.5, 1, 1, 1, 0), 1e-12);
     }
 }
