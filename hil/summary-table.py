@@ -137,31 +137,27 @@ def bounds_text(bounds):
 
 
 def action_bounds_notes(runs):
-    """Lines saying which action bounds differ between the models of runs (none when they agree)."""
-    per_model = {}
+    """Lines saying which action bounds differ between the models of runs (none when they agree or none gives
+    them); a run without action_bounds is skipped when other runs of its model give them."""
+    given = {}
     for r in runs:
-        seen = per_model.setdefault(r["model"], {})
-        seen.setdefault(json.dumps(r.get("action_bounds"), sort_keys=True), r.get("action_bounds"))
-    per_model = {m: list(seen.values()) for m, seen in per_model.items()}
+        seen = given.setdefault(r["model"], {})
+        if r.get("action_bounds") is not None:
+            seen.setdefault(json.dumps(r["action_bounds"], sort_keys=True), r["action_bounds"])
     notes = []
-    for model, seen in per_model.items():
+    for model, seen in given.items():
         if len(seen) > 1:
-            notes.append("Action bounds differ between runs of %s: %s." % (model, "; ".join(
-                "not given" if b is None else bounds_text(b) for b in seen)))
-    models = [m for m, seen in per_model.items() if len(seen) == 1]
-    if len(models) < 2:
-        return notes
-    bounds = {m: per_model[m][0] for m in models}
-    unknown = [m for m in models if bounds[m] is None]
-    known = [m for m in models if bounds[m] is not None]
+            notes.append("Action bounds differ between runs of %s: %s." % (model, "; ".join(seen)))
+    known = {m: next(iter(seen.values())) for m, seen in given.items() if len(seen) == 1}
+    unknown = [m for m, seen in given.items() if not seen]
     if known and unknown:
         notes.append("Action bounds not given by %s (given by %s): the action spaces may differ."
                      % (", ".join(unknown), ", ".join(known)))
-    for name in sorted({k for m in known for k in bounds[m]}):
-        values = {m: bounds[m].get(name) for m in known}
+    for name in sorted({k for b in known.values() for k in b}) if len(known) > 1 else []:
+        values = {m: b.get(name) for m, b in known.items()}
         if len({json.dumps(v, sort_keys=True) for v in values.values()}) > 1:
             notes.append("Action bounds differ: %s is %s." % (name, ", ".join(
-                "%s for %s" % ("not bounded" if v is None else bounds_text(v), m) for m, v in values.items())))
+                "%s for %s" % ("not given" if v is None else bounds_text(v), m) for m, v in values.items())))
     return notes
 
 
@@ -329,11 +325,11 @@ def check_beats(base_arg, cand_arg):
     if notes:
         print()
         print("The action spaces differ (above): the scores compare the models as packaged, not like for like.")
-    left_out = sorted({family(c) for k, c in cand.items() if k not in base})
+    left_out = ["%s seed %d" % k for k in cand if k not in base]
     if left_out:
         print()
-        print("Left out of the means (runs %s has and %s has not), in families: %s."
-              % (cand_model, base_model, ", ".join(left_out)))
+        print("Left out of the means: %d run(s) of %s on seeds %s did not run (%s)."
+              % (len(left_out), cand_model, base_model, ", ".join(left_out)))
     for (scenario, seed), r in cand.items():
         if not r["passed"]:
             first = r["failures"][0] if r["failures"] else "no failure given"
