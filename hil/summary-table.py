@@ -5,7 +5,7 @@ comparison of a candidate model against a baseline that CI gates the int8 studen
 usage: python3 hil/summary-table.py SUMMARY [SUMMARY ...]
        python3 hil/summary-table.py --sweep SUMMARY
        python3 hil/summary-table.py --metrics SUMMARY
-       python3 hil/summary-table.py --check-beats BASELINE[,BASELINE ...] CANDIDATE[,CANDIDATE ...]
+       python3 hil/summary-table.py --check-beats BASELINE[,BASELINE ...][@MODEL] CANDIDATE[,CANDIDATE ...][@MODEL]
 
 A run's family is its `family` key; without one (or "hand-built", the five fixed scenarios) it is the scenario
 name less any "-seedN" suffix. Intervals are 95 % Student's t intervals over seeds (n - 1 degrees of freedom,
@@ -19,7 +19,8 @@ metrics per run (progress, TTC, deceleration, pedestrians, tick latency). When t
 a line says which.
 
 --check-beats compares the candidate's runs with the baseline's, each side one model from one or more
-summaries (comma-separated), per family over the seeds the baseline ran, paired by scenario and seed. The
+summaries (comma-separated; "@MODEL" after them takes only that model's runs, e.g. two models of one sweep:
+out/summary.json@cv-baseline out/summary.json@wm-student-int8), per family over the seeds the baseline ran, paired by scenario and seed. The
 candidate beats the baseline only if
   - it ran every run of the baseline,
   - no run of it failed its pass criteria (nor had a collision or a red-light violation),
@@ -239,24 +240,35 @@ def metrics(path):
 
 
 def side(arg, role):
-    """One side of --check-beats: (model, {(scenario, seed): run}, the files) from comma-separated summaries."""
+    """One side of --check-beats: (model, {(scenario, seed): run}, the files) from comma-separated summaries,
+    with "@MODEL" after the last one only that model's runs."""
+    model = None
+    if "@" in arg and not any(c in arg.rsplit("@", 1)[1] for c in "/,"):
+        arg, model = arg.rsplit("@", 1)
     paths = [p for p in arg.split(",") if p]
     if not paths:
         raise BadInput("no %s summary given" % role)
-    runs, origin = {}, {}
+    picked, others = [], set()
     for path in paths:
         for r in load(path, RUN_KEYS)["runs"]:
-            key = (r["scenario"], r["seed"])
-            if key in runs:
-                raise BadInput("%s: %s seed %d is also in %s: give each run once per side"
-                               % (path, r["scenario"], r["seed"], origin[key]))
-            runs[key], origin[key] = r, path
-    if not runs:
-        raise BadInput("%s: no runs" % ", ".join(paths))
-    models = sorted({r["model"] for r in runs.values()})
+            if model is None or r["model"] == model:
+                picked.append((path, r))
+            else:
+                others.add(r["model"])
+    if not picked:
+        raise BadInput("%s: no runs%s" % (", ".join(paths), "" if model is None else " of %s (runs of: %s)"
+                                          % (model, ", ".join(sorted(others)) or "none")))
+    models = sorted({r["model"] for _, r in picked})
     if len(models) > 1:
-        raise BadInput("%s: the %s has runs of %d models (%s); compare one model per side"
+        raise BadInput("%s: the %s has runs of %d models (%s); compare one model per side (FILE@MODEL picks one)"
                        % (", ".join(paths), role, len(models), ", ".join(models)))
+    runs, origin = {}, {}
+    for path, r in picked:
+        key = (r["scenario"], r["seed"])
+        if key in runs:
+            raise BadInput("%s: %s seed %d is also in %s: give each run once per side"
+                           % (path, r["scenario"], r["seed"], origin[key]))
+        runs[key], origin[key] = r, path
     return models[0], runs, paths
 
 

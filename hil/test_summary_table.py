@@ -181,11 +181,17 @@ class SummaryTableTest(unittest.TestCase):
                 for text in expected:
                     self.assertIn(text, result.stderr, args)
 
-    def test_two_models_on_one_side_are_bad_input(self):
-        base = self.write("a.json", [run("merge", "cv", 11, 0.5), run("zebra", "other", 11, 0.5)])
+    def test_two_models_on_one_side_are_bad_input_unless_one_is_picked(self):
+        base = self.write("a.json", [run("merge", "cv", 11, 0.5), run("merge", "other", 11, 0.5)])
         result = self.table("--check-beats", base, self.write("b.json", [run("merge", "wm", 11, 1.0)]))
         self.assertEqual(2, result.returncode)
         self.assertIn("2 models (cv, other)", result.stderr)
+        sweep = self.write("s.json", [run("merge", "cv", 11, 0.5), run("merge", "wm", 11, 1.0)])
+        self.assertBeats(self.table("--check-beats", sweep + "@cv", sweep + "@wm"), True)
+        self.assertBeats(self.table("--check-beats", sweep + "@wm", sweep + "@cv"), False)
+        missing = self.table("--check-beats", sweep + "@cv", sweep + "@nope")
+        self.assertEqual(2, missing.returncode)
+        self.assertIn("s.json: no runs of nope (runs of: cv, wm)", missing.stderr)
 
     # the tables
 
