@@ -125,6 +125,7 @@ class SummaryTableTest(unittest.TestCase):
         self.assertNotIn("Action bounds", same.stdout)
         unknown = self.table("--check-beats", base, self.write("d.json", [run("merge", "wm", 11, 0.9)]))
         self.assertIn("Action bounds not given by wm (given by cv)", unknown.stdout)
+        self.assertIn("every run passed (action spaces may differ)", unknown.stdout)
 
     def test_names_runs_the_candidate_did_not_run_and_collisions(self):
         base = self.write("a.json", [run("merge", "cv", 11, 0.5), run("queue", "cv", 11, 0.5)])
