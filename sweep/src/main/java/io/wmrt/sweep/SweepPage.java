@@ -40,8 +40,9 @@ final class SweepPage
         final List<String> bounds = SweepReport.actionBoundsNotes(rows);
         if (!bounds.isEmpty())
         {
-            out.append("<p class=\"fail\">The models' action spaces differ: their scores compare the packages as ")
-                .append("they are, not like for like.</p>\n<ul>\n");
+            final boolean differ = bounds.stream().anyMatch(n -> n.startsWith("Action bounds differ"));
+            out.append("<p class=\"fail\">The models' action spaces ").append(differ ? "differ" : "may differ")
+                .append(": their scores compare the packages as they are, not like for like.</p>\n<ul>\n");
             bounds.forEach(note -> out.append("<li>").append(escape(note)).append("</li>\n"));
             out.append("</ul>\n");
         }
@@ -65,7 +66,7 @@ final class SweepPage
         }));
         out.append("<h2>Models side by side</h2>\n<p>Mean EPDMS ± half-width of its 95 % interval over seeds ")
             .append("(Student's t, n - 1 degrees of freedom; none from one seed); passed / runs.</p>\n")
-            .append("<table>\n<tr><th class=\"text\">scenario</th>");
+            .append("<table>\n<tr><th class=\"text\">family</th>");
         for (final String model : models)
         {
             out.append("<th>").append(escape(model)).append("</th>");
@@ -94,7 +95,7 @@ final class SweepPage
 
     private static void families(final StringBuilder out, final Map<String, Map<String, List<SweepReport.Row>>> groups)
     {
-        out.append("<h2>Per scenario family and model</h2>\n<table>\n<tr><th class=\"text\">scenario</th>")
+        out.append("<h2>Per scenario family and model</h2>\n<table>\n<tr><th class=\"text\">family</th>")
             .append("<th class=\"text\">model</th><th>runs</th><th>pass rate</th><th>collisions</th>")
             .append("<th>red-light violations</th><th>mean EPDMS ± 95 % CI</th><th>lowest EPDMS</th>")
             .append("<th>mean PDMS ± 95 % CI</th><th class=\"text\">worst runs (EPDMS)</th></tr>\n");
@@ -115,8 +116,11 @@ final class SweepPage
                     .append("</td><td class=\"text\">");
                 for (final SweepReport.Row worst : SweepReport.worst(runs))
                 {
-                    out.append("<a href=\"").append(escape(worst.run().path("report").asText())).append("\">seed ")
-                        .append(worst.task().seed()).append("</a> ")
+                    // A family of several scenarios names the run, else the seed says which run it is.
+                    final String name = worst.family().equals(worst.task().scenario()) ?
+                        "seed " + worst.task().seed() : worst.task().runName();
+                    out.append("<a href=\"").append(escape(worst.run().path("report").asText())).append("\">")
+                        .append(escape(name)).append("</a> ")
                         .append(worst.passed() ? "<span class=\"pass\">PASS</span>" : "<span class=\"fail\">FAIL</span>")
                         .append(SweepReport.format(" %.3f", worst.epdms()));
                     if (worst.outcome().attempt() > 1)

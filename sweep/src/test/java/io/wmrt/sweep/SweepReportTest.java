@@ -126,6 +126,8 @@ class SweepReportTest
             "wm-student-int8."), SweepReport.actionBoundsNotes(rows), "steer_rad agrees; a run without bounds skipped");
         final String page = Files.readString(dir.resolve("index.html"));
         assertTrue(page.contains("action spaces differ"), page);
+        assertTrue(page.contains("\">gen-b-seed2</a> <span class=\"pass\">PASS</span> 0.600"),
+            "a family of several scenarios names its worst runs: " + page);
         assertTrue(page.contains("<li>Action bounds differ: accel_mps2 is [-6.0,2.0] for cv-baseline"), page);
         // cv-baseline on narrow-street: EPDMS 0.5 and 0.6.
         assertTrue(page.contains("<td class=\"text\">narrow-street</td><td class=\"text\">cv-baseline</td><td>2</td>" +
