@@ -37,6 +37,15 @@ final class SweepPage
             .append(rows.size() - passed).append(" failed them; ").append(failed.size())
             .append(" task(s) without a result. Timing: ").append(escape(String.join(", ", timings)))
             .append(". Scores per run: <a href=\"summary.json\">summary.json</a>.</p>\n");
+        final List<String> bounds = SweepReport.actionBoundsNotes(rows);
+        if (!bounds.isEmpty())
+        {
+            final boolean differ = bounds.stream().anyMatch(n -> n.startsWith("Action bounds differ"));
+            out.append("<p class=\"fail\">The models' action spaces ").append(differ ? "differ" : "may differ")
+                .append(": their scores compare the packages as they are, not like for like.</p>\n<ul>\n");
+            bounds.forEach(note -> out.append("<li>").append(escape(note)).append("</li>\n"));
+            out.append("</ul>\n");
+        }
         final Map<String, Map<String, List<SweepReport.Row>>> groups = SweepReport.byFamilyAndModel(rows);
         sideBySide(out, groups);
         families(out, groups);
@@ -55,8 +64,9 @@ final class SweepPage
                 models.add(m);
             }
         }));
-        out.append("<h2>Models side by side</h2>\n<p>Mean PDMS ± 95 % interval over seeds; passed / runs.</p>\n")
-            .append("<table>\n<tr><th class=\"text\">scenario</th>");
+        out.append("<h2>Models side by side</h2>\n<p>Mean EPDMS ± half-width of its 95 % interval over seeds ")
+            .append("(Student's t, n - 1 degrees of freedom; none from one seed); passed / runs.</p>\n")
+            .append("<table>\n<tr><th class=\"text\">family</th>");
         for (final String model : models)
         {
             out.append("<th>").append(escape(model)).append("</th>");
@@ -73,7 +83,7 @@ final class SweepPage
                     out.append("<td>–</td>");
                     continue;
                 }
-                final SeedStatistics s = SweepReport.pdms(runs);
+                final SeedStatistics s = SweepReport.epdms(runs);
                 final long pass = runs.stream().filter(SweepReport.Row::passed).count();
                 out.append("<td>").append(meanWithInterval(s)).append("<br><small>").append(pass).append(" / ")
                     .append(runs.size()).append("</small></td>");
@@ -85,16 +95,16 @@ final class SweepPage
 
     private static void families(final StringBuilder out, final Map<String, Map<String, List<SweepReport.Row>>> groups)
     {
-        out.append("<h2>Per scenario family and model</h2>\n<table>\n<tr><th class=\"text\">scenario</th>")
+        out.append("<h2>Per scenario family and model</h2>\n<table>\n<tr><th class=\"text\">family</th>")
             .append("<th class=\"text\">model</th><th>runs</th><th>pass rate</th><th>collisions</th>")
-            .append("<th>red-light violations</th><th>mean PDMS ± 95 % CI</th><th>lowest PDMS</th>")
-            .append("<th class=\"text\">worst runs</th></tr>\n");
+            .append("<th>red-light violations</th><th>mean EPDMS ± 95 % CI</th><th>lowest EPDMS</th>")
+            .append("<th>mean PDMS ± 95 % CI</th><th class=\"text\">worst runs (EPDMS)</th></tr>\n");
         for (final Map.Entry<String, Map<String, List<SweepReport.Row>>> family : groups.entrySet())
         {
             for (final Map.Entry<String, List<SweepReport.Row>> model : family.getValue().entrySet())
             {
                 final List<SweepReport.Row> runs = model.getValue();
-                final SeedStatistics s = SweepReport.pdms(runs);
+                final SeedStatistics s = SweepReport.epdms(runs);
                 final long pass = runs.stream().filter(SweepReport.Row::passed).count();
                 out.append("<tr><td class=\"text\">").append(escape(family.getKey())).append("</td><td class=\"text\">")
                     .append(escape(model.getKey())).append("</td><td>").append(runs.size()).append("</td><td>")
@@ -102,13 +112,17 @@ final class SweepPage
                     .append(SweepReport.sum(runs, "collisions")).append("</td><td>")
                     .append(SweepReport.sum(runs, "red_light_violations")).append("</td><td>")
                     .append(meanWithInterval(s)).append("</td><td>").append(SweepReport.format("%.3f", s.lowest()))
+                    .append("</td><td>").append(meanWithInterval(SweepReport.pdms(runs)))
                     .append("</td><td class=\"text\">");
                 for (final SweepReport.Row worst : SweepReport.worst(runs))
                 {
-                    out.append("<a href=\"").append(escape(worst.run().path("report").asText())).append("\">seed ")
-                        .append(worst.task().seed()).append("</a> ")
+                    // A family of several scenarios names the run, else the seed says which run it is.
+                    final String name = worst.family().equals(worst.task().scenario()) ?
+                        "seed " + worst.task().seed() : worst.task().runName();
+                    out.append("<a href=\"").append(escape(worst.run().path("report").asText())).append("\">")
+                        .append(escape(name)).append("</a> ")
                         .append(worst.passed() ? "<span class=\"pass\">PASS</span>" : "<span class=\"fail\">FAIL</span>")
-                        .append(SweepReport.format(" %.3f", worst.pdms()));
+                        .append(SweepReport.format(" %.3f", worst.epdms()));
                     if (worst.outcome().attempt() > 1)
                     {
                         out.append(" <small>(attempt ").append(worst.outcome().attempt()).append(")</small>");

@@ -19,14 +19,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A sweep's report: {@code summary.json} (every run in {@code wmrt hil}'s run schema, plus {@code task_id},
  * {@code attempts} and {@code report}, its own rig report; the tasks that failed beyond their retries under
  * {@code failed_tasks}), {@code index.html} (per scenario family x model: runs, pass rate, collisions, red-light
- * violations, mean and lowest PDMS with a 95 % interval over seeds, the worst runs linked to their rig reports,
- * and the models side by side), and with recordings {@code datasets/manifest.json} plus one directory of links
- * per model that {@code models/recipe} reads as {@code --data}.
+ * violations, mean EPDMS with a 95 % interval over seeds, lowest EPDMS, mean PDMS with its interval, the worst
+ * runs linked to their rig reports, the models side by side, and which action bounds differ between the models),
+ * and with recordings {@code datasets/manifest.json} plus one directory of links per model that
+ * {@code models/recipe} reads as {@code --data}.
+ * <p>
+ * A run's family is its {@code family} member; without one, or for {@code "hand-built"} (the fixed scenarios), its
+ * task's scenario (the scenario directory's name), as {@code hil/summary-table.py} reads it.
  * <p>
  * Each file is written whole or not at all ({@link AtomicFiles}). Stateless: safe from any thread.
  */
@@ -36,6 +41,7 @@ public final class SweepReport
     public static final String PAGE_FILE = "index.html";
     public static final String DATASETS = "datasets";
     public static final String MANIFEST_FILE = "manifest.json";
+    static final String HAND_BUILT = "hand-built";
     private static final int WORST_RUNS = 3;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -49,6 +55,25 @@ public final class SweepReport
         double pdms()
         {
             return run.path("pdms").asDouble(0.0);
+        }
+
+        double epdms()
+        {
+            return run.path("epdms").asDouble(0.0);
+        }
+
+        /** The run's scenario family: its {@code family} member, else its task's scenario. */
+        String family()
+        {
+            final String family = run.path("family").asText("");
+            return family.isEmpty() || HAND_BUILT.equals(family) ? task.scenario() : family;
+        }
+
+        /** The model package's action-space bounds, null when the run does not give them. */
+        JsonNode actionBounds()
+        {
+            final JsonNode bounds = run.path("action_bounds");
+            return bounds.isObject() ? bounds : null;
         }
 
         boolean passed()
@@ -167,7 +192,7 @@ public final class SweepReport
             final String model = profiles ?
                 row.task().model() + " · " + row.run().path("profile").asText(row.task().profileFile()) :
                 row.task().model();
-            out.computeIfAbsent(row.task().scenario(), k -> new LinkedHashMap<>())
+            out.computeIfAbsent(row.family(), k -> new LinkedHashMap<>())
                 .computeIfAbsent(model, k -> new ArrayList<>()).add(row);
         }
         return out;
@@ -180,11 +205,84 @@ public final class SweepReport
         return SeedStatistics.of(values);
     }
 
-    /** The worst runs of a group: failed before passed, then lowest PDMS first. */
+    static SeedStatistics epdms(final List<Row> rows)
+    {
+        final List<Double> values = new ArrayList<>();
+        rows.forEach(r -> values.add(r.epdms()));
+        return SeedStatistics.of(values);
+    }
+
+    /**
+     * Sentences saying which action bounds differ between the models of a sweep (empty when they agree or no run
+     * gives them): each bound with its value per model, a model whose runs disagree, a model that gives none
+     * while others do. A run without bounds is skipped when other runs of its model give them.
+     */
+    static List<String> actionBoundsNotes(final List<Row> rows)
+    {
+        final Map<String, Set<JsonNode>> given = new LinkedHashMap<>();
+        for (final Row row : rows)
+        {
+            final Set<JsonNode> seen = given.computeIfAbsent(row.task().model(), k -> new LinkedHashSet<>());
+            if (null != row.actionBounds())
+            {
+                seen.add(row.actionBounds());
+            }
+        }
+        final List<String> notes = new ArrayList<>();
+        final Map<String, JsonNode> known = new LinkedHashMap<>();
+        final List<String> unknown = new ArrayList<>();
+        for (final Map.Entry<String, Set<JsonNode>> model : given.entrySet())
+        {
+            if (model.getValue().size() > 1)
+            {
+                final List<String> texts = new ArrayList<>();
+                model.getValue().forEach(b -> texts.add(b.toString()));
+                notes.add("Action bounds differ between runs of " + model.getKey() + ": " + String.join("; ", texts) +
+                    ".");
+            }
+            else if (model.getValue().size() == 1)
+            {
+                known.put(model.getKey(), model.getValue().iterator().next());
+            }
+            else
+            {
+                unknown.add(model.getKey());
+            }
+        }
+        if (!known.isEmpty() && !unknown.isEmpty())
+        {
+            notes.add("Action bounds not given by " + String.join(", ", unknown) + " (given by " +
+                String.join(", ", known.keySet()) + "): the action spaces may differ.");
+        }
+        if (known.size() < 2)
+        {
+            return notes;
+        }
+        final Set<String> names = new TreeSet<>();
+        known.values().forEach(b -> b.fieldNames().forEachRemaining(names::add));
+        for (final String name : names)
+        {
+            final Set<JsonNode> values = new LinkedHashSet<>();
+            final List<String> texts = new ArrayList<>();
+            for (final Map.Entry<String, JsonNode> model : known.entrySet())
+            {
+                final JsonNode value = model.getValue().path(name);
+                values.add(value);
+                texts.add((value.isMissingNode() ? "not given" : value.toString()) + " for " + model.getKey());
+            }
+            if (values.size() > 1)
+            {
+                notes.add("Action bounds differ: " + name + " is " + String.join(", ", texts) + ".");
+            }
+        }
+        return notes;
+    }
+
+    /** The worst runs of a group: failed before passed, then lowest EPDMS first. */
     static List<Row> worst(final List<Row> rows)
     {
         final List<Row> sorted = new ArrayList<>(rows);
-        sorted.sort(Comparator.comparing(Row::passed).thenComparingDouble(Row::pdms));
+        sorted.sort(Comparator.comparing(Row::passed).thenComparingDouble(Row::epdms));
         return sorted.subList(0, Math.min(WORST_RUNS, sorted.size()));
     }
 

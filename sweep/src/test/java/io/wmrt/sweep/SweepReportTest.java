@@ -33,14 +33,23 @@ class SweepReportTest
             "deterministic", 300);
     }
 
-    private static String run(final SweepTask task, final double pdms, final boolean passed, final int collisions)
+    private static String run(final SweepTask task, final double epdms, final boolean passed, final int collisions)
+    {
+        return run(task, epdms, passed, collisions, "");
+    }
+
+    /** A run as the rig writes it, its PDMS 0.1 above its EPDMS; extra: more members, each with a leading comma. */
+    private static String run(final SweepTask task, final double epdms, final boolean passed, final int collisions,
+        final String extra)
     {
         return String.format(Locale.ROOT, "{\"scenario\":\"%s\",\"model\":\"%s\",\"profile\":\"host-x86-64\"," +
             "\"timing\":\"deterministic\",\"seed\":%d,\"passed\":%s,\"failures\":[],\"collisions\":%d," +
             "\"red_light_violations\":0,\"offroad\":0,\"progress_m\":100.0,\"min_ttc_s\":null," +
             "\"max_decel_mps2\":2.0,\"min_pedestrian_distance_m\":null,\"opposite_lane_s\":0,\"stopped_s\":0," +
-            "\"creeping_s\":0,\"pdms\":%s,\"tick_ms_p50\":1.0,\"tick_ms_p99\":2.0,\"deadline_misses\":0," +
-            "\"wall_s\":3.0}", task.runName(), task.model(), task.seed(), passed, collisions, pdms);
+            "\"creeping_s\":0,\"pdms\":%s,\"epdms\":%s,\"nc\":1.0,\"dac\":1.0,\"ddc\":1.0,\"tlc\":1.0," +
+            "\"ttc\":1.0,\"ep\":%s,\"lk\":1.0,\"hc\":1.0,\"ec\":1.0,\"reference_progress_m\":100.0,\"forgiven\":[]," +
+            "\"tick_ms_p50\":1.0,\"tick_ms_p99\":2.0,\"deadline_misses\":0,\"wall_s\":3.0%s}", task.runName(),
+            task.model(), task.seed(), passed, collisions, Math.min(1.0, epdms + 0.1), epdms, epdms, extra);
     }
 
     @Test
@@ -79,12 +88,50 @@ class SweepReportTest
         assertEquals(broken.id(), summary.get("failed_tasks").get(0).get("task_id").asText());
 
         final String page = Files.readString(dir.resolve("index.html"));
-        // Mean 0.9, sd 0.1, t(2) 4.303: half-width 0.248.
-        assertTrue(page.contains("0.900 ± 0.248"), page);
+        // EPDMS mean 0.9, sd 0.1, t(2) 4.303: half-width 0.248; lowest 0.8; PDMS 1.0, 0.9, 1.0: 0.967 ± 0.143.
+        assertTrue(page.contains("<td>0.900 ± 0.248</td><td>0.800</td><td>0.967 ± 0.143</td>"), page);
+        assertTrue(page.contains("<th>mean EPDMS ± 95 % CI</th><th>lowest EPDMS</th><th>mean PDMS ± 95 % CI</th>"));
         assertTrue(page.contains("<th>wm-student-int8</th>"), "models side by side");
         assertTrue(page.contains("href=\"runs/" + tasks.get(1).id() + "/index.html\">seed 3002</a> " +
             "<span class=\"fail\">FAIL</span> 0.800"), "the worst run first, linked to its rig report: " + page);
         assertTrue(page.contains("Tasks without a result") && page.contains("exit 3"), page);
+        assertFalse(page.contains("action spaces differ"), "no bounds given, none differ");
+    }
+
+    @Test
+    void shouldGroupByTheRunsFamilyAndSayWhichActionBoundsDiffer() throws Exception
+    {
+        final String wide = ",\"action_bounds\":{\"accel_mps2\":[-6.0,2.0],\"steer_rad\":[-0.55,0.55]}";
+        final String narrow = ",\"action_bounds\":{\"accel_mps2\":[-4.0,2.0],\"steer_rad\":[-0.55,0.55]}";
+        final List<SweepTask> tasks = List.of(task("gen-a", 1, "cv-baseline", false),
+            task("gen-b", 2, "cv-baseline", false), task("zebra-crossing", 11, "cv-baseline", false),
+            task("gen-a", 1, "wm-student-int8", false));
+        final List<String> extras = List.of(",\"family\":\"narrow-street\"" + wide,
+            ",\"family\":\"narrow-street\"" + wide, ",\"family\":\"hand-built\"", ",\"family\":\"narrow-street\"" +
+            narrow);
+        final Map<String, TaskOutcome> outcomes = new LinkedHashMap<>();
+        for (int i = 0; i < tasks.size(); i++)
+        {
+            final SweepTask t = tasks.get(i);
+            outcomes.put(t.id(), new TaskOutcome(t.id(), TaskOutcome.Status.RAN, run(t, 0.5 + 0.1 * i, true, 0,
+                extras.get(i)), 1, true, 1, null));
+        }
+        final List<SweepReport.Row> rows = SweepReport.write(new SweepLayout(dir), tasks, outcomes);
+
+        final Map<String, Map<String, List<SweepReport.Row>>> groups = SweepReport.byFamilyAndModel(rows);
+        assertEquals(List.of("narrow-street", "zebra-crossing"), List.copyOf(groups.keySet()),
+            "the family member, else the scenario for a hand-built run");
+        assertEquals(2, groups.get("narrow-street").get("cv-baseline").size());
+        assertEquals(List.of("Action bounds differ: accel_mps2 is [-6.0,2.0] for cv-baseline, [-4.0,2.0] for " +
+            "wm-student-int8."), SweepReport.actionBoundsNotes(rows), "steer_rad agrees; a run without bounds skipped");
+        final String page = Files.readString(dir.resolve("index.html"));
+        assertTrue(page.contains("action spaces differ"), page);
+        assertTrue(page.contains("\">gen-b-seed2</a> <span class=\"pass\">PASS</span> 0.600"),
+            "a family of several scenarios names its worst runs: " + page);
+        assertTrue(page.contains("<li>Action bounds differ: accel_mps2 is [-6.0,2.0] for cv-baseline"), page);
+        // cv-baseline on narrow-street: EPDMS 0.5 and 0.6.
+        assertTrue(page.contains("<td class=\"text\">narrow-street</td><td class=\"text\">cv-baseline</td><td>2</td>" +
+            "<td>100 %</td><td>0</td><td>0</td><td>0.550 ± 0.635</td><td>0.500</td>"), page);
     }
 
     @Test
@@ -109,7 +156,8 @@ class SweepReportTest
             assertTrue(output.contains("narrow-street"), output);
             if (args.contains("--sweep"))
             {
-                assertTrue(output.contains("| narrow-street | cv-baseline | 2 | 50 % | 1 | 0 | 0.750"), output);
+                assertTrue(output.contains("| narrow-street | cv-baseline | 2 | 50 % | 1 | 0 | 0.750 ± 3.176 | 0.500 "
+                    + "| 0.800 |"), output);
             }
         }
     }
