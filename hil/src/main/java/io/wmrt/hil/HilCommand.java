@@ -132,7 +132,7 @@ public final class HilCommand implements Callable<Integer>
         Files.createDirectories(report);
         final HilRig rig = new HilRig(new HilRig.Options(profileFile, modelDir, pkg.name(), hardware.soc(),
             report.resolve("logs"), record, perturb, planWaitMs, System.out, RuntimeProcess.WMRT_MAIN, List.of(),
-            rigTiming));
+            rigTiming, actionBounds(pkg)));
         System.out.printf("wmrt hil: %d run(s), model %s, profile %s (%s), timing %s, report %s%n", scenarios.size(),
             pkg.name(), profileFile, hardware.soc(), rigTiming, report.toAbsolutePath());
 
@@ -193,6 +193,19 @@ public final class HilCommand implements Callable<Integer>
             return EXIT_RIG_FAILED;
         });
         return cli;
+    }
+
+    /** The package's action space; the planner's action contract names the dimensions (acceleration, steering). */
+    static List<RunResult.ActionBound> actionBounds(final ModelPackage pkg)
+    {
+        final String[] names = {"accel_mps2", "steer_rad"};
+        final List<RunResult.ActionBound> bounds = new ArrayList<>();
+        for (int i = 0; i < pkg.actionLower().length; i++)
+        {
+            bounds.add(new RunResult.ActionBound(i < names.length ? names[i] : "action_" + i, pkg.actionLower()[i],
+                pkg.actionUpper()[i]));
+        }
+        return bounds;
     }
 
     public static void main(final String[] args)

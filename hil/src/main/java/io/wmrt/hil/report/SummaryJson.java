@@ -111,6 +111,8 @@ final class SummaryJson
         m.decimal("reference_progress_m", s.referenceProgressM(), METRES);
         m.strings("forgiven", s.forgiven());
         m.decimal("wall_s", r.wallS(), SECONDS);
+        m.string("family", r.family());
+        m.bounds("action_bounds", r.actionBounds());
         m.end();
     }
 
@@ -240,6 +242,25 @@ final class SummaryJson
                 appendString(out, values.get(i));
             }
             out.append(']');
+        }
+
+        private static String decimalOrNull(final double value)
+        {
+            return Double.isFinite(value) ? Markup.decimal(value, 4) : "null";
+        }
+
+        void bounds(final String name, final List<RunResult.ActionBound> bounds)
+        {
+            name(name);
+            out.append('{');
+            for (int i = 0; i < bounds.size(); i++)
+            {
+                out.append(i == 0 ? "" : ",");
+                appendString(out, bounds.get(i).name());
+                out.append(":[").append(decimalOrNull(bounds.get(i).lower())).append(',')
+                    .append(decimalOrNull(bounds.get(i).upper())).append(']');
+            }
+            out.append('}');
         }
 
         void end()

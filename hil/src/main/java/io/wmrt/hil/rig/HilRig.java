@@ -88,14 +88,16 @@ public final class HilRig
      * @param runtimeMain    main class of the runtime process, {@link RuntimeProcess#WMRT_MAIN}.
      * @param runtimeJvm     further JVM options of the runtime process.
      * @param timing         deterministic or wall-clock timing ({@link RigTiming}).
+     * @param actionBounds   the model package's action space, for the results.
      */
     public record Options(Path profile, Path model, String modelName, String soc, Path workDir, Path recordDir,
         double perturb, long planWaitMs, PrintStream progress, String runtimeMain, List<String> runtimeJvm,
-        RigTiming timing)
+        RigTiming timing, List<RunResult.ActionBound> actionBounds)
     {
         public Options
         {
             runtimeJvm = List.copyOf(runtimeJvm);
+            actionBounds = List.copyOf(actionBounds);
         }
     }
 
@@ -594,8 +596,35 @@ public final class HilRig
                 metrics.minTtcS(), metrics.maxAccelMps2(), metrics.maxDecelMps2(), metrics.maxAbsJerkMps3(),
                 metrics.maxAbsLatAccelMps2(), metrics.laneChanges(), metrics.weaving(), metrics.oppositeLaneS(),
                 metrics.minPedestrianDistanceM(), metrics.stoppedS(), metrics.creepingS(), p50, p99, deadlineMisses,
-                clockDegradedTicks, staleSteps, verdict.scores(), failures.isEmpty(), failures, wallS);
+                clockDegradedTicks, staleSteps, verdict.scores(), failures.isEmpty(), failures, wallS,
+                familyOf(scenario), options.actionBounds());
         }
+    }
+
+    /** The {@code family:} of the scenario's {@code parameters.yaml} (written by the generator), else hand-built. */
+    static String familyOf(final Scenario scenario)
+    {
+        final Path parameters = scenario.directory().resolve("parameters.yaml");
+        if (Files.isRegularFile(parameters))
+        {
+            try
+            {
+                for (final String line : Files.readAllLines(parameters))
+                {
+                    final java.util.regex.Matcher m =
+                        java.util.regex.Pattern.compile("^family:\\s*\"?([A-Za-z0-9_-]+)\"?\\s*(#.*)?$").matcher(line);
+                    if (m.matches())
+                    {
+                        return m.group(1);
+                    }
+                }
+            }
+            catch (final IOException e)
+            {
+                return RunResult.HAND_BUILT;
+            }
+        }
+        return RunResult.HAND_BUILT;
     }
 
     static double percentile(final List<Double> sorted, final double percentile)

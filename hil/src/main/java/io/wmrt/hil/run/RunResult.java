@@ -45,6 +45,9 @@ import java.util.List;
  * @param passed                 every pass criterion of the scenario held.
  * @param failures               the pass criteria that did not hold, one sentence each.
  * @param wallS                  wall-clock seconds the run took.
+ * @param family                 the generated scenario family ({@code parameters.yaml}'s {@code family}), or
+ *                               {@value #HAND_BUILT} for a scenario written by hand.
+ * @param actionBounds           the model package's action space, so comparisons can say when two differ.
  */
 public record RunResult(
     String scenario,
@@ -81,11 +84,22 @@ public record RunResult(
     RunScores scores,
     boolean passed,
     List<String> failures,
-    double wallS)
+    double wallS,
+    String family,
+    List<ActionBound> actionBounds)
 {
+    /** The family of a scenario nobody generated. */
+    public static final String HAND_BUILT = "hand-built";
+
+    /** One dimension of a model's action space. */
+    public record ActionBound(String name, double lower, double upper)
+    {
+    }
+
     public RunResult
     {
         failures = List.copyOf(failures);
+        actionBounds = List.copyOf(actionBounds);
     }
 
     /** NAVSIM v1's PDM score of the run. */

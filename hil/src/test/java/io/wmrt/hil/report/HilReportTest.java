@@ -41,7 +41,7 @@ class HilReportTest
         "route_completion", "min_ttc_s", "max_accel_mps2", "max_decel_mps2", "max_abs_jerk_mps3",
         "max_abs_lat_accel_mps2", "lane_changes", "weaving", "opposite_lane_s", "min_pedestrian_distance_m",
         "stopped_s", "creeping_s", "tick_ms_p50", "tick_ms_p99", "deadline_misses", "clock_degraded_ticks", "stale_steps", "pdms",
-        "epdms", "nc", "dac", "ddc", "tlc", "ttc", "ep", "lk", "hc", "ec", "reference_progress_m", "forgiven", "duration_s", "ticks", "wall_s");
+        "epdms", "nc", "dac", "ddc", "tlc", "ttc", "ep", "lk", "hc", "ec", "reference_progress_m", "forgiven", "family", "action_bounds", "duration_s", "ticks", "wall_s");
 
     /** Attributes whose whole value is one number. */
     private static final Set<String> NUMBER_ATTRIBUTES = Set.of(
@@ -500,7 +500,7 @@ class HilReportTest
             r.maxAbsJerkMps3(), r.maxAbsLatAccelMps2(), r.laneChanges(), r.weaving(), r.oppositeLaneS(),
             r.minPedestrianDistanceM(),
             r.stoppedS(), r.creepingS(), p50, p99, r.deadlineMisses(), r.clockDegradedTicks(), r.staleSteps(), r.scores(),
-            r.passed(), r.failures(), r.wallS());
+            r.passed(), r.failures(), r.wallS(), r.family(), r.actionBounds());
     }
 
     /**

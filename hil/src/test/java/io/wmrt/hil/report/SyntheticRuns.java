@@ -39,7 +39,8 @@ final class SyntheticRuns
             1.234, 4.567, 3L, 2L, 5L,
             new RunScores(0.5 * (5.0 + 5.0 * 0.3086 + 2.0) / 12.0, 0.5 * 0.5 * (5.0 * 0.3086 + 5.0 + 2.0 + 2.0 + 0.9 * 2.0) / 16.0,
                 0.5, 1.0, 0.5, 1.0, 1.0, 0.3086, 1.0, 1.0, 0.9, 400.0, List.of("lk")),
-            passed, failures, 12.5);
+            passed, failures, 12.5, RunResult.HAND_BUILT,
+            List.of(new RunResult.ActionBound("accel_mps2", -6.0, 2.0), new RunResult.ActionBound("steer_rad", -0.55, 0.55)));
     }
 
     static RunResult passing(final String scenario)

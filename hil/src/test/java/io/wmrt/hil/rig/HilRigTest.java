@@ -78,7 +78,7 @@ class HilRigTest
     {
         final HilRig rig = new HilRig(new HilRig.Options(Path.of("unused-profile"), Path.of("unused-model"), "scripted",
             "test", dir.resolve("logs"), null, 0.0, 5_000, null, ScriptedDriver.class.getName(),
-            List.of("-D" + ScriptedDriver.SCRIPT + "=" + script), RigTiming.WALL_CLOCK));
+            List.of("-D" + ScriptedDriver.SCRIPT + "=" + script), RigTiming.WALL_CLOCK, List.of()));
         final RunResult result = rig.run(scenario, trace);
         final String busName = "wmrt-hil-" + ProcessHandle.current().pid() + "-" + scenario.name();
         assertEquals(List.of(), TinyScenario.pgrep(busName), "driver process left behind");
@@ -101,7 +101,9 @@ class HilRigTest
         assertTrue(r.collisions() >= 1);
         assertFalse(r.passed());
         assertTrue(r.failures().get(0).contains("collision"), r.failures().toString());
-        assertEquals(0.5, r.scores().nc(), "NAVSIM halves the score for hitting a standing car");
+        assertEquals(0.0, r.scores().nc(), "NAVSIM: an at-fault contact with a vehicle, standing or not, zeroes NC");
+        assertTrue(trace.events().stream().anyMatch(e -> e.kind() == io.wmrt.hil.run.RunEvent.Kind.COLLISION &&
+            e.detail().startsWith("at fault, stopped track, with vehicle:parked")), trace.events().toString());
         assertEquals(0.0, r.minTtcS());
         assertEquals(1.0, r.tickMsP99(), 1e-9);
         assertTrue(trace.steps().size() >= 90, "steps " + trace.steps().size());
