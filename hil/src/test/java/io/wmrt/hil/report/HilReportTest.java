@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wmrt.bus.SceneCodes;
 import io.wmrt.hil.run.RunResult;
+import io.wmrt.hil.run.RunScores;
 import io.wmrt.hil.run.RunTrace;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -71,8 +72,9 @@ class HilReportTest
         for (final Map<String, Object> run : runs)
         {
             assertEquals(SUMMARY_KEYS, run.keySet());
-            assertEquals(RunResult.class.getRecordComponents().length, run.size(),
-                "one key per RunResult component");
+            assertEquals(RunResult.class.getRecordComponents().length - 1 +
+                RunScores.class.getRecordComponents().length, run.size(),
+                "one key per RunResult component, the scores flattened into the run");
         }
         assertEquals("straight", runs.get(0).get("scenario"));
         assertEquals("junction", runs.get(1).get("scenario"));
@@ -187,12 +189,13 @@ class HilReportTest
         for (final String id : List.of("run-1", "run-2"))
         {
             final List<String> plots = svgElements(section(page, id));
-            assertEquals(5, plots.size(), id);
+            assertEquals(6, plots.size(), id);
             assertTrue(plots.get(0).contains("aria-label=\"Map"), id);
             assertTrue(plots.get(1).contains("aria-label=\"Speed\""), id);
             assertTrue(plots.get(2).contains("aria-label=\"Acceleration\""), id);
             assertTrue(plots.get(3).contains("aria-label=\"Jerk\""), id);
-            assertTrue(plots.get(4).contains("aria-label=\"Planner tick time\""), id);
+            assertTrue(plots.get(4).contains("aria-label=\"Planner tick time per step\""), id);
+            assertTrue(plots.get(5).contains("aria-label=\"Planner tick time\""), id);
             assertTrue(plots.get(1).contains("time [s]") && plots.get(1).contains("speed [m/s]"), id);
         }
         assertTrue(page.contains("<a href=\"#run-2\">second</a>"), "summary row links to the section");
@@ -260,7 +263,7 @@ class HilReportTest
         final RunTrace trace = SyntheticRuns.drivingTrace(100);
         HilReport.write(directory, List.of(run(SyntheticRuns.passing("straight"), trace)));
 
-        final String histogram = svgElements(page()).get(4);
+        final String histogram = svgElements(page()).get(5);
         assertTrue(histogram.contains("p50 1.234 ms"), histogram);
         assertTrue(histogram.contains("p99 4.567 ms"));
         assertEquals(1, count(histogram, "<line[^>]*class=\"mark-p50\""));
@@ -507,7 +510,7 @@ class HilReportTest
      * Every attribute of the SVG that holds numbers holds finite ones in SVG's number syntax: no "NaN", no
      * "Infinity", nothing a browser would refuse and silently not draw.
      */
-    private static void assertOnlyFiniteNumbers(final String svg)
+    static void assertOnlyFiniteNumbers(final String svg)
     {
         assertFalse(svg.contains("NaN"), svg);
         assertFalse(svg.contains("Infinity"), svg);
@@ -576,7 +579,7 @@ class HilReportTest
         }
     }
 
-    private static List<String> svgElements(final String html)
+    static List<String> svgElements(final String html)
     {
         final List<String> elements = new ArrayList<>();
         int from = html.indexOf("<svg");
@@ -595,7 +598,7 @@ class HilReportTest
         return between(html, "<section id=\"" + id + "\">", "</section>");
     }
 
-    private static String between(final String text, final String start, final String end)
+    static String between(final String text, final String start, final String end)
     {
         final int from = text.indexOf(start);
         assertTrue(from >= 0, "found " + start);
@@ -611,7 +614,7 @@ class HilReportTest
         return m.group(1);
     }
 
-    private static int count(final String text, final String regex)
+    static int count(final String text, final String regex)
     {
         final Matcher m = Pattern.compile(regex).matcher(text);
         int n = 0;
