@@ -73,7 +73,7 @@ final class EventZoomMap
         svg.start("g").attr("transform", RoadMapPlot.worldTransform(view)).open();
         RoadMapPlot.road(svg, trace.road(), view, true);
         RoadMapPlot.road(svg, trace.road(), view, false);
-        RoadMapPlot.egoPath(svg, pathAround(trace.steps(), event.timeS(), step), SCALE, "ego-path");
+        RoadMapPlot.egoPath(svg, pathAround(trace.steps(), event.timeS(), step), view, "ego-path");
         if (null != snapshot)
         {
             plan(svg, snapshot);

@@ -54,6 +54,8 @@ final class RoadMapPlot
     private static final double SEGMENT_HEADER_PX = 24.0;
     /** Snapshots farther than this outside a view are not drawn in it (the clip would hide them anyway). */
     private static final double SNAPSHOT_PADDING_M = 60.0;
+    /** The ego's path is drawn this far outside a view (the clip cuts it), so it leaves the picture whole. */
+    private static final double PATH_PADDING_M = 20.0;
     private static final int EGO_FOOTPRINTS = 5;
     private static final int WORLD_DECIMALS = 2;
     /** Line widths are given in pixels and written in metres (pixels / scale), enough digits for both ends. */
@@ -214,7 +216,7 @@ final class RoadMapPlot
                 snapshot(svg, snapshot, timeRange, scale);
             }
         }
-        egoPath(svg, trace.steps(), scale, "ego-path");
+        egoPath(svg, trace.steps(), view, "ego-path");
         egoFootprints(svg, trace, panel.steps(), scale);
         svg.end("g");
         egoLabels(svg, trace, panel.steps(), view);
@@ -449,14 +451,16 @@ final class RoadMapPlot
         }
     }
 
-    static void egoPath(final SvgWriter svg, final List<RunTrace.Step> steps, final double scale,
+    /** The ego's path through the steps in the view (plus a margin), broken where it leaves the view. */
+    static void egoPath(final SvgWriter svg, final List<RunTrace.Step> steps, final View view,
         final String cssClass)
     {
+        final double scale = view.scale();
         final double[] xy = new double[2 * steps.size()];
         for (int i = 0; i < steps.size(); i++)
         {
             final RunTrace.Step step = steps.get(i);
-            final boolean usable = usable(step.x(), step.y());
+            final boolean usable = usable(step.x(), step.y()) && view.near(step.x(), step.y(), PATH_PADDING_M);
             xy[2 * i] = usable ? step.x() : Double.NaN;
             xy[2 * i + 1] = usable ? step.y() : Double.NaN;
         }
@@ -776,7 +780,14 @@ final class RoadMapPlot
 
         boolean contains(final double x, final double y)
         {
-            return x >= minX && x <= minX + widthPx / scale && y <= maxY && y >= maxY - heightPx / scale;
+            return near(x, y, 0.0);
+        }
+
+        /** Whether (x, y) is in the view grown by {@code padding} metres on every side. */
+        boolean near(final double x, final double y, final double padding)
+        {
+            return x >= minX - padding && x <= minX + widthPx / scale + padding && y <= maxY + padding &&
+                y >= maxY - heightPx / scale - padding;
         }
 
         boolean overlaps(final Bounds bounds, final double padding)

@@ -50,8 +50,8 @@ class HilReportTest
         "fill-opacity", "font-size");
     private static final String NUMBER = "-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?";
     private static final Pattern ATTRIBUTE = Pattern.compile("\\s([a-zA-Z:-]+)=\"([^\"]*)\"");
-    private static final Pattern PATH_DATA = Pattern.compile(
-        "M" + NUMBER + " " + NUMBER + "( [LM]" + NUMBER + " " + NUMBER + ")*|(M|V|H| V| H|" + NUMBER + "| )+");
+    /** One token of path data: a command, a number, or a command with its first number. */
+    private static final Pattern PATH_TOKEN = Pattern.compile("[MLVH]|[MLVH]?" + NUMBER);
     private static final Pattern TRANSFORM = Pattern.compile(
         "( ?(translate|rotate|matrix)\\(" + NUMBER + "( " + NUMBER + ")*\\))+");
     private static final Pattern MATRIX = Pattern.compile(
@@ -528,7 +528,7 @@ class HilReportTest
             }
             else if (name.equals("d"))
             {
-                assertTrue(PATH_DATA.matcher(value).matches(), "d=\"" + value + "\"");
+                assertPathData(value);
             }
             else if (name.equals("transform"))
             {
@@ -540,6 +540,24 @@ class HilReportTest
             }
         }
         assertTrue(numbers > 0, "the plot was checked");
+    }
+
+    /**
+     * Path data made of commands and finite numbers separated by single blanks, starting with a move; token by
+     * token, since one regular expression over a long path overflows the matcher's stack.
+     */
+    private static void assertPathData(final String d)
+    {
+        assertTrue(d.startsWith("M"), "d=\"" + d + "\"");
+        for (final String token : d.split(" ", -1))
+        {
+            assertTrue(PATH_TOKEN.matcher(token).matches(), "token \"" + token + "\" of d=\"" + d + "\"");
+            final String number = token.replaceFirst("^[MLVH]", "");
+            if (!number.isEmpty())
+            {
+                assertTrue(Double.isFinite(Double.parseDouble(number)), token);
+            }
+        }
     }
 
     private static void assertNumber(final double expected, final Object actual)
