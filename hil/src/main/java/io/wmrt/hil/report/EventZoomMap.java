@@ -96,6 +96,7 @@ final class EventZoomMap
             .attr("height", SIZE_PX - 1.0, 1).attr("fill", "none").attr("stroke", "#555").close();
         times(svg, event, step, snapshot);
         RoadMapPlot.scaleBar(svg, SCALE, SIZE_PX, SIZE_PX);
+        key(svg);
         return svg.finish();
     }
 
@@ -172,7 +173,7 @@ final class EventZoomMap
         if (!d.isEmpty())
         {
             svg.start("path").attr("d", d).attr("fill", "none").attr("stroke", PLAN_COLOUR)
-                .attr("stroke-width", 2.0 / SCALE, STROKE_DECIMALS).attr("stroke-dasharray", "0.6 0.4")
+                .attr("stroke-width", 2.5 / SCALE, STROKE_DECIMALS).attr("stroke-opacity", "0.85")
                 .attr("class", "trajectory").close();
         }
     }
@@ -206,6 +207,26 @@ final class EventZoomMap
             .attr("stroke", EventStyle.colour(event.kind())).attr("stroke-width", "2.5").close();
         svg.start("circle").attr("cx", px, 1).attr("cy", py, 1).attr("r", "2")
             .attr("fill", EventStyle.colour(event.kind())).close();
+        svg.end("g");
+    }
+
+    /** What the zoom's colours mean, bottom right. */
+    private static void key(final SvgWriter svg)
+    {
+        final double x = SIZE_PX - 118.0;
+        final double y = SIZE_PX - 52.0;
+        svg.start("g").attr("font-size", "10").attr("fill", "#111").attr("class", "zoom-key").open();
+        svg.start("rect").attr("x", x - 6.0, 1).attr("y", y - 6.0, 1).attr("width", 118.0, 1)
+            .attr("height", 52.0, 1).attr("fill", "#ffffff").attr("fill-opacity", "0.8").close();
+        svg.start("rect").attr("x", x, 1).attr("y", y, 1).attr("width", 16.0, 1).attr("height", 7.0, 1)
+            .attr("fill", "#ffffff").attr("stroke", "#111").close();
+        svg.text(x + 22.0, y + 7.0, "start", "ego at the event");
+        svg.start("rect").attr("x", x, 1).attr("y", y + 14.0, 1).attr("width", 16.0, 1).attr("height", 7.0, 1)
+            .attr("fill", AGENT_COLOUR).attr("fill-opacity", "0.45").attr("stroke", AGENT_COLOUR).close();
+        svg.text(x + 22.0, y + 21.0, "start", "road users");
+        svg.start("line").attr("x1", x, 1).attr("y1", y + 32.0, 1).attr("x2", x + 16.0, 1).attr("y2", y + 32.0, 1)
+            .attr("stroke", PLAN_COLOUR).attr("stroke-width", "2.5").close();
+        svg.text(x + 22.0, y + 35.0, "start", "plan");
         svg.end("g");
     }
 

@@ -31,6 +31,8 @@ final class ReportPage
     static final int MAX_ZOOMS = 12;
     /** Events beyond this many are counted under the events table but not listed. */
     static final int MAX_EVENT_ROWS = 200;
+    /** The sub-scores in the order of the scores table, by the short names {@link RunScores#forgiven()} uses. */
+    private static final String[] SUB_SCORES = {"nc", "dac", "ddc", "tlc", "ttc", "ep", "lk", "hc", "ec"};
 
     private static final String STYLE = String.join("\n",
         "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:24px;color:#1a1a1a;" +
@@ -55,6 +57,7 @@ final class ReportPage
         "svg.plot{display:block;max-width:100%;height:auto;font-size:12px}",
         "h3{font-size:1.05em;margin:14px 0 4px}",
         "table.scores td.low{color:#b3261e;font-weight:bold}",
+        "table.scores td.composite{font-weight:bold}",
         "table.scores th small{display:block;font-weight:normal;color:#555;max-width:9em}",
         "table.events td.detail{text-align:left;max-width:40em}",
         ".swatch{display:inline-block;width:10px;height:10px;margin-right:5px;vertical-align:baseline}",
@@ -239,10 +242,17 @@ final class ReportPage
         scoreHeader(out, "reference progress [m]", "the reference driver's, same scenario and seed");
         scoreHeader(out, "forgiven", "failed by the reference too, not held against the ego");
         out.append("</tr></thead>\n<tbody><tr>");
-        for (final double score : new double[] {s.pdms(), s.epdms(), s.nc(), s.dac(), s.ddc(), s.tlc(), s.ttc(),
-            s.ep(), s.lk(), s.hc(), s.ec()})
+        out.append("<td class=\"composite\">").append(quantity(s.pdms(), 3)).append("</td>");
+        out.append("<td class=\"composite\">").append(quantity(s.epdms(), 3)).append("</td>");
+        final double[] terms = {s.nc(), s.dac(), s.ddc(), s.tlc(), s.ttc(), s.ep(), s.lk(), s.hc(), s.ec()};
+        for (int i = 0; i < terms.length; i++)
         {
-            out.append(score < 1.0 ? "<td class=\"low\">" : "<td>").append(quantity(score, 3)).append("</td>");
+            out.append(terms[i] < 1.0 ? "<td class=\"low\">" : "<td>").append(quantity(terms[i], 3));
+            if (s.forgiven().contains(SUB_SCORES[i]))
+            {
+                out.append("<br><small>forgiven</small>");
+            }
+            out.append("</td>");
         }
         cell(out, quantity(s.referenceProgressM(), 1));
         out.append("<td class=\"text forgiven\">");

@@ -48,6 +48,8 @@ final class RoadMapPlot
     /** Largest width and height of a segment's path, metres (before the margin). */
     static final double SEGMENT_SIDE_M = 300.0;
     static final int MAX_SEGMENTS = 8;
+    /** A segment along a straight road needs less height than the whole map's minimum. */
+    static final double MIN_SEGMENT_HEIGHT_PX = 160.0;
 
     private static final double LEGEND_PX = 64.0;
     private static final double EVENT_LEGEND_PX = 20.0;
@@ -105,7 +107,7 @@ final class RoadMapPlot
         {
             seen.add(0.0, 0.0);
         }
-        final View whole = fit(seen, 0.0, nothing);
+        final View whole = fit(seen, MIN_MAP_HEIGHT_PX, nothing);
         final List<Segment> segments = whole.scale() < SEGMENT_BELOW_PX_PER_M ? segments(trace.steps()) :
             List.of();
 
@@ -167,16 +169,15 @@ final class RoadMapPlot
     }
 
     /**
-     * The view of {@code seen} plus {@link #MARGIN_M} (and {@code extraMargin}) on every side, {@link #WIDTH_PX}
-     * wide and as high as the box's aspect asks within {@link #MIN_MAP_HEIGHT_PX} to {@link #MAX_MAP_HEIGHT_PX},
-     * widened to the picture's aspect around the box's centre.
+     * The view of {@code seen} plus {@link #MARGIN_M} on every side, {@link #WIDTH_PX} wide and as high as the
+     * box's aspect asks within {@code minHeightPx} to {@link #MAX_MAP_HEIGHT_PX}, widened to the picture's
+     * aspect around the box's centre.
      */
-    private static View fit(final Bounds seen, final double extraMargin, final boolean nothing)
+    private static View fit(final Bounds seen, final double minHeightPx, final boolean nothing)
     {
-        final double margin = MARGIN_M + extraMargin;
-        final double worldWidth = seen.maxX - seen.minX + 2.0 * margin;
-        final double worldHeight = seen.maxY - seen.minY + 2.0 * margin;
-        final double mapHeight = nothing ? MIN_MAP_HEIGHT_PX : Math.max(MIN_MAP_HEIGHT_PX,
+        final double worldWidth = seen.maxX - seen.minX + 2.0 * MARGIN_M;
+        final double worldHeight = seen.maxY - seen.minY + 2.0 * MARGIN_M;
+        final double mapHeight = nothing ? minHeightPx : Math.max(minHeightPx,
             Math.min(MAX_MAP_HEIGHT_PX, Math.rint(WIDTH_PX * worldHeight / worldWidth)));
         // Pixels per metre, rounded as the transform writes it so that overlays and scale bar agree with it.
         final double scale = Math.rint(Math.min(WIDTH_PX / worldWidth, mapHeight / worldHeight) * 1e9) / 1e9;
@@ -307,7 +308,7 @@ final class RoadMapPlot
                     {
                         bounds.add(steps.get(i).x(), steps.get(i).y());
                     }
-                    segments.add(new Segment(range[0], range[1], fit(bounds, 0.0, false)));
+                    segments.add(new Segment(range[0], range[1], fit(bounds, MIN_SEGMENT_HEIGHT_PX, false)));
                 }
                 return segments;
             }
