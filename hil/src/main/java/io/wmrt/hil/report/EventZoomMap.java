@@ -95,6 +95,11 @@ final class EventZoomMap
         svg.start("rect").attr("x", 0.5, 1).attr("y", 0.5, 1).attr("width", SIZE_PX - 1.0, 1)
             .attr("height", SIZE_PX - 1.0, 1).attr("fill", "none").attr("stroke", "#555").close();
         times(svg, event, step, snapshot);
+        if (!atEvent)
+        {
+            svg.start("text").attr("x", 8.0, 1).attr("y", 36.0, 1).attr("font-size", "11").attr("fill", "#b3261e")
+                .attr("class", "zoom-note").closeWithText("event position unknown: centred on the ego", "text");
+        }
         RoadMapPlot.scaleBar(svg, SCALE, SIZE_PX, SIZE_PX);
         key(svg);
         return svg.finish();
