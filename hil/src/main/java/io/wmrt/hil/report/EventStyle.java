@@ -22,6 +22,9 @@ final class EventStyle
     static final double MARKER_RADIUS_PX = 7.0;
     /** Width of a legend character at the legend's 10 px font, generously: labels must not overlap. */
     private static final double LEGEND_CHAR_PX = 5.5;
+    /** Width of the legend's "events:" label and the space after it. */
+    private static final double LEGEND_LABEL_PX = 42.0;
+    private static final double LEGEND_GAP_PX = 10.0;
 
     private EventStyle()
     {
@@ -145,16 +148,36 @@ final class EventStyle
         double at = x;
         svg.start("g").attr("class", "event-legend").attr("font-size", "10").attr("fill", "#111").open();
         svg.text(at, y, "start", "events:");
-        at += 42.0;
+        at += LEGEND_LABEL_PX;
         for (final RunEvent.Kind kind : kinds)
         {
             svg.start("rect").attr("x", at, 1).attr("y", y - 9.0, 1).attr("width", 10.0, 1).attr("height", 10.0, 1)
                 .attr("fill", colour(kind)).attr("class", "legend-" + cssClass(kind)).close();
             svg.text(at + 13.0, y, "start", kind.label());
-            at += 13.0 + LEGEND_CHAR_PX * kind.label().length() + 10.0;
+            at += legendEntryWidth(kind);
         }
         svg.end("g");
         return at;
+    }
+
+    /** Width {@link #legend} takes for {@code kinds}, pixels (from the same estimate of a character's width). */
+    static double legendWidth(final Set<RunEvent.Kind> kinds)
+    {
+        if (kinds.isEmpty())
+        {
+            return 0.0;
+        }
+        double width = LEGEND_LABEL_PX;
+        for (final RunEvent.Kind kind : kinds)
+        {
+            width += legendEntryWidth(kind);
+        }
+        return width - LEGEND_GAP_PX;
+    }
+
+    private static double legendEntryWidth(final RunEvent.Kind kind)
+    {
+        return 13.0 + LEGEND_CHAR_PX * kind.label().length() + LEGEND_GAP_PX;
     }
 
     private static double sortTime(final RunEvent event)

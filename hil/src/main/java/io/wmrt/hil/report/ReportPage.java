@@ -207,9 +207,10 @@ final class ReportPage
         figure(out, RoadMapPlot.render(trace, events, id + "-map",
             number -> number <= MAX_ZOOMS ? eventId(id, number) : null));
         figure(out, TimeSeriesPlot.render("Speed", "speed [m/s]", times, speed, "#1f5fbf", events));
-        figure(out, TimeSeriesPlot.render("Acceleration", "acceleration [m/s²]", times, accel, "#2e7d32", events));
+        figure(out, TimeSeriesPlot.render("Acceleration", "acceleration [m/s²]", times, accel, "#2e7d32",
+            events));
         figure(out, TimeSeriesPlot.render("Jerk", "jerk [m/s³]", times, jerk, "#8e44ad", events));
-        figure(out, TimeSeriesPlot.render("Planner tick time per step", "tick time [ms]", times, tick, "#5d6d7e", events));
+        figure(out, TimeSeriesPlot.render("Tick time per step", "tick time [ms]", times, tick, "#5d6d7e", events));
         figure(out, TickLatencyHistogram.render(trace.tickMs(), r.tickMsP50(), r.tickMsP99()));
         if (!events.isEmpty())
         {

@@ -272,7 +272,8 @@ final class RoadMapPlot
             final View view = segments.get(k).view();
             final double x0 = Math.max(1.0, whole.pixelX(view.minX()));
             final double y0 = Math.max(1.0, whole.pixelY(view.maxY()));
-            final double x1 = Math.min(whole.widthPx() - 1.0, whole.pixelX(view.minX() + view.widthPx() / view.scale()));
+            final double x1 = Math.min(whole.widthPx() - 1.0,
+                whole.pixelX(view.minX() + view.widthPx() / view.scale()));
             final double y1 = Math.min(whole.heightPx() - 1.0,
                 whole.pixelY(view.maxY() - view.heightPx() / view.scale()));
             svg.start("rect").attr("x", x0, 1).attr("y", y0, 1).attr("width", Math.max(0.0, x1 - x0), 1)

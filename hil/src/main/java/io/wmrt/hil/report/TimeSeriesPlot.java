@@ -2,6 +2,7 @@ package io.wmrt.hil.report;
 
 import io.wmrt.hil.run.RunEvent;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A line plot of one quantity over simulated time, with both axes ticked, labelled and gridded, and zero
@@ -10,7 +11,8 @@ import java.util.List;
  *
  * <p>The run's failure events are marked as vertical lines at their times in their kind's colour
  * ({@link EventStyle}), each with its description as tooltip, and a legend of the kinds present above the
- * plot. The time axis covers the events' times as well as the samples'.
+ * plot, right-aligned (a title of up to about 18 characters leaves room for all six kinds). The time axis
+ * covers the events' times as well as the samples'.
  *
  * <p>Stateless: safe from any thread.
  */
@@ -24,8 +26,6 @@ final class TimeSeriesPlot
     private static final int VALUE_TICKS = 5;
     /** Points closer than this in both directions to the last one drawn are left out of the line. */
     private static final double MIN_STEP_PX = 0.3;
-    /** Left end of the event legend, right of the title. */
-    private static final double LEGEND_X = 200.0;
 
     private TimeSeriesPlot()
     {
@@ -152,7 +152,8 @@ final class TimeSeriesPlot
             svg.end("g");
         }
         svg.end("g");
-        EventStyle.legend(svg, LEGEND_X, AREA.top() - 10.0, EventStyle.kinds(events));
+        final Set<RunEvent.Kind> kinds = EventStyle.kinds(events);
+        EventStyle.legend(svg, AREA.right() - EventStyle.legendWidth(kinds), AREA.top() - 10.0, kinds);
     }
 
     private static boolean isSample(final double[] xy, final int i)

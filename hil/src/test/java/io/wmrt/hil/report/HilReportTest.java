@@ -194,7 +194,7 @@ class HilReportTest
             assertTrue(plots.get(1).contains("aria-label=\"Speed\""), id);
             assertTrue(plots.get(2).contains("aria-label=\"Acceleration\""), id);
             assertTrue(plots.get(3).contains("aria-label=\"Jerk\""), id);
-            assertTrue(plots.get(4).contains("aria-label=\"Planner tick time per step\""), id);
+            assertTrue(plots.get(4).contains("aria-label=\"Tick time per step\""), id);
             assertTrue(plots.get(5).contains("aria-label=\"Planner tick time\""), id);
             assertTrue(plots.get(1).contains("time [s]") && plots.get(1).contains("speed [m/s]"), id);
         }
