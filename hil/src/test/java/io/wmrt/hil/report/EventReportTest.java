@@ -224,6 +224,23 @@ class EventReportTest
     }
 
     @Test
+    void shouldListAtMostTwoHundredEventsAndCountTheRest() throws IOException
+    {
+        final RunTrace trace = SyntheticRuns.drivingTrace(300);
+        for (int i = 0; i < ReportPage.MAX_EVENT_ROWS + 5; i++)
+        {
+            final RunTrace.Step step = trace.steps().get(i);
+            trace.addEvent(new RunEvent(step.timeS(), RunEvent.Kind.NEAR_MISS, step.x(), step.y(), "close " + i));
+        }
+        final String page = page(trace);
+        final List<String> rows = rows(HilReportTest.between(page, "<table class=\"events\">", "</table>"));
+        assertEquals(ReportPage.MAX_EVENT_ROWS, rows.size());
+        assertTrue(page.contains("5 more events not listed."));
+        assertTrue(page.contains("<h3>Events (205)</h3>"));
+        assertEquals(ReportPage.PLOTS_PER_RUN + ReportPage.MAX_ZOOMS, HilReportTest.svgElements(page).size());
+    }
+
+    @Test
     void shouldKeepNonFiniteNumbersOutOfThePlotsWhateverTheEvents() throws IOException
     {
         final RunTrace trace = SyntheticRuns.drivingTrace(50);
