@@ -10,7 +10,8 @@ import java.util.Objects;
 /**
  * The report of a rig session: {@value #SUMMARY_FILE} for machines (every score of every run, and
  * {@code all_passed}) and {@value #PAGE_FILE} for people (a summary table, then per run its scores, map,
- * speed, acceleration, jerk and tick-time plots, as one self-contained page).
+ * speed, acceleration, jerk and tick-time plots with the run's failure events marked, and a table and zoomed
+ * map of those events, as one self-contained page).
  *
  * <p>Both files are rendered in memory before either is written, and each is written whole or not at all
  * ({@link AtomicFiles}): a failure leaves any earlier report as it was, and a reader never sees a half-written

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.wmrt.bus.SceneCodes;
 import io.wmrt.hil.run.RunResult;
+import io.wmrt.hil.run.RunScores;
 import io.wmrt.hil.run.RunTrace;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -49,8 +50,8 @@ class HilReportTest
         "fill-opacity", "font-size");
     private static final String NUMBER = "-?[0-9]+(\\.[0-9]+)?([eE][+-]?[0-9]+)?";
     private static final Pattern ATTRIBUTE = Pattern.compile("\\s([a-zA-Z:-]+)=\"([^\"]*)\"");
-    private static final Pattern PATH_DATA = Pattern.compile(
-        "M" + NUMBER + " " + NUMBER + "( [LM]" + NUMBER + " " + NUMBER + ")*|(M|V|H| V| H|" + NUMBER + "| )+");
+    /** One token of path data: a command, a number, or a command with its first number. */
+    private static final Pattern PATH_TOKEN = Pattern.compile("[MLVH]|[MLVH]?" + NUMBER);
     private static final Pattern TRANSFORM = Pattern.compile(
         "( ?(translate|rotate|matrix)\\(" + NUMBER + "( " + NUMBER + ")*\\))+");
     private static final Pattern MATRIX = Pattern.compile(
@@ -71,8 +72,9 @@ class HilReportTest
         for (final Map<String, Object> run : runs)
         {
             assertEquals(SUMMARY_KEYS, run.keySet());
-            assertEquals(RunResult.class.getRecordComponents().length, run.size(),
-                "one key per RunResult component");
+            assertEquals(RunResult.class.getRecordComponents().length - 1 +
+                RunScores.class.getRecordComponents().length, run.size(),
+                "one key per RunResult component, the scores flattened into the run");
         }
         assertEquals("straight", runs.get(0).get("scenario"));
         assertEquals("junction", runs.get(1).get("scenario"));
@@ -187,12 +189,13 @@ class HilReportTest
         for (final String id : List.of("run-1", "run-2"))
         {
             final List<String> plots = svgElements(section(page, id));
-            assertEquals(5, plots.size(), id);
+            assertEquals(6, plots.size(), id);
             assertTrue(plots.get(0).contains("aria-label=\"Map"), id);
             assertTrue(plots.get(1).contains("aria-label=\"Speed\""), id);
             assertTrue(plots.get(2).contains("aria-label=\"Acceleration\""), id);
             assertTrue(plots.get(3).contains("aria-label=\"Jerk\""), id);
-            assertTrue(plots.get(4).contains("aria-label=\"Planner tick time\""), id);
+            assertTrue(plots.get(4).contains("aria-label=\"Tick time per step\""), id);
+            assertTrue(plots.get(5).contains("aria-label=\"Planner tick time\""), id);
             assertTrue(plots.get(1).contains("time [s]") && plots.get(1).contains("speed [m/s]"), id);
         }
         assertTrue(page.contains("<a href=\"#run-2\">second</a>"), "summary row links to the section");
@@ -260,7 +263,7 @@ class HilReportTest
         final RunTrace trace = SyntheticRuns.drivingTrace(100);
         HilReport.write(directory, List.of(run(SyntheticRuns.passing("straight"), trace)));
 
-        final String histogram = svgElements(page()).get(4);
+        final String histogram = svgElements(page()).get(5);
         assertTrue(histogram.contains("p50 1.234 ms"), histogram);
         assertTrue(histogram.contains("p99 4.567 ms"));
         assertEquals(1, count(histogram, "<line[^>]*class=\"mark-p50\""));
@@ -507,7 +510,7 @@ class HilReportTest
      * Every attribute of the SVG that holds numbers holds finite ones in SVG's number syntax: no "NaN", no
      * "Infinity", nothing a browser would refuse and silently not draw.
      */
-    private static void assertOnlyFiniteNumbers(final String svg)
+    static void assertOnlyFiniteNumbers(final String svg)
     {
         assertFalse(svg.contains("NaN"), svg);
         assertFalse(svg.contains("Infinity"), svg);
@@ -525,7 +528,7 @@ class HilReportTest
             }
             else if (name.equals("d"))
             {
-                assertTrue(PATH_DATA.matcher(value).matches(), "d=\"" + value + "\"");
+                assertPathData(value);
             }
             else if (name.equals("transform"))
             {
@@ -537,6 +540,24 @@ class HilReportTest
             }
         }
         assertTrue(numbers > 0, "the plot was checked");
+    }
+
+    /**
+     * Path data made of commands and finite numbers separated by single blanks, starting with a move; token by
+     * token, since one regular expression over a long path overflows the matcher's stack.
+     */
+    private static void assertPathData(final String d)
+    {
+        assertTrue(d.startsWith("M"), "d=\"" + d + "\"");
+        for (final String token : d.split(" ", -1))
+        {
+            assertTrue(PATH_TOKEN.matcher(token).matches(), "token \"" + token + "\" of d=\"" + d + "\"");
+            final String number = token.replaceFirst("^[MLVH]", "");
+            if (!number.isEmpty())
+            {
+                assertTrue(Double.isFinite(Double.parseDouble(number)), token);
+            }
+        }
     }
 
     private static void assertNumber(final double expected, final Object actual)
@@ -576,7 +597,7 @@ class HilReportTest
         }
     }
 
-    private static List<String> svgElements(final String html)
+    static List<String> svgElements(final String html)
     {
         final List<String> elements = new ArrayList<>();
         int from = html.indexOf("<svg");
@@ -595,7 +616,7 @@ class HilReportTest
         return between(html, "<section id=\"" + id + "\">", "</section>");
     }
 
-    private static String between(final String text, final String start, final String end)
+    static String between(final String text, final String start, final String end)
     {
         final int from = text.indexOf(start);
         assertTrue(from >= 0, "found " + start);
@@ -611,7 +632,7 @@ class HilReportTest
         return m.group(1);
     }
 
-    private static int count(final String text, final String regex)
+    static int count(final String text, final String regex)
     {
         final Matcher m = Pattern.compile(regex).matcher(text);
         int n = 0;

@@ -1,6 +1,7 @@
 package io.wmrt.hil.report;
 
 import io.wmrt.bus.SceneCodes;
+import io.wmrt.hil.run.RunEvent;
 import io.wmrt.hil.run.RunResult;
 import io.wmrt.hil.run.RunScores;
 import io.wmrt.hil.run.RunTrace;
@@ -18,6 +19,14 @@ final class SyntheticRuns
     static final double FAR_LANE_WIDTH_M = 7.77;
     static final double NEAR_LANE_WIDTH_M = 3.25;
     static final double SIDEWALK_WIDTH_M = 2.15;
+    /** Length of the long route, metres: a map 720 px wide shows it at under half a pixel per metre. */
+    static final double LONG_ROUTE_M = 1400.0;
+    static final double LONG_SPEED_MPS = 12.0;
+    /** In the long run, the vehicle ahead and the pedestrian on the sidewalk are this far ahead of the ego. */
+    static final double LONG_VEHICLE_AHEAD_M = 9.0;
+    static final double LONG_PEDESTRIAN_AHEAD_M = 6.0;
+    /** The collision's detail: markup characters the page must escape. */
+    static final String MARKUP_DETAIL = "at fault, front, with <vehicle:\"a&b\"> 'x' </td>";
 
     private SyntheticRuns()
     {
@@ -79,6 +88,55 @@ final class SyntheticRuns
                     new double[] {1.8, 0.5},
                     new byte[] {SceneCodes.VEHICLE, SceneCodes.PEDESTRIAN}));
             }
+        }
+        return trace;
+    }
+
+    /**
+     * The ego drives {@link #LONG_ROUTE_M} east along y = 0 at {@link #LONG_SPEED_MPS} from x = 0 (after 5 s
+     * speeding up), with a vehicle and a pedestrian just ahead in every snapshot, and one event of each kind
+     * at the ego's position, the kinds in order at 10, 25, 40, 60, 80 and 100 s; the collision's detail is
+     * {@link #MARKUP_DETAIL}.
+     */
+    static RunTrace longRunWithEvents()
+    {
+        final RunTrace trace = new RunTrace();
+        trace.egoSize(4.6, 1.9);
+        for (double x = -50.0; x < LONG_ROUTE_M + 50.0; x += 100.0)
+        {
+            trace.addRoad(new RunTrace.RoadShape(new double[] {x, 0.0, x + 100.0, 0.0}, NEAR_LANE_WIDTH_M, false));
+            trace.addRoad(new RunTrace.RoadShape(new double[] {x, 3.2, x + 100.0, 3.2}, NEAR_LANE_WIDTH_M, false));
+            trace.addRoad(new RunTrace.RoadShape(new double[] {x, -2.8, x + 100.0, -2.8}, SIDEWALK_WIDTH_M, true));
+        }
+        double x = 0.0;
+        double speed = 0.0;
+        for (int i = 0; x < LONG_ROUTE_M; i++)
+        {
+            final double time = i * STEP_S;
+            final double accel = speed < LONG_SPEED_MPS ? 2.4 : 0.0;
+            speed = Math.min(LONG_SPEED_MPS, speed + accel * STEP_S);
+            x += speed * STEP_S;
+            trace.addStep(new RunTrace.Step(time, x, 0.0, 0.0, speed, accel, 0.0, 1.0 + (i % 7) * 0.25, false));
+            if (i % RunTrace.SNAPSHOT_EVERY_STEPS == 0)
+            {
+                trace.addSnapshot(new RunTrace.Snapshot(time,
+                    new double[] {x, 0.0, x + 6.0, 0.0, x + 12.0, 0.0},
+                    new double[] {x + LONG_VEHICLE_AHEAD_M, 0.0, x + LONG_PEDESTRIAN_AHEAD_M, -2.8},
+                    new double[] {0.0, Math.PI / 2.0},
+                    new double[] {4.5, 0.3},
+                    new double[] {1.8, 0.5},
+                    new byte[] {SceneCodes.VEHICLE, SceneCodes.PEDESTRIAN}));
+            }
+        }
+        final double[] times = {10.0, 25.0, 40.0, 60.0, 80.0, 100.0};
+        final String[] details = {MARKUP_DETAIL, "projection met vehicle:lead.0 in 0.6 s", "stop line of tls J3",
+            "-5.2 m/s²", "rear left corner 0.4 m outside", "3.1 m against the traffic"};
+        final RunEvent.Kind[] kinds = RunEvent.Kind.values();
+        // Added out of time order: the report orders them.
+        for (int k = kinds.length - 1; k >= 0; k--)
+        {
+            final RunTrace.Step step = trace.steps().get((int)Math.round(times[k] / STEP_S));
+            trace.addEvent(new RunEvent(step.timeS(), kinds[k], step.x(), step.y(), details[k]));
         }
         return trace;
     }
