@@ -107,6 +107,20 @@ public final class Draw
         return random.nextInt(min, max + 1);
     }
 
+    /**
+     * Records {@code value} for {@code p} when it was derived from {@link #pick} draws (an order), checking that it
+     * lies in the parameter's range.
+     */
+    public String derived(final Parameter p, final String value)
+    {
+        if (!p.accepts(value))
+        {
+            throw new IllegalArgumentException(p.name() + ": " + value + " is not inside " + p.range());
+        }
+        record(p, value);
+        return value;
+    }
+
     /** Every value drawn so far, in order. */
     public List<Value> values()
     {
