@@ -213,7 +213,7 @@ final class CorridorFamily implements Family
             .head(RoutesBuilder.WALKER_TYPE)
             .head("<vType id=\"truck\" vClass=\"truck\" length=\"12.0\" width=\"2.5\" accel=\"1.3\" decel=\"4.0\" " +
                 "sigma=\"0.5\" maxSpeed=\"22.0\" speedFactor=\"0.9\" speedDev=\"0.05\"/>")
-            .head("<vType id=\"van_type\" vClass=\"delivery\" length=\"7.0\" width=\"2.1\" height=\"2.6\" " +
+            .head("<vType id=\"van_type\" vClass=\"delivery\" length=\"7.0\" width=\"2.1\" minGap=\"0.5\" height=\"2.6\" " +
                 "color=\"0.9,0.9,0.9\"/>");
         l.node("K0", 0, 0, "priority");
         if (!"merge".equals(order.get(0)))
@@ -490,7 +490,7 @@ final class CorridorFamily implements Family
         final String type = "van".equals(obstacle) ? "dp_van" : "parked_type";
         if ("van".equals(obstacle))
         {
-            l.routes.head(Xml.f("<vType id=\"dp_van\" vClass=\"delivery\" length=\"%s\" width=\"2.1\" height=\"2.6\" " +
+            l.routes.head(Xml.f("<vType id=\"dp_van\" vClass=\"delivery\" length=\"%s\" width=\"2.1\" minGap=\"0.5\" height=\"2.6\" " +
                 "color=\"0.9,0.9,0.9\"/>", Xml.num(vanLength, 1)));
         }
         l.routes.head(Xml.f("<route id=\"r_dp\" edges=\"%s\"/>", edge)).head(Xml.f("<route id=\"r_dp_onc\" " +
@@ -539,7 +539,7 @@ final class CorridorFamily implements Family
         l.street(from, to, 1, 8.33, width, Xml.num(width));
         final String edge = from + to;
         final double posLat = -(width / 2 - 0.9 - kerb);
-        l.routes.head(Xml.f("<vType id=\"nw_parked\" vClass=\"passenger\" length=\"%s\" width=\"1.8\" " +
+        l.routes.head(Xml.f("<vType id=\"nw_parked\" vClass=\"passenger\" length=\"%s\" width=\"1.8\" minGap=\"0.5\" " +
             "color=\"0.5,0.5,0.5\"/>", Xml.num(length, 1)))
             .head(Xml.f("<route id=\"r_nw\" edges=\"%s\"/>", edge))
             .head(Xml.f("<route id=\"r_nw_onc\" edges=\"%s%s\"/>", to, from));

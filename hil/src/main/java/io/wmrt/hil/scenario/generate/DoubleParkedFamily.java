@@ -90,7 +90,7 @@ final class DoubleParkedFamily implements Family
             .head(RoutesBuilder.CAR_TYPE);
         if ("van".equals(obstacle))
         {
-            routes.head(Xml.f("<vType id=\"van_type\" vClass=\"delivery\" length=\"%s\" width=\"2.1\" " +
+            routes.head(Xml.f("<vType id=\"van_type\" vClass=\"delivery\" length=\"%s\" width=\"2.1\" minGap=\"0.5\" " +
                 "height=\"2.6\" color=\"0.9,0.9,0.9\"/>", Xml.num(vanLength, 1)));
         }
         else

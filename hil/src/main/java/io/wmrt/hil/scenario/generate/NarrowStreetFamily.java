@@ -42,8 +42,9 @@ final class NarrowStreetFamily implements Family
         "ahead: rides east in the ego's lane, starting ahead of it; oncoming: rides west in the opposite lane");
     static final Parameter CYCLIST_SPEED = Parameter.real("cyclist_speed_mps", "m/s", 3.5, 6.0, 1,
         "the cyclist's top speed");
-    static final Parameter CYCLIST_POS = Parameter.real("cyclist_depart_pos_m", "m", 25, 60, 0,
-        "where the cyclist starts at t=0 along its first edge (WJ ahead, EJ oncoming)");
+    static final Parameter CYCLIST_POS = Parameter.real("cyclist_depart_pos_m", "m", 20, 60, 0,
+        "where the cyclist starts at t=0 along its first edge (ahead: 20-30 m on WJ, behind the parked cars; " +
+            "oncoming: 20-60 m on EJ)");
 
     static final double SPEED = 8.33;
     static final double EGO_POS = 10;
@@ -89,7 +90,8 @@ final class NarrowStreetFamily implements Family
         final boolean cyclist = draw.flag(CYCLIST);
         final String cyclistDirection = cyclist ? draw.choice(CYCLIST_DIRECTION) : "";
         final double cyclistSpeed = cyclist ? draw.real(CYCLIST_SPEED) : 0;
-        final double cyclistPos = cyclist ? draw.real(CYCLIST_POS) : 0;
+        final double cyclistPos = !cyclist ? 0
+            : "ahead".equals(cyclistDirection) ? draw.real(CYCLIST_POS, 20, 30) : draw.real(CYCLIST_POS);
 
         final double ex = jx + 150;
         final double wjLength = jx - JUNCTION_INSET;
@@ -127,12 +129,12 @@ final class NarrowStreetFamily implements Family
         final RoutesBuilder routes = new RoutesBuilder()
             .head(RoutesBuilder.EGO_TYPE_OPPOSITE)
             .head(RoutesBuilder.CAR_TYPE)
-            .head(Xml.f("<vType id=\"parked_type\" vClass=\"passenger\" length=\"%s\" width=\"1.8\" " +
+            .head(Xml.f("<vType id=\"parked_type\" vClass=\"passenger\" length=\"%s\" width=\"1.8\" minGap=\"0.5\" " +
                 "color=\"0.5,0.5,0.5\"/>", Xml.num(parkedLength, 1)))
             .head(RoutesBuilder.WALKER_TYPE);
         if (second)
         {
-            routes.head("<vType id=\"parked2_type\" vClass=\"passenger\" length=\"4.6\" width=\"1.8\" " +
+            routes.head("<vType id=\"parked2_type\" vClass=\"passenger\" length=\"4.6\" width=\"1.8\" minGap=\"0.5\" " +
                 "color=\"0.5,0.5,0.5\"/>");
         }
         if (cyclist)
@@ -151,14 +153,6 @@ final class NarrowStreetFamily implements Family
             routes.entry(0, "<!-- a second parked car behind the first -->\n" +
                 parked("parked2", "parked2_type", front2, 4.6, posLat));
         }
-        if (oncomingInitial > 0)
-        {
-            routes.entry(0, Xml.f("<flow id=\"onc_init\" type=\"car\" route=\"r_oncoming\" begin=\"0\" end=\"1\" " +
-                "number=\"%d\" departLane=\"1\" departPos=\"random_free\" departSpeed=\"max\"/>", oncomingInitial));
-        }
-        routes.entry(0, Xml.f("<!-- oncoming flow: Poisson arrivals, mean gap %s s -->\n" +
-            "<flow id=\"onc\" type=\"car\" begin=\"0\" end=\"400\" period=\"exp(%s)\" departLane=\"1\" " +
-            "departSpeed=\"max\" route=\"r_oncoming\"/>", Xml.num(1 / oncomingRate, 1), Xml.num(oncomingRate, 3)));
         if (cyclist)
         {
             final boolean ahead = "ahead".equals(cyclistDirection);
@@ -167,6 +161,14 @@ final class NarrowStreetFamily implements Family
                 ahead ? "east ahead of the ego in its lane" : "west in the opposite lane",
                 Xml.num(cyclistPos, 0), ahead ? "r_ego" : "r_oncoming"));
         }
+        if (oncomingInitial > 0)
+        {
+            routes.entry(0, Xml.f("<flow id=\"onc_init\" type=\"car\" route=\"r_oncoming\" begin=\"0\" end=\"1\" " +
+                "number=\"%d\" departLane=\"1\" departPos=\"random_free\" departSpeed=\"max\"/>", oncomingInitial));
+        }
+        routes.entry(0, Xml.f("<!-- oncoming flow: Poisson arrivals, mean gap %s s -->\n" +
+            "<flow id=\"onc\" type=\"car\" begin=\"0\" end=\"400\" period=\"exp(%s)\" departLane=\"1\" " +
+            "departSpeed=\"max\" route=\"r_oncoming\"/>", Xml.num(1 / oncomingRate, 1), Xml.num(oncomingRate, 3)));
         routes.entry(0, Xml.f("<!-- walkers on the sidewalks at t=0 (positions from SUMO's seed) -->\n" +
             "<personFlow id=\"ps_init\" type=\"walker\" begin=\"0\" end=\"1\" number=\"%d\" departPos=\"random\">" +
             "<walk edges=\"WJ JE\" arrivalPos=\"%s\"/></personFlow>\n" +

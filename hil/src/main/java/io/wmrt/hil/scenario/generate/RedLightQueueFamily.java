@@ -132,7 +132,7 @@ final class RedLightQueueFamily implements Family
             .head(RoutesBuilder.CAR_TYPE);
         if (broken)
         {
-            routes.head("<vType id=\"broken_type\" vClass=\"passenger\" length=\"4.6\" width=\"1.8\" " +
+            routes.head("<vType id=\"broken_type\" vClass=\"passenger\" length=\"4.6\" width=\"1.8\" minGap=\"0.5\" " +
                 "color=\"0.8,0.4,0.1\"/>");
         }
         routes.head("").head("<route id=\"r_ego\" edges=\"WJ JE\"/>").head("<route id=\"r_west\" edges=\"EJ JW\"/>")
@@ -160,7 +160,8 @@ final class RedLightQueueFamily implements Family
         {
             final double pos = firstQueuePos - 25 * (i - 1);
             final StringBuilder q = new StringBuilder(Xml.f("<vehicle id=\"q%d\" type=\"car\" depart=\"0\" " +
-                "departLane=\"0\" departPos=\"%s\" departSpeed=\"8\" route=\"r_ego\"", i, Xml.num(pos, 1)));
+                "departLane=\"0\" departPos=\"%s\" departSpeed=\"%s\" route=\"r_ego\"", i, Xml.num(pos, 1),
+                broken ? "max" : "8"));
             if (slow && i == 1)
             {
                 q.insert(0, Xml.f("<!-- q1 is slow to start: it stays at the stop line until %s s after green -->\n",

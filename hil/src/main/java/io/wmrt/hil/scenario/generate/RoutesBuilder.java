@@ -20,7 +20,7 @@ final class RoutesBuilder
     static final String CAR_TYPE = "<vType id=\"car\" vClass=\"passenger\" length=\"4.6\" width=\"1.8\" " +
         "accel=\"2.6\" decel=\"4.5\" sigma=\"0.5\" speedFactor=\"1.0\" speedDev=\"0.1\"/>";
     static final String PARKED_TYPE = "<vType id=\"parked_type\" vClass=\"passenger\" length=\"4.6\" " +
-        "width=\"1.8\" color=\"0.5,0.5,0.5\"/>";
+        "width=\"1.8\" minGap=\"0.5\" color=\"0.5,0.5,0.5\"/>";
     static final String WALKER_TYPE = "<vType id=\"walker\" vClass=\"pedestrian\" speedDev=\"0.15\"/>";
 
     private record Entry(double depart, int order, String xml)

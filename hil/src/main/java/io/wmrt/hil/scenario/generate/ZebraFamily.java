@@ -138,7 +138,7 @@ final class ZebraFamily implements Family
             .head(RoutesBuilder.WALKER_TYPE);
         if (van)
         {
-            routes.head(Xml.f("<vType id=\"van_type\" vClass=\"delivery\" length=\"%s\" width=\"2.1\" height=\"2.6\" " +
+            routes.head(Xml.f("<vType id=\"van_type\" vClass=\"delivery\" length=\"%s\" width=\"2.1\" minGap=\"0.5\" height=\"2.6\" " +
                 "color=\"0.9,0.9,0.9\"/>", Xml.num(vanLength, 1)));
         }
         routes.head("").head("<route id=\"r_ego\" edges=\"WM ME\"/>").head("<route id=\"r_oncoming\" edges=\"EM MW\"/>");
