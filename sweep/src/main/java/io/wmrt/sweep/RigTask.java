@@ -243,22 +243,28 @@ public final class RigTask
         {
             try
             {
-                final long deadline = System.currentTimeMillis() + 60_000;
-                List<ProcessHandle> sumo = List.of();
-                while (sumo.isEmpty() && rig.isAlive() && System.currentTimeMillis() < deadline)
+                // The closed loop's SUMO (the one with the sublane model), killSumoAfterMs into its life: the
+                // reference driver's SUMO, started first without it, may come and go before.
+                final long deadline = System.currentTimeMillis() + 120_000;
+                while (rig.isAlive() && System.currentTimeMillis() < deadline)
                 {
                     Thread.sleep(20);
-                    sumo = rig.toHandle().descendants()
+                    final List<ProcessHandle> sumo = rig.toHandle().descendants()
                         .filter(p -> p.info().command().map(c -> c.endsWith("/sumo") || c.equals("sumo")).orElse(false))
+                        .filter(p -> p.info().arguments().map(a -> List.of(a).contains("--lateral-resolution"))
+                            .orElse(false))
                         .toList();
-                }
-                Thread.sleep(settings.killSumoAfterMs());
-                for (final ProcessHandle process : sumo)
-                {
-                    if (process.destroyForcibly())
+                    for (final ProcessHandle process : sumo)
                     {
-                        Files.writeString(attempt.resolve(FAULT_FILE), "killed SUMO (pid " + process.pid() + ") " +
-                            settings.killSumoAfterMs() + " ms after it started\n");
+                        final long ageMs = process.info().startInstant()
+                            .map(start -> java.time.Duration.between(start, java.time.Instant.now()).toMillis())
+                            .orElse(0L);
+                        if (ageMs >= settings.killSumoAfterMs() && process.destroyForcibly())
+                        {
+                            Files.writeString(attempt.resolve(FAULT_FILE), "killed SUMO (pid " + process.pid() +
+                                ") " + ageMs + " ms after it started\n");
+                            return;
+                        }
                     }
                 }
             }

@@ -56,13 +56,19 @@ public final class TaskIds
         return HexFormat.of().formatHex(digest, 0, ID_BYTES);
     }
 
-    /** SHA-256 of a directory's files, in hex. */
+    /** The rig's reference-driver cache inside a scenario directory, left out of its digest. */
+    static final String REFERENCE_CACHE = "reference";
+
+    /** SHA-256 of a directory's files (but a scenario's {@value #REFERENCE_CACHE}/ cache), in hex. */
     public static String directoryDigest(final Path directory) throws IOException
     {
         final List<Path> files = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(directory))
         {
-            walk.filter(Files::isRegularFile).forEach(files::add);
+            // A scenario's reference/ holds the rig's cache of the reference driver, derived from the other files.
+            walk.filter(Files::isRegularFile)
+                .filter(file -> !directory.relativize(file).startsWith(REFERENCE_CACHE))
+                .forEach(files::add);
         }
         final List<String> names = new ArrayList<>();
         for (final Path file : files)

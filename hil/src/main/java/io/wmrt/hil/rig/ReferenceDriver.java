@@ -229,7 +229,8 @@ public final class ReferenceDriver
             out.write("format=" + FORMAT + "\n");
             out.write("digest=" + digest + "\n");
             out.write("seed=" + scenario.seed() + "\n");
-            out.write(String.format(Locale.ROOT, "progress_m=%.2f%n", reference.progressM()));
+            // Full precision: a run scored from the cache must equal one scored from a fresh reference.
+            out.write("progress_m=" + reference.progressM() + "\n");
             out.write("failed=" + String.join(",", new TreeSet<>(reference.failed())) + "\n");
         }
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
