@@ -21,7 +21,8 @@ import java.util.Map;
  * A sweep's matrix file, read strictly (unknown keys refused naming the key), and the tasks it stands for:
  * every scenario × model × profile × seed.
  * <pre>
- * scenarios: [hil/scenarios/narrow-street, hil/scenarios/on-ramp-merge]   # or: all (every hil/scenarios/*)
+ * scenarios: [hil/scenarios/narrow-street, hil/scenarios/on-ramp-merge]   # or: all (every hil/scenarios/*),
+ *                                   # or: "all under DIR" (every scenario directory in DIR)
  * seeds: [11, 3001, 3002]          # or: {from: 3001, count: 100}
  * models: [models/cv-baseline, models/wm-student-int8]
  * profiles: [hardware-profiles/host.yaml]   # optional, this default
@@ -119,20 +120,42 @@ public final class SweepMatrix
         return new SweepMatrix(file, tasks);
     }
 
+    /** {@code scenarios: "all under DIR"}: every scenario directory in DIR (a generated family, say). */
+    static final String ALL_UNDER = "all under ";
+
     private static List<Path> scenarios(final StrictYaml yaml, final Path home) throws ConfigException
     {
         if (yaml.isString("scenarios"))
         {
-            final String word = yaml.string("scenarios");
-            if (!"all".equals(word))
+            final String word = yaml.string("scenarios").trim();
+            final Path root;
+            if ("all".equals(word))
             {
-                throw new ConfigException(yaml.file(), "scenarios", "expected a list of scenario directories or " +
-                    "'all', got the string '" + word + "'");
+                root = home.resolve("hil/scenarios");
+            }
+            else if (word.startsWith(ALL_UNDER))
+            {
+                final Path named = Path.of(word.substring(ALL_UNDER.length()).trim());
+                final Path besideMatrix = yaml.file().toAbsolutePath().getParent().resolve(named);
+                root = named.isAbsolute() ? named : Files.isDirectory(besideMatrix) ? besideMatrix : home.resolve(named);
+                if (!Files.isDirectory(root))
+                {
+                    throw new ConfigException(yaml.file(), "scenarios", "'" + word + "': no directory " + root);
+                }
+            }
+            else
+            {
+                throw new ConfigException(yaml.file(), "scenarios", "expected a list of scenario directories, " +
+                    "'all' or '" + ALL_UNDER + "DIR', got the string '" + word + "'");
             }
             final List<Path> all = new ArrayList<>();
-            for (final Scenario scenario : Scenario.select("all", home.resolve("hil/scenarios")))
+            for (final Scenario scenario : Scenario.select("all", root))
             {
                 all.add(scenario.directory().toAbsolutePath().normalize());
+            }
+            if (all.isEmpty())
+            {
+                throw new ConfigException(yaml.file(), "scenarios", "'" + word + "': no scenario directory in " + root);
             }
             return all;
         }

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -62,6 +63,18 @@ class SweepMatrixTest
         assertEquals(5, scenarios, "every scenario under hil/scenarios");
         assertEquals(5 * 4, matrix.tasks().size());
         assertEquals(3004, matrix.tasks().get(3).seed());
+    }
+
+    @Test
+    void shouldReadEveryScenarioUnderADirectoryAndRefuseAnEmptyOne()
+    {
+        final SweepMatrix matrix = assertDoesNotThrow(() ->
+            load("scenarios: all under hil/scenarios\nseeds: [5001]\nmodels: [models/cv-baseline]\n"));
+        assertEquals(5, matrix.tasks().size());
+        final ConfigException ex = refused("scenarios: all under models/keys\nseeds: [1]\nmodels: [models/cv-baseline]\n");
+        assertTrue(ex.getMessage().contains("models/keys"), ex.getMessage());
+        assertTrue(refused("scenarios: all under no/such/dir\nseeds: [1]\nmodels: [models/cv-baseline]\n")
+            .getMessage().contains("no directory"));
     }
 
     @Test
