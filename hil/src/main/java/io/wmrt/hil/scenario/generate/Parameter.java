@@ -1,5 +1,7 @@
 package io.wmrt.hil.scenario.generate;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
 import java.util.Locale;
 
@@ -101,8 +103,8 @@ public record Parameter(
     /** {@code value} rounded to {@code decimals} places, without trailing zeros ("3", "3.25"). */
     public static String format(final double value, final int decimals)
     {
-        final java.math.BigDecimal rounded = java.math.BigDecimal.valueOf(value)
-            .setScale(decimals, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros();
+        final BigDecimal rounded = BigDecimal.valueOf(value).setScale(decimals, RoundingMode.HALF_EVEN)
+            .stripTrailingZeros();
         final String text = rounded.scale() < 0 ? rounded.setScale(0).toPlainString() : rounded.toPlainString();
         return "-0".equals(text) ? "0" : text;
     }
