@@ -22,8 +22,12 @@ final class ZebraFamily implements Family
         "Poisson rate of walkers crossing from the south footpath (the ego's side)");
     static final Parameter NORTH_RATE = Parameter.real("walker_rate_north_per_s", "1/s", 0.02, 0.1, 3,
         "Poisson rate of walkers crossing from the north footpath");
-    static final Parameter INITIAL_WALKERS = Parameter.integer("initial_walkers", "count", 0, 4,
-        "walkers already on the footpaths at t=0 heading for the zebra (random positions, south first)");
+    static final Parameter TIMED_WALKERS = Parameter.integer("timed_walkers", "count", 0, 4,
+        "walkers timed to be in the ego's half of the zebra around the ego's arrival (as in the hand-built " +
+            "scenario), alternately from the south and the north, 3 s apart");
+    static final Parameter TIMED_OFFSET = Parameter.real("timed_offset_s", "s", -2, 8, 1,
+        "when the first timed walker is in the ego's half, relative to the ego's unhindered arrival at the zebra " +
+            "(timed_walkers > 0)");
     static final Parameter GROUP = Parameter.flag("group", 0.6, "a group of walkers departing together");
     static final Parameter GROUP_SIZE = Parameter.integer("group_size", "count", 2, 5, "persons in the group");
     static final Parameter GROUP_SIDE = Parameter.choice("group_side", List.of("south", "north"),
@@ -65,8 +69,8 @@ final class ZebraFamily implements Family
     @Override
     public List<Parameter> parameters()
     {
-        return List.of(Families.SUMO_SEED, SPEED_LIMIT, LANE_WIDTH, SOUTH_RATE, NORTH_RATE, INITIAL_WALKERS, GROUP,
-            GROUP_SIZE, GROUP_SIDE, GROUP_DEPART, HESITATE, HESITATE_DEPART, HESITATE_WAIT, VAN, VAN_LENGTH, VAN_GAP,
+        return List.of(Families.SUMO_SEED, SPEED_LIMIT, LANE_WIDTH, SOUTH_RATE, NORTH_RATE, TIMED_WALKERS,
+            TIMED_OFFSET, GROUP, GROUP_SIZE, GROUP_SIDE, GROUP_DEPART, HESITATE, HESITATE_DEPART, HESITATE_WAIT, VAN, VAN_LENGTH, VAN_GAP,
             ONCOMING_RATE);
     }
 
@@ -78,7 +82,8 @@ final class ZebraFamily implements Family
         final double width = draw.real(LANE_WIDTH);
         final double southRate = draw.real(SOUTH_RATE);
         final double northRate = draw.real(NORTH_RATE);
-        final int initial = draw.integer(INITIAL_WALKERS);
+        final int timed = draw.integer(TIMED_WALKERS);
+        final double timedOffset = timed > 0 ? draw.real(TIMED_OFFSET) : 0;
         final boolean group = draw.flag(GROUP);
         final int groupSize = group ? draw.integer(GROUP_SIZE) : 0;
         final String groupSide = group ? draw.choice(GROUP_SIDE) : "";
@@ -157,18 +162,14 @@ final class ZebraFamily implements Family
         routes.entry(0, Xml.f("<!-- light oncoming traffic (mean gap %s s); it yields at the zebra too -->\n" +
             "<flow id=\"onc\" type=\"car\" begin=\"0\" end=\"400\" period=\"exp(%s)\" departLane=\"1\" " +
             "departSpeed=\"max\" route=\"r_oncoming\"/>", Xml.num(1 / oncomingRate, 1), Xml.num(oncomingRate, 3)));
-        if (initial > 0)
+        final double egoSpeed = Math.min(11, Math.floor(speed * 2) / 2);
+        final double arrival = 2 + (LANE_END - EGO_POS) / egoSpeed;
+        for (int i = 0; i < timed; i++)
         {
-            final int south = (initial + 1) / 2;
-            final StringBuilder s = new StringBuilder("<!-- walkers already on the footpaths at t=0 -->\n");
-            s.append(Xml.f("<personFlow id=\"zs_init\" type=\"walker\" begin=\"0\" end=\"1\" number=\"%d\" " +
-                "departPos=\"random\"><walk edges=\"SM MN\" arrivalPos=\"25\"/></personFlow>", south));
-            if (initial - south > 0)
-            {
-                s.append(Xml.f("\n<personFlow id=\"zn_init\" type=\"walker\" begin=\"0\" end=\"1\" number=\"%d\" " +
-                    "departPos=\"random\"><walk edges=\"MN SM\" arrivalPos=\"3\"/></personFlow>", initial - south));
-            }
-            routes.entry(0, s.toString());
+            timedWalker(routes, i, arrival + timedOffset + 3 * i, smLength, width, i == 0 ? Xml.f(
+                "<!-- %d walker(s) timed to be in the ego's half of the zebra from about t=%s s (the ego, unhindered, " +
+                "reaches it at %s s), 3 s apart -->\n", timed, Xml.num(arrival + timedOffset, 1), Xml.num(arrival, 1))
+                : "");
         }
         routes.entry(0, Xml.f("<!-- streams across the zebra: from the south mean gap %s s, from the north %s s -->\n" +
             "<personFlow id=\"zs\" type=\"walker\" begin=\"0\" end=\"400\" period=\"exp(%s)\" departPos=\"0\">" +
@@ -200,7 +201,6 @@ final class ZebraFamily implements Family
                 "</person>", Xml.num(hesitateWait, 1), Xml.num(hesitateDepart, 1), Xml.num(kerb - 10, 1),
                 Xml.num(kerb, 1), Xml.num(kerb, 1), Xml.num(hesitateWait, 1)));
         }
-        final double egoSpeed = Math.min(11, Math.floor(speed * 2) / 2);
         routes.entry(2, Xml.f("<vehicle id=\"ego\" type=\"ego_type\" route=\"r_ego\" depart=\"2\" departLane=\"1\" " +
             "departPos=\"20\" departSpeed=\"%s\"/>", Xml.num(egoSpeed, 1)));
         files.put("routes.rou.xml", routes.build());
@@ -222,5 +222,30 @@ final class ZebraFamily implements Family
                 .put("max_decel_mps2", "4.0", null)
                 .put("min_pedestrian_distance_m", "1.0", null)));
         return new GeneratedScenario(name, files);
+    }
+
+    /** Walkers go about 1.27 m/s including the walking areas (measured in the hand-built zebra-crossing). */
+    static final double WALK_SPEED = 1.27;
+
+    /**
+     * Walker {@code i} (even: from the south, odd: from the north), placed so that it enters the ego's half of the
+     * zebra at about {@code t}: already on its footpath at t=0 when it can get there in time, otherwise departing
+     * from the footpath's far end later.
+     */
+    private static void timedWalker(final RoutesBuilder routes, final int i, final double t, final double smLength, final double width,
+        final String comment)
+    {
+        final boolean south = i % 2 == 0;
+        // From the south: to the end of SM, then about 3.5 m of walking area and sidewalk. From the north: to M,
+        // then the north sidewalk and lane (width + 4.5 m) before the ego's half.
+        final double reach = south ? smLength + 3.5 : 33 + width + 4.5;
+        final double needed = WALK_SPEED * t;
+        final double depart = needed <= reach - 1 ? 0 : Math.ceil(t - (reach - 1) / WALK_SPEED);
+        final double travel = WALK_SPEED * (t - depart);
+        final double pos = south ? Math.max(0.5, Math.min(smLength - 0.5, reach - travel))
+            : Math.max(0.5, Math.min(32, travel - (width + 4.5)));
+        routes.entry(depart, comment + Xml.f("<person id=\"timed_%d\" type=\"walker\" depart=\"%s\" departPos=\"%s\"><walk " +
+            "edges=\"%s\" arrivalPos=\"%s\"/></person>", i + 1, Xml.num(depart, 0), Xml.num(pos, 1),
+            south ? "SM MN" : "MN SM", south ? "25" : "3"));
     }
 }
