@@ -9,8 +9,8 @@ import java.util.Map;
  * direction and 2 m sidewalks, footpaths from S and N meeting it at M, a 4 m zebra with priority for walkers on
  * M's west arm) with drawn walker streams, a group of walkers departing together, a walker who hesitates at the
  * kerb before crossing, a van parked next to the zebra that hides walkers coming from the south, the speed limit
- * and oncoming traffic. With the van the ego's lane {@code WM_1} is 2.4 m wider (a parking strip along the kerb),
- * so the van leaves the lane's usual width free.
+ * and oncoming traffic. With the van the ego's lane {@code WM_1} is {@value #VAN_LANE_WIDTH} m wide (a parking strip
+ * along the kerb where the van stands), so that the ego's centred path passes the van with 0.4 m to spare.
  */
 final class ZebraFamily implements Family
 {
@@ -22,12 +22,12 @@ final class ZebraFamily implements Family
         "Poisson rate of walkers crossing from the south footpath (the ego's side)");
     static final Parameter NORTH_RATE = Parameter.real("walker_rate_north_per_s", "1/s", 0.02, 0.1, 3,
         "Poisson rate of walkers crossing from the north footpath");
-    static final Parameter TIMED_WALKERS = Parameter.integer("timed_walkers", "count", 0, 4,
+    static final Parameter TIMED_WALKERS = Parameter.integer("timed_walkers", "count", 1, 4,
         "walkers timed to be in the ego's half of the zebra around the ego's arrival (as in the hand-built " +
             "scenario), alternately from the south and the north, 3 s apart");
-    static final Parameter TIMED_OFFSET = Parameter.real("timed_offset_s", "s", -2, 8, 1,
+    static final Parameter TIMED_OFFSET = Parameter.real("timed_offset_s", "s", -3, 2, 1,
         "when the first timed walker is in the ego's half, relative to the ego's unhindered arrival at the zebra " +
-            "(timed_walkers > 0)");
+            "(negative: already on it when the ego would get there)");
     static final Parameter GROUP = Parameter.flag("group", 0.6, "a group of walkers departing together");
     static final Parameter GROUP_SIZE = Parameter.integer("group_size", "count", 2, 5, "persons in the group");
     static final Parameter GROUP_SIDE = Parameter.choice("group_side", List.of("south", "north"),
@@ -51,7 +51,7 @@ final class ZebraFamily implements Family
     static final double EGO_POS = 20;
     static final double LANE_END = 147;
     static final double ZEBRA_FAR = 151;
-    static final double PARKING_STRIP = 2.4;
+    static final double VAN_LANE_WIDTH = 7.0;
 
     @Override
     public String name()
@@ -83,7 +83,7 @@ final class ZebraFamily implements Family
         final double southRate = draw.real(SOUTH_RATE);
         final double northRate = draw.real(NORTH_RATE);
         final int timed = draw.integer(TIMED_WALKERS);
-        final double timedOffset = timed > 0 ? draw.real(TIMED_OFFSET) : 0;
+        final double timedOffset = draw.real(TIMED_OFFSET);
         final boolean group = draw.flag(GROUP);
         final int groupSize = group ? draw.integer(GROUP_SIZE) : 0;
         final String groupSide = group ? draw.choice(GROUP_SIDE) : "";
@@ -96,7 +96,7 @@ final class ZebraFamily implements Family
         final double vanGap = van ? draw.real(VAN_GAP) : 0;
         final double oncomingRate = draw.real(ONCOMING_RATE);
         final double speed = Xml.mps(limitKmh);
-        final double egoWidth = van ? width + PARKING_STRIP : width;
+        final double egoWidth = van ? VAN_LANE_WIDTH : width;
         // The south footpath ends where the street's south side (car lane and sidewalk) plus 1.5 m begins.
         final double smLength = 40 - (egoWidth + 2 + 1.5);
 
@@ -116,7 +116,7 @@ final class ZebraFamily implements Family
         files.put(name + ".edg.xml", Xml.HEADER +
             Xml.f("<!-- one %s m car lane per direction (lane 1) with a 2.0 m sidewalk (lane 0), %d km/h;%s\n" +
                 "     footpaths S - M and M - N are pedestrian-only -->\n", w, limitKmh,
-                van ? " WM_1 is " + Xml.num(egoWidth) + " m: a 2.4 m parking strip along the kerb" : "") +
+                van ? " WM_1 is " + Xml.num(egoWidth) + " m: a parking strip along the kerb, the van there" : "") +
             "<edges>\n" +
             Xml.f("    <edge id=\"WM\" from=\"W\" to=\"M\" priority=\"3\" numLanes=\"1\" speed=\"%s\" width=\"%s\" " +
                 "sidewalkWidth=\"2.0\"/>\n", v, Xml.num(egoWidth)) +
@@ -150,7 +150,7 @@ final class ZebraFamily implements Family
         if (van)
         {
             final double front = LANE_END - vanGap;
-            final double posLat = -(egoWidth / 2 - 1.05 - 0.15);
+            final double posLat = -(egoWidth / 2 - 1.05 - 0.1);
             routes.entry(0, Xml.f("<!-- a van parked on the strip by the kerb, %s m before the zebra: it hides walkers " +
                 "coming from the south -->\n" +
                 "<vehicle id=\"van\" type=\"van_type\" depart=\"0\" departLane=\"1\" departPos=\"%s\" " +
@@ -208,7 +208,9 @@ final class ZebraFamily implements Family
 
         // Key point: the zebra's far edge (x=151, 131 m from the ego's start), plus 10 m.
         final double minProgress = Xml.ceilTo(ZEBRA_FAR - EGO_POS + 10, 5);
-        final double duration = Xml.ceilTo(minProgress / (0.6 * speed) + 12 + hesitateWait, 5);
+        // Waiting allowance: 12 s, plus the hesitation, 2.5 s per timed walker and 3 s for a group.
+        final double duration = Xml.ceilTo(minProgress / (0.6 * speed) + 12 + hesitateWait + 2.5 * timed +
+            (group ? 3 : 0), 5);
         files.put("scenario.yaml", ScenarioFiles.scenarioYaml(List.of(
             Xml.f("Mid-block zebra on a %d km/h street: yield to walkers (%s/s from the south, %s/s from the north)%s%s%s,",
                 limitKmh, Xml.num(southRate, 3), Xml.num(northRate, 3),
