@@ -73,13 +73,14 @@ public record Parameter(
         return new Parameter(otherName, unit, kind, min, max, decimals, probability, choices, description);
     }
 
-    /** The range as documented: "2.7-3.5 m", "0-6 count", "true with p=0.5", "car|van". */
+    /** The range as documented: "2.7–3.5 m", "0–6" (a count), "true with p=0.5", "car | van". */
     public String range()
     {
         return switch (kind)
         {
             case REAL -> format(min, decimals) + "–" + format(max, decimals) + " " + unit;
-            case INTEGER -> format(min, 0) + "–" + format(max, 0) + ("count".equals(unit) ? "" : " " + unit);
+            case INTEGER -> format(min, 0) + "–" + format(max, 0) +
+                ("count".equals(unit) || "none".equals(unit) ? "" : " " + unit);
             case FLAG -> "true with p=" + format(probability, 2);
             case CHOICE -> String.join(" | ", choices);
         };
