@@ -8,9 +8,9 @@ import java.util.Map;
  * {@code zebra}: the layout of hil/scenarios/zebra-crossing (a two-way street W - M - E with one car lane per
  * direction and 2 m sidewalks, footpaths from S and N meeting it at M, a 4 m zebra with priority for walkers on
  * M's west arm) with drawn walker streams, a group of walkers departing together, a walker who hesitates at the
- * kerb before crossing, a van parked next to the zebra that hides walkers coming from the south, the speed limit
- * and oncoming traffic. With the van the ego's lane {@code WM_1} is {@value #VAN_LANE_WIDTH} m wide (a parking strip
- * along the kerb where the van stands), so that the ego's centred path passes the van with 0.4 m to spare.
+ * kerb before crossing, a van parked by the north kerb right next to the zebra that hides walkers coming from the
+ * north until they step out in front of it, the speed limit and oncoming traffic. The van stands in the opposite
+ * lane {@code MW_1} (the ego's lane stays clear), so with the van the oncoming cars end at M.
  */
 final class ZebraFamily implements Family
 {
@@ -41,17 +41,17 @@ final class ZebraFamily implements Family
     static final Parameter HESITATE_WAIT = Parameter.real("hesitate_wait_s", "s", 2, 8, 1,
         "how long it waits at the kerb");
     static final Parameter VAN = Parameter.flag("occluding_van", 0.5,
-        "a van parked by the kerb right before the zebra, hiding walkers from the south");
+        "a van parked by the north kerb right next to the zebra (in the opposite lane MW_1; oncoming cars then end " +
+            "at M), hiding walkers coming from the north");
     static final Parameter VAN_LENGTH = Parameter.real("van_length_m", "m", 6.0, 7.5, 1, "the van's length");
     static final Parameter VAN_GAP = Parameter.real("van_gap_m", "m", 1.0, 6.0, 1,
-        "gap between the van's front and the zebra");
+        "gap between the van's rear and the zebra");
     static final Parameter ONCOMING_RATE = Parameter.real("oncoming_rate_per_s", "1/s", 0.02, 0.1, 3,
         "Poisson rate of the oncoming flow from E");
 
     static final double EGO_POS = 20;
     static final double LANE_END = 147;
     static final double ZEBRA_FAR = 151;
-    static final double VAN_LANE_WIDTH = 7.0;
 
     @Override
     public String name()
@@ -96,9 +96,8 @@ final class ZebraFamily implements Family
         final double vanGap = van ? draw.real(VAN_GAP) : 0;
         final double oncomingRate = draw.real(ONCOMING_RATE);
         final double speed = Xml.mps(limitKmh);
-        final double egoWidth = van ? VAN_LANE_WIDTH : width;
         // The south footpath ends where the street's south side (car lane and sidewalk) plus 1.5 m begins.
-        final double smLength = 40 - (egoWidth + 2 + 1.5);
+        final double smLength = 40 - (width + 2 + 1.5);
 
         final Map<String, String> files = new LinkedHashMap<>();
         files.put(name + ".nod.xml", Xml.HEADER +
@@ -114,12 +113,11 @@ final class ZebraFamily implements Family
         final String v = Xml.num(speed);
         final String w = Xml.num(width);
         files.put(name + ".edg.xml", Xml.HEADER +
-            Xml.f("<!-- one %s m car lane per direction (lane 1) with a 2.0 m sidewalk (lane 0), %d km/h;%s\n" +
-                "     footpaths S - M and M - N are pedestrian-only -->\n", w, limitKmh,
-                van ? " WM_1 is " + Xml.num(egoWidth) + " m: a parking strip along the kerb, the van there" : "") +
+            Xml.f("<!-- one %s m car lane per direction (lane 1) with a 2.0 m sidewalk (lane 0), %d km/h;\n" +
+                "     footpaths S - M and M - N are pedestrian-only -->\n", w, limitKmh) +
             "<edges>\n" +
             Xml.f("    <edge id=\"WM\" from=\"W\" to=\"M\" priority=\"3\" numLanes=\"1\" speed=\"%s\" width=\"%s\" " +
-                "sidewalkWidth=\"2.0\"/>\n", v, Xml.num(egoWidth)) +
+                "sidewalkWidth=\"2.0\"/>\n", v, w) +
             Xml.f("    <edge id=\"MW\" from=\"M\" to=\"W\" priority=\"3\" numLanes=\"1\" speed=\"%s\" width=\"%s\" " +
                 "sidewalkWidth=\"2.0\"/>\n", v, w) +
             Xml.f("    <edge id=\"ME\" from=\"M\" to=\"E\" priority=\"3\" numLanes=\"1\" speed=\"%s\" width=\"%s\" " +
@@ -146,17 +144,22 @@ final class ZebraFamily implements Family
             routes.head(Xml.f("<vType id=\"van_type\" vClass=\"delivery\" length=\"%s\" width=\"2.1\" minGap=\"0.5\" height=\"2.6\" " +
                 "color=\"0.9,0.9,0.9\"/>", Xml.num(vanLength, 1)));
         }
-        routes.head("").head("<route id=\"r_ego\" edges=\"WM ME\"/>").head("<route id=\"r_oncoming\" edges=\"EM MW\"/>");
+        routes.head("").head("<route id=\"r_ego\" edges=\"WM ME\"/>")
+            .head("<route id=\"r_oncoming\" edges=\"" + (van ? "EM" : "EM MW") + "\"/>");
         if (van)
         {
-            final double front = LANE_END - vanGap;
-            final double posLat = -(egoWidth / 2 - 1.05 - 0.1);
-            routes.entry(0, Xml.f("<!-- a van parked on the strip by the kerb, %s m before the zebra: it hides walkers " +
-                "coming from the south -->\n" +
+            routes.head("<route id=\"r_van\" edges=\"MW\"/>");
+        }
+        if (van)
+        {
+            final double front = vanGap + vanLength;
+            final double posLat = -(width / 2 - 1.05 - 0.1);
+            routes.entry(0, Xml.f("<!-- a van parked by the north kerb in MW_1, its rear %s m from the zebra: it hides " +
+                "walkers coming from the north (oncoming cars end at M) -->\n" +
                 "<vehicle id=\"van\" type=\"van_type\" depart=\"0\" departLane=\"1\" departPos=\"%s\" " +
-                "departPosLat=\"%s\" departSpeed=\"0\" route=\"r_ego\">\n" +
-                "    <stop lane=\"WM_1\" startPos=\"%s\" endPos=\"%s\" posLat=\"%s\" duration=\"10000\"/>\n" +
-                "</vehicle>", Xml.num(vanGap, 1), Xml.num(front, 1), Xml.num(posLat), Xml.num(front - 10, 1),
+                "departPosLat=\"%s\" departSpeed=\"0\" route=\"r_van\">\n" +
+                "    <stop lane=\"MW_1\" startPos=\"%s\" endPos=\"%s\" posLat=\"%s\" duration=\"10000\"/>\n" +
+                "</vehicle>", Xml.num(vanGap, 1), Xml.num(front, 1), Xml.num(posLat), Xml.num(Math.max(0, front - 10), 1),
                 Xml.num(front, 1), Xml.num(posLat)));
         }
         routes.entry(0, Xml.f("<!-- light oncoming traffic (mean gap %s s); it yields at the zebra too -->\n" +
@@ -215,7 +218,7 @@ final class ZebraFamily implements Family
             Xml.f("Mid-block zebra on a %d km/h street: yield to walkers (%s/s from the south, %s/s from the north)%s%s%s,",
                 limitKmh, Xml.num(southRate, 3), Xml.num(northRate, 3),
                 group ? ", a group of " + groupSize + " from the " + groupSide : "",
-                hesitate ? ", one hesitating at the kerb" : "", van ? ", a van hiding the south kerb" : ""),
+                hesitate ? ", one hesitating at the kerb" : "",  van ? ", a van hiding the north kerb" : ""),
             "stop short of the zebra while people cross, go when the ego's half is clear.",
             "Generated by 'wmrt scenarios generate --family zebra'; parameters in parameters.yaml."),
             "generated zebra crossing: walker streams" + (group ? ", a group" : "") + (hesitate ? ", a hesitating walker" : "") +
