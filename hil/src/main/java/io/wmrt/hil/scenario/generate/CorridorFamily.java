@@ -210,11 +210,7 @@ final class CorridorFamily implements Family
 
         final Layout l = new Layout();
         l.routes.head(RoutesBuilder.EGO_TYPE_OPPOSITE).head(RoutesBuilder.CAR_TYPE).head(RoutesBuilder.PARKED_TYPE)
-            .head(RoutesBuilder.WALKER_TYPE)
-            .head("<vType id=\"truck\" vClass=\"truck\" length=\"12.0\" width=\"2.5\" accel=\"1.3\" decel=\"4.0\" " +
-                "sigma=\"0.5\" maxSpeed=\"22.0\" speedFactor=\"0.9\" speedDev=\"0.05\"/>")
-            .head("<vType id=\"van_type\" vClass=\"delivery\" length=\"7.0\" width=\"2.1\" minGap=\"0.5\" height=\"2.6\" " +
-                "color=\"0.9,0.9,0.9\"/>");
+            .head(RoutesBuilder.WALKER_TYPE);
         l.node("K0", 0, 0, "priority");
         if (!"merge".equals(order.get(0)))
         {
@@ -319,7 +315,9 @@ final class CorridorFamily implements Family
             .append("    <connection from=\"RB\" to=\"BC\" fromLane=\"0\" toLane=\"0\"/>\n")
             .append("    <connection from=\"K0B\" to=\"BC\" fromLane=\"0\" toLane=\"1\"/>\n")
             .append(Xml.f("    <connection from=\"BC\" to=\"C%s\" fromLane=\"1\" toLane=\"0\"/>\n", k));
-        l.routes.head(Xml.f("<route id=\"r_merge_main\" edges=\"K0B BC C%s\"/>", k));
+        l.routes.head("<vType id=\"truck\" vClass=\"truck\" length=\"12.0\" width=\"2.5\" accel=\"1.3\" " +
+                "decel=\"4.0\" sigma=\"0.5\" maxSpeed=\"22.0\" speedFactor=\"0.9\" speedDev=\"0.05\"/>")
+            .head(Xml.f("<route id=\"r_merge_main\" edges=\"K0B BC C%s\"/>", k));
         final int pre = prefill;
         l.routes.entry(0, Xml.f("<!-- merge: the road already has %d cars at t=0, then %s veh/s (%s %% trucks) from K0 " +
             "that leave at %s -->\n" +

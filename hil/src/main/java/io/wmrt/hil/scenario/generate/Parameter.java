@@ -1,5 +1,7 @@
 package io.wmrt.hil.scenario.generate;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.List;
 import java.util.Locale;
 
@@ -71,13 +73,14 @@ public record Parameter(
         return new Parameter(otherName, unit, kind, min, max, decimals, probability, choices, description);
     }
 
-    /** The range as documented: "2.7-3.5 m", "0-6 count", "true with p=0.5", "car|van". */
+    /** The range as documented: "2.7–3.5 m", "0–6" (a count), "true with p=0.5", "car | van". */
     public String range()
     {
         return switch (kind)
         {
             case REAL -> format(min, decimals) + "–" + format(max, decimals) + " " + unit;
-            case INTEGER -> format(min, 0) + "–" + format(max, 0) + ("count".equals(unit) ? "" : " " + unit);
+            case INTEGER -> format(min, 0) + "–" + format(max, 0) +
+                ("count".equals(unit) || "none".equals(unit) ? "" : " " + unit);
             case FLAG -> "true with p=" + format(probability, 2);
             case CHOICE -> String.join(" | ", choices);
         };
@@ -101,8 +104,8 @@ public record Parameter(
     /** {@code value} rounded to {@code decimals} places, without trailing zeros ("3", "3.25"). */
     public static String format(final double value, final int decimals)
     {
-        final java.math.BigDecimal rounded = java.math.BigDecimal.valueOf(value)
-            .setScale(decimals, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros();
+        final BigDecimal rounded = BigDecimal.valueOf(value).setScale(decimals, RoundingMode.HALF_EVEN)
+            .stripTrailingZeros();
         final String text = rounded.scale() < 0 ? rounded.setScale(0).toPlainString() : rounded.toPlainString();
         return "-0".equals(text) ? "0" : text;
     }

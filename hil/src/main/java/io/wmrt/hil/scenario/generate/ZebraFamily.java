@@ -8,9 +8,9 @@ import java.util.Map;
  * {@code zebra}: the layout of hil/scenarios/zebra-crossing (a two-way street W - M - E with one car lane per
  * direction and 2 m sidewalks, footpaths from S and N meeting it at M, a 4 m zebra with priority for walkers on
  * M's west arm) with drawn walker streams, a group of walkers departing together, a walker who hesitates at the
- * kerb before crossing, a van parked next to the zebra that hides walkers coming from the south, the speed limit
- * and oncoming traffic. With the van the ego's lane {@code WM_1} is 2.4 m wider (a parking strip along the kerb),
- * so the van leaves the lane's usual width free.
+ * kerb before crossing, a van parked by the north kerb right next to the zebra that hides walkers coming from the
+ * north until they step out in front of it, the speed limit and oncoming traffic. The van stands in the opposite
+ * lane {@code MW_1} (the ego's lane stays clear), so with the van the oncoming cars end at M.
  */
 final class ZebraFamily implements Family
 {
@@ -22,8 +22,12 @@ final class ZebraFamily implements Family
         "Poisson rate of walkers crossing from the south footpath (the ego's side)");
     static final Parameter NORTH_RATE = Parameter.real("walker_rate_north_per_s", "1/s", 0.02, 0.1, 3,
         "Poisson rate of walkers crossing from the north footpath");
-    static final Parameter INITIAL_WALKERS = Parameter.integer("initial_walkers", "count", 0, 4,
-        "walkers already on the footpaths at t=0 heading for the zebra (random positions, south first)");
+    static final Parameter TIMED_WALKERS = Parameter.integer("timed_walkers", "count", 1, 4,
+        "walkers timed to be in the ego's half of the zebra around the ego's arrival (as in the hand-built " +
+            "scenario), alternately from the south and the north, 3 s apart");
+    static final Parameter TIMED_OFFSET = Parameter.real("timed_offset_s", "s", -3, 2, 1,
+        "when the first timed walker is in the ego's half, relative to the ego's unhindered arrival at the zebra " +
+            "(negative: already on it when the ego would get there)");
     static final Parameter GROUP = Parameter.flag("group", 0.6, "a group of walkers departing together");
     static final Parameter GROUP_SIZE = Parameter.integer("group_size", "count", 2, 5, "persons in the group");
     static final Parameter GROUP_SIDE = Parameter.choice("group_side", List.of("south", "north"),
@@ -37,17 +41,17 @@ final class ZebraFamily implements Family
     static final Parameter HESITATE_WAIT = Parameter.real("hesitate_wait_s", "s", 2, 8, 1,
         "how long it waits at the kerb");
     static final Parameter VAN = Parameter.flag("occluding_van", 0.5,
-        "a van parked by the kerb right before the zebra, hiding walkers from the south");
+        "a van parked by the north kerb right next to the zebra (in the opposite lane MW_1; oncoming cars then end " +
+            "at M), hiding walkers coming from the north");
     static final Parameter VAN_LENGTH = Parameter.real("van_length_m", "m", 6.0, 7.5, 1, "the van's length");
     static final Parameter VAN_GAP = Parameter.real("van_gap_m", "m", 1.0, 6.0, 1,
-        "gap between the van's front and the zebra");
+        "gap between the van's rear and the zebra");
     static final Parameter ONCOMING_RATE = Parameter.real("oncoming_rate_per_s", "1/s", 0.02, 0.1, 3,
         "Poisson rate of the oncoming flow from E");
 
     static final double EGO_POS = 20;
     static final double LANE_END = 147;
     static final double ZEBRA_FAR = 151;
-    static final double PARKING_STRIP = 2.4;
 
     @Override
     public String name()
@@ -65,8 +69,8 @@ final class ZebraFamily implements Family
     @Override
     public List<Parameter> parameters()
     {
-        return List.of(Families.SUMO_SEED, SPEED_LIMIT, LANE_WIDTH, SOUTH_RATE, NORTH_RATE, INITIAL_WALKERS, GROUP,
-            GROUP_SIZE, GROUP_SIDE, GROUP_DEPART, HESITATE, HESITATE_DEPART, HESITATE_WAIT, VAN, VAN_LENGTH, VAN_GAP,
+        return List.of(Families.SUMO_SEED, SPEED_LIMIT, LANE_WIDTH, SOUTH_RATE, NORTH_RATE, TIMED_WALKERS,
+            TIMED_OFFSET, GROUP, GROUP_SIZE, GROUP_SIDE, GROUP_DEPART, HESITATE, HESITATE_DEPART, HESITATE_WAIT, VAN, VAN_LENGTH, VAN_GAP,
             ONCOMING_RATE);
     }
 
@@ -78,7 +82,8 @@ final class ZebraFamily implements Family
         final double width = draw.real(LANE_WIDTH);
         final double southRate = draw.real(SOUTH_RATE);
         final double northRate = draw.real(NORTH_RATE);
-        final int initial = draw.integer(INITIAL_WALKERS);
+        final int timed = draw.integer(TIMED_WALKERS);
+        final double timedOffset = draw.real(TIMED_OFFSET);
         final boolean group = draw.flag(GROUP);
         final int groupSize = group ? draw.integer(GROUP_SIZE) : 0;
         final String groupSide = group ? draw.choice(GROUP_SIDE) : "";
@@ -91,9 +96,8 @@ final class ZebraFamily implements Family
         final double vanGap = van ? draw.real(VAN_GAP) : 0;
         final double oncomingRate = draw.real(ONCOMING_RATE);
         final double speed = Xml.mps(limitKmh);
-        final double egoWidth = van ? width + PARKING_STRIP : width;
         // The south footpath ends where the street's south side (car lane and sidewalk) plus 1.5 m begins.
-        final double smLength = 40 - (egoWidth + 2 + 1.5);
+        final double smLength = 40 - (width + 2 + 1.5);
 
         final Map<String, String> files = new LinkedHashMap<>();
         files.put(name + ".nod.xml", Xml.HEADER +
@@ -109,12 +113,11 @@ final class ZebraFamily implements Family
         final String v = Xml.num(speed);
         final String w = Xml.num(width);
         files.put(name + ".edg.xml", Xml.HEADER +
-            Xml.f("<!-- one %s m car lane per direction (lane 1) with a 2.0 m sidewalk (lane 0), %d km/h;%s\n" +
-                "     footpaths S - M and M - N are pedestrian-only -->\n", w, limitKmh,
-                van ? " WM_1 is " + Xml.num(egoWidth) + " m: a 2.4 m parking strip along the kerb" : "") +
+            Xml.f("<!-- one %s m car lane per direction (lane 1) with a 2.0 m sidewalk (lane 0), %d km/h;\n" +
+                "     footpaths S - M and M - N are pedestrian-only -->\n", w, limitKmh) +
             "<edges>\n" +
             Xml.f("    <edge id=\"WM\" from=\"W\" to=\"M\" priority=\"3\" numLanes=\"1\" speed=\"%s\" width=\"%s\" " +
-                "sidewalkWidth=\"2.0\"/>\n", v, Xml.num(egoWidth)) +
+                "sidewalkWidth=\"2.0\"/>\n", v, w) +
             Xml.f("    <edge id=\"MW\" from=\"M\" to=\"W\" priority=\"3\" numLanes=\"1\" speed=\"%s\" width=\"%s\" " +
                 "sidewalkWidth=\"2.0\"/>\n", v, w) +
             Xml.f("    <edge id=\"ME\" from=\"M\" to=\"E\" priority=\"3\" numLanes=\"1\" speed=\"%s\" width=\"%s\" " +
@@ -141,34 +144,35 @@ final class ZebraFamily implements Family
             routes.head(Xml.f("<vType id=\"van_type\" vClass=\"delivery\" length=\"%s\" width=\"2.1\" minGap=\"0.5\" height=\"2.6\" " +
                 "color=\"0.9,0.9,0.9\"/>", Xml.num(vanLength, 1)));
         }
-        routes.head("").head("<route id=\"r_ego\" edges=\"WM ME\"/>").head("<route id=\"r_oncoming\" edges=\"EM MW\"/>");
+        routes.head("").head("<route id=\"r_ego\" edges=\"WM ME\"/>")
+            .head("<route id=\"r_oncoming\" edges=\"" + (van ? "EM" : "EM MW") + "\"/>");
         if (van)
         {
-            final double front = LANE_END - vanGap;
-            final double posLat = -(egoWidth / 2 - 1.05 - 0.15);
-            routes.entry(0, Xml.f("<!-- a van parked on the strip by the kerb, %s m before the zebra: it hides walkers " +
-                "coming from the south -->\n" +
+            routes.head("<route id=\"r_van\" edges=\"MW\"/>");
+        }
+        if (van)
+        {
+            final double front = vanGap + vanLength;
+            final double posLat = -(width / 2 - 1.05 - 0.1);
+            routes.entry(0, Xml.f("<!-- a van parked by the north kerb in MW_1, its rear %s m from the zebra: it hides " +
+                "walkers coming from the north (oncoming cars end at M) -->\n" +
                 "<vehicle id=\"van\" type=\"van_type\" depart=\"0\" departLane=\"1\" departPos=\"%s\" " +
-                "departPosLat=\"%s\" departSpeed=\"0\" route=\"r_ego\">\n" +
-                "    <stop lane=\"WM_1\" startPos=\"%s\" endPos=\"%s\" posLat=\"%s\" duration=\"10000\"/>\n" +
-                "</vehicle>", Xml.num(vanGap, 1), Xml.num(front, 1), Xml.num(posLat), Xml.num(front - 10, 1),
+                "departPosLat=\"%s\" departSpeed=\"0\" route=\"r_van\">\n" +
+                "    <stop lane=\"MW_1\" startPos=\"%s\" endPos=\"%s\" posLat=\"%s\" duration=\"10000\"/>\n" +
+                "</vehicle>", Xml.num(vanGap, 1), Xml.num(front, 1), Xml.num(posLat), Xml.num(Math.max(0, front - 10), 1),
                 Xml.num(front, 1), Xml.num(posLat)));
         }
         routes.entry(0, Xml.f("<!-- light oncoming traffic (mean gap %s s); it yields at the zebra too -->\n" +
             "<flow id=\"onc\" type=\"car\" begin=\"0\" end=\"400\" period=\"exp(%s)\" departLane=\"1\" " +
             "departSpeed=\"max\" route=\"r_oncoming\"/>", Xml.num(1 / oncomingRate, 1), Xml.num(oncomingRate, 3)));
-        if (initial > 0)
+        final double egoSpeed = Math.min(11, Math.floor(speed * 2) / 2);
+        final double arrival = 2 + (LANE_END - EGO_POS) / egoSpeed;
+        for (int i = 0; i < timed; i++)
         {
-            final int south = (initial + 1) / 2;
-            final StringBuilder s = new StringBuilder("<!-- walkers already on the footpaths at t=0 -->\n");
-            s.append(Xml.f("<personFlow id=\"zs_init\" type=\"walker\" begin=\"0\" end=\"1\" number=\"%d\" " +
-                "departPos=\"random\"><walk edges=\"SM MN\" arrivalPos=\"25\"/></personFlow>", south));
-            if (initial - south > 0)
-            {
-                s.append(Xml.f("\n<personFlow id=\"zn_init\" type=\"walker\" begin=\"0\" end=\"1\" number=\"%d\" " +
-                    "departPos=\"random\"><walk edges=\"MN SM\" arrivalPos=\"3\"/></personFlow>", initial - south));
-            }
-            routes.entry(0, s.toString());
+            timedWalker(routes, i, arrival + timedOffset + 3 * i, smLength, width, i == 0 ? Xml.f(
+                "<!-- %d walker(s) timed to be in the ego's half of the zebra from about t=%s s (the ego, unhindered, " +
+                "reaches it at %s s), 3 s apart -->\n", timed, Xml.num(arrival + timedOffset, 1), Xml.num(arrival, 1))
+                : "");
         }
         routes.entry(0, Xml.f("<!-- streams across the zebra: from the south mean gap %s s, from the north %s s -->\n" +
             "<personFlow id=\"zs\" type=\"walker\" begin=\"0\" end=\"400\" period=\"exp(%s)\" departPos=\"0\">" +
@@ -200,7 +204,6 @@ final class ZebraFamily implements Family
                 "</person>", Xml.num(hesitateWait, 1), Xml.num(hesitateDepart, 1), Xml.num(kerb - 10, 1),
                 Xml.num(kerb, 1), Xml.num(kerb, 1), Xml.num(hesitateWait, 1)));
         }
-        final double egoSpeed = Math.min(11, Math.floor(speed * 2) / 2);
         routes.entry(2, Xml.f("<vehicle id=\"ego\" type=\"ego_type\" route=\"r_ego\" depart=\"2\" departLane=\"1\" " +
             "departPos=\"20\" departSpeed=\"%s\"/>", Xml.num(egoSpeed, 1)));
         files.put("routes.rou.xml", routes.build());
@@ -208,12 +211,14 @@ final class ZebraFamily implements Family
 
         // Key point: the zebra's far edge (x=151, 131 m from the ego's start), plus 10 m.
         final double minProgress = Xml.ceilTo(ZEBRA_FAR - EGO_POS + 10, 5);
-        final double duration = Xml.ceilTo(minProgress / (0.6 * speed) + 12 + hesitateWait, 5);
+        // Waiting allowance: 12 s, plus the hesitation, 2.5 s per timed walker and 3 s for a group.
+        final double duration = Xml.ceilTo(minProgress / (0.6 * speed) + 12 + hesitateWait + 2.5 * timed +
+            (group ? 3 : 0), 5);
         files.put("scenario.yaml", ScenarioFiles.scenarioYaml(List.of(
             Xml.f("Mid-block zebra on a %d km/h street: yield to walkers (%s/s from the south, %s/s from the north)%s%s%s,",
                 limitKmh, Xml.num(southRate, 3), Xml.num(northRate, 3),
                 group ? ", a group of " + groupSize + " from the " + groupSide : "",
-                hesitate ? ", one hesitating at the kerb" : "", van ? ", a van hiding the south kerb" : ""),
+                hesitate ? ", one hesitating at the kerb" : "",  van ? ", a van hiding the north kerb" : ""),
             "stop short of the zebra while people cross, go when the ego's half is clear.",
             "Generated by 'wmrt scenarios generate --family zebra'; parameters in parameters.yaml."),
             "generated zebra crossing: walker streams" + (group ? ", a group" : "") + (hesitate ? ", a hesitating walker" : "") +
@@ -222,5 +227,30 @@ final class ZebraFamily implements Family
                 .put("max_decel_mps2", "4.0", null)
                 .put("min_pedestrian_distance_m", "1.0", null)));
         return new GeneratedScenario(name, files);
+    }
+
+    /** Walkers go about 1.27 m/s including the walking areas (measured in the hand-built zebra-crossing). */
+    static final double WALK_SPEED = 1.27;
+
+    /**
+     * Walker {@code i} (even: from the south, odd: from the north), placed so that it enters the ego's half of the
+     * zebra at about {@code t}: already on its footpath at t=0 when it can get there in time, otherwise departing
+     * from the footpath's far end later.
+     */
+    private static void timedWalker(final RoutesBuilder routes, final int i, final double t, final double smLength, final double width,
+        final String comment)
+    {
+        final boolean south = i % 2 == 0;
+        // From the south: to the end of SM, then about 3.5 m of walking area and sidewalk. From the north: to M,
+        // then the north sidewalk and lane (width + 4.5 m) before the ego's half.
+        final double reach = south ? smLength + 3.5 : 33 + width + 4.5;
+        final double needed = WALK_SPEED * t;
+        final double depart = needed <= reach - 1 ? 0 : Math.ceil(t - (reach - 1) / WALK_SPEED);
+        final double travel = WALK_SPEED * (t - depart);
+        final double pos = south ? Math.max(0.5, Math.min(smLength - 0.5, reach - travel))
+            : Math.max(0.5, Math.min(32, travel - (width + 4.5)));
+        routes.entry(depart, comment + Xml.f("<person id=\"timed_%d\" type=\"walker\" depart=\"%s\" departPos=\"%s\"><walk " +
+            "edges=\"%s\" arrivalPos=\"%s\"/></person>", i + 1, Xml.num(depart, 0), Xml.num(pos, 1),
+            south ? "SM MN" : "MN SM", south ? "25" : "3"));
     }
 }

@@ -338,7 +338,7 @@ class ScenarioGeneratorTest
     }
 
     @Test
-    void theCommandListsEveryFamilyAndRefusesBadInput()
+    void theCommandListsEveryFamilyAndRefusesBadInput() throws Exception
     {
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
@@ -361,6 +361,11 @@ class ScenarioGeneratorTest
         assertEquals(2, cli.execute("generate", "--family", "nope", "--out", root.toString()));
         assertTrue(err.toString().contains("unknown family 'nope'"), err.toString());
         assertEquals(2, cli.execute("generate", "--family", "zebra", "--count", "0", "--out", root.toString()));
+        final Path taken = Files.createDirectories(root.resolve("cli/merge-3-000"));
+        Files.writeString(taken.resolve("notes.txt"), "mine");
+        assertEquals(ScenariosCommand.EXIT_BAD_INPUT,
+            cli.execute("generate", "--family", "merge", "--seed", "3", "--out", root.resolve("cli").toString()));
+        assertTrue(err.toString().contains("refused: " + taken), err.toString());
     }
 
     @Test
