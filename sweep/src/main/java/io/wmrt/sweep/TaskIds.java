@@ -59,11 +59,14 @@ public final class TaskIds
     /** The rig's reference-driver cache inside a scenario directory, left out of its digest. */
     static final String REFERENCE_CACHE = "reference";
 
-    /** SHA-256 of a directory's files (but a scenario's {@value #REFERENCE_CACHE}/ cache), in hex. */
+    /**
+     * SHA-256 of a directory's files (but a scenario's {@value #REFERENCE_CACHE}/ cache), in hex; symbolic links are
+     * followed, so a linked scenario is the same task as its target.
+     */
     public static String directoryDigest(final Path directory) throws IOException
     {
         final List<Path> files = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(directory))
+        try (Stream<Path> walk = Files.walk(directory, java.nio.file.FileVisitOption.FOLLOW_LINKS))
         {
             // A scenario's reference/ holds the rig's cache of the reference driver, derived from the other files.
             walk.filter(Files::isRegularFile)

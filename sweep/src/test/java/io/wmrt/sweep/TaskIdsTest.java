@@ -58,6 +58,22 @@ class TaskIdsTest
     }
 
     @Test
+    void shouldFollowALinkedScenarioAndLeaveTheReferenceCacheOut() throws Exception
+    {
+        final Path real = Files.createDirectories(dir.resolve("linked-real"));
+        Files.writeString(real.resolve("scenario.yaml"), "seed: 1\n");
+        Files.writeString(real.resolve("routes.rou.xml"), "<routes/>\n");
+        final Path link = Files.createSymbolicLink(dir.resolve("linked"), real);
+        final String digest = TaskIds.directoryDigest(real);
+        assertEquals(digest, TaskIds.directoryDigest(link), "a link is its target");
+        Files.createDirectories(real.resolve("reference"));
+        Files.writeString(real.resolve("reference/seed-1.properties"), "progress_m=3\n");
+        assertEquals(digest, TaskIds.directoryDigest(real), "the reference driver's cache is not an input");
+        Files.writeString(real.resolve("routes.rou.xml"), "<routes> </routes>\n");
+        assertNotEquals(digest, TaskIds.directoryDigest(real));
+    }
+
+    @Test
     void shouldGiveAChangedModelOrSeedANewId() throws Exception
     {
         final Path home = SweepMatrixTest.HOME;
