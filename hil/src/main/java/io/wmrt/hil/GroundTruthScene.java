@@ -58,6 +58,9 @@ public final class GroundTruthScene
     public static final double ROUTE_LENGTH_METRES = 160.0;
     public static final double MIN_ROUTE_SPACING_METRES = 1.0;
 
+    /** The ego's acceleration to report instead of SUMO's, or NaN for SUMO's. */
+    private double egoAccelMps2 = Double.NaN;
+
     private static final double NANOS_PER_SECOND = 1e9;
     private static final double SAME_POINT_METRES = 1e-6;
 
@@ -107,6 +110,16 @@ public final class GroundTruthScene
     }
 
     /**
+     * Reports {@code accel} as the ego's acceleration in the next scenes instead of SUMO's. The rig passes its vehicle
+     * model's: SUMO derives a TraCI-moved vehicle's acceleration from its speed across the move, which spikes past
+     * any car's (over 20 m/s², which the runtime rightly refuses) where a lane ends under the ego.
+     */
+    public void egoAcceleration(final double accel)
+    {
+        egoAccelMps2 = accel;
+    }
+
+    /**
      * Writes the current simulation state into {@code encoder}, which must already be wrapped around a
      * buffer with room for a SceneFrame.
      *
@@ -147,7 +160,7 @@ public final class GroundTruthScene
         encoder.egoY((float) centre.y());
         encoder.egoHeading((float) heading);
         encoder.egoSpeed((float) Math.max(0.0, traci.vehicleSpeed(egoId)));
-        encoder.egoAccel((float) traci.vehicleAcceleration(egoId));
+        encoder.egoAccel((float) (Double.isNaN(egoAccelMps2) ? traci.vehicleAcceleration(egoId) : egoAccelMps2));
         encoder.egoSteer(0.0f);
         encoder.egoLength((float) length);
         encoder.egoWidth((float) width);
