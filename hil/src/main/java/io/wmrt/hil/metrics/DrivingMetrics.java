@@ -273,66 +273,10 @@ public final class DrivingMetrics
         }
     }
 
-    /**
-     * Least-squares quadratic fit over {@code window} samples around each sample (shifted inwards at the
-     * ends), evaluated at that sample: its value, or with {@code derivative} its slope per second.
-     */
+    /** A quadratic Savitzky-Golay fit over {@code window} samples: the value, or with {@code derivative} the slope. */
     static double[] savitzkyGolay(final double[] y, final int window, final double dt, final boolean derivative)
     {
-        final int n = y.length;
-        final double[] out = new double[n];
-        final int w = Math.min(window, n);
-        if (w < 3)
-        {
-            if (derivative && n == 2)
-            {
-                out[0] = (y[1] - y[0]) / dt;
-                out[1] = out[0];
-            }
-            else if (!derivative)
-            {
-                System.arraycopy(y, 0, out, 0, n);
-            }
-            return out;
-        }
-        for (int i = 0; i < n; i++)
-        {
-            final int start = Math.max(0, Math.min(n - w, i - w / 2));
-            // Fit y = c0 + c1 u + c2 u^2 with u = (k - i) steps, by the normal equations.
-            double s0 = 0;
-            double s1 = 0;
-            double s2 = 0;
-            double s3 = 0;
-            double s4 = 0;
-            double t0 = 0;
-            double t1 = 0;
-            double t2 = 0;
-            for (int k = start; k < start + w; k++)
-            {
-                final double u = k - i;
-                final double u2 = u * u;
-                s0 += 1;
-                s1 += u;
-                s2 += u2;
-                s3 += u2 * u;
-                s4 += u2 * u2;
-                t0 += y[k];
-                t1 += u * y[k];
-                t2 += u2 * y[k];
-            }
-            final double det = s0 * (s2 * s4 - s3 * s3) - s1 * (s1 * s4 - s2 * s3) + s2 * (s1 * s3 - s2 * s2);
-            if (derivative)
-            {
-                final double c1 = (s0 * (t1 * s4 - s3 * t2) - t0 * (s1 * s4 - s2 * s3) + s2 * (s1 * t2 - t1 * s2)) /
-                    det;
-                out[i] = c1 / dt;
-            }
-            else
-            {
-                out[i] = (t0 * (s2 * s4 - s3 * s3) - s1 * (t1 * s4 - s3 * t2) + s2 * (t1 * s3 - s2 * t2)) / det;
-            }
-        }
-        return out;
+        return SavitzkyGolay.filter(y, window, 2, derivative ? 1 : 0, dt);
     }
 
     /**

@@ -182,7 +182,11 @@ public final class ReferenceDriver
         return sumoVersion;
     }
 
-    private static NavsimRuler.Reference read(final Path file, final String digest) throws IOException
+    /**
+     * The cached outcome in {@code file} when it is one of ours for {@code digest}, else null (missing, stale, or
+     * not a cache we wrote: unreadable, a malformed escape, a progress that is not a finite non-negative number).
+     */
+    static NavsimRuler.Reference read(final Path file, final String digest) throws IOException
     {
         if (!Files.isRegularFile(file))
         {
@@ -193,6 +197,10 @@ public final class ReferenceDriver
         {
             p.load(in);
         }
+        catch (final IllegalArgumentException | java.nio.charset.CharacterCodingException e)
+        {
+            return null;
+        }
         if (!FORMAT.equals(p.getProperty("format")) || !digest.equals(p.getProperty("digest")))
         {
             return null;
@@ -200,6 +208,10 @@ public final class ReferenceDriver
         try
         {
             final double progress = Double.parseDouble(p.getProperty("progress_m", ""));
+            if (!Double.isFinite(progress) || progress < 0.0)
+            {
+                return null;
+            }
             final Set<String> failed = new TreeSet<>();
             for (final String name : p.getProperty("failed", "").split(","))
             {
