@@ -4,13 +4,16 @@
 Usage:
     /usr/bin/python3 runtime/src/test/python/make_optional_tensor_package.py OUT_DIR
         [--input NAME:DTYPE:D0,D1,...]... [--risk DTYPE:D0,...] [--no-risk] [--context-name NAME]
+        [--moves P[:D0,D1,...]]
 
 The graphs are cv-baseline's (models/generate_cv_baseline.py, fp32), extended:
 
 encoder.onnx: agents [1,32,8] and every --input (default: ego float32 [1,8], route float32 [1,64,3], lights
     float32 [1,4,3]) -> latent [1,32,6] exactly as cv-baseline, and `context` float32 [1, C]: every extra
     input cast to float32, flattened and concatenated in the order given, so a test reads back exactly what
-    the runtime packed (--context-name renames it).
+    the runtime packed (--context-name renames it). With --moves P, also `agent_moves` float32 (default
+    [1,32]): P for every occupied agent slot and 0 for empty ones, a model that says every agent moves (P near
+    1) or stands for good (P near 0) within the minute.
 rollout.onnx: latent, actions -> agent_future exactly as cv-baseline (CTRV), and `risk` (default float32
     [64]) = clip(10 * mean over the horizon of candidate k's acceleration, 0, 1): the model calls every
     accelerating plan risky. A risk shape of 64 elements is a reshape; any other is the mean risk expanded.
@@ -56,9 +59,20 @@ def node(graph, op, inputs, output, **attrs):
     return output
 
 
-def encoder(inputs, context_name):
+def encoder(inputs, context_name, moves):
     model = gen.build_encoder(False)
     g = model.graph
+    moves_output = []
+    if moves is not None:
+        probability, dims = moves
+        valid = node(g, "Slice", ["agents", const(g, "moves_from", np.array([7], dtype=np.int64)),
+                                  const(g, "moves_to", np.array([8], dtype=np.int64)),
+                                  const(g, "moves_axis", np.array([2], dtype=np.int64))], "moves_valid")
+        scaled = node(g, "Mul", [valid, const(g, "moves_p", np.array(probability, dtype=np.float32))],
+                      "moves_scaled")
+        node(g, "Reshape", [scaled, const(g, "moves_shape", np.array(dims, dtype=np.int64))], "agent_moves")
+        g.output.append(helper.make_tensor_value_info("agent_moves", TensorProto.FLOAT, dims))
+        moves_output.append(("agent_moves", "float32", dims))
     flat_shape = const(g, "ctx_flat_shape", np.array([1, -1], dtype=np.int64))
     parts = []
     width = 0
@@ -74,7 +88,7 @@ def encoder(inputs, context_name):
     outputs = [("latent", "float32", [1, gen.N_AGENTS, gen.D_LATENT])]
     if parts:
         outputs.append((context_name, "float32", [1, width]))
-    return model, outputs
+    return model, outputs + moves_output
 
 
 def rollout(risk):
@@ -109,9 +123,9 @@ def tensor_lines(specs):
     return ["      - {name: %s, dtype: %s, shape: %s}" % (n, d, gen.fmt_shape(s)) for n, d, s in specs]
 
 
-def write(out, inputs, risk, context_name):
+def write(out, inputs, risk, context_name, moves):
     os.makedirs(out, exist_ok=True)
-    enc, enc_outputs = encoder(inputs, context_name)
+    enc, enc_outputs = encoder(inputs, context_name, moves)
     rol, rol_outputs = rollout(risk)
     digests = {}
     for name, model in (("encoder.onnx", enc), ("rollout.onnx", rol)):
@@ -165,10 +179,15 @@ def main():
     parser.add_argument("--risk", default="float32:%d" % gen.K_CANDIDATES, help="DTYPE:DIMS")
     parser.add_argument("--no-risk", action="store_true")
     parser.add_argument("--context-name", default="context")
+    parser.add_argument("--moves", help="P[:DIMS]: an agent_moves output, P for every occupied slot")
     args = parser.parse_args()
     inputs = [parse_spec(s, True) for s in (args.input if args.input else DEFAULT_INPUTS)]
     risk = None if args.no_risk else parse_spec(args.risk, False)
-    write(args.out, inputs, risk, args.context_name)
+    moves = None
+    if args.moves:
+        p, _, dims = args.moves.partition(":")
+        moves = (float(p), [int(d) for d in dims.split(",")] if dims else [1, gen.N_AGENTS])
+    write(args.out, inputs, risk, args.context_name, moves)
     print("wrote %s" % args.out)
 
 

@@ -102,6 +102,12 @@ public record ModelPackage(
     public static final String LIGHTS_TENSOR = "lights";
     /** Optional rollout output: each candidate's predicted probability of a collision, [K]. */
     public static final String RISK_TENSOR = "risk";
+    /**
+     * Optional encoder output: for each agent slot, the model's probability that the agent, if it is a vehicle
+     * standing now, moves within the next minute, [1, N]. The scorer reads it for standing vehicles in the ego
+     * lane: one that will not move is an obstacle that may be passed, one that will is traffic.
+     */
+    public static final String AGENT_MOVES_TENSOR = "agent_moves";
     /** Every encoder input the planner packs: the encoder may declare these and no others. */
     public static final List<String> ENCODER_INPUTS = List.of(AGENTS_TENSOR, EGO_TENSOR, ROUTE_TENSOR, LIGHTS_TENSOR);
 
@@ -177,6 +183,15 @@ public record ModelPackage(
     public boolean predictsRisk()
     {
         return null != graph(ROLLOUT).output(RISK_TENSOR);
+    }
+
+    /**
+     * @return true when the encoder says which standing agents will move ({@link #AGENT_MOVES_TENSOR}), which the
+     * scorer then uses in place of its queue rule.
+     */
+    public boolean predictsMoves()
+    {
+        return null != graph(ENCODER).output(AGENT_MOVES_TENSOR);
     }
 
     public boolean signed()

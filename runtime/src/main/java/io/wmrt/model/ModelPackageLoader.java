@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Loads and verifies a model package directory, in this order: manifest format; the Ed25519 signature (refused
@@ -49,7 +50,13 @@ public final class ModelPackageLoader
     /** Every tensor name the planner writes or reads. */
     private static final List<String> PLANNER_TENSORS = List.of(ModelPackage.AGENTS_TENSOR, ModelPackage.EGO_TENSOR,
         ModelPackage.ROUTE_TENSOR, ModelPackage.LIGHTS_TENSOR, ModelPackage.ACTIONS_TENSOR,
-        ModelPackage.AGENT_FUTURE_TENSOR, ModelPackage.RISK_TENSOR);
+        ModelPackage.AGENT_FUTURE_TENSOR, ModelPackage.RISK_TENSOR, ModelPackage.AGENT_MOVES_TENSOR);
+    /** What the encoder may not call its outputs: every planner tensor except the one it may produce. */
+    private static final List<String> ENCODER_RESERVED = PLANNER_TENSORS.stream()
+        .filter(name -> !name.equals(ModelPackage.AGENT_MOVES_TENSOR)).toList();
+    /** What the rollout may not call its outputs: what the planner writes, and the encoder's agent_moves. */
+    private static final List<String> ROLLOUT_RESERVED = Stream.concat(
+        PLANNER_WRITES.stream(), Stream.of(ModelPackage.AGENT_MOVES_TENSOR)).toList();
 
     /**
      * What the loader demands of signatures.
@@ -439,10 +446,11 @@ public final class ModelPackageLoader
         expectOptional(manifest, encoder, true, ModelPackage.LIGHTS_TENSOR,
             new long[]{1, ModelPackage.LIGHT_SLOTS, ModelPackage.LIGHT_FEATURES});
         expectOptional(manifest, rollout, false, ModelPackage.RISK_TENSOR, new long[]{shape.candidates()});
+        expectOptional(manifest, encoder, false, ModelPackage.AGENT_MOVES_TENSOR, new long[]{1, shape.maxAgents()});
         // The arena shares one buffer per name: a graph's own tensor named like one the planner writes or reads
         // would be overwritten by the planner, or mistaken for the planner's.
-        refuseReservedOutputNames(manifest, encoder, PLANNER_TENSORS);
-        refuseReservedOutputNames(manifest, rollout, PLANNER_WRITES);
+        refuseReservedOutputNames(manifest, encoder, ENCODER_RESERVED);
+        refuseReservedOutputNames(manifest, rollout, ROLLOUT_RESERVED);
         for (final TensorSpec in : rollout.inputs())
         {
             if (!in.name().equals(ModelPackage.ACTIONS_TENSOR) && null == encoder.output(in.name()))

@@ -64,6 +64,8 @@ public final class PlannerAgent implements Agent
     private final FloatBuffer routeTensor;
     private final FloatBuffer lightsTensor;
     private final FloatBuffer riskTensor;
+    /** The encoder's say on which standing agents will move, [1, N]; null when the package has none. */
+    private final FloatBuffer movesTensor;
     /** What the encoder writes and the rollout reads: checked for NaN and Inf after every encoder run. */
     private final FloatBuffer[] latentTensors;
     private final ManyToOneRingBuffer sceneRing;
@@ -97,6 +99,8 @@ public final class PlannerAgent implements Agent
     private final AtomicCounter allocLast;
     private final AtomicCounter heartbeat;
     private final AtomicCounter timelineRestarts;
+    private final AtomicCounter learnedParkedOverrides;
+    private final AtomicCounter learnedChoiceChanges;
     /** Indexed by {@link SceneFault.Category} ordinal. */
     private final AtomicCounter[] faultCounters;
 
@@ -147,6 +151,7 @@ public final class PlannerAgent implements Agent
         this.routeTensor = optionalFloats(arena, ModelPackage.ROUTE_TENSOR);
         this.lightsTensor = optionalFloats(arena, ModelPackage.LIGHTS_TENSOR);
         this.riskTensor = optionalFloats(arena, ModelPackage.RISK_TENSOR);
+        this.movesTensor = optionalFloats(arena, ModelPackage.AGENT_MOVES_TENSOR);
         this.latentTensors = latents(arena);
         this.sceneRing = new ManyToOneRingBuffer(bus.sceneRingBuffer());
         this.sceneRingUnblocker = new SceneRingUnblocker(sceneRing, bus.counter(WmrtCounter.SCENE_RING_UNBLOCKS));
@@ -175,6 +180,8 @@ public final class PlannerAgent implements Agent
         allocLast = bus.counter(WmrtCounter.ALLOC_BYTES_LAST_TICK);
         heartbeat = bus.counter(WmrtCounter.HEARTBEAT_MS);
         timelineRestarts = bus.counter(WmrtCounter.SCENE_TIMELINE_RESTARTS);
+        learnedParkedOverrides = bus.counter(WmrtCounter.LEARNED_PARKED_OVERRIDES);
+        learnedChoiceChanges = bus.counter(WmrtCounter.LEARNED_CHOICE_CHANGES);
         // Initialise the fault values now: a class first loaded on the tick would allocate there.
         final SceneFault[] faults = SceneFault.values();
         assert faults.length > 0;
@@ -213,7 +220,8 @@ public final class PlannerAgent implements Agent
         for (final String name : arena.names())
         {
             if (!ModelPackage.ENCODER_INPUTS.contains(name) && !name.equals(ModelPackage.ACTIONS_TENSOR) &&
-                !name.equals(ModelPackage.AGENT_FUTURE_TENSOR) && !name.equals(ModelPackage.RISK_TENSOR))
+                !name.equals(ModelPackage.AGENT_FUTURE_TENSOR) && !name.equals(ModelPackage.RISK_TENSOR) &&
+                !name.equals(ModelPackage.AGENT_MOVES_TENSOR))
             {
                 latents.add(arena.floats(name));
             }
@@ -374,8 +382,14 @@ public final class PlannerAgent implements Agent
     private void plan(final long start)
     {
         loadAndPack();
+        // The encoder first: what it says of the standing vehicles shapes the candidates as well as their scores.
+        final boolean encoded = encode(start);
+        if (encoded && null != movesTensor)
+        {
+            scene.useLearnedMoves(movesTensor);
+        }
         generateCandidates();
-        final boolean modelRan = infer(start);
+        final boolean modelRan = encoded && rollOut(start);
 
         PlanMode mode;
         int selected;
@@ -500,19 +514,25 @@ public final class PlannerAgent implements Agent
     }
 
     /**
-     * Run the encoder, then the rollout, each falling back down its chain; count switches both ways and
-     * outputs refused, and log the failure that caused them against the graph that failed.
+     * Run the encoder down its fallback chain; count switches both ways and outputs refused, and log the
+     * failure that caused them against the encoder.
      *
-     * @return true when both graphs produced valid outputs.
+     * @return true when the encoder produced valid outputs.
      */
-    private boolean infer(final long start)
+    private boolean encode(final long start)
     {
         final boolean encoded = encoder.run(start, encoderCheck);
         account(encoder, ENCODER, !encoded);
-        if (!encoded)
-        {
-            return false;
-        }
+        return encoded;
+    }
+
+    /**
+     * Run the rollout of this tick's candidates down its fallback chain, accounted as {@link #encode} is.
+     *
+     * @return true when the rollout produced valid outputs.
+     */
+    private boolean rollOut(final long start)
+    {
         final boolean rolledOut = rollout.run(start, rolloutCheck);
         account(rollout, ROLLOUT, !rolledOut);
         return rolledOut;
@@ -541,9 +561,14 @@ public final class PlannerAgent implements Agent
         }
     }
 
+    /**
+     * The best of the first {@code count} candidates; counts the tick when the analytic terms alone would have
+     * chosen another, and the standing vehicles the model judged against the queue rule.
+     */
     private int select(final int count)
     {
         int selected = 0;
+        int analyticChoice = 0;
         scorer.prepare(scene);
         for (int k = 0; k < count; k++)
         {
@@ -552,6 +577,18 @@ public final class PlannerAgent implements Agent
             {
                 selected = k;
             }
+            if (scorer.analytic[k] < scorer.analytic[analyticChoice])
+            {
+                analyticChoice = k;
+            }
+        }
+        if (analyticChoice != selected)
+        {
+            learnedChoiceChanges.increment();
+        }
+        if (scene.learnedOverrides > 0)
+        {
+            learnedParkedOverrides.getAndAdd(scene.learnedOverrides);
         }
         return selected;
     }
@@ -563,6 +600,18 @@ public final class PlannerAgent implements Agent
             if (!finite(latent, 0, latent.limit()))
             {
                 return false;
+            }
+        }
+        // A probability outside [0, 1] is as wrong as a NaN: the encoder is broken, not unsure.
+        if (null != movesTensor)
+        {
+            for (int i = 0; i < scene.agentCount; i++)
+            {
+                final float p = movesTensor.get(i);
+                if (!(p >= 0 && p <= 1))
+                {
+                    return false;
+                }
             }
         }
         return true;

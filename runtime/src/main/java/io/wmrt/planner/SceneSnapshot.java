@@ -36,6 +36,8 @@ public final class SceneSnapshot
     public static final double QUEUE_LOOKAHEAD_M = 40;
     /** Another vehicle this close ahead of a standing vehicle makes it queued. */
     public static final double QUEUE_GAP_M = 12;
+    /** A standing vehicle the model gives less than this probability of moving within the minute is parked. */
+    public static final float PARKED_BELOW = 0.5f;
 
     public long sequence;
     public long timestampNs;
@@ -74,10 +76,19 @@ public final class SceneSnapshot
     public final double[] agentD = new double[MAX_AGENTS];
 
     /**
-     * Standing in the ego lane with neither a stop line nor other traffic just ahead of it: parked (or broken
-     * down), so it may be passed. A standing vehicle that fails this test is queued: traffic, not an obstacle.
+     * Standing in the ego lane and not about to move: parked (or broken down), so it may be passed. A standing
+     * vehicle that is not parked is queued: traffic, not an obstacle. The scene rule decides
+     * ({@link #agentParkedByRule}) unless the model said which standing vehicles will move
+     * ({@link #useLearnedMoves}).
      */
     public final boolean[] agentParked = new boolean[MAX_AGENTS];
+    /**
+     * The scene rule's verdict, kept when the model's replaces it: standing in the ego lane with neither a stop
+     * line within {@link #QUEUE_LOOKAHEAD_M} nor another vehicle within {@link #QUEUE_GAP_M} ahead of it.
+     */
+    public final boolean[] agentParkedByRule = new boolean[MAX_AGENTS];
+    /** Standing vehicles in the ego lane whose learned verdict differs from the rule's, this tick. */
+    public int learnedOverrides;
 
     public int lightCount;
     /** Stop line arc length, relative to the route's first point. */
@@ -188,8 +199,33 @@ public final class SceneSnapshot
 
         for (int i = 0; i < agentCount; i++)
         {
-            agentParked[i] = isStandingInLane(i) && !queuedAhead(agentS[i] + 0.5 * agentLength[i]);
+            agentParkedByRule[i] = isStandingInLane(i) && !queuedAhead(agentS[i] + 0.5 * agentLength[i]);
+            agentParked[i] = agentParkedByRule[i];
         }
+        learnedOverrides = 0;
+    }
+
+    /**
+     * Let the model decide which standing vehicles in the ego lane are parked: those it gives less than
+     * {@link #PARKED_BELOW} probability of moving within the minute. A value that is not a number counts as
+     * moving (a model that cannot say does not license an overtake). Call after {@link #load}, once the encoder
+     * has run; counts the vehicles whose verdict changed in {@link #learnedOverrides}.
+     *
+     * @param moves the encoder's {@code agent_moves} tensor, [1, N], slots in this scene's agent order.
+     */
+    public void useLearnedMoves(final FloatBuffer moves)
+    {
+        int overrides = 0;
+        for (int i = 0; i < agentCount; i++)
+        {
+            final float p = moves.get(i);
+            agentParked[i] = isStandingInLane(i) && p < PARKED_BELOW;
+            if (agentParked[i] != agentParkedByRule[i])
+            {
+                overrides++;
+            }
+        }
+        learnedOverrides = overrides;
     }
 
     /**

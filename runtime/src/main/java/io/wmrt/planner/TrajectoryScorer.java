@@ -48,6 +48,13 @@ public final class TrajectoryScorer
     public final double[] risk;
     /** The model's risk for the candidate as priced (clamped to [0, 1], NaN as 1). */
     public final double[] riskProbability;
+    /**
+     * The total the analytic terms alone give: the scene rule's verdict on which standing vehicles are parked
+     * ({@link SceneSnapshot#agentParkedByRule}) in place of the model's, and no learned risk. Equal to
+     * {@link #total} for a package without learned terms; comparing the two choices says how often the learned
+     * terms change the plan.
+     */
+    public final double[] analytic;
     /** Metres along the route at the end of the horizon. */
     public final double[] progressM;
     /** Earliest time an inflated footprint touches a predicted agent, or +infinity. */
@@ -64,6 +71,8 @@ public final class TrajectoryScorer
     private double blockerFrontS;
     private double blockerStandoff;
     private double outOfLaneWeight;
+    private double ruleBlockerStandoff;
+    private double ruleOutOfLaneWeight;
 
     public TrajectoryScorer(final PlannerConfig config)
     {
@@ -83,6 +92,7 @@ public final class TrajectoryScorer
         consistency = new double[k];
         risk = new double[k];
         riskProbability = new double[k];
+        analytic = new double[k];
         progressM = new double[k];
         minTtcS = new double[k];
         firstCollisionStep = new int[k];
@@ -116,8 +126,9 @@ public final class TrajectoryScorer
         // or edging half out of the lane behind it, is never preferred to waiting.
         blockerRearS = Double.MAX_VALUE;
         blockerFrontS = Double.MAX_VALUE;
-        blockerStandoff = QUEUE_STANDOFF_M;
+        int blocker = -1;
         boolean passable = false;
+        boolean passableByRule = false;
         for (int n = 0; n < scene.agentCount; n++)
         {
             if (!scene.isStandingInLane(n))
@@ -130,17 +141,21 @@ public final class TrajectoryScorer
             {
                 blockerRearS = rear;
                 blockerFrontS = front;
-                blockerStandoff = scene.agentParked[n] ? PARKED_STANDOFF_M : QUEUE_STANDOFF_M;
+                blocker = n;
             }
             // Leaving the lane is an overtake, and the only overtake worth its risk is past a parked vehicle,
             // ahead or alongside; a queued one is traffic, whatever the light shows now.
-            if (scene.agentParked[n] && front > scene.egoS - halfLength && rear - scene.egoS < PASSING_RANGE_M)
+            if (front > scene.egoS - halfLength && rear - scene.egoS < PASSING_RANGE_M)
             {
-                passable = true;
+                passable |= scene.agentParked[n];
+                passableByRule |= scene.agentParkedByRule[n];
             }
         }
+        blockerStandoff = blocker >= 0 && scene.agentParked[blocker] ? PARKED_STANDOFF_M : QUEUE_STANDOFF_M;
+        ruleBlockerStandoff = blocker >= 0 && scene.agentParkedByRule[blocker] ? PARKED_STANDOFF_M : QUEUE_STANDOFF_M;
         // Without a parked vehicle to pass, leaving the lane costs ten times more.
         outOfLaneWeight = passable ? w.outOfLane : 10 * w.outOfLane;
+        ruleOutOfLaneWeight = passableByRule ? w.outOfLane : 10 * w.outOfLane;
     }
 
     /**
@@ -183,6 +198,7 @@ public final class TrajectoryScorer
         double jerkSq = 0;
         double lateralSq = 0;
         double laneCost = 0;
+        double outsideSum = 0;
         boolean crossedRed = false;
         boolean leftLaneOnRedApproach = false;
         double pedestrianCost = 0;
@@ -227,6 +243,7 @@ public final class TrajectoryScorer
             if (outside > 0)
             {
                 laneCost += outOfLaneWeight * outside;
+                outsideSum += outside;
                 if (queueZone && outside > 0.3)
                 {
                     leftLaneOnRedApproach = true;
@@ -313,20 +330,12 @@ public final class TrajectoryScorer
         // standoff every metre closer counts against the plan, so waiting further back keeps a pass possible,
         // and edging round at a crawl, which strands the ego at the bumper when traffic closes the gap, earns
         // nothing.
-        final double standoffS = lastS - halfLength < blockerFrontS ?
-            blockerRearS - halfLength - blockerStandoff : Double.MAX_VALUE;
+        final boolean notPast = lastS - halfLength < blockerFrontS;
         final double lineS = stopLineS - halfLength;
-        double advance = 0;
-        for (int h = 0; h < horizon; h++)
-        {
-            double reachable = Math.min(stepS[h], lineS);
-            if (reachable > standoffS)
-            {
-                reachable = standoffS - 2 * (reachable - standoffS);
-            }
-            advance += reachable - scene.egoS;
-        }
-        final double progressMetres = 2 * advance / horizon;
+        final double progressMetres =
+            advance(scene.egoS, lineS, notPast ? blockerRearS - halfLength - blockerStandoff : Double.MAX_VALUE);
+        final double ruleProgressMetres = blockerStandoff == ruleBlockerStandoff ? progressMetres :
+            advance(scene.egoS, lineS, notPast ? blockerRearS - halfLength - ruleBlockerStandoff : Double.MAX_VALUE);
         progressM[k] = lastS - scene.egoS;
         collision[k] = collisionCost;
         firstCollisionStep[k] = firstCollision;
@@ -342,6 +351,27 @@ public final class TrajectoryScorer
         risk[k] = w.risk * riskProbability[k];
         total[k] = collision[k] + ttc[k] + progress[k] + comfort[k] + lane[k] + redLight[k] + pedestrian[k] +
             consistency[k] + risk[k];
+        analytic[k] = total[k] - risk[k] + (ruleOutOfLaneWeight - outOfLaneWeight) * outsideSum -
+            w.progress * (ruleProgressMetres - progressMetres);
+    }
+
+    /**
+     * Mean advance over the horizon of this tick's scored steps, doubled (equal to the end advance at constant
+     * speed), counted up to the stop line and, inside the standoff, against the plan.
+     */
+    private double advance(final double egoS, final double lineS, final double standoffS)
+    {
+        double advance = 0;
+        for (int h = 0; h < horizon; h++)
+        {
+            double reachable = Math.min(stepS[h], lineS);
+            if (reachable > standoffS)
+            {
+                reachable = standoffS - 2 * (reachable - standoffS);
+            }
+            advance += reachable - egoS;
+        }
+        return 2 * advance / horizon;
     }
 
     /**

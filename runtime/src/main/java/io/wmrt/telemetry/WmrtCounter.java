@@ -36,7 +36,9 @@ public enum WmrtCounter
     BACKEND_RECOVERIES("backends restored after a re-probe"),
     SCENE_RING_UNBLOCKS("scene ring records of dead producers skipped"),
     SCENE_TIMELINE_RESTARTS("scene timelines restarted by the producer"),
-    DEGRADED_BY_WALL_CLOCK("ticks the clock would have degraded (modelled timing)");
+    DEGRADED_BY_WALL_CLOCK("ticks the clock would have degraded (modelled timing)"),
+    LEARNED_PARKED_OVERRIDES("standing vehicles the model judged against the queue rule"),
+    LEARNED_CHOICE_CHANGES("plans the learned terms chose over the analytic terms' choice");
 
     private final String label;
 

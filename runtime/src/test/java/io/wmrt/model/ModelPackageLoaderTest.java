@@ -351,6 +351,22 @@ class ModelPackageLoaderTest
     }
 
     @Test
+    void shouldLoadAnEncoderThatSaysWhichAgentsMoveAndRefuseOneOfAnotherShape() throws Exception
+    {
+        final ModelPackage pkg = ModelPackageLoader.load(
+            OptionalTensorPackage.write(tmp.resolve("moves"), "--moves", "0.3"), ModelPackageLoader.Trust.none());
+        assertTrue(pkg.predictsMoves());
+        assertArrayEquals(new long[]{1, 32}, pkg.graph("encoder").output("agent_moves").shape());
+        assertFalse(ModelPackageLoader.load(OptionalTensorPackage.write(tmp.resolve("plain")),
+            ModelPackageLoader.Trust.none()).predictsMoves());
+
+        final ConfigException shape = refused(
+            OptionalTensorPackage.write(tmp.resolve("moves-16"), "--moves", "0.3:1,16"), ModelPackageLoader.Trust.none());
+        assertEquals("graphs.encoder.outputs[2].shape", shape.key());
+        assertContains(shape, "manifest.yaml", "'agent_moves'", "[1, 16]", "[1, 32]");
+    }
+
+    @Test
     void shouldLoadPackageDeclaringOnlySomeOptionalTensors() throws Exception
     {
         final Path dir = OptionalTensorPackage.write(tmp.resolve("lights-only"),

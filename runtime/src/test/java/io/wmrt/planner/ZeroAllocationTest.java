@@ -62,10 +62,11 @@ class ZeroAllocationTest
     }
 
     @Test
-    void shouldAllocateNothingPerTickWithEgoRouteLightsAndRiskOnTheNativePath() throws Exception
+    void shouldAllocateNothingPerTickWithEgoRouteLightsRiskAndMovesOnTheNativePath() throws Exception
     {
-        // A package that declares every optional tensor: three more inputs packed, risk scored, each tick.
-        final Path model = OptionalTensorPackage.write(tmp.resolve("optional-model"));
+        // A package that declares every optional tensor: three more inputs packed, risk scored, the model's say on
+        // standing vehicles read, each tick.
+        final Path model = OptionalTensorPackage.write(tmp.resolve("optional-model"), "--moves", "0.2");
         try (PlannerHarness h = new PlannerHarness(tmp.resolve("optional"), 5, model, new CostWeights(),
             new NativeOrtBackend(1)))
         {

@@ -94,6 +94,8 @@ final class SummaryJson
         m.decimal("tick_ms_p50", r.tickMsP50(), MILLISECONDS);
         m.decimal("tick_ms_p99", r.tickMsP99(), MILLISECONDS);
         m.integer("deadline_misses", r.deadlineMisses());
+        m.integer("learned_choice_changes", r.learnedChoiceChanges());
+        m.integer("learned_parked_overrides", r.learnedParkedOverrides());
         m.integer("clock_degraded_ticks", r.clockDegradedTicks());
         m.integer("stale_steps", r.staleSteps());
         final RunScores s = r.scores();

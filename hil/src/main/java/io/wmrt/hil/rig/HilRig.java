@@ -133,6 +133,8 @@ public final class HilRig
         final Drive drive;
         final long deadlineMisses;
         final long clockDegradedTicks;
+        final long learnedChoiceChanges;
+        final long learnedParkedOverrides;
         try (SumoProcess sumo = SumoProcess.withConfig(scenario.sumoConfig())
             .seed(scenario.seed())
             .stepLengthSeconds(STEP_S)
@@ -148,6 +150,8 @@ public final class HilRig
             drive.run();
             deadlineMisses = runtime.bus().counter(WmrtCounter.DEADLINE_MISSES).get();
             clockDegradedTicks = runtime.bus().counter(WmrtCounter.DEGRADED_BY_WALL_CLOCK).get();
+            learnedChoiceChanges = runtime.bus().counter(WmrtCounter.LEARNED_CHOICE_CHANGES).get();
+            learnedParkedOverrides = runtime.bus().counter(WmrtCounter.LEARNED_PARKED_OVERRIDES).get();
             if (null != drive.recorder)
             {
                 drive.recorder.close();
@@ -157,7 +161,7 @@ public final class HilRig
         final List<SumoCollisionLog.Collision> sumoCollisions =
             SumoCollisionLog.egoCollisions(collisionFile, scenario.egoId());
         return drive.result(sumoCollisions, road, reference, deadlineMisses, clockDegradedTicks,
-            (System.nanoTime() - wallStart) / 1e9);
+            learnedChoiceChanges, learnedParkedOverrides, (System.nanoTime() - wallStart) / 1e9);
     }
 
     /** The network file named by the scenario's SUMO configuration. */
@@ -549,7 +553,7 @@ public final class HilRig
 
         RunResult result(final List<SumoCollisionLog.Collision> sumoCollisions, final RoadGeometry road,
             final NavsimRuler.Reference reference, final long deadlineMisses, final long clockDegradedTicks,
-            final double wallS)
+            final long learnedChoiceChanges, final long learnedParkedOverrides, final double wallS)
         {
             // The union of both checks: a SUMO report not already a footprint contact counts when the
             // footprints were close then (see DrivingMetrics.closeTo for why SUMO alone is not trusted).
@@ -597,7 +601,7 @@ public final class HilRig
                 metrics.minTtcS(), metrics.maxAccelMps2(), metrics.maxDecelMps2(), metrics.maxAbsJerkMps3(),
                 metrics.maxAbsLatAccelMps2(), metrics.laneChanges(), metrics.weaving(), metrics.oppositeLaneS(),
                 metrics.minPedestrianDistanceM(), metrics.stoppedS(), metrics.creepingS(), p50, p99, deadlineMisses,
-                clockDegradedTicks, staleSteps, verdict.scores(), failures.isEmpty(), failures, wallS,
+                clockDegradedTicks, staleSteps, learnedChoiceChanges, learnedParkedOverrides, verdict.scores(), failures.isEmpty(), failures, wallS,
                 familyOf(scenario), options.actionBounds());
         }
     }

@@ -41,6 +41,11 @@ import java.util.List;
  *                               lattice (what wall-clock timing would have done on this machine then); 0 otherwise.
  * @param staleSteps             steps where no Trajectory for the current scene arrived in time and the
  *                               ego followed the previous one.
+ * @param learnedChoiceChanges   planner ticks whose plan the learned terms (the model's risk, its say on which
+ *                               standing vehicles will move) changed from what the analytic terms alone chose,
+ *                               from the runtime's counter; 0 for a package without learned terms.
+ * @param learnedParkedOverrides standing vehicles, summed over ticks, that the model judged parked where the queue
+ *                               rule said queued or the other way round, from the runtime's counter.
  * @param scores                 NAVSIM's PDMS and EPDMS with every sub-score ({@link RunScores}).
  * @param passed                 every pass criterion of the scenario held.
  * @param failures               the pass criteria that did not hold, one sentence each.
@@ -81,6 +86,8 @@ public record RunResult(
     long deadlineMisses,
     long clockDegradedTicks,
     long staleSteps,
+    long learnedChoiceChanges,
+    long learnedParkedOverrides,
     RunScores scores,
     boolean passed,
     List<String> failures,

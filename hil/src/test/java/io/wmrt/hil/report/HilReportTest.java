@@ -41,7 +41,7 @@ class HilReportTest
         "footprint_collisions", "red_light_violations", "offroad", "progress_m", "route_length_m",
         "route_completion", "min_ttc_s", "max_accel_mps2", "max_decel_mps2", "max_abs_jerk_mps3",
         "max_abs_lat_accel_mps2", "lane_changes", "weaving", "opposite_lane_s", "min_pedestrian_distance_m",
-        "stopped_s", "creeping_s", "tick_ms_p50", "tick_ms_p99", "deadline_misses", "clock_degraded_ticks", "stale_steps", "pdms",
+        "stopped_s", "creeping_s", "tick_ms_p50", "tick_ms_p99", "deadline_misses", "learned_choice_changes", "learned_parked_overrides", "clock_degraded_ticks", "stale_steps", "pdms",
         "epdms", "nc", "dac", "ddc", "tlc", "ttc", "ep", "lk", "hc", "ec", "reference_progress_m", "forgiven", "family", "action_bounds", "duration_s", "ticks", "wall_s");
 
     /** Attributes whose whole value is one number. */
@@ -502,7 +502,7 @@ class HilReportTest
             r.progressM(), r.routeLengthM(), r.routeCompletion(), r.minTtcS(), r.maxAccelMps2(), r.maxDecelMps2(),
             r.maxAbsJerkMps3(), r.maxAbsLatAccelMps2(), r.laneChanges(), r.weaving(), r.oppositeLaneS(),
             r.minPedestrianDistanceM(),
-            r.stoppedS(), r.creepingS(), p50, p99, r.deadlineMisses(), r.clockDegradedTicks(), r.staleSteps(), r.scores(),
+            r.stoppedS(), r.creepingS(), p50, p99, r.deadlineMisses(), r.clockDegradedTicks(), r.staleSteps(), r.learnedChoiceChanges(), r.learnedParkedOverrides(), r.scores(),
             r.passed(), r.failures(), r.wallS(), r.family(), r.actionBounds());
     }
 

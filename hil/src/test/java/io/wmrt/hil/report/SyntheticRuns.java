@@ -45,7 +45,7 @@ final class SyntheticRuns
             minTtcS, 1.9, 3.25, 4.5, 0.8,
             2, 1, 0.7, Double.POSITIVE_INFINITY,
             1.5, 2.25,
-            1.234, 4.567, 3L, 2L, 5L,
+            1.234, 4.567, 3L, 2L, 5L, 7L, 4L,
             new RunScores(0.5 * (5.0 + 5.0 * 0.3086 + 2.0) / 12.0, 0.5 * 0.5 * (5.0 * 0.3086 + 5.0 + 2.0 + 2.0 + 0.9 * 2.0) / 16.0,
                 0.5, 1.0, 0.5, 1.0, 1.0, 0.3086, 1.0, 1.0, 0.9, 400.0, List.of("lk")),
             passed, failures, 12.5, RunResult.HAND_BUILT,
