@@ -30,6 +30,12 @@ def description(ctx, role):
             "near-miss risk." % (ROLE_TEXT[role], inputs))
 
 
+def _subsample(ctx):
+    if ctx.args.max_samples is None:
+        return ""
+    return ", a subsample of at most %d drawn with the seed" % ctx.args.max_samples
+
+
 def _smoke(ctx):
     return "SMOKE RUN (tiny subset, one epoch): not a model to drive with. " if ctx.args.smoke else ""
 
@@ -51,8 +57,8 @@ def lineage(ctx, role):
     return [
         ("generator", _smoke(ctx) + cmd),
         ("teacher", teacher),
-        ("data", "train: %s; every %d steps (%d samples)" % (ctx.train_runs.describe(), ctx.train_stride,
-                                                           len(ctx.train_data["risk"]))),
+        ("data", "train: %s; every %d steps (%d samples%s)" % (ctx.train_runs.describe(), ctx.train_stride,
+                                                             len(ctx.train_data["risk"]), _subsample(ctx))),
         ("validation", "%s: %s (%d samples); seed 11 (the scenarios' own) never trained on"
          % (ctx.split, ctx.val_runs.describe(), len(ctx.val_data["risk"]))),
         ("quantization", quantization),
@@ -104,8 +110,8 @@ def _moves_section(ctx, role):
             train_valid, train_pos, res["count"], res["positives"]),
         "",
         _table([
-            ["held-out standing vehicles (per sample)", "labelled", "move within 60 s", "head AUROC", "head accuracy at 0.5",
-             "hand rule accuracy"],
+            ["held-out standing vehicles (per sample)", "labelled", "move within 60 s", "head AUROC",
+             "head accuracy at 0.5", "hand rule accuracy"],
             ["all", res["count"], res["positives"], _m(res["auroc"]), _m(res["accuracy"]),
              _m(res["rule_accuracy"])],
             ["in the ego's lane", res["count_lane"], res["positives_lane"], _m(res["auroc_lane"]),
@@ -241,10 +247,11 @@ def card(ctx, role):
 
     add("## Training")
     add("")
-    add("- Data: %s; samples every %d steps of 0.1 s: %d samples, %d of them at risk. Targets are the "
+    add("- Data: %s; samples every %d steps of 0.1 s: %d samples%s, %d of them at risk. Targets are the "
         "recorded futures (%.1f s); the last %d of the 30 steps have none and are masked."
-        % (ctx.train_runs.describe(), ctx.train_stride, len(ctx.train_data["risk"]), int(ctx.train_data["risk"].sum()),
-           ctx.results["teacher"]["horizon_s"], wm.H_STEPS - ctx.train_data["target"].shape[1]))
+        % (ctx.train_runs.describe(), ctx.train_stride, len(ctx.train_data["risk"]), _subsample(ctx),
+           int(ctx.train_data["risk"].sum()), ctx.results["teacher"]["horizon_s"],
+           wm.H_STEPS - ctx.train_data["target"].shape[1]))
     add("- Held out: %s: %s, every step: %d samples, %d at risk. Seed 11, the scenarios' own evaluation "
         "seed, is refused as training data." % (ctx.split, ctx.val_runs.describe(), len(ctx.val_data["risk"]),
                                                  int(ctx.val_data["risk"].sum())))

@@ -9,9 +9,8 @@ Stages: load the runs and build samples in the runtime's ego frame (dataset.py);
 distil the student from it (ground truth where recorded + the teacher everywhere); calibrate the
 student's int8 grids; evaluate all of them and the constant-velocity baseline on held-out runs; export
 the ONNX graphs (the encoder with its second output, agent_moves), check them against torch with a numpy
-evaluator; write <out>/wm-teacher,
-<out>/wm-student and <out>/wm-student-int8 (encoder.onnx, rollout.onnx, manifest.yaml, MODEL_CARD.md);
-sign each with './wmrt sign' and check it with './wmrt inspect model'.
+evaluator; write <out>/wm-teacher, <out>/wm-student and <out>/wm-student-int8 (encoder.onnx, rollout.onnx,
+manifest.yaml, MODEL_CARD.md); sign each with './wmrt sign' and check it with './wmrt inspect model'.
 
 --smoke is for CI: one run, a few dozen steps, one epoch each, packages in a temporary directory signed with
 a throwaway key from './wmrt keygen', checked, then deleted (unless --keep).
