@@ -22,6 +22,12 @@ happened:
     kind     [32]     agent kind (0 vehicle, 1 pedestrian, 2 cyclist, 3 static), -1 for empty slots
     risk     scalar   1 if the ego's recorded footprint, grown by 0.5 m on every side, overlaps any agent's
                       recorded footprint within the recorded horizon (separating axes), else 0
+    moves    [32]     for a vehicle or static agent standing at t (speed < 0.5 m/s): 1 if the agent with
+                      the same id is seen moving (> 1 m/s) within the next 60 s, 0 if it is not and it is
+                      either seen standing 60 s or more later or the ego gets past it (it comes to lie fully
+                      behind the ego, having not been behind at t) before any move is seen
+    moves_valid [32]  1 where `moves` is known; 0 for every other slot and where the run cannot tell (the
+                      agent left the view standing, or the run ended, before either happened)
 """
 
 import json
@@ -40,6 +46,12 @@ RISK_MARGIN_M = 0.5
 MIN_ROUTE_STEP_M = 0.01      # RouteFrame.add
 MIN_STEER_SPEED_MPS = 0.5
 LIGHT_STOP_STATES = (2, 3)   # yellow, red
+# Will a standing vehicle move: the runtime's standing threshold (SceneSnapshot.STANDING_MPS), what counts as
+# seen moving, and the label's horizon (60 s of 0.1 s steps).
+STANDING_MPS = 0.5
+MOVING_MPS = 1.0
+MOVE_HORIZON_STEPS = 600
+MOVE_KINDS = (0, 3)          # vehicle, static
 # The scenarios' own seed: their evaluation runs. Never train on it.
 EVALUATION_SEEDS = frozenset([11])
 
@@ -132,6 +144,52 @@ def _pack_route(rx, ry, used):
         route[i, :len(kept), 1] = ry[i, kept]
         route[i, :len(kept), 2] = 1.0
     return route
+
+
+def _next_step(mask, big):
+    """[T+1,U]: the first step >= t where mask[:, u] holds (row T and never: big)."""
+    steps = len(mask)
+    first = np.full((steps + 1,) + mask.shape[1:], big, dtype=np.int64)
+    at = np.where(mask, np.arange(steps)[:, None], big)
+    first[:steps] = np.minimum.accumulate(at[::-1], axis=0)[::-1]
+    return first
+
+
+def move_labels(a):
+    """moves, moves_valid [T,32] per frame slot of every step (the module docstring's label). Agents are
+    matched by id over the whole run: each step is one row of a [T, ids] table, and the first step at or after
+    t where something holds comes from a reversed running minimum."""
+    agents = a["agents"]
+    occupied = a["agent_valid"].astype(bool)
+    steps = len(agents)
+    ids, column = np.unique(agents[:, :, 0][occupied], return_inverse=True)
+    rows = np.nonzero(occupied)[0]
+    seen = np.zeros((steps, len(ids)), dtype=bool)
+    seen[rows, column] = True
+    speed = np.zeros(seen.shape)
+    speed[rows, column] = agents[:, :, 5][occupied]
+    # Fully behind the ego of that step: x in its frame below -(ego half length + agent half length).
+    ego = a["ego"].astype(np.float64)
+    c, s = np.cos(ego[:, 3])[:, None], np.sin(ego[:, 3])[:, None]
+    ahead, _ = _to_ego(agents[:, :, 2], agents[:, :, 3], ego[:, 1, None], ego[:, 2, None], c, s)
+    behind = np.zeros(seen.shape, dtype=bool)
+    behind[rows, column] = (ahead < -0.5 * (ego[:, 7, None] + agents[:, :, 7]))[occupied]
+
+    big = steps + MOVE_HORIZON_STEPS + 1
+    moving = seen & (speed > MOVING_MPS)
+    t = np.arange(steps)[:, None]
+    first_move = _next_step(moving, big)[1:]                                       # first move after t
+    later = _next_step(seen & ~moving, big)[np.minimum(t[:, 0] + MOVE_HORIZON_STEPS, steps)]
+    passed = _next_step(behind, big)[1:]                                            # behind after t
+    moves = first_move <= t + MOVE_HORIZON_STEPS
+    stays = ~moves & ((later < first_move) | ((passed < first_move) & ~behind))
+
+    slot = np.zeros(occupied.shape, dtype=np.int64)
+    slot[occupied] = column
+    standing = occupied & (agents[:, :, 5] < STANDING_MPS) & np.isin(agents[:, :, 1], MOVE_KINDS)
+    label = np.take_along_axis(moves, slot, axis=1)
+    known = standing & (label | np.take_along_axis(stays, slot, axis=1))
+    return np.where(known, label, False).astype(np.float32), known.astype(np.float32)
 
 
 def build_samples(meta, a, agent_range_m, stride=1, target_steps=None):
@@ -233,9 +291,13 @@ def build_samples(meta, a, agent_range_m, stride=1, target_steps=None):
     touch &= fvalid & efv[:, None, :] & occupied[:, :, None]
     risk = touch.any(axis=(1, 2)).astype(np.float32)
 
+    # ---- will each standing vehicle move within 60 s (labels from the whole run, then packed)
+    moves, moves_valid = (np.where(packed_valid, take(x[ts]), 0).astype(np.float32) for x in move_labels(a))
+
     return {
         "agents": agents, "ego": ego_in, "route": route, "lights": lights, "actions": actions,
         "target": target, "target_valid": tvalid, "kind": kind, "risk": risk,
+        "moves": moves, "moves_valid": moves_valid,
         "step": ts.astype(np.int32),
     }
 

@@ -50,6 +50,53 @@ def auroc(scores, labels):
     return float((ranks[labels].sum() - pos * (pos + 1) / 2) / (pos * neg))
 
 
+# The planner's hand rule before the moves head (SceneSnapshot.queuedAhead, QUEUE_LOOKAHEAD_M, QUEUE_GAP_M): a
+# standing vehicle is queued (will move) with a stop line (-1, 40) m beyond its front or another vehicle's
+# rear (0, 12) m beyond it in the same lane. The runtime measured along the route; here the ego frame stands
+# in: s ~ x + the ego's distance from the route's first point (~ -x of that point), lateral offset ~ y.
+RULE_STOP_BEYOND_M = (-1.0, 40.0)
+RULE_GAP_M = (0.0, 12.0)
+RULE_SAME_LANE_M = 1.6
+VULNERABLE_KINDS = (1, 2)       # pedestrian, cyclist
+MOVES_THRESHOLD = 0.5
+
+
+def queued_rule(data):
+    """[S,32] 1.0 where the old hand rule calls the agent queued (predicts that it moves), else 0.0."""
+    agents = data["agents"].astype(np.float64)
+    x, y, half = agents[:, :, 0], agents[:, :, 1], 0.5 * agents[:, :, 5]
+    valid = agents[:, :, 7] > 0
+    front = x + half                                                            # [S,N]
+    ego_s = -data["route"][:, 0, 0].astype(np.float64) * data["route"][:, 0, 2]  # 0 without a route
+    stop_x = data["lights"][:, :, 0] - ego_s[:, None]                           # [S,L]
+    beyond = stop_x[:, None, :] - front[:, :, None]
+    light = ((beyond > RULE_STOP_BEYOND_M[0]) & (beyond < RULE_STOP_BEYOND_M[1])
+             & (data["lights"][:, None, :, 2] > 0)).any(axis=2)
+    gap = (x - half)[:, None, :] - front[:, :, None]                            # [S,i,j]: j's rear beyond i
+    vehicle = valid & ~np.isin(data["kind"], VULNERABLE_KINDS)
+    same_lane = np.abs(y[:, None, :] - y[:, :, None]) < RULE_SAME_LANE_M
+    leader = ((gap > RULE_GAP_M[0]) & (gap < RULE_GAP_M[1]) & same_lane & vehicle[:, None, :]).any(axis=2)
+    return ((light | leader) & valid).astype(np.float32)
+
+
+def moves_metrics(moves, data):
+    """The moves head's AUROC and accuracy at 0.5 on the labelled standing vehicles, and the hand rule's; also
+    for those in the ego's lane (|y| under half the lane width), the only ones the planner asks about."""
+    valid = data["moves_valid"] > 0
+    labels = data["moves"] > 0.5
+    rule = queued_rule(data)
+    in_lane = np.abs(data["agents"][:, :, 1]) < 0.5 * data["ego"][:, 6, None]
+    out = {}
+    for suffix, where in (("", valid), ("_lane", valid & in_lane)):
+        out["count" + suffix] = int(where.sum())
+        out["positives" + suffix] = int(labels[where].sum())
+        out["auroc" + suffix] = auroc(moves[where], labels[where]) if where.any() else None
+        out["accuracy" + suffix] = float(((moves[where] >= MOVES_THRESHOLD) == labels[where]).mean()) \
+            if where.any() else None
+        out["rule_accuracy" + suffix] = float(((rule[where] > 0) == labels[where]).mean()) if where.any() else None
+    return out
+
+
 DATA_MOVEMENT = frozenset(["Reshape", "Slice", "Unsqueeze", "Squeeze", "Concat", "Transpose"])
 
 

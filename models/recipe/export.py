@@ -52,9 +52,11 @@ class Graphs:
 
         enc = graph.OnnxEmitter(params, quant)
         feeds = [enc.input(name, shape) for name, shape in ENCODER_INPUTS[inputs]]
-        latent = enc.rename(wm.encoder(enc, size, *feeds), "latent")
-        self.encoder = enc.model("wm_encoder", [latent], doc + ": encoder, latent layout in MODEL_CARD.md",
-                                 "wmrt " + GENERATOR, MODEL_VERSION)
+        latent, moves = wm.encoder(enc, size, *feeds)
+        latent = enc.rename(latent, "latent")
+        moves = enc.rename(moves, "agent_moves")
+        self.encoder = enc.model("wm_encoder", [latent, moves], doc + ": encoder, latent layout and "
+                                 "agent_moves in MODEL_CARD.md", "wmrt " + GENERATOR, MODEL_VERSION)
         self.encoder_shapes = enc.shapes()
 
         d = wm.latent_dims(size)
@@ -99,20 +101,22 @@ class Graphs:
 
 
 def run_graphs(g, sample, actions):
-    """Both serialized graphs through the numpy kernels for one sample and K candidates."""
+    """Both serialized graphs through the numpy kernels for one sample and K candidates: latent, agent_moves
+    [1,32], agent_future, risk."""
     feeds = {"agents": sample["agents"][None]}
     if g.inputs == wm.INPUTS_FULL:
         feeds.update(ego=sample["ego"][None], route=sample["route"][None], lights=sample["lights"][None])
-    latent = graph.evaluate(g.encoder, feeds)["latent"]
-    out = graph.evaluate(g.rollout, {"latent": latent, "actions": actions})
-    return latent, out["agent_future"], out["risk"]
+    enc = graph.evaluate(g.encoder, feeds)
+    out = graph.evaluate(g.rollout, {"latent": enc["latent"], "actions": actions})
+    return enc["latent"], enc["agent_moves"], out["agent_future"], out["risk"]
 
 
 def run_torch(net, sample, actions, quant):
+    """What the trained model computes for the same: agent_future, risk, moves [1,32]."""
     batch = {k: torch.from_numpy(sample[k][None]) for k in ("agents", "ego", "route", "lights")}
     with torch.no_grad():
-        future, risk, _ = net(batch, torch.from_numpy(actions), quant)
-    return future.numpy(), risk.numpy()
+        future, risk, _, moves = net(batch, torch.from_numpy(actions), quant)
+    return future.numpy(), risk.numpy(), moves.numpy()
 
 
 # --------------------------------------------------------------------------
@@ -163,6 +167,7 @@ def manifest_text(name, description, g, sha_encoder, sha_rollout, lineage):
     ] + [_tensor(n, s) for n, s in ENCODER_INPUTS[g.inputs]] + [
         "    outputs:",
         _tensor("latent", [1, wm.N_AGENTS, d]),
+        _tensor("agent_moves", [1, wm.N_AGENTS]),
     ] + _quantization(encoder_q) + [
         "  rollout:",
         "    file: rollout.onnx",

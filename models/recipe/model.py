@@ -3,7 +3,7 @@
 Shapes, with B the batch in training (1 when exported), L the latent's batch (B, or 1 when exported), K the
 candidates (B in training: one candidate per sample, 64 when exported), N agent slots, H steps:
 
-    encoder: agents [B,N,8], ego [B,8], route [B,64,3], lights [B,4,3]   ->  latent [B,N,D]
+    encoder: agents [B,N,8], ego [B,8], route [B,64,3], lights [B,4,3]   ->  latent [B,N,D], moves [B,N]
     rollout: latent [L,N,D], actions [K,H,2]                             ->  agent_future [K,H,N,3], risk [K]
 
 Latent channels (every channel of an empty slot is 0):
@@ -11,6 +11,10 @@ Latent channels (every channel of an empty slot is 0):
     0 x   1 y   2 heading   3 speed   4 yaw_rate   5 valid   6 half length   7 half width     the agent at t=0
     8 ego speed   9 ego half length   10 ego half width                                       the ego, per slot
     11 .. D-1  learned context (tanh): the agent with its neighbours, the route and the lights
+
+moves (the graph output `agent_moves`): from each agent's learned context, the probability that it, if it is
+a vehicle standing now, moves within the next 60 s (parked or broken down: 0; queued in traffic: 1); 0 for
+empty slots, unconstrained for moving agents and pedestrians (the planner reads it for standing vehicles only).
 
 The rollout integrates the ego under each candidate with the planner's kinematic bicycle (wheelbase 2.7 m,
 the same update as CandidateGenerator.step), vectorised over the horizon with triangular MatMuls. Each agent
@@ -77,6 +81,8 @@ Size = collections.namedtuple("Size", "name embed learned hidden")
 TEACHER = Size("teacher", embed=64, learned=32, hidden=96)
 STUDENT = Size("student", embed=32, learned=16, hidden=24)
 
+MOVE_HIDDEN = 16                 # the moves head's hidden width
+
 INPUTS_FULL = "full"
 INPUTS_AGENTS = "agents"
 
@@ -119,6 +125,8 @@ def param_shapes(size, inputs):
         dense("enc.comb_ego", e, e, bias=False)
     dense("enc.comb2", e, e)
     dense("enc.comb3", e, size.learned)
+    dense("move.h1", size.learned, MOVE_HIDDEN)
+    dense("move.out", MOVE_HIDDEN, 1)
     dense("roll.latent", size.learned, h)
     dense("roll.in", 10, h, bias=False)
     dense("roll.h2", h, h)
@@ -172,7 +180,8 @@ def _abs(ops, x):
 
 
 def encoder(ops, size, agents, ego=None, route=None, lights=None):
-    """latent [B,N,D] from the packed agents and, for the full model, ego, route and lights."""
+    """latent [B,N,D] and moves [B,N] from the packed agents and, for the full model, ego, route and
+    lights."""
     full = ego is not None
     n = ops.dim(agents, 1)
     ops.scope("agents")
@@ -268,7 +277,12 @@ def encoder(ops, size, agents, ego=None, route=None, lights=None):
     half = _k(ops, 0.5)
     kinematic = ops.concat([pos, heading, speed, yaw, valid, ops.mul(length, half), ops.mul(width, half)], 2)
     latent = ops.concat([kinematic, ops.mul(ego_channels, valid), learned], 2)
-    return ops.mul(latent, valid)
+
+    ops.scope("moves")
+    m = _dense(ops, learned, "move.h1", "move.in")
+    m = ops.sigmoid(_dense(ops, m, "move.out", "move.h1", relu=False, non_negative=True))
+    moves = ops.reshape(ops.mul(m, valid), [0, -1])                              # [B,N]
+    return ops.mul(latent, valid), moves
 
 
 def _tan(ops, x):

@@ -30,14 +30,22 @@ def description(ctx, role):
             "near-miss risk." % (ROLE_TEXT[role], inputs))
 
 
+def _subsample(ctx):
+    if ctx.args.max_samples is None:
+        return ""
+    return ", a subsample of at most %d drawn with the seed" % ctx.args.max_samples
+
+
 def _smoke(ctx):
     return "SMOKE RUN (tiny subset, one epoch): not a model to drive with. " if ctx.args.smoke else ""
 
 
 def lineage(ctx, role):
-    cmd = "models/recipe/recipe.py --data %s%s --inputs %s --seed %d --threads %d%s" % (
+    cmd = "models/recipe/recipe.py --data %s%s --inputs %s --seed %d --threads %d --train-stride %d%s%s" % (
         ctx.args.data, " --val %s" % ctx.args.val if ctx.args.val else "", ctx.args.inputs, ctx.args.seed,
-        ctx.args.threads, " --smoke" if ctx.args.smoke else "")
+        ctx.args.threads, ctx.args.train_stride,
+        " --max-samples %d" % ctx.args.max_samples if ctx.args.max_samples is not None else "",
+        " --smoke" if ctx.args.smoke else "")
     teacher = "none" if role == "teacher" else "%s (rollout.onnx sha256 %s)" % (
         ctx.names["teacher"], export.sha256_hex(ctx.graphs["teacher"].rollout_bytes))
     if role == "student-int8":
@@ -49,8 +57,8 @@ def lineage(ctx, role):
     return [
         ("generator", _smoke(ctx) + cmd),
         ("teacher", teacher),
-        ("data", "train: %s; every %d steps (%d samples)" % (ctx.train_runs.describe(), ctx.train_stride,
-                                                           len(ctx.train_data["risk"]))),
+        ("data", "train: %s; every %d steps (%d samples%s)" % (ctx.train_runs.describe(), ctx.train_stride,
+                                                             len(ctx.train_data["risk"]), _subsample(ctx))),
         ("validation", "%s: %s (%d samples); seed 11 (the scenarios' own) never trained on"
          % (ctx.split, ctx.val_runs.describe(), len(ctx.val_data["risk"]))),
         ("quantization", quantization),
@@ -81,6 +89,43 @@ def _accuracy_table(ctx):
         rows.append([label, _m(r["ade"]), _m(r["fde"]), _m(r.get("ade_vehicles")), _m(r.get("ade_pedestrians")),
                      _m(r.get("fde_vehicles")), _m(r.get("fde_pedestrians")), _m(r["auroc"])])
     return _table(rows)
+
+
+def _moves_section(ctx, role):
+    """Standing vehicles: the moves head of this package against the planner's old hand rule."""
+    res = ctx.results[role]["moves"]
+    train_valid = int(ctx.train_data["moves_valid"].sum())
+    train_pos = int((ctx.train_data["moves"] * ctx.train_data["moves_valid"]).sum())
+    lines = [
+        "Output `agent_moves` [1, 32]: for each agent slot, the probability that the agent, if it is a vehicle "
+        "standing now (speed < 0.5 m/s, not a pedestrian or cyclist), moves within the next 60 s: near 1 for "
+        "a vehicle queued in traffic, near 0 for a parked or broken-down one the ego may pass. Empty slots are "
+        "exactly 0; the value for moving agents, pedestrians and cyclists means nothing.",
+        "",
+        "Labels, from the recorded runs (the agent matched by id over the whole run): 1 if the vehicle is seen "
+        "moving (> 1 m/s) within 60 s; 0 if it is not, and it is either seen standing 60 s or more later or "
+        "the ego gets past it (it comes to lie fully behind the ego) first; otherwise unknown and not trained "
+        "on (it left the view standing, or the run ended). Counted per sample and agent: training %d labelled "
+        "standing vehicles, %d of them moving within 60 s; held out %d, %d moving." % (
+            train_valid, train_pos, res["count"], res["positives"]),
+        "",
+        _table([
+            ["held-out standing vehicles (per sample)", "labelled", "move within 60 s", "head AUROC",
+             "head accuracy at 0.5", "hand rule accuracy"],
+            ["all", res["count"], res["positives"], _m(res["auroc"]), _m(res["accuracy"]),
+             _m(res["rule_accuracy"])],
+            ["in the ego's lane", res["count_lane"], res["positives_lane"], _m(res["auroc_lane"]),
+             _m(res["accuracy_lane"]), _m(res["rule_accuracy_lane"])]]),
+        "",
+        "The hand rule is the planner's test before this head (`SceneSnapshot`): queued, so moving, with a stop "
+        "line, whatever its light shows, -1 to 40 m beyond the vehicle's front, or another vehicle's rear 0 to "
+        "12 m beyond it. Replicated here in the ego frame, not along the route as the runtime measures: a "
+        "stop line's position is its stop_s minus the ego's distance from the route's first point (taken as "
+        "minus that point's x), and 'the same lane' is lateral offsets within %.1f m of each other; 'in the "
+        "ego's lane' is |y| under half the lane width. On curves these approximations blur the rule a little."
+        % evaluate.RULE_SAME_LANE_M,
+    ]
+    return "\n".join(lines)
 
 
 def _cost_rows(ctx):
@@ -162,6 +207,9 @@ def card(ctx, role):
     add("- output `latent` [1, 32, %d]: channels 0-7 the agent (x, y, heading, speed, yaw_rate, valid, half "
         "length, half width), 8-10 the ego (speed, half length, half width), 11-%d learned context (tanh); an "
         "empty slot is all zeros" % (d, d - 1))
+    add("- output `agent_moves` [1, 32]: per slot, the probability (sigmoid) that the agent, if it is a vehicle "
+        "standing now (speed < 0.5 m/s, not a pedestrian or cyclist), moves within the next 60 s; exactly 0 "
+        "for empty slots, meaningless for other agents (section \"Standing vehicles\")")
     add("")
     add("rollout.onnx (graph `wm_rollout`)")
     add("- input `latent` [1, 32, %d]: the encoder's output" % d)
@@ -178,9 +226,10 @@ def card(ctx, role):
     add("## How it works")
     add("")
     add("- Encoder: per agent an MLP of its state; every other agent seen from it (relative position and "
-        "velocity in its frame), max-pooled;%s combined into the learned channels (width %d, %d learned)."
+        "velocity in its frame), max-pooled;%s combined into the learned channels (width %d, %d learned). "
+        "The moves head reads those channels: a layer of %d (ReLU), then one sigmoid per agent."
         % (" the route points seen from it, max-pooled; each light's stop line relative to it; the ego's state;"
-           if full else "", size.embed, size.learned))
+           if full else "", size.embed, size.learned, wm.MOVE_HIDDEN))
     add("- Rollout, 30 steps unrolled in the graph: the ego is integrated under each candidate with the "
         "planner's kinematic bicycle (wheelbase %.1f m, `CandidateGenerator.step`, with the running sums as "
         "triangular MatMuls). Each agent keeps its speed and yaw rate plus a learned, bounded change per step "
@@ -198,19 +247,22 @@ def card(ctx, role):
 
     add("## Training")
     add("")
-    add("- Data: %s; samples every %d steps of 0.1 s: %d samples, %d of them at risk. Targets are the "
+    add("- Data: %s; samples every %d steps of 0.1 s: %d samples%s, %d of them at risk. Targets are the "
         "recorded futures (%.1f s); the last %d of the 30 steps have none and are masked."
-        % (ctx.train_runs.describe(), ctx.train_stride, len(ctx.train_data["risk"]), int(ctx.train_data["risk"].sum()),
-           ctx.results["teacher"]["horizon_s"], wm.H_STEPS - ctx.train_data["target"].shape[1]))
+        % (ctx.train_runs.describe(), ctx.train_stride, len(ctx.train_data["risk"]), _subsample(ctx),
+           int(ctx.train_data["risk"].sum()), ctx.results["teacher"]["horizon_s"],
+           wm.H_STEPS - ctx.train_data["target"].shape[1]))
     add("- Held out: %s: %s, every step: %d samples, %d at risk. Seed 11, the scenarios' own evaluation "
         "seed, is refused as training data." % (ctx.split, ctx.val_runs.describe(), len(ctx.val_data["risk"]),
                                                  int(ctx.val_data["risk"].sum())))
     add("- Teacher: %d epochs. Loss: Huber (1 m) on the position error + 0.5 x (1 - cos) of the heading error "
-        "where recorded, + binary cross-entropy of the risk." % ctx.epochs["teacher"])
+        "where recorded, + binary cross-entropy of the risk, + binary cross-entropy of `agent_moves` over the "
+        "labelled standing vehicles." % ctx.epochs["teacher"])
     add("- Student: %d epochs. Loss: the same ground truth where recorded + the teacher's prediction "
         "everywhere (all 30 steps, every agent), on the executed actions and on as many counterfactual "
         "candidates (the executed plan with correlated noise, or a constant acceleration), which have no "
-        "ground truth; risk against the label and against the teacher's risk." % ctx.epochs["student"])
+        "ground truth; risk against the label and against the teacher's risk; `agent_moves` against the "
+        "label and against the teacher's probability, where labelled." % ctx.epochs["student"])
     add("- PyTorch on the CPU, %d thread(s), deterministic for a given seed (the log of the run has the "
         "training times; this card has none, so it is reproduced byte for byte)." % ctx.args.threads)
     add("")
@@ -233,11 +285,17 @@ def card(ctx, role):
                                                        "%+.3f" % (di["auroc"] - ds["auroc"])
                                                        if di["auroc"] is not None and ds["auroc"] is not None
                                                        else "n/a"))
-    pose, risk = ctx.checks[role]
+    pose, risk, moves = ctx.checks[role]
     add("")
     add("Export check: this package's graphs, run by a numpy evaluator of their ONNX ops on 2 held-out scenes "
-        "x 64 candidates, differ from the trained %s by at most %.1e m / rad in `agent_future` and %.1e in "
-        "`risk`." % ("model's int8 simulation" if g.int8 else "model", pose, risk))
+        "x 64 candidates, differ from the trained %s by at most %.1e m / rad in `agent_future`, %.1e in "
+        "`risk` and %.1e in `agent_moves`." % ("model's int8 simulation" if g.int8 else "model", pose, risk,
+                                               moves))
+    add("")
+
+    add("## Standing vehicles: will it move within 60 s")
+    add("")
+    add(_moves_section(ctx, role))
     add("")
 
     add("## Size and cost")

@@ -2,14 +2,15 @@
 """The world-model recipe: recorded rig runs in, three signed model packages out.
 
     /usr/bin/python3 models/recipe/recipe.py --data DIR [--val DIR] --out-dir models --key BASE
-                                             [--inputs full|agents] [--seed N] [--smoke]
+                                             [--inputs full|agents] [--seed N] [--train-stride N]
+                                             [--max-samples N] [--smoke]
 
 Stages: load the runs and build samples in the runtime's ego frame (dataset.py); train the teacher;
 distil the student from it (ground truth where recorded + the teacher everywhere); calibrate the
 student's int8 grids; evaluate all of them and the constant-velocity baseline on held-out runs; export
-the ONNX graphs, check them against torch with a numpy evaluator; write <out>/wm-teacher,
-<out>/wm-student and <out>/wm-student-int8 (encoder.onnx, rollout.onnx, manifest.yaml, MODEL_CARD.md);
-sign each with './wmrt sign' and check it with './wmrt inspect model'.
+the ONNX graphs (the encoder with its second output, agent_moves), check them against torch with a numpy
+evaluator; write <out>/wm-teacher, <out>/wm-student and <out>/wm-student-int8 (encoder.onnx, rollout.onnx,
+manifest.yaml, MODEL_CARD.md); sign each with './wmrt sign' and check it with './wmrt inspect model'.
 
 --smoke is for CI: one run, a few dozen steps, one epoch each, packages in a temporary directory signed with
 a throwaway key from './wmrt keygen', checked, then deleted (unless --keep).
@@ -37,9 +38,10 @@ import model as wm  # noqa: E402
 import modelcard  # noqa: E402
 import train  # noqa: E402
 
-# A full run takes about 12.5 minutes on one core of the 2-vCPU CI machine (teacher 6.5, student 5.5).
-# Epochs are fixed, not timed, so that a run is reproducible on any machine.
-TRAIN_STRIDE = 2                 # every 2nd 0.1 s step of the training runs
+# A full run on 20,000 training samples takes about 12.5 minutes on one core of the 2-vCPU CI machine (teacher
+# 6.5, student 5.5): about 5 ms per sample and epoch either way, so time scales with samples x epochs (--train-stride,
+# --max-samples). Epochs are fixed, not timed, so that a run is reproducible on any machine.
+TRAIN_STRIDE = 2                 # every 2nd 0.1 s step of the training runs (--train-stride)
 VAL_STRIDE = 1
 TEACHER_EPOCHS = 4
 STUDENT_EPOCHS = 3
@@ -122,11 +124,19 @@ def _run(args, log, started, runs, out_dir, key):
     limit_steps = None
     if args.smoke:
         train_runs, val_runs, limit_steps = train_runs.first(1), val_runs.first(1), SMOKE_STEPS
-    train_data = train_runs.samples(export.AGENT_RANGE_M, TRAIN_STRIDE, limit_steps)
+    train_data = train_runs.samples(export.AGENT_RANGE_M, args.train_stride, limit_steps)
     val_data = val_runs.samples(export.AGENT_RANGE_M, VAL_STRIDE, limit_steps)
-    log("data: train %s -> %d samples (%d at risk); held out %s -> %d samples (%d at risk)"
-        % (train_runs.describe(), len(train_data["risk"]), int(train_data["risk"].sum()), val_runs.describe(),
-           len(val_data["risk"]), int(val_data["risk"].sum())))
+    built = len(train_data["risk"])
+    if args.max_samples is not None and built > args.max_samples:
+        keep = np.sort(np.random.default_rng(args.seed).choice(built, size=args.max_samples, replace=False))
+        train_data = {k: v[keep] for k, v in train_data.items()}
+    log("data: train %s, every %d steps -> %d samples%s (%d at risk); held out %s -> %d samples (%d at risk)"
+        % (train_runs.describe(), args.train_stride, len(train_data["risk"]),
+           " (a seeded subsample of %d)" % built if len(train_data["risk"]) < built else "",
+           int(train_data["risk"].sum()), val_runs.describe(), len(val_data["risk"]), int(val_data["risk"].sum())))
+    for label, d in (("train", train_data), ("held out", val_data)):
+        log("moves labels, %s: %d standing vehicles labelled (per sample), %d of them move within 60 s"
+            % (label, int(d["moves_valid"].sum()), int((d["moves"] * d["moves_valid"]).sum())))
 
     teacher_epochs = 1 if args.smoke else args.teacher_epochs
     student_epochs = 1 if args.smoke else args.student_epochs
@@ -149,13 +159,17 @@ def _run(args, log, started, runs, out_dir, key):
     results = {}
     for label, net, q in (("baseline", baseline, None), ("teacher", teacher, None), ("student", student, None),
                           ("student-int8", student, quant)):
-        future, risk, closest = train.predict(net, val_data, 256, q)
+        future, risk, closest, moves = train.predict(net, val_data, 256, q)
         metrics = evaluate.displacement(future, val_data)
         # The baseline's risk is its closest approach through the student's squashing: same ranking.
         metrics["auroc"] = evaluate.auroc(risk, val_data["risk"])
+        # The baseline shares the student's encoder: its moves are the student's.
+        metrics["moves"] = evaluate.moves_metrics(moves, val_data)
         results[label] = metrics
-        log("%-13s ADE %.3f m  FDE(%.1f s) %.3f m  AUROC %s" % (label, metrics["ade"], metrics["horizon_s"],
-                                                                 metrics["fde"], metrics["auroc"]))
+        m = metrics["moves"]
+        log("%-13s ADE %.3f m  FDE(%.1f s) %.3f m  AUROC %s  moves AUROC %s accuracy %s (hand rule %s)"
+            % (label, metrics["ade"], metrics["horizon_s"], metrics["fde"], metrics["auroc"], m["auroc"],
+               m["accuracy"], m["rule_accuracy"]))
 
     graphs = {
         "teacher": export.Graphs(teacher.numpy_params(), wm.TEACHER, args.inputs, None, "teacher"),
@@ -171,21 +185,24 @@ def _run(args, log, started, runs, out_dir, key):
     pick = sorted({int(np.argmax(counts)), int(crowded[len(crowded) // 2])})
     for role, g in graphs.items():
         net = teacher if role == "teacher" else student
-        worst_pose, worst_risk = 0.0, 0.0
+        worst_pose, worst_risk, worst_moves = 0.0, 0.0, 0.0
         for i in pick:
             sample = {k: v[i] for k, v in val_data.items()}
             candidates = np.concatenate([sample["actions"][None], train.perturbed_actions(
                 np.repeat(sample["actions"][None], wm.K_CANDIDATES - 1, 0),
                 np.repeat(sample["ego"][None, 0], wm.K_CANDIDATES - 1, 0), np.random.default_rng(i))])
-            _, onnx_future, onnx_risk = export.run_graphs(g, sample, candidates)
-            torch_future, torch_risk = export.run_torch(net, sample, candidates,
-                                                        quant if role == "student-int8" else None)
+            _, onnx_moves, onnx_future, onnx_risk = export.run_graphs(g, sample, candidates)
+            torch_future, torch_risk, torch_moves = export.run_torch(net, sample, candidates,
+                                                                     quant if role == "student-int8" else None)
             worst_pose = max(worst_pose, float(np.abs(onnx_future - torch_future).max()))
             worst_risk = max(worst_risk, float(np.abs(onnx_risk - torch_risk).max()))
-        checks[role] = (worst_pose, worst_risk)
+            worst_moves = max(worst_moves, float(np.abs(onnx_moves - torch_moves).max()))
+        checks[role] = (worst_pose, worst_risk, worst_moves)
         log("%s: exported graphs vs torch on %d held-out samples x %d candidates: max |pose diff| %.2e, "
-            "max |risk diff| %.2e" % (role, len(pick), wm.K_CANDIDATES, worst_pose, worst_risk))
-        if worst_pose > (0.05 if g.int8 else 1e-3) or worst_risk > (0.02 if g.int8 else 1e-4):
+            "max |risk diff| %.2e, max |agent_moves diff| %.2e"
+            % (role, len(pick), wm.K_CANDIDATES, worst_pose, worst_risk, worst_moves))
+        if (worst_pose > (0.05 if g.int8 else 1e-3) or worst_risk > (0.02 if g.int8 else 1e-4)
+                or worst_moves > (0.02 if g.int8 else 1e-4)):
             raise RuntimeError("%s: the exported graphs do not compute what was trained" % role)
 
     names = package_names(args.inputs)
@@ -193,7 +210,7 @@ def _run(args, log, started, runs, out_dir, key):
         args=args, names=names, split=split, train_runs=train_runs, val_runs=val_runs, train_data=train_data,
         val_data=val_data, results=results, graphs=graphs, checks=checks, params={
             "teacher": teacher.count(), "student": student.count(), "student-int8": student.count()},
-        epochs={"teacher": teacher_epochs, "student": student_epochs}, train_stride=TRAIN_STRIDE,
+        epochs={"teacher": teacher_epochs, "student": student_epochs}, train_stride=args.train_stride,
         calibration=len(calibration), quant=quant)
     packages = []
     for role in ("teacher", "student", "student-int8"):
@@ -217,11 +234,17 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1; results depend on it)")
     parser.add_argument("--teacher-epochs", type=int, default=TEACHER_EPOCHS)
     parser.add_argument("--student-epochs", type=int, default=STUDENT_EPOCHS)
+    parser.add_argument("--train-stride", type=int, default=TRAIN_STRIDE,
+                        help="a training sample every N 0.1 s steps of each run (default %d)" % TRAIN_STRIDE)
+    parser.add_argument("--max-samples", type=int,
+                        help="at most N training samples: a subsample drawn with --seed (default: all)")
     parser.add_argument("--smoke", action="store_true", help="CI: tiny subset, one epoch, throwaway key")
     parser.add_argument("--keep", action="store_true", help="smoke: keep the temporary packages and key")
     args = parser.parse_args(argv)
     if not args.smoke and (args.out_dir is None or args.key is None):
         parser.error("--out-dir and --key are required (except with --smoke)")
+    if args.train_stride < 1 or (args.max_samples is not None and args.max_samples < 1):
+        parser.error("--train-stride and --max-samples must be at least 1")
     if args.key is not None:
         args.key = os.path.abspath(os.path.expanduser(args.key))
     if args.out_dir is not None:

@@ -248,6 +248,75 @@ def shouldLabelRiskWhenFootprintsComeWithinHalfAMetre():
     assert bool(near) and not bool(far)
 
 
+def standing_run():
+    """700 steps: the ego drives along +x at 5 m/s for 10 s, then stands. Agent 1 (vehicle) stands 60 m ahead
+    and drives off at 10 s; 2 (vehicle) stands 30 m ahead, 3 m left, the ego gets past it at step 70 and it
+    leaves the view at step 150;
+    3 (vehicle) stands 60 m ahead, 3 m right, and leaves the view at step 20; 4 (pedestrian) stands; 5
+    (static) stands 70 m ahead, 10 m right, the whole run. From step 50 on, agents 4 and 1 swap slots."""
+    steps, horizon = 700, 30
+    ego = np.zeros((steps, 13), np.float32)
+    x = np.minimum(np.arange(steps), 100) * 0.5
+    ego[:, 0] = np.arange(steps) * 0.1
+    ego[:, 1] = x
+    ego[:, 4] = np.where(np.arange(steps) < 100, 5.0, 0.0)
+    ego[:, 7:11] = [4.6, 1.8, 11.1, 3.5]
+    agents = np.zeros((steps, 32, 9), np.float32)
+    valid = np.zeros((steps, 32), np.uint8)
+    for t in range(steps):
+        a1 = [1, 0, 60 + 5.0 * max(0, t - 100) * 0.1, 0, 0, 5.0 if t >= 100 else 0.0, 0, 4.6, 1.8]
+        a2 = [2, 0, 30, 3, 0, 0, 0, 4.6, 1.8]
+        a3 = [3, 0, 60, -3, 0, 0, 0, 4.6, 1.8]
+        a4 = [4, 1, 20, 5, 0, 0, 0, 0.5, 0.5]
+        a5 = [5, 3, 70, -10, 0, 0, 0, 2.0, 2.0]
+        row = ([a1, a2] + ([a3] if t < 20 else []) + [a4, a5]) if t < 50 else \
+            [a4] + ([a2] if t < 150 else []) + [a1, a5]
+        agents[t, :len(row)] = row
+        valid[t, :len(row)] = 1
+    future = np.zeros((steps, 32, horizon, 4), np.float32)
+    fvalid = np.zeros((steps, 32, horizon), np.uint8)
+    efuture = np.zeros((steps, horizon, 4), np.float32)
+    evalid = np.zeros((steps, horizon), np.uint8)
+    for t in range(steps):
+        for k in range(1, horizon + 1):
+            if t + k < steps:
+                efuture[t, k - 1] = ego[t + k, 1:5]
+                evalid[t, k - 1] = 1
+                later = {agents[t + k, j, 0]: j for j in range(int(valid[t + k].sum()))}
+                for i in range(int(valid[t].sum())):
+                    if agents[t, i, 0] in later:
+                        future[t, i, k - 1] = agents[t + k, later[agents[t, i, 0]], [2, 3, 4, 5]]
+                        fvalid[t, i, k - 1] = 1
+    route = np.zeros((steps, 64, 2), np.float32)
+    route[:, :, 0] = ego[:, None, 1] + np.arange(64)[None, :] * 2.0
+    return {
+        "timestamp_ns": (np.arange(steps) * 100_000_000).astype(np.int64), "ego": ego, "agents": agents,
+        "agent_valid": valid, "route": route, "route_count": np.full(steps, 40, np.int32),
+        "lights": np.zeros((steps, 4, 2), np.float32), "light_count": np.zeros(steps, np.int32),
+        "actions": np.zeros((steps, 4), np.float32), "ego_future": efuture, "ego_future_valid": evalid,
+        "agent_future": future, "agent_future_valid": fvalid,
+    }
+
+
+@check
+def shouldLabelWhetherAStandingVehicleMovesWithin60Seconds():
+    arrays = standing_run()
+    samples = dataset.build_samples({"steps": 700, "horizon_steps": 30}, arrays, 80.0)
+    moves, known = samples["moves"], samples["moves_valid"]
+    # packed slots: steps < 20: agents 1, 2, 3, 4, 5; 20-49: 1, 2, 4, 5; from 50: 4, 2, 1, 5
+    assert list(known[10, :6]) == [1, 1, 0, 0, 1, 0], known[10, :6]
+    assert list(moves[10, :6]) == [1, 0, 0, 0, 0, 0], moves[10, :6]
+    # From step 50 the agents sit in other slots: the labels follow the ids.
+    assert list(known[60, :5]) == [0, 1, 1, 1, 0] and list(moves[60, :5]) == [0, 0, 1, 0, 0]
+    # Once the ego is past agent 2 (step 70), nothing tells any more: a pass before t does not count, and it
+    # leaves the view standing. Agent 5 is seen standing 60 s later up to step 99 (the run's last is 699).
+    assert list(known[69, :4]) == [0, 1, 1, 1] and list(known[70, :4]) == [0, 0, 1, 1]
+    assert list(known[99, :4]) == [0, 0, 1, 1] and list(moves[99, :4]) == [0, 0, 1, 0]
+    assert list(known[100, :4]) == [0, 0, 0, 0], known[100, :4]                 # agent 1 moves
+    assert moves[known == 0].sum() == 0
+    assert samples["moves"].shape == (700, 32) and samples["moves"].dtype == np.float32
+
+
 @check
 def shouldExportGraphsThatComputeWhatTorchComputes():
     arrays = synthetic_run(4)
@@ -265,11 +334,16 @@ def shouldExportGraphsThatComputeWhatTorchComputes():
         sample = {k: v[10] for k, v in data.items()}
         actions = np.repeat(sample["actions"][None], wm.K_CANDIDATES, 0)
         actions[1:, :, 0] += np.linspace(-1, 1, wm.K_CANDIDATES - 1)[:, None].astype(np.float32)
-        _, future, risk = export.run_graphs(g, sample, actions)
-        want_future, want_risk = export.run_torch(net, sample, actions, q)
-        assert future.shape == (64, 30, 32, 3) and risk.shape == (64,)
+        _, moves, future, risk = export.run_graphs(g, sample, actions)
+        want_future, want_risk, want_moves = export.run_torch(net, sample, actions, q)
+        assert future.shape == (64, 30, 32, 3) and risk.shape == (64,) and moves.shape == (1, 32)
         assert np.abs(future - want_future).max() < (0.05 if q else 1e-3), np.abs(future - want_future).max()
         assert np.abs(risk - want_risk).max() < 0.02
+        assert np.abs(moves - want_moves).max() < (0.02 if q else 1e-4), np.abs(moves - want_moves).max()
+        outputs = [(o.name, [d.dim_value for d in o.type.tensor_type.shape.dim]) for o in g.encoder.graph.output]
+        assert outputs == [("latent", [1, 32, wm.latent_dims(wm.STUDENT)]), ("agent_moves", [1, 32])], outputs
+        occupied = int(sample["agents"][:, 7].sum())
+        assert 0 < occupied < 32 and (moves[0, occupied:] == 0).all() and (moves[0, :occupied] > 0).all()
 
 
 @check

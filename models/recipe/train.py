@@ -20,6 +20,7 @@ HUBER_M = 1.0
 HEADING_WEIGHT = 0.5
 TEACHER_WEIGHT = 1.0            # distillation: the teacher's prediction, everywhere
 GROUND_TRUTH_WEIGHT = 1.0       # distillation: the recorded future, where recorded
+MOVES_WEIGHT = 1.0              # will a standing vehicle move within 60 s: label, and the teacher's for the student
 
 
 class WorldModel(torch.nn.Module):
@@ -44,13 +45,15 @@ class WorldModel(torch.nn.Module):
         return int(sum(v.numel() for v in self.values))
 
     def forward(self, batch, actions, quant=None):
+        """future [K,H,N,3], risk [K], closest approach [K], moves [B,N]."""
         ops = graph.TorchOps(self.params(), quant)
         if self.inputs == wm.INPUTS_FULL:
-            latent = wm.encoder(ops, self.size, batch["agents"], batch["ego"], batch["route"], batch["lights"])
+            latent, moves = wm.encoder(ops, self.size, batch["agents"], batch["ego"], batch["route"],
+                                       batch["lights"])
         else:
-            latent = wm.encoder(ops, self.size, batch["agents"])
+            latent, moves = wm.encoder(ops, self.size, batch["agents"])
         future, risk, closest = wm.rollout(ops, self.size, latent, actions)
-        return future, risk, closest
+        return future, risk, closest, moves
 
 
 def configure_torch(threads):
@@ -89,6 +92,8 @@ def to_batch(data, index, actions=None):
         "target": torch.from_numpy(data["target"][index][:, :, :n]),
         "target_valid": torch.from_numpy(data["target_valid"][index][:, :, :n].astype(np.float32)),
         "risk": torch.from_numpy(data["risk"][index]),
+        "moves": torch.from_numpy(data["moves"][index, :n]),
+        "moves_valid": torch.from_numpy(data["moves_valid"][index, :n]),
     }
     b["actions"] = torch.from_numpy(data["actions"][index] if actions is None else actions)
     return b
@@ -142,6 +147,13 @@ def risk_loss(risk, labels):
     return torch.nn.functional.binary_cross_entropy(risk.clamp(1e-6, 1 - 1e-6), labels)
 
 
+def moves_loss(moves, labels, valid):
+    """Binary cross-entropy of the moves head against labels (or the teacher's probabilities), averaged over
+    the valid entries; 0 when the batch has none."""
+    bce = torch.nn.functional.binary_cross_entropy(moves.clamp(1e-6, 1 - 1e-6), labels, reduction="none")
+    return (bce * valid).sum() / valid.sum().clamp(min=1.0)
+
+
 # --------------------------------------------------------------------------
 # Training
 # --------------------------------------------------------------------------
@@ -174,8 +186,9 @@ def train_teacher(net, data, epochs, batch_size, lr, rng, log):
         total, n = 0.0, 0
         for index in batches(data, batch_size, rng):
             b = to_batch(data, index)
-            future, risk, _ = net(b, b["actions"])
-            loss = ground_truth_loss(future, b) + risk_loss(risk, b["risk"])
+            future, risk, _, moves = net(b, b["actions"])
+            loss = (ground_truth_loss(future, b) + risk_loss(risk, b["risk"])
+                    + MOVES_WEIGHT * moves_loss(moves, b["moves"], b["moves_valid"]))
             schedule.step(loss, list(net.parameters()))
             total += float(loss) * len(index)
             n += len(index)
@@ -184,7 +197,8 @@ def train_teacher(net, data, epochs, batch_size, lr, rng, log):
 
 def distill_student(student, teacher, data, epochs, batch_size, lr, rng, log):
     """Loss = ground truth where recorded + the teacher's prediction everywhere (all 30 steps, every agent,
-    and for counterfactual candidates that have no ground truth)."""
+    and for counterfactual candidates that have no ground truth); the moves head against the labels and the
+    teacher's probabilities where labelled."""
     chunks_per_epoch = len(batches(data, batch_size, rng, shuffle=False))
     schedule = Schedule(student.parameters(), lr, epochs * chunks_per_epoch)
     teacher.eval()
@@ -197,13 +211,17 @@ def distill_student(student, teacher, data, epochs, batch_size, lr, rng, log):
             actions = torch.cat([b["actions"], counterfactual], 0)
             doubled = {k: torch.cat([v, v], 0) for k, v in b.items() if k != "actions"}
             with torch.no_grad():
-                t_future, t_risk, _ = teacher(doubled, actions)
-            future, risk, _ = student(doubled, actions)
+                t_future, t_risk, _, t_moves = teacher(doubled, actions)
+            future, risk, _, moves = student(doubled, actions)
             valid = doubled["agents"][:, :, 7]                                   # [2B,N]
             everywhere = valid[:, None, :].expand(-1, wm.H_STEPS, -1)
+            # Both halves share the scenes: the moves of the first half are all of them.
+            moves, t_moves = moves[:len(index)], t_moves[:len(index)]
             loss = (GROUND_TRUTH_WEIGHT * ground_truth_loss(future[:len(index)], b)
                     + TEACHER_WEIGHT * pose_loss(future, t_future, everywhere)
-                    + risk_loss(risk[:len(index)], b["risk"]) + risk_loss(risk, t_risk))
+                    + risk_loss(risk[:len(index)], b["risk"]) + risk_loss(risk, t_risk)
+                    + MOVES_WEIGHT * (moves_loss(moves, b["moves"], b["moves_valid"])
+                                      + moves_loss(moves, t_moves, b["moves_valid"])))
             schedule.step(loss, list(student.parameters()))
             total += float(loss) * len(index)
             n += len(index)
@@ -225,16 +243,19 @@ def calibrate(net, data, index, rng):
 
 
 def predict(net, data, batch_size, quant=None):
-    """future [S,H,32,3], risk [S], closest approach [S] for every sample with its executed actions."""
+    """future [S,H,32,3], risk [S], closest approach [S], moves [S,32] for every sample with its executed
+    actions."""
     s = len(data["risk"])
     future = np.zeros((s, wm.H_STEPS, wm.N_AGENTS, 3), dtype=np.float32)
     risk = np.zeros(s, dtype=np.float32)
     closest = np.zeros(s, dtype=np.float32)
+    moves = np.zeros((s, wm.N_AGENTS), dtype=np.float32)
     with torch.no_grad():
         for index in batches(data, batch_size, None, shuffle=False):
             b = to_batch(data, index)
-            f, r, c = net(b, b["actions"], quant)
+            f, r, c, m = net(b, b["actions"], quant)
             future[index, :, :f.shape[2]] = f.numpy()
             risk[index] = r.numpy()
             closest[index] = c.numpy()
-    return future, risk, closest
+            moves[index, :m.shape[1]] = m.numpy()
+    return future, risk, closest, moves
