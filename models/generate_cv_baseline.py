@@ -64,7 +64,7 @@ SINC_EPS = 1e-4
 
 ACTION_NAMES = ["accel_mps2", "steer_rad"]
 ACTION_LOWER = [-6.0, -0.55]
-ACTION_UPPER = [3.0, 0.55]
+ACTION_UPPER = [2.0, 0.55]
 
 
 # --------------------------------------------------------------------------

@@ -58,7 +58,7 @@ class ModelPackageLoaderTest
         assertEquals(0.2, pkg.planner().dtSeconds());
         assertEquals(32, pkg.planner().maxAgents());
         assertArrayEquals(new double[]{-6.0, -0.55}, pkg.actionLower());
-        assertArrayEquals(new double[]{3.0, 0.55}, pkg.actionUpper());
+        assertArrayEquals(new double[]{2.0, 0.55}, pkg.actionUpper());
         assertEquals(List.of("encoder", "rollout"), List.copyOf(pkg.graphs().keySet()));
         assertEquals(MODELS.resolve(name).resolve("rollout.onnx").normalize(), pkg.graph("rollout").file());
         assertArrayEquals(new long[]{64, 30, 32, 3}, pkg.graph("rollout").output("agent_future").shape());
