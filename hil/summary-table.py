@@ -165,8 +165,8 @@ def action_bounds_notes(runs):
 def families_table(runs, worst_column=False):
     groups = grouped(runs)
     print("| family | model | runs | pass rate | collisions | red-light | mean EPDMS ± 95 % CI | lowest EPDMS "
-          "| mean PDMS |" + (" worst run |" if worst_column else ""))
-    print("|---|---|---|---|---|---|---|---|---|" + ("---|" if worst_column else ""))
+          "| mean PDMS | plans the learned terms changed |" + (" worst run |" if worst_column else ""))
+    print("|---|---|---|---|---|---|---|---|---|---|" + ("---|" if worst_column else ""))
     for fam, models in groups.items():
         for model, rs in models.items():
             mean, half = mean_interval([r["epdms"] for r in rs])
@@ -175,11 +175,21 @@ def families_table(runs, worst_column=False):
             line = (f"| {fam} | {model} | {len(rs)} | {100.0 * passed / len(rs):.0f} % "
                     f"| {sum(r['collisions'] for r in rs)} | {sum(r['red_light_violations'] for r in rs)} "
                     f"| {with_half(mean, half)} | {min(r['epdms'] for r in rs):.3f} "
-                    f"| {cell(sum(pdms) / len(pdms) if pdms else None, '.3f')} |")
+                    f"| {cell(sum(pdms) / len(pdms) if pdms else None, '.3f')} | {learned_share(rs)} |")
             if worst_column:
                 worst = min(rs, key=lambda r: (r["passed"], r["epdms"]))
                 line += f" seed {worst['seed']}{'' if 'report' not in worst else ' (' + worst['report'] + ')'} |"
             print(line)
+
+
+def learned_share(runs):
+    """Share of the runs' planner ticks whose plan the learned terms changed from the analytic terms' choice
+    (summary.json's learned_choice_changes over ticks); '–' when the runs predate the count."""
+    counted = [r for r in runs if isinstance(r.get("learned_choice_changes"), int) and isinstance(r.get("ticks"), int)]
+    ticks = sum(r["ticks"] for r in counted)
+    if not counted or ticks == 0:
+        return "–"
+    return "%.1f %%" % (100.0 * sum(r["learned_choice_changes"] for r in counted) / ticks)
 
 
 def runs_table(runs):

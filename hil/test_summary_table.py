@@ -217,8 +217,18 @@ class SummaryTableTest(unittest.TestCase):
         result = self.table("--sweep", path)
         self.assertEqual(0, result.returncode, result.stderr)
         self.assertIn("Timing: deterministic. 2 runs, 1 task(s) without a result.", result.stdout)
-        self.assertIn("| ns | cv | 2 | 100 % | 0 | 0 | 0.750 ± 3.176 | 0.500 | 0.750 | seed 3002 "
+        self.assertIn("| ns | cv | 2 | 100 % | 0 | 0 | 0.750 ± 3.176 | 0.500 | 0.750 | – | seed 3002 "
                       "(runs/x/index.html) |", result.stdout)
+
+    def test_families_give_the_share_of_ticks_whose_plan_the_learned_terms_changed(self):
+        counted = [run("dp-a", "wm", 1, 0.9, ticks=300, learned_choice_changes=30),
+                   run("dp-b", "wm", 1, 0.8, ticks=100, learned_choice_changes=2, family="dp")]
+        counted[0]["family"] = "dp"
+        result = self.table(self.write("a.json", counted))
+        self.assertEqual(0, result.returncode, result.stderr)
+        self.assertIn("| 0.850 | 8.0 % |", result.stdout, "32 of 400 ticks")
+        old = self.table(self.write("b.json", [run("dp", "cv", 1, 0.9)]))
+        self.assertIn("| 0.900 | – |", old.stdout, "runs from before the count say nothing")
 
     def test_metrics_lists_the_driving_figures(self):
         result = self.table("--metrics", self.write("a.json", [run("merge", "cv", 11, 0.833)]))
