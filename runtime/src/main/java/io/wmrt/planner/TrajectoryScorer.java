@@ -15,6 +15,12 @@ import java.nio.FloatBuffer;
  * term, so the planner publishes it inside {@code costCollision} (footprint collision plus learned risk). It
  * never triggers the emergency stop: that stays with predicted footprint overlaps.
  * <p>
+ * Which standing vehicle is parked (may be passed) and which is queued traffic is the scene's verdict
+ * ({@link SceneSnapshot#agentParked}): the model's when the package says which agents will move, else the queue
+ * rule's. Every candidate is also given the total of the analytic terms alone ({@link #analytic}: the rule's
+ * verdicts, no learned risk), so the planner can count the plans the learned terms changed; that costs a few
+ * additions per step, not a second pass over the agents.
+ * <p>
  * Not thread safe: owned by the planner agent. Allocates nothing after construction.
  */
 public final class TrajectoryScorer
