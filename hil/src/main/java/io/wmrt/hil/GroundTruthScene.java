@@ -60,6 +60,7 @@ public final class GroundTruthScene
 
     /** The ego's acceleration to report instead of SUMO's, or NaN for SUMO's. */
     private double egoAccelMps2 = Double.NaN;
+    private double egoSpeedMps = Double.NaN;
 
     private static final double NANOS_PER_SECOND = 1e9;
     private static final double SAME_POINT_METRES = 1e-6;
@@ -110,12 +111,15 @@ public final class GroundTruthScene
     }
 
     /**
-     * Reports {@code accel} as the ego's acceleration in the next scenes instead of SUMO's. The rig passes its vehicle
-     * model's: SUMO derives a TraCI-moved vehicle's acceleration from its speed across the move, which spikes past
-     * any car's (over 20 m/s², which the runtime rightly refuses) where a lane ends under the ego.
+     * Reports {@code speed} and {@code accel} as the ego's in the next scenes instead of SUMO's. The rig passes its
+     * vehicle model's, which moves the ego: SUMO derives a TraCI-moved vehicle's acceleration from its speed across
+     * the move, which spikes past any car's (over 20 m/s², which the runtime rightly refuses) where a lane ends
+     * under the ego, and there it also reports the moved vehicle's speed as 0 for a step, which the planner would
+     * plan from (and brake hard for).
      */
-    public void egoAcceleration(final double accel)
+    public void egoMotion(final double speed, final double accel)
     {
+        egoSpeedMps = speed;
         egoAccelMps2 = accel;
     }
 
@@ -159,7 +163,7 @@ public final class GroundTruthScene
         encoder.egoX((float) centre.x());
         encoder.egoY((float) centre.y());
         encoder.egoHeading((float) heading);
-        encoder.egoSpeed((float) Math.max(0.0, traci.vehicleSpeed(egoId)));
+        encoder.egoSpeed((float) Math.max(0.0, Double.isNaN(egoSpeedMps) ? traci.vehicleSpeed(egoId) : egoSpeedMps));
         encoder.egoAccel((float) (Double.isNaN(egoAccelMps2) ? traci.vehicleAcceleration(egoId) : egoAccelMps2));
         encoder.egoSteer(0.0f);
         encoder.egoLength((float) length);

@@ -164,6 +164,26 @@ class GroundTruthSceneTest
     }
 
     @Test
+    void egoMotionGivenByTheRigsVehicleModelReplacesSumos()
+    {
+        try (SumoProcess sumo = startSumoWithEgo())
+        {
+            TraciConnection traci = sumo.connection();
+            GroundTruthScene scene = new GroundTruthScene(traci, EGO, RANGE);
+            traci.simulationStep();
+            scene.fill(encoder);
+            assertEquals(traci.vehicleSpeed(EGO), frame.egoSpeed(), 1e-4, "without a vehicle model, SUMO's");
+
+            // Where a lane ends under a moved ego SUMO says 0 m/s for a step; the vehicle model's speed holds.
+            scene.egoMotion(7.25, -1.5);
+            traci.simulationStep();
+            scene.fill(encoder);
+            assertEquals(7.25f, frame.egoSpeed());
+            assertEquals(-1.5f, frame.egoAccel());
+        }
+    }
+
+    @Test
     void routeFollowsTheLanesAheadOfTheEgo()
     {
         try (SumoProcess sumo = startSumoWithEgo())

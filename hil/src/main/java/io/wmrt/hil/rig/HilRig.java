@@ -60,7 +60,7 @@ public final class HilRig
      * The rig's version: part of every sweep task's id, so that a change to how the rig drives or scores makes
      * earlier sweep results stale. Bump it with any change that can change a run's metrics.
      */
-    public static final String VERSION = "hil-2026.12-3";
+    public static final String VERSION = "hil-2026.12-4";
     /** SUMO's step and the rig's: one scene per 0.1 s of simulated time. */
     public static final double STEP_S = 0.1;
     /** Agents farther than this from the ego are left out of the scene. */
@@ -327,7 +327,7 @@ public final class HilRig
         private void publishScene() throws IOException
         {
             encoder.wrapAndApplyHeader(frameBuffer, 0, headerEncoder);
-            scene.egoAcceleration(actuator.accel());
+            scene.egoMotion(actuator.speed(), actuator.accel());
             scene.fill(encoder);
             decoder.wrapAndApplyHeader(frameBuffer, 0, headerDecoder);
             awaitedSequence = decoder.sequence();
