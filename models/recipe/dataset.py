@@ -20,8 +20,9 @@ happened:
                       x, y in the t=0 ego frame, heading unwrapped from its packed heading
     valid    [T,32]   1 where the rig recorded that agent then
     kind     [32]     agent kind (0 vehicle, 1 pedestrian, 2 cyclist, 3 static), -1 for empty slots
-    risk     scalar   1 if the ego's recorded footprint, grown by 0.5 m on every side, overlaps any agent's
-                      recorded footprint within the recorded horizon (separating axes), else 0
+    risk     scalar   1 if the ego's recorded footprint, grown by 0.5 m on every side, overlaps the recorded
+                      footprint of an agent moving at t (> 0.5 m/s) or shorter than 2 m (a person, a cyclist)
+                      within the recorded horizon (separating axes), else 0
     moves    [32]     for a vehicle or static agent standing at t (speed < 0.5 m/s): 1 if the agent with
                       the same id is seen moving (> 1 m/s) within the next 60 s, 0 if it is not and it is
                       either seen standing 60 s or more later or the ego gets past it (it comes to lie fully
@@ -43,6 +44,10 @@ FORMAT_VERSION = 1
 STEP_S = 0.1
 SUBSTEPS = 2                 # dataset steps per model step (0.2 s / 0.1 s)
 RISK_MARGIN_M = 0.5
+# The risk label (and the risk head, model.RISK_*) counts an agent moving faster than this at t, or one shorter
+# than this (a person, a cyclist): standing vehicles are left to the planner's analytic terms.
+RISK_MIN_SPEED_MPS = 0.5
+RISK_SHORT_LENGTH_M = 2.0
 MIN_ROUTE_STEP_M = 0.01      # RouteFrame.add
 MIN_STEER_SPEED_MPS = 0.5
 LIGHT_STOP_STATES = (2, 3)   # yellow, red
@@ -288,7 +293,10 @@ def build_samples(meta, a, agent_range_m, stride=1, target_steps=None):
                              fut[..., 0].astype(np.float64), fut[..., 1].astype(np.float64),
                              fut[..., 2].astype(np.float64), 0.5 * raw[:, :, 7, None].astype(np.float64),
                              0.5 * raw[:, :, 8, None].astype(np.float64))
-    touch &= fvalid & efv[:, None, :] & occupied[:, :, None]
+    # Only road users in motion, and people and cyclists (short footprints) whatever their speed: passing a
+    # standing car closely is the narrow street's normal case, which the analytic clearance terms price.
+    in_play = (raw[:, :, 5] > RISK_MIN_SPEED_MPS) | (raw[:, :, 7] < RISK_SHORT_LENGTH_M)
+    touch &= fvalid & efv[:, None, :] & (occupied & in_play)[:, :, None]
     risk = touch.any(axis=(1, 2)).astype(np.float32)
 
     # ---- will each standing vehicle move within 60 s (labels from the whole run, then packed)

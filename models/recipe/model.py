@@ -22,7 +22,8 @@ is integrated step by step from its own state (constant speed and yaw rate) plus
 speed and heading, from an MLP that sees the ego's position at that step relative to the agent (also in the
 agent's axes), the agent's heading, its velocity relative to the ego's, and its learned context: so agents
 can answer the candidate (a walker waits for an approaching car, a follower brakes). The risk head squashes
-the predicted closest approach between the ego's footprint and any agent's over the first 3 s.
+the predicted closest approach between the ego's footprint and any agent in play (moving at t, or a person or
+cyclist) over the first 3 s.
 """
 
 import collections
@@ -51,6 +52,10 @@ VALID_CHANNEL = 5
 
 # The risk head looks as far ahead as the recorded labels do (30 steps of 0.1 s = 15 model steps).
 RISK_STEPS = 15
+# It counts agents in play as the labels do (dataset.RISK_MIN_SPEED_MPS, RISK_SHORT_LENGTH_M): moving at
+# t, or a person or cyclist.
+RISK_MIN_SPEED_MPS = 0.5
+RISK_SHORT_HALF_LENGTH_M = 1.0
 
 # Feature scales: every learned layer sees inputs of order 1, clipped to +-FEATURE_CLIP, so one per-tensor
 # int8 grid fits each input. 0.05/m with the clip keeps agents within 80 m distinct.
@@ -360,6 +365,8 @@ def rollout(ops, size, latent, actions):
     pos = per_candidate(ops.slice(lat, 0, 2, 0))                                      # [2,N,K]
     psi = per_candidate(ops.slice(lat, 2, 3, 0))
     v = per_candidate(ops.slice(lat, 3, 4, 0))
+    v0_agent = v
+    half_length_agent = per_candidate(ops.slice(lat, 6, 7, 0))
     turn = per_candidate(ops.mul(ops.slice(lat, 4, 5, 0), dt))
     limits = ops.const("residual_limits", np.array(RESIDUAL_LIMITS, np.float32)[:, None])
     w_in = ops.weight("roll.in.w", transpose=True)
@@ -412,7 +419,14 @@ def rollout(ops, size, latent, actions):
     along = ops.sub(_abs(ops, along), ops.slice(half, 0, 1, 0))
     across = ops.sub(_abs(ops, across), ops.slice(half, 1, 2, 0))
     gap = ops.add(across, ops.relu(ops.sub(along, across)))
-    empty = ops.mul(ops.sub(_k(ops, 1.0), valid), _k(ops, EMPTY_SLOT_GAP_M))
+    # Agents out of play for the risk, like empty slots: vehicles standing at t (the planner's analytic
+    # clearance and collision terms price passing them). A steep ramp of the initial speed and of the half
+    # length, so the same numbers run on every backend: in play above 0.5 m/s or below 1 m half length.
+    moving = ops.clip(ops.mul(ops.sub(v0_agent, _k(ops, RISK_MIN_SPEED_MPS)), _k(ops, 100.0)), 0.0, 1.0)
+    short = ops.clip(ops.mul(ops.sub(_k(ops, RISK_SHORT_HALF_LENGTH_M), half_length_agent), _k(ops, 100.0)),
+                     0.0, 1.0)
+    in_play = ops.mul(valid, ops.clip(ops.add(moving, short), 0.0, 1.0))
+    empty = ops.mul(ops.sub(_k(ops, 1.0), in_play), _k(ops, EMPTY_SLOT_GAP_M))
     closest = ops.reduce_min(ops.add(gap, empty), [0, 1, 2], keepdims=False)            # [K]
     risk = ops.sigmoid(ops.add(ops.mul(ops.stop_gradient(closest), ops.bias("risk.a")), ops.bias("risk.b")))
     return future, risk, closest
