@@ -64,6 +64,10 @@ ARRAYS = ["timestamp_ns", "ego", "agents", "agent_valid", "route", "route_count"
           "actions", "ego_future", "ego_future_valid", "agent_future", "agent_future_valid"]
 
 
+# A scenario written by 'wmrt scenarios generate': <family>-<generation seed>-<index>.
+GENERATED = re.compile(r"^([a-z-]+)-(\d+)-(\d{3})$")
+
+
 class DatasetError(Exception):
     """A record directory or run that cannot be used; the message names it and says why."""
 
@@ -341,9 +345,18 @@ class Runs:
         return [os.path.basename(p) for p in self.paths]
 
     def describe(self):
-        """'5 scenarios x seeds 1001-1020 (100 runs)' style summary for lineage and the model card."""
+        """'100 runs: double-parked-car, ...; seeds 1001-1020' style summary for lineage and the model card.
+        Generated scenarios ('<family>-<generation seed>-<index>') are counted per family and generation seed."""
         scenarios = sorted({scenario_of(m) for m in self.meta})
-        return "%d runs: %s; seeds %s" % (len(self.paths), ", ".join(scenarios), _ranges(self.seeds()))
+        hand = [name for name in scenarios if not GENERATED.match(name)]
+        generated = {}
+        for name in scenarios:
+            match = GENERATED.match(name)
+            if match:
+                key = "%s-%s-*" % (match.group(1), match.group(2))
+                generated[key] = generated.get(key, 0) + 1
+        parts = hand + ["%s (%d variants)" % (key, count) for key, count in sorted(generated.items())]
+        return "%d runs: %s; seeds %s" % (len(self.paths), ", ".join(parts), _ranges(self.seeds()))
 
     def target_steps(self):
         return min(H_STEPS, min(int(m["horizon_steps"]) for m in self.meta) // SUBSTEPS)
