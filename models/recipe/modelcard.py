@@ -218,7 +218,9 @@ def card(ctx, role):
     add("- output `agent_future` [64, 30, 32, 3]: x, y, heading of each agent at t = 0.2 .. 6.0 s in the "
         "ego frame of the scene (the cv-baseline's convention, step h at (h+1) * 0.2 s); empty slots zero")
     add("- output `risk` [64]: per candidate, the probability that the ego's footprint comes within 0.5 m of "
-        "an agent's within 3.0 s (the horizon the training labels cover): a near miss, not a collision, so the "
+        "the footprint of an agent in play (moving at the time, or a person or cyclist: standing vehicles are left "
+        "to the planner's analytic terms) within 3.0 s (the horizon the training labels cover): a near miss, "
+        "not a collision, so the "
         "manifest's `planner.risk_cost` has the planner charge %s for a risk of 1.0 (one metre of progress "
         "earns 1; a predicted footprint overlap costs 10,000 or more)" % export.RISK_COST)
     add("")
