@@ -52,10 +52,12 @@ MIN_ROUTE_STEP_M = 0.01      # RouteFrame.add
 MIN_STEER_SPEED_MPS = 0.5
 LIGHT_STOP_STATES = (2, 3)   # yellow, red
 # Will a standing vehicle move: the runtime's standing threshold (SceneSnapshot.STANDING_MPS), what counts as
-# seen moving, and the label's horizon (60 s of 0.1 s steps).
+# seen moving, and the label's horizon (30 s of 0.1 s steps: a queue at a red light may stand longer, but the
+# planner's red-approach rule keeps the ego behind it there; a car that stands 30 s with the way ahead clear is
+# not traffic).
 STANDING_MPS = 0.5
 MOVING_MPS = 1.0
-MOVE_HORIZON_STEPS = 600
+MOVE_HORIZON_STEPS = 300
 MOVE_KINDS = (0, 3)          # vehicle, static
 # The scenarios' own seed: their evaluation runs. Never train on it.
 EVALUATION_SEEDS = frozenset([11])

@@ -335,7 +335,7 @@ def standing_run():
 
 
 @check
-def shouldLabelWhetherAStandingVehicleMovesWithin60Seconds():
+def shouldLabelWhetherAStandingVehicleMovesWithinTheHorizon():
     arrays = standing_run()
     samples = dataset.build_samples({"steps": 700, "horizon_steps": 30}, arrays, 80.0)
     moves, known = samples["moves"], samples["moves_valid"]
@@ -345,10 +345,12 @@ def shouldLabelWhetherAStandingVehicleMovesWithin60Seconds():
     # From step 50 the agents sit in other slots: the labels follow the ids.
     assert list(known[60, :5]) == [0, 1, 1, 1, 0] and list(moves[60, :5]) == [0, 0, 1, 0, 0]
     # Once the ego is past agent 2 (step 70), nothing tells any more: a pass before t does not count, and it
-    # leaves the view standing. Agent 5 is seen standing 60 s later up to step 99 (the run's last is 699).
+    # leaves the view standing. Agent 5 is seen standing a horizon later up to step 699 - horizon.
+    h = dataset.MOVE_HORIZON_STEPS
     assert list(known[69, :4]) == [0, 1, 1, 1] and list(known[70, :4]) == [0, 0, 1, 1]
     assert list(known[99, :4]) == [0, 0, 1, 1] and list(moves[99, :4]) == [0, 0, 1, 0]
-    assert list(known[100, :4]) == [0, 0, 0, 0], known[100, :4]                 # agent 1 moves
+    assert list(known[100, :3]) == [0, 0, 0], known[100, :4]                    # agent 1 moves
+    assert known[699 - h, 2] == 1 and known[700 - h, 2] == 0 and moves[699 - h, 2] == 0     # from 150: 4, 1, 5
     assert moves[known == 0].sum() == 0
     assert samples["moves"].shape == (700, 32) and samples["moves"].dtype == np.float32
 
