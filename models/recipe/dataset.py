@@ -24,8 +24,8 @@ happened:
                       footprint of an agent moving at t (> 0.5 m/s) or shorter than 2 m (a person, a cyclist)
                       within the recorded horizon (separating axes), else 0
     moves    [32]     for a vehicle or static agent standing at t (speed < 0.5 m/s): 1 if the agent with
-                      the same id is seen moving (> 1 m/s) within the next 60 s, 0 if it is not and it is
-                      either seen standing 60 s or more later or the ego gets past it (it comes to lie fully
+                      the same id is seen moving (> 1 m/s) within the next 30 s, 0 if it is not and it is
+                      either seen standing 30 s or more later or the ego gets past it (it comes to lie fully
                       behind the ego, having not been behind at t) before any move is seen
     moves_valid [32]  1 where `moves` is known; 0 for every other slot and where the run cannot tell (the
                       agent left the view standing, or the run ended, before either happened)
@@ -305,7 +305,7 @@ def build_samples(meta, a, agent_range_m, stride=1, target_steps=None):
     touch &= fvalid & efv[:, None, :] & (occupied & in_play)[:, :, None]
     risk = touch.any(axis=(1, 2)).astype(np.float32)
 
-    # ---- will each standing vehicle move within 60 s (labels from the whole run, then packed)
+    # ---- will each standing vehicle move within 30 s (labels from the whole run, then packed)
     moves, moves_valid = (np.where(packed_valid, take(x[ts]), 0).astype(np.float32) for x in move_labels(a))
 
     return {

@@ -13,7 +13,7 @@ Latent channels (every channel of an empty slot is 0):
     11 .. D-1  learned context (tanh): the agent with its neighbours, the route and the lights
 
 moves (the graph output `agent_moves`): from each agent's learned context, the probability that it, if it is
-a vehicle standing now, moves within the next 60 s (parked or broken down: 0; queued in traffic: 1); 0 for
+a vehicle standing now, moves within the next 30 s (parked or broken down: 0; queued in traffic: 1); 0 for
 empty slots, unconstrained for moving agents and pedestrians (the planner reads it for standing vehicles only).
 
 The rollout integrates the ego under each candidate with the planner's kinematic bicycle (wheelbase 2.7 m,

@@ -98,19 +98,19 @@ def _moves_section(ctx, role):
     train_pos = int((ctx.train_data["moves"] * ctx.train_data["moves_valid"]).sum())
     lines = [
         "Output `agent_moves` [1, 32]: for each agent slot, the probability that the agent, if it is a vehicle "
-        "standing now (speed < 0.5 m/s, not a pedestrian or cyclist), moves within the next 60 s: near 1 for "
+        "standing now (speed < 0.5 m/s, not a pedestrian or cyclist), moves within the next 30 s: near 1 for "
         "a vehicle queued in traffic, near 0 for a parked or broken-down one the ego may pass. Empty slots are "
         "exactly 0; the value for moving agents, pedestrians and cyclists means nothing.",
         "",
         "Labels, from the recorded runs (the agent matched by id over the whole run): 1 if the vehicle is seen "
-        "moving (> 1 m/s) within 60 s; 0 if it is not, and it is either seen standing 60 s or more later or "
+        "moving (> 1 m/s) within 30 s; 0 if it is not, and it is either seen standing 30 s or more later or "
         "the ego gets past it (it comes to lie fully behind the ego) first; otherwise unknown and not trained "
         "on (it left the view standing, or the run ended). Counted per sample and agent: training %d labelled "
-        "standing vehicles, %d of them moving within 60 s; held out %d, %d moving." % (
+        "standing vehicles, %d of them moving within 30 s; held out %d, %d moving." % (
             train_valid, train_pos, res["count"], res["positives"]),
         "",
         _table([
-            ["held-out standing vehicles (per sample)", "labelled", "move within 60 s", "head AUROC",
+            ["held-out standing vehicles (per sample)", "labelled", "move within 30 s", "head AUROC",
              "head accuracy at 0.5", "hand rule accuracy"],
             ["all", res["count"], res["positives"], _m(res["auroc"]), _m(res["accuracy"]),
              _m(res["rule_accuracy"])],
@@ -208,7 +208,7 @@ def card(ctx, role):
         "length, half width), 8-10 the ego (speed, half length, half width), 11-%d learned context (tanh); an "
         "empty slot is all zeros" % (d, d - 1))
     add("- output `agent_moves` [1, 32]: per slot, the probability (sigmoid) that the agent, if it is a vehicle "
-        "standing now (speed < 0.5 m/s, not a pedestrian or cyclist), moves within the next 60 s; exactly 0 "
+        "standing now (speed < 0.5 m/s, not a pedestrian or cyclist), moves within the next 30 s; exactly 0 "
         "for empty slots, meaningless for other agents (section \"Standing vehicles\")")
     add("")
     add("rollout.onnx (graph `wm_rollout`)")
@@ -295,7 +295,7 @@ def card(ctx, role):
                                                moves))
     add("")
 
-    add("## Standing vehicles: will it move within 60 s")
+    add("## Standing vehicles: will it move within 30 s")
     add("")
     add(_moves_section(ctx, role))
     add("")

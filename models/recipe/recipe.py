@@ -135,7 +135,7 @@ def _run(args, log, started, runs, out_dir, key):
            " (a seeded subsample of %d)" % built if len(train_data["risk"]) < built else "",
            int(train_data["risk"].sum()), val_runs.describe(), len(val_data["risk"]), int(val_data["risk"].sum())))
     for label, d in (("train", train_data), ("held out", val_data)):
-        log("moves labels, %s: %d standing vehicles labelled (per sample), %d of them move within 60 s"
+        log("moves labels, %s: %d standing vehicles labelled (per sample), %d of them move within 30 s"
             % (label, int(d["moves_valid"].sum()), int((d["moves"] * d["moves_valid"]).sum())))
 
     teacher_epochs = 1 if args.smoke else args.teacher_epochs

@@ -20,7 +20,7 @@ HUBER_M = 1.0
 HEADING_WEIGHT = 0.5
 TEACHER_WEIGHT = 1.0            # distillation: the teacher's prediction, everywhere
 GROUND_TRUTH_WEIGHT = 1.0       # distillation: the recorded future, where recorded
-MOVES_WEIGHT = 1.0              # will a standing vehicle move within 60 s: label, and the teacher's for the student
+MOVES_WEIGHT = 1.0              # will a standing vehicle move within 30 s: label, and the teacher's for the student
 
 
 class WorldModel(torch.nn.Module):

@@ -104,7 +104,7 @@ public record ModelPackage(
     public static final String RISK_TENSOR = "risk";
     /**
      * Optional encoder output: for each agent slot, the model's probability that the agent, if it is a vehicle
-     * standing now, moves within the next minute, [1, N]. The scorer reads it for standing vehicles in the ego
+     * standing now, moves within the next 30 s, [1, N]. The scorer reads it for standing vehicles in the ego
      * lane: one that will not move is an obstacle that may be passed, one that will is traffic.
      */
     public static final String AGENT_MOVES_TENSOR = "agent_moves";

@@ -36,7 +36,7 @@ public final class SceneSnapshot
     public static final double QUEUE_LOOKAHEAD_M = 40;
     /** Another vehicle this close ahead of a standing vehicle makes it queued. */
     public static final double QUEUE_GAP_M = 12;
-    /** A standing vehicle the model gives less than this probability of moving within the minute is parked. */
+    /** A standing vehicle the model gives less than this probability of moving within 30 s is parked. */
     public static final float PARKED_BELOW = 0.5f;
 
     public long sequence;
@@ -207,7 +207,7 @@ public final class SceneSnapshot
 
     /**
      * Let the model decide which standing vehicles in the ego lane are parked: those it gives less than
-     * {@link #PARKED_BELOW} probability of moving within the minute. A value that is not a number counts as
+     * {@link #PARKED_BELOW} probability of moving within 30 s. A value that is not a number counts as
      * moving (a model that cannot say does not license an overtake). Call after {@link #load}, once the encoder
      * has run; counts the vehicles whose verdict changed in {@link #learnedOverrides}.
      *
