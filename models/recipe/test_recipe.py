@@ -42,6 +42,27 @@ def check(fn):
 # --------------------------------------------------------------------------
 # A synthetic run in the rig's format (hil/DATASET.md)
 # --------------------------------------------------------------------------
+def recorded_futures(ego, agents, valid, horizon):
+    """The rig's futures of a run (hil/DATASET.md): the ego at t+1 .. t+horizon, and each occupied slot's agent
+    wherever the same id is in the frame then."""
+    steps = len(ego)
+    future = np.zeros((steps, 32, horizon, 4), np.float32)
+    fvalid = np.zeros((steps, 32, horizon), np.uint8)
+    efuture = np.zeros((steps, horizon, 4), np.float32)
+    evalid = np.zeros((steps, horizon), np.uint8)
+    for t in range(steps):
+        for k in range(1, horizon + 1):
+            if t + k < steps:
+                efuture[t, k - 1] = ego[t + k, 1:5]
+                evalid[t, k - 1] = 1
+                later = {agents[t + k, j, 0]: j for j in range(int(valid[t + k].sum()))}
+                for i in range(int(valid[t].sum())):
+                    if agents[t, i, 0] in later:
+                        future[t, i, k - 1] = agents[t + k, later[agents[t, i, 0]], [2, 3, 4, 5]]
+                        fvalid[t, i, k - 1] = 1
+    return {"agent_future": future, "agent_future_valid": fvalid, "ego_future": efuture, "ego_future_valid": evalid}
+
+
 def synthetic_run(seed, steps=120, horizon=30):
     """An ego driving a gentle curve with the rig's 0.1 s update, and agents around it, some far away."""
     rng = np.random.default_rng(seed)
@@ -77,17 +98,6 @@ def synthetic_run(seed, steps=120, horizon=30):
             size = (4.6, 1.8) if i % 2 == 0 else (0.5, 0.5)
             agents[t, i] = [i + 1, i % 2, px, py, heading[i], speed[i], 0, size[0], size[1]]
             valid[t, i] = 1
-    future = np.zeros((steps, 32, horizon, 4), np.float32)
-    fvalid = np.zeros((steps, 32, horizon), np.uint8)
-    efuture = np.zeros((steps, horizon, 4), np.float32)
-    evalid = np.zeros((steps, horizon), np.uint8)
-    for t in range(steps):
-        for k in range(1, horizon + 1):
-            if t + k < steps:
-                efuture[t, k - 1] = ego[t + k, 1:5]
-                evalid[t, k - 1] = 1
-                future[t, :n, k - 1] = agents[t + k, :n, [2, 3, 4, 5]].T
-                fvalid[t, :n, k - 1] = 1
     route = np.zeros((steps, 64, 2), np.float32)
     route[:, :, 0] = ego[:, None, 1] + np.arange(64)[None, :] * 2.0
     route[:, :, 1] = ego[:, None, 2]
@@ -96,8 +106,8 @@ def synthetic_run(seed, steps=120, horizon=30):
     return {
         "timestamp_ns": (np.arange(steps) * 100_000_000).astype(np.int64), "ego": ego, "agents": agents,
         "agent_valid": valid, "route": route, "route_count": np.full(steps, 40, np.int32), "lights": lights,
-        "light_count": np.full(steps, 1, np.int32), "actions": actions, "ego_future": efuture,
-        "ego_future_valid": evalid, "agent_future": future, "agent_future_valid": fvalid,
+        "light_count": np.full(steps, 1, np.int32), "actions": actions,
+        **recorded_futures(ego, agents, valid, horizon),
     }
 
 
@@ -250,38 +260,27 @@ def shouldLabelRiskWhenFootprintsComeWithinHalfAMetre():
 
 @check
 def shouldLeaveStandingVehiclesOutOfTheRiskLabelButNotPeople():
-    """An agent parked beside the ego's path, 0.3 m from its footprint: no risk while it stands, risk when it
-    moves at the same place, and risk for a standing walker there."""
+    """An agent beside the ego's path, 0.3 m from its footprint the whole run: no risk while it is a standing car,
+    risk when the same car moves, and risk for a standing walker there."""
     meta = {"steps": 60, "horizon_steps": 30}
     a = synthetic_run(5, steps=60)
-    a["agent_valid"][:] = 0
-    a["agent_future_valid"][:] = 0
-    for t in range(60):
-        ex, ey, eh = (float(v) for v in a["ego"][t, 1:4])
-        # 0.9 + 0.3 + 0.9 m to the ego's left, at its own position: within the 0.5 m margin.
-        px, py = ex - math.sin(eh) * 2.1, ey + math.cos(eh) * 2.1
-        a["agents"][t, 0] = [1, 0, px, py, eh, 0.0, 0, 4.6, 1.8]
-        a["agent_valid"][t, 0] = 1
-    for t in range(60):
-        for k in range(1, 31):
-            if t + k < 60:
-                a["agent_future"][t, 0, k - 1] = a["agents"][t + k, 0, [2, 3, 4, 5]]
-                a["agent_future_valid"][t, 0, k - 1] = 1
-    parked = dataset.build_samples(meta, a, 80.0)["risk"]
-    assert parked.max() == 0, "a standing car the ego passes closely is not a risk"
-    a["agents"][:, 0, 5] = 3.0
-    assert dataset.build_samples(meta, a, 80.0)["risk"][:20].min() == 1, "the same car moving is"
-    a["agents"][:, 0, 5] = 0.0
-    a["agents"][:, 0, 1] = 1
-    a["agents"][:, 0, 7:9] = 0.5
-    for t in range(60):                              # 0.9 + 0.3 + 0.25 m to the left
-        ex, ey, eh = (float(v) for v in a["ego"][t, 1:4])
-        a["agents"][t, 0, 2:4] = [ex - math.sin(eh) * 1.45, ey + math.cos(eh) * 1.45]
-    for t in range(60):
-        for k in range(1, 31):
-            if t + k < 60:
-                a["agent_future"][t, 0, k - 1] = a["agents"][t + k, 0, [2, 3, 4, 5]]
-    assert dataset.build_samples(meta, a, 80.0)["risk"][:20].min() == 1, "a walker standing there is"
+
+    def beside(kind, length, width, speed):
+        """Agent 1 alone, abreast of the ego on its left with a 0.3 m gap between the footprints."""
+        a["agents"][:] = 0
+        a["agent_valid"][:] = 0
+        offset = 0.9 + 0.3 + 0.5 * width
+        for t in range(60):
+            ex, ey, eh = (float(v) for v in a["ego"][t, 1:4])
+            a["agents"][t, 0] = [1, kind, ex - math.sin(eh) * offset, ey + math.cos(eh) * offset, eh, speed, 0,
+                                 length, width]
+            a["agent_valid"][t, 0] = 1
+        a.update(recorded_futures(a["ego"], a["agents"], a["agent_valid"], 30))
+        return dataset.build_samples(meta, a, 80.0)["risk"]
+
+    assert beside(0, 4.6, 1.8, 0.0).max() == 0, "a standing car the ego passes closely is not a risk"
+    assert beside(0, 4.6, 1.8, 3.0)[:20].min() == 1, "the same car moving is"
+    assert beside(1, 0.5, 0.5, 0.0)[:20].min() == 1, "a walker standing there is"
 
 
 def standing_run():
@@ -309,28 +308,13 @@ def standing_run():
             [a4] + ([a2] if t < 150 else []) + [a1, a5]
         agents[t, :len(row)] = row
         valid[t, :len(row)] = 1
-    future = np.zeros((steps, 32, horizon, 4), np.float32)
-    fvalid = np.zeros((steps, 32, horizon), np.uint8)
-    efuture = np.zeros((steps, horizon, 4), np.float32)
-    evalid = np.zeros((steps, horizon), np.uint8)
-    for t in range(steps):
-        for k in range(1, horizon + 1):
-            if t + k < steps:
-                efuture[t, k - 1] = ego[t + k, 1:5]
-                evalid[t, k - 1] = 1
-                later = {agents[t + k, j, 0]: j for j in range(int(valid[t + k].sum()))}
-                for i in range(int(valid[t].sum())):
-                    if agents[t, i, 0] in later:
-                        future[t, i, k - 1] = agents[t + k, later[agents[t, i, 0]], [2, 3, 4, 5]]
-                        fvalid[t, i, k - 1] = 1
     route = np.zeros((steps, 64, 2), np.float32)
     route[:, :, 0] = ego[:, None, 1] + np.arange(64)[None, :] * 2.0
     return {
         "timestamp_ns": (np.arange(steps) * 100_000_000).astype(np.int64), "ego": ego, "agents": agents,
         "agent_valid": valid, "route": route, "route_count": np.full(steps, 40, np.int32),
         "lights": np.zeros((steps, 4, 2), np.float32), "light_count": np.zeros(steps, np.int32),
-        "actions": np.zeros((steps, 4), np.float32), "ego_future": efuture, "ego_future_valid": evalid,
-        "agent_future": future, "agent_future_valid": fvalid,
+        "actions": np.zeros((steps, 4), np.float32), **recorded_futures(ego, agents, valid, horizon),
     }
 
 

@@ -6,6 +6,7 @@ import io.wmrt.model.ModelPackage;
 import io.wmrt.model.ModelPackageLoader;
 import io.wmrt.model.TensorSpec;
 import io.wmrt.planner.CostWeights;
+import io.wmrt.planner.SceneSnapshot;
 import io.wmrt.profile.HardwareProfile;
 import io.wmrt.profile.HardwareProfileLoader;
 import picocli.CommandLine.Command;
@@ -120,6 +121,9 @@ final class InspectCommand implements Runnable
                     !m.predictsRisk() ? "" : m.riskCost().isPresent() ?
                         String.format(" (risk 1.0 costs %.1f, the package's price)", m.riskCost().getAsDouble()) :
                         String.format(" (risk 1.0 costs %.1f, the planner's default)", new CostWeights().risk));
+                System.out.printf("  standing vehicles parked or queued: %s%n", m.predictsMoves() ?
+                    "the model's " + ModelPackage.AGENT_MOVES_TENSOR + " (parked below " + SceneSnapshot.PARKED_BELOW +
+                        " probability of moving within 30 s)" : "the planner's queue rule");
                 for (final GraphSpec g : m.graphs().values())
                 {
                     System.out.printf("  %s: %s sha256 %s ok%s%n", g.role(), dir.relativize(g.file()),

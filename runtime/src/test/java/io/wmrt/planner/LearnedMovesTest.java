@@ -154,6 +154,23 @@ class LearnedMovesTest
         }
     }
 
+    @Test
+    void shouldRefuseAnEncoderWhoseAgentMovesIsNoProbabilityAndStopComfortably() throws Exception
+    {
+        // 1.5 for every occupied slot: a broken encoder, not an unsure one. The output check refuses it (counted
+        // as invalid output), no verdict is taken from it, and with no other backend the planner stops in lane.
+        final Path broken = OptionalTensorPackage.write(tmp.resolve("broken"), "--no-risk", "--moves", "1.5");
+        try (PlannerHarness h = new PlannerHarness(tmp.resolve("c"), 1, broken, new CostWeights(),
+            new OrtCpuBackend(1)))
+        {
+            h.writeScene(1, 0, 5, new double[][]{{V, BROKEN_DOWN_X, 0, 0, 0}}, STOP_LINE_X, false);
+            h.tickAndRead();
+            assertEquals("MINIMAL_RISK", h.lastMode);
+            assertTrue(h.bus.counter(WmrtCounter.BACKEND_OUTPUTS_INVALID).get() > 0);
+            assertEquals(0, h.bus.counter(WmrtCounter.LEARNED_PARKED_OVERRIDES).get());
+        }
+    }
+
     private static void standing(final SceneSnapshot scene, final int i, final double x, final double y)
     {
         scene.agentKind[i] = SceneCodes.VEHICLE;

@@ -601,8 +601,8 @@ public final class HilRig
                 metrics.minTtcS(), metrics.maxAccelMps2(), metrics.maxDecelMps2(), metrics.maxAbsJerkMps3(),
                 metrics.maxAbsLatAccelMps2(), metrics.laneChanges(), metrics.weaving(), metrics.oppositeLaneS(),
                 metrics.minPedestrianDistanceM(), metrics.stoppedS(), metrics.creepingS(), p50, p99, deadlineMisses,
-                clockDegradedTicks, staleSteps, learnedChoiceChanges, learnedParkedOverrides, verdict.scores(), failures.isEmpty(), failures, wallS,
-                familyOf(scenario), options.actionBounds());
+                clockDegradedTicks, staleSteps, learnedChoiceChanges, learnedParkedOverrides, verdict.scores(),
+                failures.isEmpty(), failures, wallS, familyOf(scenario), options.actionBounds());
         }
     }
 
