@@ -66,13 +66,14 @@ def main(argv=None):
     picked = mine(runs, args.model, args.per_family)
     if not picked:
         refuse("%s: no runs of model '%s'" % (args.summary, args.model))
-    for family, scenario, passed, epdms in picked:
-        if args.only_failed and passed:
-            continue
+    chosen = [p for p in picked if not (args.only_failed and p[2])]
+    # Every directory is checked before any is listed: a refused list is not a shorter one.
+    for family, scenario, passed, epdms in chosen:
         directory = os.path.join(args.scenarios, scenario)
         if not os.path.isfile(os.path.join(directory, "scenario.yaml")):
             refuse("%s: no scenario.yaml (runs[] names scenario '%s')" % (directory, scenario))
-        print(directory)
+    for family, scenario, passed, epdms in chosen:
+        print(os.path.join(args.scenarios, scenario))
         print("%s %s %s epdms=%s" % (family, scenario, "passed" if passed else "FAILED", epdms), file=sys.stderr)
     return 0
 
