@@ -302,10 +302,12 @@ final class CorridorFamily implements Family
         l.node("C", cx, 0, "priority");
         l.node(k, kx, 0, "priority");
         l.node("R", 80, -60, "priority");
+        // The westbound lane runs from C to K0 without meeting B: with it at B, netconvert widened the junction
+        // past the ramp's angle and ran the main road's internal lane 47 m backwards (K0B's end east of BC's
+        // start), so SUMO's cars there moved west at twice their speed (generator version 2).
         l.edge("K0B", "K0", "B", 1, main, "3.5", false);
-        l.edge("BK0", "B", "K0", 1, main, "3.5", false);
         l.edge("BC", "B", "C", 2, main, "3.5", false);
-        l.edge("CB", "C", "B", 1, main, "3.5", false);
+        l.edge("CK0", "C", "K0", 1, main, "3.5", false);
         l.edge("C" + k, "C", k, 1, main, "3.5", false);
         l.edge(k + "C", k, "C", 1, main, "3.5", false);
         l.edges.append(Xml.f("    <edge id=\"RB\" from=\"R\" to=\"B\" priority=\"1\" numLanes=\"1\" speed=\"%s\" " +

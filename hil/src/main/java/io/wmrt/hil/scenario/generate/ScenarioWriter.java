@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -59,7 +60,13 @@ public final class ScenarioWriter
             {
                 Files.writeString(temp.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
             }
-            Netconvert.build(temp, scenario.name());
+            final Path net = Netconvert.build(temp, scenario.name());
+            final List<String> broken = LaneContinuity.problems(net);
+            if (!broken.isEmpty())
+            {
+                throw new IOException("netconvert built " + scenario.name() + ".net.xml with lanes that do not " +
+                    "follow on (the generator's geometry is at fault, not the seed): " + String.join("; ", broken));
+            }
             checkTarget(target);
             if (Files.isDirectory(target))
             {
