@@ -35,8 +35,6 @@ public final class TrajectoryScorer
     static final double QUEUE_STANDOFF_M = 3.0;
     private static final double STOPPABLE_DECEL_MPS2 = 4.0;
     private static final double PEDESTRIAN_SAFE_SPEED_SLOPE = 1.5;
-    /** Below this aligned-box estimate the clearance is measured between the rotated footprints. */
-    private static final double CLEARANCE_EXACT_WITHIN_M = 2.5;
 
     private final PlannerConfig config;
     private final CostWeights w;
@@ -288,21 +286,14 @@ public final class TrajectoryScorer
                 final double aHalfLength = 0.5 * scene.agentLength[n];
                 final double aHalfWidth = 0.5 * scene.agentWidth[n];
 
-                // Clearance between the footprints, first in the ego's own axes (agents taken as aligned with it).
+                // Clearance between the footprints, in the ego's own axes (agents taken as aligned with it).
                 final double dx = ax - x;
                 final double dy = ay - y;
                 final double along = Math.abs(dx * cosH + dy * sinH) - halfLength - aHalfLength;
                 final double across = Math.abs(-dx * sinH + dy * cosH) - halfWidth - aHalfWidth;
                 if (along < w.pedestrianRadiusM && across < w.pedestrianRadiusM)
                 {
-                    double clearance = Math.sqrt(sq(Math.max(0, along)) + sq(Math.max(0, across)));
-                    if (clearance < CLEARANCE_EXACT_WITHIN_M)
-                    {
-                        // Close up the boxes' angle matters: an ego pulling back in beside a parked car swings
-                        // its rear corner a third of a metre nearer than the aligned estimate says.
-                        clearance = Footprints.distance(
-                            x, y, heading, halfLength, halfWidth, ax, ay, ah, aHalfLength, aHalfWidth);
-                    }
+                    final double clearance = Math.sqrt(sq(Math.max(0, along)) + sq(Math.max(0, across)));
                     if (scene.isVulnerable(n))
                     {
                         final double safe = config.creepSpeedMps() + PEDESTRIAN_SAFE_SPEED_SLOPE * clearance;
