@@ -78,23 +78,8 @@ public final class RoadNetwork
      */
     public static RoadNetwork load(final Path file) throws IOException
     {
-        final Document document;
-        try
-        {
-            final DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            document = factory.newDocumentBuilder().parse(file.toFile());
-        }
-        catch (final SAXException | ParserConfigurationException ex)
-        {
-            throw new IOException(file + ": not a readable SUMO network (" + ex.getMessage() + ")", ex);
-        }
+        final Document document = readNet(file);
         final Element root = document.getDocumentElement();
-        if (!"net".equals(root.getTagName()))
-        {
-            throw new IOException(file + ": not a SUMO network (root element <" + root.getTagName() + ">, want <net>)");
-        }
 
         final Map<String, Edge> edges = new HashMap<>();
         final Map<String, Lane> lanes = new HashMap<>();
@@ -387,5 +372,32 @@ public final class RoadNetwork
             xy[2 * i + 1] = number(file, id, "shape", parts[1]);
         }
         return xy;
+    }
+
+    /**
+     * Parses a SUMO .net.xml without resolving external entities and checks that its root is {@code <net>}.
+     *
+     * @throws IOException naming the file when it cannot be read or is not a SUMO network
+     */
+    public static Document readNet(final Path file) throws IOException
+    {
+        final Document document;
+        try
+        {
+            final DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            document = factory.newDocumentBuilder().parse(file.toFile());
+        }
+        catch (final SAXException | ParserConfigurationException ex)
+        {
+            throw new IOException(file + ": not a readable SUMO network (" + ex.getMessage() + ")", ex);
+        }
+        final Element root = document.getDocumentElement();
+        if (!"net".equals(root.getTagName()))
+        {
+            throw new IOException(file + ": not a SUMO network (root element <" + root.getTagName() + ">, want <net>)");
+        }
+        return document;
     }
 }

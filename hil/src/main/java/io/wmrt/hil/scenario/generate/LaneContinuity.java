@@ -1,20 +1,16 @@
 package io.wmrt.hil.scenario.generate;
 
+import io.wmrt.hil.net.RoadNetwork;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
-
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
-import org.xml.sax.SAXException;
 
 /**
  * Checks a built SUMO network for connections whose lanes do not follow on from each other: a junction's internal
@@ -43,18 +39,7 @@ public final class LaneContinuity
      */
     public static List<String> problems(final Path net) throws IOException
     {
-        final Document document;
-        try
-        {
-            final DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            document = factory.newDocumentBuilder().parse(net.toFile());
-        }
-        catch (final SAXException | ParserConfigurationException ex)
-        {
-            throw new IOException(net + ": not a readable SUMO network (" + ex.getMessage() + ")", ex);
-        }
+        final Document document = RoadNetwork.readNet(net);
         final Map<String, double[]> shapes = new HashMap<>();
         final NodeList lanes = document.getElementsByTagName("lane");
         for (int i = 0; i < lanes.getLength(); i++)
@@ -137,6 +122,10 @@ public final class LaneContinuity
             catch (final NumberFormatException | ArrayIndexOutOfBoundsException ex)
             {
                 throw new IOException(net + ": lane " + lane + " has an unreadable shape point '" + points[i] + "'");
+            }
+            if (!Double.isFinite(xy[2 * i]) || !Double.isFinite(xy[2 * i + 1]))
+            {
+                throw new IOException(net + ": lane " + lane + " has a shape point that is not finite '" + points[i] + "'");
             }
         }
         return xy;

@@ -67,6 +67,17 @@ class LaneContinuityTest
         Files.writeString(net, "<net><edge id=\"A\"><lane id=\"A_0\" shape=\"0,0 x,1\"/></edge></net>");
         final IOException bad = assertThrows(IOException.class, () -> LaneContinuity.problems(net));
         assertTrue(bad.getMessage().contains("t.net.xml") && bad.getMessage().contains("A_0"), bad.getMessage());
+
+        Files.writeString(net, "<net><edge id=\"A\"><lane id=\"A_0\" shape=\"0,0 NaN,1\"/></edge></net>");
+        final IOException nan = assertThrows(IOException.class, () -> LaneContinuity.problems(net));
+        assertTrue(nan.getMessage().contains("A_0") && nan.getMessage().contains("not finite"), nan.getMessage());
+
+        Files.writeString(net, "<net><edge id=\"A\"><lane id=\"A_0\" shape=\"0,0");
+        assertTrue(assertThrows(IOException.class, () -> LaneContinuity.problems(net)).getMessage()
+            .contains("t.net.xml"), "a truncated file is refused naming it");
+        Files.writeString(net, "<routes/>");
+        assertTrue(assertThrows(IOException.class, () -> LaneContinuity.problems(net)).getMessage()
+            .contains("want <net>"), "not a network");
     }
 
     /** Generator version 1's corridor merge: a two-way main road through the ramp's junction. */
