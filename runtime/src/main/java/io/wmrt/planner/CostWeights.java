@@ -29,6 +29,15 @@ public final class CostWeights
     public double clearance = 300;
     public double clearanceM = 0.4;
     public double clearancePerMps = 0.08;
+    /**
+     * Per m^2 per second that the gap to another vehicle, measured between the footprints as they stand (not
+     * aligned with the ego), falls below {@link #clearanceFloorM}; reported with the time-to-collision term. The
+     * aligned estimate above misses a car pulling back into its lane nose first past a parked one (its front
+     * corner swings towards the parked car's rear): such passes were measured at 0.3-0.5 m where the aligned
+     * estimate said 0.75 m, and some ended in contact.
+     */
+    public double clearanceFloor = 3_000;
+    public double clearanceFloorM = 0.6;
     /** Reward (negative cost) per metre of progress along the route. */
     public double progress = 1.0;
     /** Per (m/s^2)^2 of longitudinal acceleration, averaged over the horizon. */
@@ -52,6 +61,16 @@ public final class CostWeights
     public double queuePass = 600;
     /** How far before a red stop line overtaking is forbidden, metres. */
     public double queueZoneM = 80;
+    /**
+     * A plan whose end state runs into a road user coming the other way or across, both held at their last
+     * velocity for {@link #afterHorizonS} after the horizon: standing or creeping in the opposite lane with
+     * oncoming traffic on its way, or with the nose on a crossing that walkers are heading for. Within the
+     * horizon the collision term sees nothing of it, so a stop there looked as safe as a stop in lane. Charged
+     * from half this (met at the end of the extension) to all of it (met at its start). Road users going the
+     * ego's way are left out: behind it they are predicted to stop, ahead of it the ego will.
+     */
+    public double afterHorizon = 2_000;
+    public double afterHorizonS = 4.0;
     /** Per (m/s)^2 of speed near a pedestrian, scaled by how near (creep, do not rush past people). */
     public double pedestrian = 1.2;
     /** Clearance to a pedestrian below which speed is penalised, metres. */

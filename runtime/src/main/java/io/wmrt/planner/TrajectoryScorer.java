@@ -4,9 +4,11 @@ import java.nio.FloatBuffer;
 
 /**
  * Scores every candidate against the world model's predicted agent futures with analytic terms, so that a
- * decision can be explained term by term: collision of footprints, time to collision, progress along the
- * route, comfort (acceleration, jerk, lateral acceleration), lane keeping and drivable area, red lights
- * (including no overtaking of a queue on a red approach) and speed near pedestrians. Lower is better.
+ * decision can be explained term by term: collision of footprints (within the horizon, and where the plan leaves
+ * the ego when oncoming or crossing road users keep going a few seconds more), time to collision and clearance,
+ * progress along the route, comfort (acceleration, jerk, lateral acceleration), lane keeping, drivable area and
+ * the speed limit, red lights (including no overtaking of a queue on a red approach) and speed near pedestrians.
+ * Lower is better.
  * <p>
  * When the package's rollout also predicts a risk per candidate (the optional output {@code risk}, see
  * {@code ModelPackage}), the learned term {@code CostWeights.risk * risk[k]} is added to the total and kept in
@@ -35,6 +37,19 @@ public final class TrajectoryScorer
     static final double QUEUE_STANDOFF_M = 3.0;
     private static final double STOPPABLE_DECEL_MPS2 = 4.0;
     private static final double PEDESTRIAN_SAFE_SPEED_SLOPE = 1.5;
+    /** How far past the drivable edge a footprint is charged the full off-road weight; less is charged pro rata. */
+    static final double OFFROAD_FULL_M = 0.2;
+    /**
+     * How much the aligned clearance estimate may exceed the true gap between two footprints at the angles met
+     * while pulling out or back in; below the floor plus this, the true gap is measured.
+     */
+    private static final double ANGLED_SLACK_M = 0.6;
+    /** A road user predicted slower than this at the end of the horizon is taken to stay where it is. */
+    private static final double MOVING_MPS = 0.5;
+    /** Within this angle of the ego's heading a road user goes the ego's way (cosine). */
+    private static final double SAME_WAY_COS = 0.5;
+    /** Steps of the extension after the horizon (its length is {@code CostWeights.afterHorizonS}). */
+    private static final int AFTER_HORIZON_STEPS = 8;
 
     private final PlannerConfig config;
     private final CostWeights w;
@@ -50,6 +65,11 @@ public final class TrajectoryScorer
     public final double[] redLight;
     public final double[] pedestrian;
     public final double[] consistency;
+    /**
+     * Part of {@link #collision}: what a plan costs when its end state meets a road user coming the other way
+     * or across soon after the horizon ({@code CostWeights.afterHorizon}); 0 for the others.
+     */
+    public final double[] afterHorizon;
     /** The learned collision term, {@code CostWeights.risk} times {@link #riskProbability}; 0 without risk. */
     public final double[] risk;
     /** The model's risk for the candidate as priced (clamped to [0, 1], NaN as 1). */
@@ -96,6 +116,7 @@ public final class TrajectoryScorer
         redLight = new double[k];
         pedestrian = new double[k];
         consistency = new double[k];
+        afterHorizon = new double[k];
         risk = new double[k];
         riskProbability = new double[k];
         analytic = new double[k];
@@ -255,13 +276,22 @@ public final class TrajectoryScorer
                     leftLaneOnRedApproach = true;
                 }
             }
-            if (d + sideReach > scene.drivableLeft || d - sideReach < -scene.drivableRight)
+            // Graded over the first OFFROAD_FULL_M: a corner grazing the edge for a step (a lane that narrows,
+            // a route point a few centimetres off) must not outweigh an emergency stop on an empty road, while a
+            // wheel over the kerb still costs more than any progress.
+            final double overEdge =
+                Math.max(d + sideReach - scene.drivableLeft, sideReach - d - scene.drivableRight);
+            if (overEdge > 0)
             {
-                laneCost += w.offroad;
+                laneCost += w.offroad * Math.min(1, overEdge / OFFROAD_FULL_M);
             }
-            if (v > scene.speedLimit)
+            // Speed is priced above the limit, or above what the ego can shed at the comfortable deceleration by
+            // then when the limit has just dropped below its speed: a limit sign is reached slowing, not braking.
+            final double allowed =
+                Math.max(scene.speedLimit, scene.egoSpeed - config.comfortDecelMps2() * (h + 1) * dt);
+            if (v > allowed)
             {
-                laneCost += w.overSpeed * (v - scene.speedLimit) * (v - scene.speedLimit) * dt;
+                laneCost += w.overSpeed * (v - allowed) * (v - allowed) * dt;
             }
             if (s + halfLength > stopLineS)
             {
@@ -309,6 +339,15 @@ public final class TrajectoryScorer
                         {
                             clearanceCost += w.clearance * (margin - clearance) * (margin - clearance) * dt;
                         }
+                        if (clearance < w.clearanceFloorM + ANGLED_SLACK_M)
+                        {
+                            final double gap = Footprints.distance(
+                                x, y, heading, halfLength, halfWidth, ax, ay, ah, aHalfLength, aHalfWidth);
+                            if (gap < w.clearanceFloorM)
+                            {
+                                clearanceCost += w.clearanceFloor * sq(w.clearanceFloorM - gap) * dt;
+                            }
+                        }
                     }
                 }
 
@@ -343,7 +382,8 @@ public final class TrajectoryScorer
         final double ruleProgressMetres = blockerStandoff == ruleBlockerStandoff ? progressMetres :
             advance(scene.egoS, lineS, notPast ? blockerRearS - halfLength - ruleBlockerStandoff : Double.MAX_VALUE);
         progressM[k] = lastS - scene.egoS;
-        collision[k] = collisionCost;
+        afterHorizon[k] = afterHorizonCost(scene, set, future, base, halfLength, halfWidth);
+        collision[k] = collisionCost + afterHorizon[k];
         firstCollisionStep[k] = firstCollision;
         minTtcS[k] = firstTtc;
         ttc[k] = (firstTtc < w.ttcThresholdS ? w.ttc * (w.ttcThresholdS - firstTtc) : 0) + clearanceCost;
@@ -378,6 +418,72 @@ public final class TrajectoryScorer
             advance += reachable - egoS;
         }
         return 2 * advance / horizon;
+    }
+
+    /**
+     * What a plan costs for where it leaves the ego: the ego's last step is extended at its last speed and
+     * heading, each agent's at its last predicted velocity, for {@code afterHorizonS}; the first time the two
+     * footprints meet prices the plan (earlier is dearer). Agents at rest are left out (the horizon already
+     * sees them), and so are those going the ego's way: a follower is predicted to stop, and a slower leader is
+     * the ego's to follow, which it will do after the horizon as it does within.
+     */
+    private double afterHorizonCost(
+        final SceneSnapshot scene, final CandidateSet set, final FloatBuffer future, final int base,
+        final double halfLength, final double halfWidth)
+    {
+        if (horizon < 2)
+        {
+            return 0;
+        }
+        final int last = base + horizon - 1;
+        final double ex = set.x[last];
+        final double ey = set.y[last];
+        final double eh = set.heading[last];
+        final double cosE = Math.cos(eh);
+        final double sinE = Math.sin(eh);
+        final double evx = set.speed[last] * cosE;
+        final double evy = set.speed[last] * sinE;
+        final double dt = config.dtSeconds();
+        final double step = w.afterHorizonS / AFTER_HORIZON_STEPS;
+        double earliest = Double.POSITIVE_INFINITY;
+        for (int n = 0; n < scene.agentCount; n++)
+        {
+            final int at = (last * maxAgents + n) * 3;
+            final int before = at - maxAgents * 3;
+            final double ax = future.get(at);
+            final double ay = future.get(at + 1);
+            final double ah = future.get(at + 2);
+            final double vx = (ax - future.get(before)) / dt;
+            final double vy = (ay - future.get(before + 1)) / dt;
+            final double speedSq = vx * vx + vy * vy;
+            if (speedSq < MOVING_MPS * MOVING_MPS)
+            {
+                continue;
+            }
+            final double along = vx * cosE + vy * sinE;
+            if (along > 0 && along * along > SAME_WAY_COS * SAME_WAY_COS * speedSq)
+            {
+                continue;
+            }
+            final double aHalfLength = 0.5 * scene.agentLength[n];
+            final double aHalfWidth = 0.5 * scene.agentWidth[n];
+            for (int j = 1; j <= AFTER_HORIZON_STEPS; j++)
+            {
+                final double t = j * step;
+                if (t >= earliest)
+                {
+                    break;
+                }
+                if (Footprints.overlap(ex + evx * t, ey + evy * t, eh, halfLength, halfWidth,
+                    ax + vx * t, ay + vy * t, ah, aHalfLength, aHalfWidth))
+                {
+                    earliest = t;
+                    break;
+                }
+            }
+        }
+        return earliest == Double.POSITIVE_INFINITY ? 0 :
+            w.afterHorizon * (1 - 0.5 * earliest / w.afterHorizonS);
     }
 
     /**

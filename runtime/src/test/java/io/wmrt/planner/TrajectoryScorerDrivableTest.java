@@ -48,6 +48,31 @@ class TrajectoryScorerDrivableTest
         assertEquals(H * config.weights().offroad, scorer.lane[1] - scorer.lane[0], 1e-6);
     }
 
+    @Test
+    void shouldChargeAGrazeOfTheEdgeInProportionUpToTheFullWeight()
+    {
+        // Aligned, the ego's right side reaches 0.95 m right of its centre; the kerb is 2.25 m right of the lane's.
+        final SceneSnapshot scene = TestScenes.straightRoad(0, 1, 0);
+        final CandidateSet set = new CandidateSet(K, H);
+        place(set, 0, 0, -1.30, 0.0, 0);   // its side exactly at the kerb
+        place(set, 1, 0, -1.35, 0.0, 0);   // 5 cm over: a quarter of the weight per step
+        place(set, 2, 0, -1.60, 0.0, 0);   // 35 cm over: the full weight
+        final TrajectoryScorer scorer = new TrajectoryScorer(config);
+        final FloatBuffer future = FloatBuffer.allocate(K * H * 32 * 3);
+        scorer.prepare(scene);
+        for (int k = 0; k < 3; k++)
+        {
+            scorer.score(scene, set, future, k);
+        }
+        final double offroad = config.weights().offroad;
+        final double outside = config.weights().outOfLane * 10 * H;  // per metre outside the lane, no parked car
+        final double offset = config.weights().laneOffset;
+        assertEquals(0.25 * H * offroad, scorer.lane[1] - scorer.lane[0] - 0.05 * outside -
+            offset * (1.35 * 1.35 - 1.30 * 1.30), 1e-6);
+        assertEquals(H * offroad, scorer.lane[2] - scorer.lane[0] - 0.30 * outside -
+            offset * (1.60 * 1.60 - 1.30 * 1.30), 1e-6);
+    }
+
     private TrajectoryScorer score(final SceneSnapshot scene, final CandidateSet set)
     {
         final TrajectoryScorer scorer = new TrajectoryScorer(config);
