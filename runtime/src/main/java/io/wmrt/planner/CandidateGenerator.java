@@ -6,9 +6,8 @@ package io.wmrt.planner;
  * <ul>
  *   <li>A fixed lattice: longitudinal behaviours (follow the leader at the limit or half of it with IDM,
  *   creep at 1 to 2 m/s, comfortable stop, hold speed) times lateral targets (keep, half a lane left, most of a
- *   lane left, a full lane left, half a lane right, and hold the ego's own offset when it is right of the route,
- *   as on an acceleration lane that joins from the right), tracked with pure pursuit; plus the in-lane emergency
- *   stop.</li>
+ *   lane left, a full lane left, half a lane right), tracked with pure pursuit; plus the in-lane emergency stop.
+ *   </li>
  *   <li>Samples: the previous tick's best plan, shifted by the time that passed, then perturbed with
  *   correlated Gaussian noise from a seeded stream, so a run is reproducible.</li>
  * </ul>
@@ -20,13 +19,8 @@ public final class CandidateGenerator
     private static final int[] BEHAVIOURS = {
         CandidateSet.FOLLOW_LIMIT, CandidateSet.FOLLOW_HALF, CandidateSet.CREEP, CandidateSet.COMFORT_STOP,
         CandidateSet.HOLD};
-    /**
-     * Lateral targets as fractions of the lane width, positive to the left (overtaking side). NaN is the ego's
-     * own offset where it is right of the route, else the route: on an acceleration lane the route runs in the
-     * lane it joins, and a plan that can only steer towards it either cuts in or slows down where it is; holding
-     * the offset lets the ego match the traffic's speed first (the other targets then merge).
-     */
-    private static final double[] LATERAL_FRACTIONS = {0.0, 0.5, 0.8, 1.0, -0.5, Double.NaN};
+    /** Lateral targets as fractions of the lane width, positive to the left (overtaking side). */
+    private static final double[] LATERAL_FRACTIONS = {0.0, 0.5, 0.8, 1.0, -0.5};
 
     private static final double IDM_ACCEL = 1.5;
     private static final double IDM_DECEL = 2.0;
@@ -90,8 +84,7 @@ public final class CandidateGenerator
                 {
                     set.comfortStopIndex = k;
                 }
-                final double offset = Double.isNaN(fraction) ? Math.min(0, scene.egoD) : fraction * scene.laneWidth;
-                buildTracked(scene, set, k++, behaviour, offset);
+                buildTracked(scene, set, k++, behaviour, fraction * scene.laneWidth);
             }
         }
         set.emergencyIndex = k;

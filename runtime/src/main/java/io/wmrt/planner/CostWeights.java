@@ -62,8 +62,8 @@ public final class CostWeights
     /** How far before a red stop line overtaking is forbidden, metres. */
     public double queueZoneM = 80;
     /**
-     * A plan whose end state runs into a road user coming the other way or across, both held at their last
-     * velocity for {@link #afterHorizonS} after the horizon: standing or creeping in the opposite lane with
+     * A plan that ends at rest or creeping where a road user coming the other way or across runs into it, both
+     * held at their last velocity for {@link #afterHorizonS} after the horizon: standing or creeping in the opposite lane with
      * oncoming traffic on its way, or with the nose on a crossing that walkers are heading for. Within the
      * horizon the collision term sees nothing of it, so a stop there looked as safe as a stop in lane. Charged
      * from half this (met at the end of the extension) to all of it (met at its start). Road users going the

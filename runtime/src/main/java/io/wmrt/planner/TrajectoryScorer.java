@@ -46,6 +46,11 @@ public final class TrajectoryScorer
     private static final double ANGLED_SLACK_M = 0.6;
     /** A road user predicted slower than this at the end of the horizon is taken to stay where it is. */
     private static final double MOVING_MPS = 0.5;
+    /**
+     * Only a plan that ends slower than this is extended after the horizon: a plan still under way (a pass at
+     * speed) will go on manoeuvring, and held on its last heading it would be charged for a place it is leaving.
+     */
+    static final double AFTER_HORIZON_MAX_SPEED_MPS = 3.0;
     /** Within this angle of the ego's heading a road user goes the ego's way (cosine). */
     private static final double SAME_WAY_COS = 0.5;
     /** Steps of the extension after the horizon (its length is {@code CostWeights.afterHorizonS}). */
@@ -421,9 +426,10 @@ public final class TrajectoryScorer
     }
 
     /**
-     * What a plan costs for where it leaves the ego: the ego's last step is extended at its last speed and
-     * heading, each agent's at its last predicted velocity, for {@code afterHorizonS}; the first time the two
-     * footprints meet prices the plan (earlier is dearer). Agents at rest are left out (the horizon already
+     * What a plan costs for where it leaves the ego: when it ends slower than
+     * {@link #AFTER_HORIZON_MAX_SPEED_MPS} (at rest or creeping), the ego's last step is extended at its last
+     * speed and heading, each agent's at its last predicted velocity, for {@code afterHorizonS}; the first time
+     * the two footprints meet prices the plan (earlier is dearer). Agents at rest are left out (the horizon already
      * sees them), and so are those going the ego's way: a follower is predicted to stop, and a slower leader is
      * the ego's to follow, which it will do after the horizon as it does within.
      */
@@ -431,11 +437,11 @@ public final class TrajectoryScorer
         final SceneSnapshot scene, final CandidateSet set, final FloatBuffer future, final int base,
         final double halfLength, final double halfWidth)
     {
-        if (horizon < 2)
+        final int last = base + horizon - 1;
+        if (horizon < 2 || set.speed[last] >= AFTER_HORIZON_MAX_SPEED_MPS)
         {
             return 0;
         }
-        final int last = base + horizon - 1;
         final double ex = set.x[last];
         final double ey = set.y[last];
         final double eh = set.heading[last];

@@ -52,9 +52,17 @@ class AfterHorizonTest
     @Test
     void shouldNotChargeFollowingASlowerLeader()
     {
-        // Ends at 8 m/s 20 m behind a car doing 3 m/s the same way: within 4 s it would be reached at constant
-        // speed, but the ego follows a leader after the horizon as it does within.
-        assertEquals(0, charge(8, SceneCodes.VEHICLE, 2, 0, 3, 0, 0), 1e-9);
+        // Ends creeping at 2.5 m/s 5 m behind a walker going the same way at 1 m/s: within 4 s it would be
+        // reached at constant speed, but the ego follows after the horizon as it does within.
+        assertEquals(0, charge(2.5, SceneCodes.PEDESTRIAN, -1, 0, 1, 0, 0), 1e-9);
+    }
+
+    @Test
+    void shouldNotChargeAPlanStillUnderWay()
+    {
+        // A pass at speed is not held on its last heading: it will turn back into its lane.
+        assertEquals(0, charge(TrajectoryScorer.AFTER_HORIZON_MAX_SPEED_MPS, SceneCodes.VEHICLE, 80, 0, -10, 0,
+            Math.PI), 1e-9);
     }
 
     @Test
