@@ -26,6 +26,8 @@ build() {
   echo "build-native: built $out/linux-$arch/libwmrt_ort_bridge.so with $cc"
   "$cc" "${cflags[@]}" -o "$out/linux-$arch/libwmrt_qnn_bridge.so" "$here/src/wmrt_qnn_bridge.c" -ldl -lm
   echo "build-native: built $out/linux-$arch/libwmrt_qnn_bridge.so with $cc"
+  "$cc" "${cflags[@]}" -o "$out/linux-$arch/libwmrt_affinity.so" "$here/src/wmrt_affinity.c"
+  echo "build-native: built $out/linux-$arch/libwmrt_affinity.so with $cc"
 }
 
 # Where a QNN SDK is installed, check the bridge's own ABI declarations against Qualcomm's headers (compile only).

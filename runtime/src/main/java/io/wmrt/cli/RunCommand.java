@@ -80,6 +80,11 @@ final class RunCommand implements Callable<Integer>
                 System.out.println("NPU not used: " + npu);
             }
             runtime.start(errors::record);
+            if (null != runtime.plannerCpus())
+            {
+                System.out.printf("planner thread %d pinned to CPU %s (cpu.planner_core)%n", runtime.plannerThreadId(),
+                    java.util.Arrays.toString(runtime.plannerCpus()));
+            }
             System.out.println("planning; 'wmrt stat' and 'wmrt tail' read this instance; Ctrl-C stops");
             barrier.await();
             stopOrHalt(runtime, errors, instance);

@@ -8,6 +8,7 @@ import io.wmrt.backend.QnnDirectBackend;
 import io.wmrt.backend.FaultPlan;
 import io.wmrt.backend.TensorArena;
 import io.wmrt.bus.BusDirectory;
+import io.wmrt.cpu.CpuAffinity;
 import io.wmrt.dispatch.Dispatcher;
 import io.wmrt.dispatch.GraphRunner;
 import io.wmrt.model.GraphSpec;
@@ -24,6 +25,10 @@ import org.agrona.concurrent.SleepingIdleStrategy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Puts one runtime instance together at start-up: backends available on this machine, the dispatch decision
@@ -49,6 +54,9 @@ public final class WmrtRuntime implements AutoCloseable
     private AgentRunner runner;
     private AgentRunner watchdogRunner;
     private boolean closed;
+    /** The planner thread's kernel id and CPUs as read back inside it after pinning; -1 and null when unpinned. */
+    private volatile int plannerThreadId = -1;
+    private volatile int[] plannerCpus;
 
     public WmrtRuntime(
         final HardwareProfile profile,
@@ -195,13 +203,89 @@ public final class WmrtRuntime implements AutoCloseable
     }
 
     /**
-     * Run the agent on its own thread with the profile's idle strategy, and its watchdog on another.
+     * Run the agent on its own thread with the profile's idle strategy, and its watchdog on another. When the
+     * profile names a {@code cpu.planner_core}, the planner thread pins itself to it before its first tick, and
+     * this returns only once the kernel has taken the pin.
+     *
+     * @throws IllegalArgumentException naming {@code cpu.planner_core} when the machine lacks that core, or the
+     *                                  kernel refuses it (nothing is left running).
      */
     public void start(final org.agrona.ErrorHandler errorHandler)
     {
+        final int core = profile.cpu().plannerCore();
+        if (core >= 0)
+        {
+            checkPlannerCore(core);
+        }
         startWatchdog(errorHandler);
         runner = new AgentRunner(profile.planner().idleStrategy().newIdleStrategy(), errorHandler, null, agent);
-        AgentRunner.startOnThread(runner);
+        if (core < 0)
+        {
+            AgentRunner.startOnThread(runner);
+            return;
+        }
+        final CompletableFuture<int[]> pinned = new CompletableFuture<>();
+        AgentRunner.startOnThread(runner, work -> new Thread(() ->
+        {
+            try
+            {
+                CpuAffinity.pinCurrentThread(core);
+                plannerThreadId = CpuAffinity.currentThreadId();
+                pinned.complete(CpuAffinity.currentThreadCpus());
+            }
+            catch (final RuntimeException ex)
+            {
+                pinned.completeExceptionally(ex);
+            }
+            work.run();
+        }));
+        try
+        {
+            plannerCpus = pinned.get(10, TimeUnit.SECONDS);
+        }
+        catch (final ExecutionException | TimeoutException | InterruptedException ex)
+        {
+            close();
+            final Throwable cause = ex instanceof ExecutionException ? ex.getCause() : ex;
+            throw new IllegalArgumentException(profile.file() + ": cpu.planner_core " + core +
+                ": the planner thread could not be pinned: " + cause.getMessage(), cause);
+        }
+    }
+
+    /**
+     * Refuse a planner core the machine does not have, naming the key (a profile for an 8-core SoC started on
+     * a 2-core host), before anything starts.
+     */
+    private void checkPlannerCore(final int core)
+    {
+        final String unavailable = CpuAffinity.unavailableReason();
+        if (null != unavailable)
+        {
+            throw new IllegalArgumentException(profile.file() + ": cpu.planner_core " + core +
+                " asks for pinning, which is not possible here: " + unavailable + " (set it to -1 to run unpinned)");
+        }
+        final int cpus = CpuAffinity.configuredCpus();
+        if (core >= cpus)
+        {
+            throw new IllegalArgumentException(profile.file() + ": cpu.planner_core " + core +
+                " is not a CPU of this machine, which has " + cpus + " (0-" + (cpus - 1) + ")");
+        }
+    }
+
+    /**
+     * @return the planner thread's kernel thread id, read inside it once pinned; -1 when it is not pinned.
+     */
+    public int plannerThreadId()
+    {
+        return plannerThreadId;
+    }
+
+    /**
+     * @return the CPUs the planner thread may run on, read back inside it once pinned; null when not pinned.
+     */
+    public int[] plannerCpus()
+    {
+        return null == plannerCpus ? null : plannerCpus.clone();
     }
 
     /**
