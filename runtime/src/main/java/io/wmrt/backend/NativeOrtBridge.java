@@ -2,6 +2,7 @@ package io.wmrt.backend;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
+import io.wmrt.nativelib.NativePlatform;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,23 +67,7 @@ public final class NativeOrtBridge
 
     static String platform()
     {
-        final String os = System.getProperty("os.name", "").toLowerCase();
-        final String arch = System.getProperty("os.arch", "");
-        if (!os.contains("linux"))
-        {
-            return null;
-        }
-        switch (arch)
-        {
-            case "amd64":
-            case "x86_64":
-                return "linux-x86_64";
-            case "aarch64":
-            case "arm64":
-                return "linux-aarch64";
-            default:
-                return null;
-        }
+        return NativePlatform.current();
     }
 
     private static Availability load()

@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -83,7 +84,7 @@ final class RunCommand implements Callable<Integer>
             if (null != runtime.plannerCpus())
             {
                 System.out.printf("planner thread %d pinned to CPU %s (cpu.planner_core)%n", runtime.plannerThreadId(),
-                    java.util.Arrays.toString(runtime.plannerCpus()));
+                    Arrays.toString(runtime.plannerCpus()));
             }
             System.out.println("planning; 'wmrt stat' and 'wmrt tail' read this instance; Ctrl-C stops");
             barrier.await();

@@ -1,5 +1,7 @@
 package io.wmrt.cpu;
 
+import io.wmrt.nativelib.NativePlatform;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -31,25 +33,11 @@ final class NativeAffinity
 
     private static String load()
     {
-        final String os = System.getProperty("os.name", "").toLowerCase();
-        final String arch = System.getProperty("os.arch", "");
-        final String platform;
-        if (!os.contains("linux"))
+        final String platform = NativePlatform.current();
+        if (null == platform)
         {
-            return "CPU affinity is set through Linux's sched_setaffinity; this is " + os;
-        }
-        switch (arch)
-        {
-            case "amd64":
-            case "x86_64":
-                platform = "linux-x86_64";
-                break;
-            case "aarch64":
-            case "arm64":
-                platform = "linux-aarch64";
-                break;
-            default:
-                return "no affinity library for " + arch + " (built for linux-x86_64 and linux-aarch64)";
+            return "no affinity library for " + System.getProperty("os.name") + " " + System.getProperty("os.arch") +
+                " (built for linux-x86_64 and linux-aarch64)";
         }
         final String resource = "/native/" + platform + "/" + LIBRARY;
         try (InputStream in = NativeAffinity.class.getResourceAsStream(resource))

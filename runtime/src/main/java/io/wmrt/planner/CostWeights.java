@@ -63,11 +63,11 @@ public final class CostWeights
     public double queueZoneM = 80;
     /**
      * A plan that ends at rest or creeping where a road user coming the other way or across runs into it, both
-     * held at their last velocity for {@link #afterHorizonS} after the horizon: standing or creeping in the opposite lane with
-     * oncoming traffic on its way, or with the nose on a crossing that walkers are heading for. Within the
-     * horizon the collision term sees nothing of it, so a stop there looked as safe as a stop in lane. Charged
-     * from half this (met at the end of the extension) to all of it (met at its start). Road users going the
-     * ego's way are left out: behind it they are predicted to stop, ahead of it the ego will.
+     * held at their last velocity for {@link #afterHorizonS} after the horizon: standing or creeping in the
+     * opposite lane with oncoming traffic on its way, or with the nose on a crossing that walkers are heading for.
+     * Within the horizon the collision term sees nothing of it, so a stop there looked as safe as a stop in lane.
+     * Charged from half this (met at the end of the extension) to all of it (met at its start). Road users going
+     * the ego's way are left out: behind it they are predicted to stop, ahead of it the ego will.
      */
     public double afterHorizon = 2_000;
     public double afterHorizonS = 4.0;

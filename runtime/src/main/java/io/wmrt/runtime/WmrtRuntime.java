@@ -245,10 +245,16 @@ public final class WmrtRuntime implements AutoCloseable
         }
         catch (final ExecutionException | TimeoutException | InterruptedException ex)
         {
+            if (ex instanceof InterruptedException)
+            {
+                Thread.currentThread().interrupt();
+            }
             close();
             final Throwable cause = ex instanceof ExecutionException ? ex.getCause() : ex;
+            final String why = ex instanceof TimeoutException ? "the planner thread did not report within 10 s" :
+                cause.toString();
             throw new IllegalArgumentException(profile.file() + ": cpu.planner_core " + core +
-                ": the planner thread could not be pinned: " + cause.getMessage(), cause);
+                ": the planner thread could not be pinned: " + why, cause);
         }
     }
 
