@@ -71,6 +71,17 @@ public final class CostWeights
      */
     public double afterHorizon = 2_000;
     public double afterHorizonS = 4.0;
+    /**
+     * A plan that ends out of its lane part-way through a pass that cannot be finished before a road user
+     * coming the other way arrives: the ego carried on from the end of the horizon, speeding up to the limit,
+     * until it is clear of everything it is passing (a stopped vehicle, and whatever stands or rides slowly too
+     * close beyond it to pull back in between) with room to pull back in, against each oncoming road user held
+     * at its last predicted velocity for up to {@link #passLookAheadS}. The horizon alone sees only the first
+     * seconds of a pass, so starting one looked as safe as finishing it. Charged from half this (met at the
+     * end of the look-ahead) to all of it (met at the end of the horizon).
+     */
+    public double unfinishedPass = 2_000;
+    public double passLookAheadS = 10.0;
     /** Per (m/s)^2 of speed near a pedestrian, scaled by how near (creep, do not rush past people). */
     public double pedestrian = 1.2;
     /** Clearance to a pedestrian below which speed is penalised, metres. */

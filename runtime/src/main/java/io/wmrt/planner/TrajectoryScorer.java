@@ -1,5 +1,7 @@
 package io.wmrt.planner;
 
+import io.wmrt.bus.SceneCodes;
+
 import java.nio.FloatBuffer;
 
 /**
@@ -55,6 +57,23 @@ public final class TrajectoryScorer
     private static final double SAME_WAY_COS = 0.5;
     /** Steps of the extension after the horizon (its length is {@code CostWeights.afterHorizonS}). */
     private static final int AFTER_HORIZON_STEPS = 8;
+    /** A plan ending further than this outside its lane is a pass under way. */
+    static final double PASS_OUTSIDE_M = 0.3;
+    /** Room kept ahead of the last thing passed, and on each side of a gap to pull into, metres. */
+    static final double PULL_IN_ROOM_M = 3.0;
+    /** Time to steer back into the lane once clear of what is passed. */
+    static final double PASS_RETURN_S = 2.0;
+    /** How the ego is taken to speed up through the rest of a pass, up to the speed limit. */
+    private static final double PASS_ACCEL_MPS2 = 1.5;
+    private static final double PASS_STEP_S = 0.25;
+    /** A pass whose first uncleared obstacle is further than this ahead of the ego's nose has not begun. */
+    private static final double PASS_BEGUN_WITHIN_M = 30;
+    /** A road user riding the ego's way slower than this fraction of the limit is passed like a standing one. */
+    static final double PASS_SLOW_FRACTION = 0.7;
+    /** Lateral slack between the ego held out of lane and an oncoming road user, metres. */
+    private static final double PASS_LATERAL_SLACK_M = 0.3;
+    /** The gap to an oncoming road user's front below which the two have met, metres. */
+    private static final double PASS_MEET_GAP_M = 2.0;
 
     private final PlannerConfig config;
     private final CostWeights w;
@@ -75,6 +94,11 @@ public final class TrajectoryScorer
      * or across soon after the horizon ({@code CostWeights.afterHorizon}); 0 for the others.
      */
     public final double[] afterHorizon;
+    /**
+     * Part of {@link #collision}: what a plan costs when it ends out of lane in a pass that cannot be finished
+     * before a road user coming the other way arrives ({@code CostWeights.unfinishedPass}); 0 for the others.
+     */
+    public final double[] unfinishedPass;
     /** The learned collision term, {@code CostWeights.risk} times {@link #riskProbability}; 0 without risk. */
     public final double[] risk;
     /** The model's risk for the candidate as priced (clamped to [0, 1], NaN as 1). */
@@ -93,6 +117,12 @@ public final class TrajectoryScorer
     /** First step with a footprint overlap, or -1. */
     public final int[] firstCollisionStep;
     private final double[] stepS;
+    /** The ego's arc length through the rest of a pass, per {@link #PASS_STEP_S}. */
+    private final double[] passS;
+    /** What a pass must clear this tick: slow or standing road users in the ego lane ahead, by rear. */
+    private final int[] passObstacle = new int[SceneSnapshot.MAX_AGENTS];
+    private final double[] passAlong = new double[SceneSnapshot.MAX_AGENTS];
+    private int passCount;
 
     // Per tick, from prepare().
     private long preparedSequence = Long.MIN_VALUE;
@@ -122,6 +152,7 @@ public final class TrajectoryScorer
         pedestrian = new double[k];
         consistency = new double[k];
         afterHorizon = new double[k];
+        unfinishedPass = new double[k];
         risk = new double[k];
         riskProbability = new double[k];
         analytic = new double[k];
@@ -129,6 +160,7 @@ public final class TrajectoryScorer
         minTtcS = new double[k];
         firstCollisionStep = new int[k];
         stepS = new double[horizon];
+        passS = new double[(int)Math.ceil((w.passLookAheadS + PASS_RETURN_S) / PASS_STEP_S) + 1];
     }
 
     /**
@@ -188,6 +220,44 @@ public final class TrajectoryScorer
         // Without a parked vehicle to pass, leaving the lane costs ten times more.
         outOfLaneWeight = passable ? w.outOfLane : 10 * w.outOfLane;
         ruleOutOfLaneWeight = passableByRule ? w.outOfLane : 10 * w.outOfLane;
+        preparePass(scene, halfLength);
+    }
+
+    /**
+     * Collect, by rear, what a pass must get by: vehicles and cyclists in the ego lane ahead that stand or go
+     * the ego's way slower than {@link #PASS_SLOW_FRACTION} of the limit, with their speed along the route.
+     */
+    private void preparePass(final SceneSnapshot scene, final double halfLength)
+    {
+        passCount = 0;
+        final RouteFrame route = scene.route;
+        final double slow = PASS_SLOW_FRACTION * Math.max(scene.speedLimit, 1);
+        for (int n = 0; n < scene.agentCount; n++)
+        {
+            if (scene.agentKind[n] == SceneCodes.PEDESTRIAN || Math.abs(scene.agentD[n]) >= 0.5 * scene.laneWidth ||
+                scene.agentS[n] + 0.5 * scene.agentLength[n] < scene.egoS - halfLength)
+            {
+                continue;
+            }
+            route.project(scene.agentX[n], scene.agentY[n]);
+            final double h = scene.agentHeading[n];
+            final double along =
+                scene.agentSpeed[n] * (Math.cos(h) * route.tangentX + Math.sin(h) * route.tangentY);
+            if (along < -MOVING_MPS || along > slow)
+            {
+                continue;
+            }
+            final double rear = scene.agentS[n] - 0.5 * scene.agentLength[n];
+            int at = passCount++;
+            while (at > 0 && scene.agentS[passObstacle[at - 1]] - 0.5 * scene.agentLength[passObstacle[at - 1]] > rear)
+            {
+                passObstacle[at] = passObstacle[at - 1];
+                passAlong[at] = passAlong[at - 1];
+                at--;
+            }
+            passObstacle[at] = n;
+            passAlong[at] = Math.max(0, along);
+        }
     }
 
     /**
@@ -237,6 +307,7 @@ public final class TrajectoryScorer
         double clearanceCost = 0;
         double previousAccel = scene.egoAccel;
         double lastS = scene.egoS;
+        double lastD = scene.egoD;
 
         for (int h = 0; h < horizon; h++)
         {
@@ -269,6 +340,7 @@ public final class TrajectoryScorer
             final double sinRel = Math.abs(sinH * route.tangentX - cosH * route.tangentY);
             final double sideReach = halfWidth * cosRel + halfLength * sinRel;
             lastS = s;
+            lastD = d;
             stepS[h] = s;
             laneCost += w.laneOffset * d * d / horizon;
             final double outside = Math.abs(d) - inLane;
@@ -388,7 +460,9 @@ public final class TrajectoryScorer
             advance(scene.egoS, lineS, notPast ? blockerRearS - halfLength - ruleBlockerStandoff : Double.MAX_VALUE);
         progressM[k] = lastS - scene.egoS;
         afterHorizon[k] = afterHorizonCost(scene, set, future, base, halfLength, halfWidth);
-        collision[k] = collisionCost + afterHorizon[k];
+        unfinishedPass[k] = Math.abs(lastD) - inLane > PASS_OUTSIDE_M ?
+            unfinishedPassCost(scene, set, future, base, halfLength, halfWidth, lastS, lastD) : 0;
+        collision[k] = collisionCost + afterHorizon[k] + unfinishedPass[k];
         firstCollisionStep[k] = firstCollision;
         minTtcS[k] = firstTtc;
         ttc[k] = (firstTtc < w.ttcThresholdS ? w.ttc * (w.ttcThresholdS - firstTtc) : 0) + clearanceCost;
@@ -490,6 +564,133 @@ public final class TrajectoryScorer
         }
         return earliest == Double.POSITIVE_INFINITY ? 0 :
             w.afterHorizon * (1 - 0.5 * earliest / w.afterHorizonS);
+    }
+
+    /**
+     * What a plan costs for ending out of lane in a pass it cannot finish. From the end of the horizon the ego is
+     * carried on along the route at its last offset, speeding up at {@link #PASS_ACCEL_MPS2} to the limit, until
+     * it is {@link #PULL_IN_ROOM_M} clear of the first road user it has not yet passed and of every one standing
+     * or riding within a car's length and that room of the one before (no gap to pull into), then given
+     * {@link #PASS_RETURN_S} to steer back. Each road user coming the other way within the ego's width of that
+     * offset is held at its last predicted velocity; the first time one meets the ego's nose inside that window
+     * prices the plan, earlier dearer. A pass never finished within {@code passLookAheadS} meets whatever comes.
+     */
+    private double unfinishedPassCost(
+        final SceneSnapshot scene, final CandidateSet set, final FloatBuffer future, final int base,
+        final double halfLength, final double halfWidth, final double lastS, final double lastD)
+    {
+        if (passCount == 0)
+        {
+            return 0;
+        }
+        final double tEnd = horizon * config.dtSeconds();
+        int first = 0;
+        while (first < passCount && passFront(scene, first, tEnd) + PULL_IN_ROOM_M <= lastS - halfLength)
+        {
+            first++;
+        }
+        if (first == passCount || passRear(scene, first, tEnd) - (lastS + halfLength) > PASS_BEGUN_WITHIN_M)
+        {
+            return 0;
+        }
+        final double slot = scene.egoLength + 2 * PULL_IN_ROOM_M;
+        int end = first + 1;
+        double chainFront = passFront(scene, first, tEnd);
+        while (end < passCount && passRear(scene, end, tEnd) - chainFront < slot)
+        {
+            chainFront = Math.max(chainFront, passFront(scene, end, tEnd));
+            end++;
+        }
+
+        // The ego's way through the rest of the pass, and when it is done.
+        final int last = base + horizon - 1;
+        final double vMax = Math.max(set.speed[last], scene.speedLimit);
+        double v = set.speed[last];
+        double s = lastS;
+        int window = passS.length - 1;
+        final int lookAheadSteps = (int)Math.ceil(w.passLookAheadS / PASS_STEP_S);
+        boolean cleared = false;
+        for (int i = 0; i < passS.length; i++)
+        {
+            passS[i] = s;
+            if (!cleared && i <= lookAheadSteps && passCleared(scene, first, end, tEnd, i * PASS_STEP_S, s - halfLength))
+            {
+                cleared = true;
+                window = Math.min(passS.length - 1, i + (int)Math.ceil(PASS_RETURN_S / PASS_STEP_S));
+            }
+            final double next = Math.min(vMax, v + PASS_ACCEL_MPS2 * PASS_STEP_S);
+            s += 0.5 * (v + next) * PASS_STEP_S;
+            v = next;
+        }
+
+        final RouteFrame route = scene.route;
+        final double dt = config.dtSeconds();
+        double earliest = Double.POSITIVE_INFINITY;
+        for (int n = 0; n < scene.agentCount; n++)
+        {
+            if (scene.agentKind[n] == SceneCodes.PEDESTRIAN)
+            {
+                continue;
+            }
+            final int at = (last * maxAgents + n) * 3;
+            final int before = at - maxAgents * 3;
+            final double ax = future.get(at);
+            final double ay = future.get(at + 1);
+            final double vx = (ax - future.get(before)) / dt;
+            final double vy = (ay - future.get(before + 1)) / dt;
+            route.project(ax, ay);
+            final double along = vx * route.tangentX + vy * route.tangentY;
+            final double aHalfLength = 0.5 * scene.agentLength[n];
+            if (along > -MOVING_MPS || route.s + aHalfLength < lastS - halfLength ||
+                Math.abs(route.d - lastD) > halfWidth + 0.5 * scene.agentWidth[n] + PASS_LATERAL_SLACK_M)
+            {
+                continue;
+            }
+            final double front = route.s - aHalfLength;
+            for (int i = 0; i <= window; i++)
+            {
+                final double t = i * PASS_STEP_S;
+                if (t >= earliest)
+                {
+                    break;
+                }
+                if (front + along * t - (passS[i] + halfLength) < PASS_MEET_GAP_M)
+                {
+                    earliest = t;
+                    break;
+                }
+            }
+        }
+        return earliest == Double.POSITIVE_INFINITY ? 0 :
+            w.unfinishedPass * (1 - 0.5 * Math.min(1, earliest / w.passLookAheadS));
+    }
+
+    /** Front of the i-th thing to pass, {@code t} seconds after the end of the horizon. */
+    private double passFront(final SceneSnapshot scene, final int i, final double tEnd)
+    {
+        final int n = passObstacle[i];
+        return scene.agentS[n] + 0.5 * scene.agentLength[n] + passAlong[i] * tEnd;
+    }
+
+    private double passRear(final SceneSnapshot scene, final int i, final double tEnd)
+    {
+        final int n = passObstacle[i];
+        return scene.agentS[n] - 0.5 * scene.agentLength[n] + passAlong[i] * tEnd;
+    }
+
+    /** Whether an ego whose rear is at {@code rearS}, {@code t} after the horizon, is clear of obstacles [first, end). */
+    private boolean passCleared(
+        final SceneSnapshot scene, final int first, final int end, final double tEnd, final double t,
+        final double rearS)
+    {
+        for (int i = first; i < end; i++)
+        {
+            if (rearS - PULL_IN_ROOM_M < passFront(scene, i, tEnd) + passAlong[i] * t)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
