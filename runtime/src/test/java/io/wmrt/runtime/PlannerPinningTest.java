@@ -79,12 +79,12 @@ class PlannerPinningTest
         }
     }
 
-    private static WmrtRuntime runtime(final HardwareProfile profile) throws Exception
+    private WmrtRuntime runtime(final HardwareProfile profile) throws Exception
     {
         final ModelPackage model = ModelPackageLoader.load(TestRepo.model("cv-baseline"),
             ModelPackageLoader.Trust.none());
         return new WmrtRuntime(profile, model, PlannerConfig.from(model, profile).conclude(),
-            BusDirectory.create(Files.createTempDirectory("wmrt-pin")), SystemNanoClock.INSTANCE,
+            BusDirectory.create(Files.createTempDirectory(tmp, "bus")), SystemNanoClock.INSTANCE,
             SystemEpochClock.INSTANCE);
     }
 
