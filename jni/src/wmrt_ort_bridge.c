@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define WMRT_EXPORT __attribute__((visibility("default")))
 
@@ -331,6 +332,34 @@ WMRT_EXPORT JNIEXPORT jint JNICALL Java_io_wmrt_backend_NativeOrtBridge_run0(JNI
     bridge_binding *b = (bridge_binding *)(intptr_t)handle;
     ort_status *status = ((run_with_binding_fn)slot(SLOT_RUN_WITH_BINDING))(b->session, b->options, b->io);
     return status ? take_error(status, b->error, sizeof(b->error), "run failed") : 0;
+}
+
+/*
+ * Runs the bound graph count times back to back inside C and returns the nanoseconds that took on the monotonic
+ * clock, or -1 with the reason kept for error0: ONNX Runtime's own cost per run, with no JNI crossing in it,
+ * against which bench/ measures what each Java path adds per call. Not used by the planner.
+ */
+WMRT_EXPORT JNIEXPORT jlong JNICALL Java_io_wmrt_backend_NativeOrtBridge_runRepeatedly0(
+    JNIEnv *env, jclass type, jlong handle, jint count)
+{
+    (void)env;
+    (void)type;
+    bridge_binding *b = (bridge_binding *)(intptr_t)handle;
+    const run_with_binding_fn run = (run_with_binding_fn)slot(SLOT_RUN_WITH_BINDING);
+    struct timespec start;
+    struct timespec end;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (jint i = 0; i < count; i++)
+    {
+        ort_status *status = run(b->session, b->options, b->io);
+        if (status)
+        {
+            take_error(status, b->error, sizeof(b->error), "run failed");
+            return -1;
+        }
+    }
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    return (jlong)(end.tv_sec - start.tv_sec) * 1000000000LL + (jlong)(end.tv_nsec - start.tv_nsec);
 }
 
 WMRT_EXPORT JNIEXPORT jstring JNICALL Java_io_wmrt_backend_NativeOrtBridge_error0(JNIEnv *env, jclass type, jlong handle)

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * Usage, from the repository root: {@code java --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED -cp
  * bench/target/benchmarks.jar io.wmrt.bench.BusLatency [messages [interval-ns [publisher-cpu reader-cpu]]]};
  * defaults 1,000,000 recorded after 100,000 of warm-up, 5,000 ns apart, publisher on CPU 0 and reader on CPU 1
- * (-1 leaves a side unpinned). Prints the reader's percentiles in nanoseconds; exits 1 when messages were lost.
+ * (-1 leaves a side unpinned). Prints the reader's percentiles in nanoseconds and how many messages a lap cost it
+ * (the broadcast never waits for a reader); exits 1 when none arrived.
  * <p>
  * Threading: single-threaded program; the reader is another process.
  */
@@ -51,9 +52,12 @@ public final class BusLatency
                 BusBenchmark.WAYPOINTS, messages, intervalNs, WARM_UP, publisherCpu, readerCpu,
                 cores, line);
             final long count = field(line, "count");
-            if (count != messages)
+            // The broadcast never waits for a reader: one descheduled for longer than the buffer lasts (64 KiB,
+            // about 80 trajectories) is lapped and skips ahead. Those messages are counted, not timed.
+            System.out.printf(Locale.ROOT, "recorded %,d of %,d (%,d lost to %d laps)%n", count, messages,
+                messages - count, field(line, "lapped"));
+            if (count == 0)
             {
-                System.err.println("BusLatency: " + (messages - count) + " messages were not recorded");
                 System.exit(1);
             }
         }

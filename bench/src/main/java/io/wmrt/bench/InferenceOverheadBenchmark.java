@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -41,7 +42,9 @@ import java.util.concurrent.TimeUnit;
  *   [64,30,2], each added to itself: about 4,700 float additions) the usual ONNX Runtime Java way
  *   ({@link #overheadNaive}), through ONNX Runtime Java with tensors and outputs pinned over direct buffers as
  *   the runtime's ort-cpu backend does ({@link #overheadPinned}), and through the native bridge's IoBinding
- *   ({@link #overheadNative}). All three with the runtime's session options (one intra-op thread).</li>
+ *   ({@link #overheadNative}). All three with the runtime's session options (one intra-op thread). And
+ *   {@link #overheadFloor}: ONNX Runtime's own cost per run, the same graph run in a loop inside the native
+ *   bridge; what each path adds per call is its time minus that.</li>
  *   <li>{@link #rolloutBatched}: the student-size rollout for all 64 candidates in one call, on the native
  *   bridge; {@link #rolloutPerCandidate}: the same graph built for one candidate, called 64 times, each call's
  *   actions copied in and its agent_future and risk copied out to where the batched call writes them.</li>
@@ -60,6 +63,7 @@ public class InferenceOverheadBenchmark
     static final int HORIZON = 30;
     static final int AGENTS = 32;
     static final int LATENT = 27;
+    static final int FLOOR_RUNS = 100;
 
     /**
      * near-empty.onnx prepared three ways over one arena, and the same inputs as Java arrays for the naive way.
@@ -83,9 +87,7 @@ public class InferenceOverheadBenchmark
         @Setup(Level.Trial)
         public void setUp() throws Exception
         {
-            final GraphSpec graph = graph("near-empty.onnx",
-                List.of(floats("latent", 1, AGENTS, LATENT), floats("actions", CANDIDATES, HORIZON, 2)),
-                List.of(floats("latent_out", 1, AGENTS, LATENT), floats("actions_out", CANDIDATES, HORIZON, 2)));
+            final GraphSpec graph = nearEmpty();
             arena = new TensorArena();
             arena.bind(graph);
             latentArray = new float[1][AGENTS][LATENT];
@@ -162,6 +164,19 @@ public class InferenceOverheadBenchmark
     public float overheadNative(final OverheadState state) throws BackendException
     {
         state.fast.execute();
+        return state.probe();
+    }
+
+    /**
+     * ONNX Runtime's own cost per run of the near-empty graph, without any Java: the native bridge runs it
+     * {@value #FLOOR_RUNS} times back to back inside C ({@link NativeOrtBackend#timeRunsInNative}); JMH divides
+     * the invocation by as many ops. A path's per-call overhead is its {@code overhead*} score minus this.
+     */
+    @Benchmark
+    @OperationsPerInvocation(FLOOR_RUNS)
+    public float overheadFloor(final OverheadState state) throws BackendException
+    {
+        NativeOrtBackend.timeRunsInNative(state.fast, FLOOR_RUNS);
         return state.probe();
     }
 
@@ -269,6 +284,14 @@ public class InferenceOverheadBenchmark
             state.risk.put(k, state.singleRisk.get(0));
         }
         return state.future.get(state.future.capacity() - 1) + state.risk.get(CANDIDATES - 1);
+    }
+
+    /** near-empty.onnx: latent [1,32,27] and actions [64,30,2] in, each added to itself out. */
+    static GraphSpec nearEmpty()
+    {
+        return graph("near-empty.onnx",
+            List.of(floats("latent", 1, AGENTS, LATENT), floats("actions", CANDIDATES, HORIZON, 2)),
+            List.of(floats("latent_out", 1, AGENTS, LATENT), floats("actions_out", CANDIDATES, HORIZON, 2)));
     }
 
     static GraphSpec rollout(final String file, final int candidates)

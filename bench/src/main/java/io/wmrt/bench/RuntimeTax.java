@@ -1,13 +1,16 @@
 package io.wmrt.bench;
 
+import io.wmrt.backend.BackendException;
 import io.wmrt.backend.NativeOrtBackend;
 import io.wmrt.backend.OrtBackend;
 import io.wmrt.backend.OrtCpuBackend;
+import io.wmrt.backend.PreparedGraph;
 import io.wmrt.backend.TensorArena;
 import io.wmrt.bus.BusDirectory;
 import io.wmrt.bus.SceneWriter;
 import io.wmrt.bus.TrajectoryReader;
 import io.wmrt.dispatch.GraphRunner;
+import io.wmrt.model.GraphSpec;
 import io.wmrt.model.ModelPackage;
 import io.wmrt.model.ModelPackageLoader;
 import io.wmrt.planner.PlannerAgent;
@@ -17,30 +20,38 @@ import io.wmrt.profile.HardwareProfileLoader;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The runtime's tax: how much of a planning tick is not the model's own kernels. For each inference path it
- * runs the full tick (cv-baseline, the bench scene) twice: once plain, for the tick time; once with ONNX
- * Runtime's profiler on, for the time its kernels took per run (the "Node" events of its trace). The tax is
- * {@code (tick - kernels) / tick}: scene decode, packing, candidates, scoring, publish, and each path's own
- * inference overhead.
+ * The runtime's tax: how much of a planning tick is not the model's own kernels, for any model package, on both
+ * inference paths (ONNX Runtime Java with pinned buffers, and the native bridge).
+ * <p>
+ * For a package and a path it runs the full tick (the bench scene, one planner thread, the path's backend) with
+ * every graph call timed from the outside ({@link TimedGraph}: the time spent in {@code execute()}), and, on the
+ * same path, a near-empty graph with the rollout's tensors ({@code bench/graphs/near-empty.onnx}) timed the same
+ * way: what one call costs with the kernels taken away. Then per tick
+ * <ul>
+ *   <li>kernels = time in the package's graph calls - calls x the near-empty call;</li>
+ *   <li>tax = (tick - kernels) / tick: scene decode and packing, candidates, scoring, publishing, and the
+ *   path's own per-call cost.</li>
+ * </ul>
+ * ONNX Runtime's profiler is not used: with it on, a learned package's tick is several times slower and its
+ * per-node times add up to more than the unprofiled tick. The near-empty call also holds ONNX Runtime's own
+ * per-run work (input checks, the executor), which is counted as tax here, not as kernels.
  * <p>
  * Usage: {@code java --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED -cp bench/target/benchmarks.jar
- * io.wmrt.bench.RuntimeTax [ticks]} from the repository root (or with {@code -Dwmrt.home}).
+ * io.wmrt.bench.RuntimeTax [--model DIR]... [ticks]} from the repository root (or with {@code -Dwmrt.home});
+ * without {@code --model}, models/cv-baseline.
  * <p>
  * Threading: single-threaded program.
  */
 public final class RuntimeTax
 {
-    private static final Pattern EVENT = Pattern.compile(
-        "\\{\"cat\"\\s*:\\s*\"(\\w+)\"[^{}]*?\"dur\"\\s*:\\s*(\\d+)[^{}]*?\"name\"\\s*:\\s*\"([^\"]+)\"");
+    private static final int WARM_UP_TICKS = 500;
+    private static final int OVERHEAD_CALLS = 20_000;
 
     private RuntimeTax()
     {
@@ -48,45 +59,91 @@ public final class RuntimeTax
 
     public static void main(final String[] args) throws Exception
     {
-        final int ticks = args.length > 0 ? Integer.parseInt(args[0]) : 3_000;
-        final HardwareProfile profile = HardwareProfileLoader.load(BenchEnvironment.profile("host"));
-        final ModelPackage model = ModelPackageLoader.load(BenchEnvironment.model("cv-baseline"),
-            ModelPackageLoader.Trust.none());
-        System.out.printf(Locale.ROOT, "runtime tax, %s, %d ticks per measurement, %d cores%n", model.name(), ticks,
-            Runtime.getRuntime().availableProcessors());
-        System.out.printf(Locale.ROOT, "%-12s %12s %14s %10s%n", "path", "tick mean", "kernels/tick", "tax");
-        for (final String path : List.of(OrtCpuBackend.ID, NativeOrtBackend.ID))
+        final List<Path> models = new ArrayList<>();
+        int ticks = 3_000;
+        for (int i = 0; i < args.length; i++)
         {
-            final double tickMs = run(path, profile, model, ticks, null)[0];
-            final Path traces = Files.createTempDirectory("wmrt-tax");
-            final double[] profiled = run(path, profile, model, ticks, traces);
-            final double kernelMs = profiled[1];
-            System.out.printf(Locale.ROOT, "%-12s %9.3f ms %11.3f ms %9.1f%%%n", path, tickMs, kernelMs,
-                100 * (tickMs - kernelMs) / tickMs);
+            if (args[i].equals("--model") && i + 1 < args.length)
+            {
+                models.add(Path.of(args[++i]));
+            }
+            else
+            {
+                ticks = Integer.parseInt(args[i]);
+            }
+        }
+        if (models.isEmpty())
+        {
+            models.add(BenchEnvironment.model("cv-baseline"));
+        }
+        final HardwareProfile profile = HardwareProfileLoader.load(BenchEnvironment.profile("host"));
+        System.out.printf(Locale.ROOT, "runtime tax, %d ticks per measurement after %d of warm-up, %d cores%n", ticks,
+            WARM_UP_TICKS, Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "%-16s %-11s %10s %12s %10s %12s %8s%n", "package", "path", "tick", "inference",
+            "calls", "kernels", "tax");
+        for (final Path dir : models)
+        {
+            final ModelPackage model = ModelPackageLoader.load(dir, ModelPackageLoader.Trust.none());
+            for (final String path : List.of(OrtCpuBackend.ID, NativeOrtBackend.ID))
+            {
+                final double overheadUs = nearEmptyCallMicros(path);
+                final Tick tick = run(path, profile, model, ticks);
+                final double kernelMs = tick.inferenceMs - tick.callsPerTick * overheadUs / 1_000.0;
+                System.out.printf(Locale.ROOT, "%-16s %-11s %7.3f ms %9.3f ms %4.0f x %3.1f us %7.3f ms %7.1f%%%n",
+                    model.name(), path, tick.tickMs, tick.inferenceMs, tick.callsPerTick, overheadUs, kernelMs,
+                    100 * (tick.tickMs - kernelMs) / tick.tickMs);
+            }
         }
     }
 
-    /**
-     * @return mean tick ms, and (when profiling) mean kernel ms per tick.
-     */
-    private static double[] run(
-        final String path, final HardwareProfile profile, final ModelPackage model, final int ticks,
-        final Path traces) throws Exception
+    private record Tick(double tickMs, double inferenceMs, double callsPerTick)
     {
-        final OrtBackend backend = path.equals(NativeOrtBackend.ID) ? new NativeOrtBackend(1) : new OrtCpuBackend(1);
-        if (null != traces)
+    }
+
+    private static OrtBackend backend(final String path)
+    {
+        return path.equals(NativeOrtBackend.ID) ? new NativeOrtBackend(1) : new OrtCpuBackend(1);
+    }
+
+    /**
+     * Mean microseconds of one timed call of the near-empty graph on the path, after warm-up.
+     */
+    static double nearEmptyCallMicros(final String path) throws Exception
+    {
+        try (OrtBackend backend = backend(path))
         {
-            backend.enableProfiling(traces.resolve(path));
+            final GraphSpec graph = InferenceOverheadBenchmark.nearEmpty();
+            final TensorArena arena = new TensorArena();
+            arena.bind(graph);
+            try (TimedGraph timed = new TimedGraph(backend.prepare(graph, arena)))
+            {
+                for (int i = 0; i < OVERHEAD_CALLS; i++)
+                {
+                    timed.execute();
+                }
+                timed.reset();
+                for (int i = 0; i < OVERHEAD_CALLS; i++)
+                {
+                    timed.execute();
+                }
+                return timed.nanos / 1_000.0 / timed.calls;
+            }
         }
+    }
+
+    private static Tick run(final String path, final HardwareProfile profile, final ModelPackage model, final int ticks)
+        throws Exception
+    {
+        final OrtBackend backend = backend(path);
         final Path dir = BenchEnvironment.newScratchDirectory("wmrt-tax-");
         final BusDirectory bus = BusDirectory.create(dir);
         final TensorArena arena = new TensorArena();
         arena.bind(model.graph(ModelPackage.ENCODER));
         arena.bind(model.graph(ModelPackage.ROLLOUT));
-        final GraphRunner encoder = new GraphRunner(ModelPackage.ENCODER,
-            backend.prepare(model.graph(ModelPackage.ENCODER), arena));
-        final GraphRunner rollout = new GraphRunner(ModelPackage.ROLLOUT,
-            backend.prepare(model.graph(ModelPackage.ROLLOUT), arena));
+        final TimedGraph encoderGraph = new TimedGraph(backend.prepare(model.graph(ModelPackage.ENCODER), arena));
+        final TimedGraph rolloutGraph = new TimedGraph(backend.prepare(model.graph(ModelPackage.ROLLOUT), arena));
+        final GraphRunner encoder = new GraphRunner(ModelPackage.ENCODER, encoderGraph);
+        final GraphRunner rollout = new GraphRunner(ModelPackage.ROLLOUT, rolloutGraph);
         try
         {
             final PlannerAgent agent = new PlannerAgent(PlannerConfig.from(model, profile).conclude(), arena, encoder,
@@ -94,11 +151,13 @@ public final class RuntimeTax
             final SceneWriter writer = new SceneWriter(bus);
             final TrajectoryReader reader = new TrajectoryReader(bus);
             final TrajectoryReader.Handler ignore = t -> { };
-            for (int i = 0; i < ticks + 500; i++)
+            for (int i = 0; i < ticks + WARM_UP_TICKS; i++)
             {
-                if (i == 500)
+                if (i == WARM_UP_TICKS)
                 {
                     agent.stats().reset();
+                    encoderGraph.reset();
+                    rolloutGraph.reset();
                 }
                 StraightRoadScene.write(writer.claim(), i + 1);
                 writer.commit();
@@ -108,42 +167,63 @@ public final class RuntimeTax
                     // drain
                 }
             }
-            final double tickMs = agent.stats().meanMs();
-            double kernelMs = Double.NaN;
-            if (null != traces)
-            {
-                double kernelUs = 0;
-                for (final Path trace : backend.endProfiling())
-                {
-                    kernelUs += kernelMicros(trace);
-                }
-                kernelMs = kernelUs / 1_000.0 / (ticks + 500);
-            }
-            return new double[]{tickMs, kernelMs};
+            final double inferenceNs = encoderGraph.nanos + rolloutGraph.nanos;
+            final double calls = encoderGraph.calls + rolloutGraph.calls;
+            return new Tick(agent.stats().meanMs(), inferenceNs / 1e6 / ticks, calls / ticks);
         }
         finally
         {
             encoder.close();
             rollout.close();
+            backend.close();
             bus.closeAndDelete();
         }
     }
 
     /**
-     * Sum of the durations of every kernel ONNX Runtime ran, from its profiler trace.
+     * A prepared graph whose {@code execute()} is timed from outside, with the clock the tick is timed by.
+     * <p>
+     * Not thread safe: owned by the planner thread.
      */
-    static double kernelMicros(final Path trace) throws IOException
+    static final class TimedGraph implements PreparedGraph
     {
-        final Matcher m = EVENT.matcher(Files.readString(trace));
-        double sum = 0;
-        while (m.find())
+        private final PreparedGraph delegate;
+        long nanos;
+        long calls;
+
+        TimedGraph(final PreparedGraph delegate)
         {
-            if ("Node".equals(m.group(1)) && m.group(3).endsWith("_kernel_time"))
+            this.delegate = delegate;
+        }
+
+        void reset()
+        {
+            nanos = 0;
+            calls = 0;
+        }
+
+        public String backendId()
+        {
+            return delegate.backendId();
+        }
+
+        public void execute() throws BackendException
+        {
+            final long start = System.nanoTime();
+            try
             {
-                sum += Double.parseDouble(m.group(2));
+                delegate.execute();
+            }
+            finally
+            {
+                nanos += System.nanoTime() - start;
+                calls++;
             }
         }
-        Files.deleteIfExists(trace);
-        return sum;
+
+        public void close()
+        {
+            delegate.close();
+        }
     }
 }

@@ -61,6 +61,8 @@ public final class NativeOrtBridge
 
     static native int run0(long binding);
 
+    static native long runRepeatedly0(long binding, int count);
+
     static native String error0(long binding);
 
     static native void release0(long binding);

@@ -1,0 +1,125 @@
+package io.wmrt.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The committed gate ({@code bench/gate-baseline.properties}) against the runs its margins were derived from
+ * ({@code src/test/resources/gate-runs/}: the JMH results of five runs of {@code run-gate.sh}'s settings, cut down
+ * to what the gate reads): each passes as measured and on a machine 1.5 times slower all round, and each fails
+ * when one thing the gate watches is made twice as slow while everything else stays as measured.
+ */
+class GateRegressionTest
+{
+    private static final Path RUNS = Path.of("src/test/resources/gate-runs");
+    private static final Path BASELINE = Path.of("gate-baseline.properties");
+
+    @Test
+    void shouldPassEveryRunItsMarginsCameFrom() throws IOException
+    {
+        for (final Run run : runs())
+        {
+            final List<JmhGate.Check> failed = failures(run.scores());
+            assertTrue(failed.isEmpty(), run.file() + ": " + failed);
+        }
+    }
+
+    @Test
+    void shouldPassARunOnAMachineOneAndAHalfTimesSlower() throws IOException
+    {
+        for (final Run run : runs())
+        {
+            final List<JmhGate.Check> failed = failures(scale(run.scores(), name -> true, 1.5));
+            assertTrue(failed.isEmpty(), run.file() + ": " + failed);
+        }
+    }
+
+    @Test
+    void shouldFailAPlannerTwiceAsSlow() throws IOException
+    {
+        assertEachRunFails("PlannerStagesBenchmark.candidatesAndScoring", "planning_over_reference");
+    }
+
+    @Test
+    void shouldFailATickTwiceAsSlow() throws IOException
+    {
+        assertEachRunFails("TickBenchmark.tick[backend=ort-native]", "tick_over_reference");
+    }
+
+    @Test
+    void shouldFailABusTwiceAsSlow() throws IOException
+    {
+        assertEachRunFails("BusBenchmark.publishReceiveSameProcess", "bus_over_bare_ring");
+    }
+
+    @Test
+    void shouldFailANativeCallTwiceAsExpensive() throws IOException
+    {
+        assertEachRunFails("InferenceOverheadBenchmark.overheadNative", "native_overhead_over_pinned");
+    }
+
+    @Test
+    void shouldFailARolloutThatLosesHalfOfWhatBatchingBuys() throws IOException
+    {
+        assertEachRunFails("InferenceOverheadBenchmark.rolloutBatched", "batched_over_per_candidate");
+    }
+
+    private static void assertEachRunFails(final String benchmark, final String check) throws IOException
+    {
+        final List<Run> runs = runs();
+        assertFalse(runs.isEmpty());
+        for (final Run run : runs)
+        {
+            assertTrue(run.scores().stream().anyMatch(s -> s.name().equals(benchmark)), run.file() + " has " + benchmark);
+            final List<JmhGate.Check> failed = failures(scale(run.scores(), benchmark::equals, 2.0));
+            assertTrue(failed.stream().anyMatch(c -> c.text().contains(" " + check + " = ")),
+                run.file() + " with " + benchmark + " twice as slow: " + failed);
+        }
+    }
+
+    private record Run(Path file, List<BenchmarkScore> scores)
+    {
+    }
+
+    private static List<Run> runs() throws IOException
+    {
+        final List<Run> runs = new ArrayList<>();
+        try (Stream<Path> files = Files.list(RUNS))
+        {
+            for (final Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList())
+            {
+                runs.add(new Run(file, BenchmarkScore.parseAll(Files.readString(file, StandardCharsets.UTF_8))));
+            }
+        }
+        assertTrue(runs.size() >= 5, "at least five measured runs in " + RUNS + ": " + runs.size());
+        return runs;
+    }
+
+    private static List<BenchmarkScore> scale(
+        final List<BenchmarkScore> scores, final java.util.function.Predicate<String> which, final double factor)
+    {
+        final UnaryOperator<BenchmarkScore> slower = s -> new BenchmarkScore(s.name(), s.mode(), s.score() * factor,
+            s.scoreError(), s.unit(), s.allocBytesPerOp(), s.iterationNanos());
+        return scores.stream().map(s -> which.test(s.name()) ? slower.apply(s) : s).toList();
+    }
+
+    private static List<JmhGate.Check> failures(final List<BenchmarkScore> scores) throws IOException
+    {
+        try (Reader reader = Files.newBufferedReader(BASELINE, StandardCharsets.UTF_8))
+        {
+            return JmhGate.evaluate(scores, GateBaseline.read(reader)).stream().filter(JmhGate.Check::failed).toList();
+        }
+    }
+}
