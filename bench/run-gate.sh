@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark gate for CI: a short JMH run of every benchmark with the allocation profiler, then JmhGate
-# over its JSON against bench/gate-baseline.properties. Runs in about 2 minutes on a 2-core machine.
+# over its JSON against bench/gate-baseline.properties. Runs in about 4 minutes on a 2-core machine.
 # Exit code: 0 passed, 1 a gate check failed, 2 the results or the baseline could not be read; JMH's own
 # failure (a benchmark threw) also stops the script with JMH's exit code.
 #
