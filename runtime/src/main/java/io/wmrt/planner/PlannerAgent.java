@@ -404,12 +404,9 @@ public final class PlannerAgent implements Agent
         {
             mode = anytimeMode(start);
             selected = select(mode == PlanMode.DEGRADED ? candidates.latticeCount : candidates.candidates);
-            if (scorer.firstCollisionStep[selected] >= 0 && movingAtContact(selected))
+            if (scorer.firstCollisionStep[selected] >= 0)
             {
-                // Every scored candidate is predicted to collide, the best of them with the ego still moving:
-                // brake as hard as allowed, in lane. When the best one is at rest by then (a walker or a car
-                // predicted to run into the stopped ego), a harder stop would not lower the impact; it would
-                // only be a hard brake, so the scorer's choice stands.
+                // Every scored candidate is predicted to collide: brake as hard as allowed, in lane.
                 selected = candidates.emergencyIndex;
                 mode = PlanMode.MINIMAL_RISK;
                 minimalRiskAllCollide.increment();
@@ -568,15 +565,6 @@ public final class PlannerAgent implements Agent
      * The best of the first {@code count} candidates; counts the tick when the analytic terms alone would have
      * chosen another, and the standing vehicles the model judged against the queue rule.
      */
-    /**
-     * Whether the candidate is still moving (faster than a standing road user) at its first predicted contact.
-     */
-    private boolean movingAtContact(final int k)
-    {
-        final int step = scorer.firstCollisionStep[k];
-        return candidates.speed[k * candidates.horizon + step] > SceneSnapshot.STANDING_MPS;
-    }
-
     private int select(final int count)
     {
         int selected = 0;

@@ -220,7 +220,10 @@ public final class TrajectoryScorer
         // Without a parked vehicle to pass, leaving the lane costs ten times more.
         outOfLaneWeight = passable ? w.outOfLane : 10 * w.outOfLane;
         ruleOutOfLaneWeight = passableByRule ? w.outOfLane : 10 * w.outOfLane;
-        preparePass(scene, halfLength);
+        if (w.unfinishedPass > 0)
+        {
+            preparePass(scene, halfLength);
+        }
     }
 
     /**
@@ -460,7 +463,7 @@ public final class TrajectoryScorer
             advance(scene.egoS, lineS, notPast ? blockerRearS - halfLength - ruleBlockerStandoff : Double.MAX_VALUE);
         progressM[k] = lastS - scene.egoS;
         afterHorizon[k] = afterHorizonCost(scene, set, future, base, halfLength, halfWidth);
-        unfinishedPass[k] = Math.abs(lastD) - inLane > PASS_OUTSIDE_M ?
+        unfinishedPass[k] = w.unfinishedPass > 0 && Math.abs(lastD) - inLane > PASS_OUTSIDE_M ?
             unfinishedPassCost(scene, set, future, base, halfLength, halfWidth, lastS, lastD) : 0;
         collision[k] = collisionCost + afterHorizon[k] + unfinishedPass[k];
         firstCollisionStep[k] = firstCollision;

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -144,23 +143,6 @@ class PlannerAgentTest
             h.tickAndRead();
             assertEquals("MINIMAL_RISK", h.lastMode);
             assertEquals(1, h.bus.counter(WmrtCounter.MINIMAL_RISK_ALL_COLLIDE).get());
-        }
-    }
-
-    @Test
-    void shouldNotCallAnEmergencyWhenTheOnlyContactIsSomeoneWalkingIntoTheStoppedEgo() throws Exception
-    {
-        // The ego stands behind a parked car (its nose 2.4 m from the car's rear) and a walker 4 m to its right is
-        // crossing straight into its side: every plan is predicted to be touched, the best while at rest, where
-        // braking harder changes nothing.
-        final double[][] agents = {{V, 7.0, 0, 0, 0}, {P, 0.5, -4.0, Math.PI / 2, 1.5}};
-        try (PlannerHarness h = new PlannerHarness(tmp.resolve("p"), 3))
-        {
-            h.writeScene(1, 0, 0, agents, Double.NaN, false);
-            final float[] plan = h.tickAndRead();
-            assertNotEquals("MINIMAL_RISK", h.lastMode);
-            assertEquals(0, h.bus.counter(WmrtCounter.MINIMAL_RISK_ALL_COLLIDE).get());
-            assertTrue(PlannerHarness.maxX(plan) < 2.4, "stays short of the parked car: " + PlannerHarness.maxX(plan));
         }
     }
 
