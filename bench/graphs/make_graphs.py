@@ -69,6 +69,9 @@ def main(argv):
     for name, data in graphs.items():
         path = os.path.join(HERE, name)
         if "--check" in argv:
+            if not os.path.isfile(path):
+                stale.append(name + " (missing)")
+                continue
             with open(path, "rb") as f:
                 if f.read() != data:
                     stale.append(name)

@@ -91,14 +91,7 @@ public class InferenceBenchmark
             actionsArray = toArray(actionsBuffer, arena.spec(ModelPackage.ACTIONS_TENSOR).shape());
 
             environment = OrtEnvironment.getEnvironment();
-            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions())
-            {
-                options.setIntraOpNumThreads(fixture.profile().planner().intraOpThreads());
-                options.setInterOpNumThreads(1);
-                options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-                options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-                naiveSession = environment.createSession(rollout.bytes(), options);
-            }
+            naiveSession = naiveSession(environment, rollout.bytes(), fixture.profile().planner().intraOpThreads());
 
             // Both variants must compute the same thing before either is timed.
             final float pinnedProbe = new InferenceBenchmark().pinned(this);
@@ -120,6 +113,23 @@ public class InferenceBenchmark
             if (null != fixture)
             {
                 fixture.close();
+            }
+        }
+
+        /**
+         * A plain ONNX Runtime Java session of the graph with the runtime's session options (the intra-op threads
+         * given, one inter-op thread, all graph optimisations, sequential execution), for the naive variants.
+         */
+        static OrtSession naiveSession(final OrtEnvironment environment, final byte[] graph, final int intraOpThreads)
+            throws OrtException
+        {
+            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions())
+            {
+                options.setIntraOpNumThreads(intraOpThreads);
+                options.setInterOpNumThreads(1);
+                options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+                return environment.createSession(graph, options);
             }
         }
 

@@ -105,14 +105,7 @@ public class InferenceOverheadBenchmark
             }
             fast = nativeBackend.prepare(graph, arena);
             environment = OrtEnvironment.getEnvironment();
-            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions())
-            {
-                options.setIntraOpNumThreads(1);
-                options.setInterOpNumThreads(1);
-                options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-                options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-                naiveSession = environment.createSession(graph.bytes(), options);
-            }
+            naiveSession = InferenceBenchmark.RolloutState.naiveSession(environment, graph.bytes(), 1);
             final float expected = 2 * actionsArray[CANDIDATES - 1][HORIZON - 1][1];
             for (final float probe : new float[]{
                 new InferenceOverheadBenchmark().overheadPinned(this), new InferenceOverheadBenchmark().overheadNative(this),

@@ -67,9 +67,15 @@ public final class RuntimeTax
             {
                 models.add(Path.of(args[++i]));
             }
-            else
+            else if (args[i].matches("[1-9][0-9]{0,8}"))
             {
                 ticks = Integer.parseInt(args[i]);
+            }
+            else
+            {
+                System.err.println("RuntimeTax: unexpected argument '" + args[i] + "'; usage: RuntimeTax " +
+                    "[--model DIR]... [ticks, a positive count]");
+                System.exit(2);
             }
         }
         if (models.isEmpty())
