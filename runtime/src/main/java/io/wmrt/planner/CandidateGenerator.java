@@ -21,6 +21,8 @@ public final class CandidateGenerator
         CandidateSet.HOLD};
     /** Lateral targets as fractions of the lane width, positive to the left (overtaking side). */
     private static final double[] LATERAL_FRACTIONS = {0.0, 0.5, 0.8, 1.0, -0.5};
+    /** Index of the fraction 0 (keep the lane) in {@link #LATERAL_FRACTIONS}. */
+    private static final int KEEP_LANE = 0;
 
     private static final double IDM_ACCEL = 1.5;
     private static final double IDM_DECEL = 2.0;
@@ -40,6 +42,9 @@ public final class CandidateGenerator
     private double leaderGapAtStart;
     private double leaderSpeed;
     private double minGap = IDM_MIN_GAP_M;
+    private final double[] leaderGapByTarget = new double[LATERAL_FRACTIONS.length];
+    private final double[] leaderSpeedByTarget = new double[LATERAL_FRACTIONS.length];
+    private final double[] minGapByTarget = new double[LATERAL_FRACTIONS.length];
 
     // Integration state of the candidate being built.
     private double px;
@@ -75,20 +80,29 @@ public final class CandidateGenerator
         final float[] previousSteer,
         final double shiftSteps)
     {
+        // The leader depends on the lateral target alone: find it once per target, not once per behaviour.
+        for (int j = 0; j < LATERAL_FRACTIONS.length; j++)
+        {
+            findLeader(scene, LATERAL_FRACTIONS[j] * scene.laneWidth);
+            leaderGapByTarget[j] = leaderGapAtStart;
+            leaderSpeedByTarget[j] = leaderSpeed;
+            minGapByTarget[j] = minGap;
+        }
         int k = 0;
         for (final int behaviour : BEHAVIOURS)
         {
-            for (final double fraction : LATERAL_FRACTIONS)
+            for (int j = 0; j < LATERAL_FRACTIONS.length; j++)
             {
+                final double fraction = LATERAL_FRACTIONS[j];
                 if (behaviour == CandidateSet.COMFORT_STOP && fraction == 0.0)
                 {
                     set.comfortStopIndex = k;
                 }
-                buildTracked(scene, set, k++, behaviour, fraction * scene.laneWidth);
+                buildTracked(scene, set, k++, behaviour, fraction * scene.laneWidth, j);
             }
         }
         set.emergencyIndex = k;
-        buildTracked(scene, set, k++, CandidateSet.EMERGENCY_STOP, 0);
+        buildTracked(scene, set, k++, CandidateSet.EMERGENCY_STOP, 0, KEEP_LANE);
         set.latticeCount = k;
         set.hasPrevious = null != previousAccel;
 
@@ -96,6 +110,12 @@ public final class CandidateGenerator
         final int h = set.horizon;
         for (int sample = 0; k < set.candidates; k++, sample++)
         {
+            if (sample == 0)
+            {
+                // The previous plan, unperturbed: its noise is multiplied by 0, so the stream is only advanced
+                // past it, exactly as drawing it would, for the samples after it.
+                noise.skipGaussians(2 * h);
+            }
             double na = 0;
             double ns = 0;
             final double sigmaA = sample == 0 ? 0 : ACCEL_NOISE;
@@ -120,8 +140,11 @@ public final class CandidateGenerator
                     baseA = set.accel[i];
                     baseS = set.steer[i];
                 }
-                na = NOISE_CORRELATION * na + innovation * sigmaA * noise.nextGaussian();
-                ns = NOISE_CORRELATION * ns + innovation * sigmaS * noise.nextGaussian();
+                if (sample > 0)
+                {
+                    na = NOISE_CORRELATION * na + innovation * sigmaA * noise.nextGaussian();
+                    ns = NOISE_CORRELATION * ns + innovation * sigmaS * noise.nextGaussian();
+                }
                 set.accel[k * h + i] = (float)clamp(baseA + na, config.accelMin(), config.accelMax());
                 set.steer[k * h + i] = (float)clamp(baseS + ns, config.steerMin(), config.steerMax());
             }
@@ -148,7 +171,8 @@ public final class CandidateGenerator
     }
 
     private void buildTracked(
-        final SceneSnapshot scene, final CandidateSet set, final int k, final int behaviour, final double offset)
+        final SceneSnapshot scene, final CandidateSet set, final int k, final int behaviour, final double offset,
+        final int target)
     {
         set.behaviour[k] = behaviour;
         set.lateralTarget[k] = offset;
@@ -160,9 +184,9 @@ public final class CandidateGenerator
         final double steerStep = config.maxSteerRateRadps() * dt;
 
         // The leader in the target corridor (or a red stop line), advanced at its along-route speed.
-        findLeader(scene, offset);
-        double leaderS = leaderGapAtStart;
-        final double leaderSpeed = this.leaderSpeed;
+        double leaderS = leaderGapByTarget[target];
+        final double leaderSpeed = leaderSpeedByTarget[target];
+        minGap = minGapByTarget[target];
 
         double previousA = scene.egoAccel;
         double previousSteer = scene.egoSteer;

@@ -8,6 +8,8 @@ package io.wmrt.planner;
  */
 public final class SeededNoise
 {
+    private static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+
     private long state;
     private double spare;
     private boolean hasSpare;
@@ -20,7 +22,7 @@ public final class SeededNoise
 
     public long nextLong()
     {
-        long z = (state += 0x9E3779B97F4A7C15L);
+        long z = (state += GOLDEN_GAMMA);
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
@@ -32,6 +34,25 @@ public final class SeededNoise
     public double nextUniform()
     {
         return ((nextLong() >>> 11) + 1) * 0x1.0p-53;
+    }
+
+    /**
+     * Leave the stream where {@code count} calls of {@link #nextGaussian} would, without computing them: each
+     * pair of Gaussians takes two steps of the stream.
+     */
+    public void skipGaussians(final int count)
+    {
+        int left = count;
+        if (left > 0 && hasSpare)
+        {
+            hasSpare = false;
+            left--;
+        }
+        state += 2L * (left / 2) * GOLDEN_GAMMA;
+        if (left % 2 == 1)
+        {
+            nextGaussian();
+        }
     }
 
     public double nextGaussian()

@@ -74,6 +74,12 @@ public final class TrajectoryScorer
     private static final double PASS_LATERAL_SLACK_M = 0.3;
     /** The gap to an oncoming road user's front below which the two have met, metres. */
     private static final double PASS_MEET_GAP_M = 2.0;
+    /**
+     * The broad phase's reach is stretched by this factor and margin, so that rounding never skips an agent the
+     * exact tests would have counted: a skipped agent is one every term would have left out.
+     */
+    private static final double BROAD_SLACK = 1 + 1e-9;
+    private static final double BROAD_SLACK_M = 1e-6;
 
     private final PlannerConfig config;
     private final CostWeights w;
@@ -123,6 +129,10 @@ public final class TrajectoryScorer
     private final int[] passObstacle = new int[SceneSnapshot.MAX_AGENTS];
     private final double[] passAlong = new double[SceneSnapshot.MAX_AGENTS];
     private int passCount;
+    /** One step of the rollout's agent_future, (x, y, heading) per agent. */
+    private final float[] stepFuture = new float[SceneSnapshot.MAX_AGENTS * 3];
+    private final double[] windowReach = new double[SceneSnapshot.MAX_AGENTS];
+    private final double[] agentHalfSum = new double[SceneSnapshot.MAX_AGENTS];
 
     // Per tick, from prepare().
     private long preparedSequence = Long.MIN_VALUE;
@@ -223,6 +233,19 @@ public final class TrajectoryScorer
         if (w.unfinishedPass > 0)
         {
             preparePass(scene, halfLength);
+        }
+
+        // The broad phase of every step: how far from the ego's centre each agent's centre can be and still
+        // fall inside the clearance window (both gaps in the ego's axes under pedestrianRadiusM), and its half
+        // length plus half width, which the overlap tests add to the ego's.
+        final double halfWidth = 0.5 * scene.egoWidth;
+        for (int n = 0; n < scene.agentCount; n++)
+        {
+            final double aHalfLength = 0.5 * scene.agentLength[n];
+            final double aHalfWidth = 0.5 * scene.agentWidth[n];
+            windowReach[n] = Math.hypot(w.pedestrianRadiusM + halfLength + aHalfLength,
+                w.pedestrianRadiusM + halfWidth + aHalfWidth);
+            agentHalfSum[n] = aHalfLength + aHalfWidth;
         }
     }
 
@@ -386,19 +409,30 @@ public final class TrajectoryScorer
             final double ttcY = y + 0.5 * reachAhead * sinH;
             final double ttcHalfLength = halfLength + 0.5 * reachAhead;
             final double ttcHalfWidth = halfWidth + TTC_LATERAL_MARGIN_M;
-            final int agentBase = i * maxAgents * 3;
-            for (int n = 0; n < scene.agentCount; n++)
+            // This step's predicted agents in one copy; the broad phase below reads only their centres.
+            final int agents = scene.agentCount;
+            future.get(i * maxAgents * 3, stepFuture, 0, agents * 3);
+            // Beyond this distance from the ego's centre (plus the agent's own half length and width) an agent
+            // reaches neither the inflated time-to-collision footprint (the larger of the two overlap tests) nor
+            // the clearance window.
+            final double ttcReach = ttcHalfLength + ttcHalfWidth + 0.5 * reachAhead;
+            for (int n = 0; n < agents; n++)
             {
-                final int at = agentBase + n * 3;
-                final double ax = future.get(at);
-                final double ay = future.get(at + 1);
-                final double ah = future.get(at + 2);
+                final double ax = stepFuture[3 * n];
+                final double ay = stepFuture[3 * n + 1];
+                final double dx = ax - x;
+                final double dy = ay - y;
+                final double reach =
+                    Math.max(windowReach[n], ttcReach + agentHalfSum[n]) * BROAD_SLACK + BROAD_SLACK_M;
+                if (dx * dx + dy * dy > reach * reach)
+                {
+                    continue;
+                }
+                final double ah = stepFuture[3 * n + 2];
                 final double aHalfLength = 0.5 * scene.agentLength[n];
                 final double aHalfWidth = 0.5 * scene.agentWidth[n];
 
                 // Clearance between the footprints, in the ego's own axes (agents taken as aligned with it).
-                final double dx = ax - x;
-                final double dy = ay - y;
                 final double along = Math.abs(dx * cosH + dy * sinH) - halfLength - aHalfLength;
                 final double across = Math.abs(-dx * sinH + dy * cosH) - halfWidth - aHalfWidth;
                 if (along < w.pedestrianRadiusM && across < w.pedestrianRadiusM)

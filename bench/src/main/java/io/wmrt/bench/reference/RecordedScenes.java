@@ -1,0 +1,150 @@
+package io.wmrt.bench.reference;
+
+import io.wmrt.sbe.SceneFrameEncoder;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * One run of the decision corpus ({@code bench/corpus/decision-corpus/<run>/}, cut from a rig recording by
+ * {@code bench/corpus/cut_corpus.py}): the SceneFrame fields of each kept step, float32 as the rig published them,
+ * with the columns named in {@code corpus.json}. {@link #encode} rebuilds the SceneFrame of a step.
+ */
+public final class RecordedScenes
+{
+    public final int steps;
+    private final Npy timestamps;
+    private final Npy ego;
+    private final Npy agents;
+    private final Npy agentValid;
+    private final Npy route;
+    private final Npy routeCount;
+    private final Npy lights;
+    private final Npy lightCount;
+    private final Map<String, List<String>> columns;
+
+    @SuppressWarnings("unchecked")
+    private RecordedScenes(final Path dir) throws IOException
+    {
+        try (Reader reader = Files.newBufferedReader(dir.resolve("corpus.json")))
+        {
+            columns = (Map<String, List<String>>)((Map<String, Object>)new Yaml().load(reader)).get("columns");
+        }
+        timestamps = Npy.read(dir.resolve("timestamp_ns.npy"));
+        ego = Npy.read(dir.resolve("ego.npy"));
+        agents = Npy.read(dir.resolve("agents.npy"));
+        agentValid = Npy.read(dir.resolve("agent_valid.npy"));
+        route = Npy.read(dir.resolve("route.npy"));
+        routeCount = Npy.read(dir.resolve("route_count.npy"));
+        lights = Npy.read(dir.resolve("lights.npy"));
+        lightCount = Npy.read(dir.resolve("light_count.npy"));
+        steps = timestamps.shape[0];
+    }
+
+    public static RecordedScenes read(final Path dir) throws IOException
+    {
+        return new RecordedScenes(dir);
+    }
+
+    private float ego(final int t, final String column)
+    {
+        return ego.f4(t * ego.shape[1] + index("ego", column));
+    }
+
+    private float agent(final int t, final int slot, final String column)
+    {
+        return agents.f4((t * agents.shape[1] + slot) * agents.shape[2] + index("agents", column));
+    }
+
+    private int index(final String file, final String column)
+    {
+        final int i = columns.get(file).indexOf(column);
+        if (i < 0)
+        {
+            throw new IllegalStateException("corpus.json: no column " + column + " in " + file);
+        }
+        return i;
+    }
+
+    /** Scene t as the SceneFrame the rig published (sequence t + 1), into a frame the caller wrapped. */
+    public void encode(final SceneFrameEncoder frame, final int t)
+    {
+        frame.sequence(t + 1)
+            .timestampNs(timestamps.i8(t))
+            .egoX(ego(t, "x"))
+            .egoY(ego(t, "y"))
+            .egoHeading(ego(t, "heading"))
+            .egoSpeed(ego(t, "speed"))
+            .egoAccel(ego(t, "accel"))
+            .egoSteer(ego(t, "steer"))
+            .egoLength(ego(t, "length"))
+            .egoWidth(ego(t, "width"))
+            .speedLimit(ego(t, "speed_limit"))
+            .laneWidth(ego(t, "lane_width"))
+            .drivableLeft(ego(t, "drivable_left"))
+            .drivableRight(ego(t, "drivable_right"));
+        final int count = agentCount(t);
+        frame.agentCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            frame.agentId(i, (int)agent(t, i, "id"))
+                .agentKind(i, (byte)agent(t, i, "kind"))
+                .agentX(i, agent(t, i, "x"))
+                .agentY(i, agent(t, i, "y"))
+                .agentHeading(i, agent(t, i, "heading"))
+                .agentSpeed(i, agent(t, i, "speed"))
+                .agentYawRate(i, agent(t, i, "yaw_rate"))
+                .agentLength(i, agent(t, i, "length"))
+                .agentWidth(i, agent(t, i, "width"));
+        }
+        final int points = routeCount.i4(t);
+        frame.routePointCount(points);
+        for (int i = 0; i < points; i++)
+        {
+            final int at = (t * route.shape[1] + i) * route.shape[2];
+            frame.routeX(i, route.f4(at + index("route", "x"))).routeY(i, route.f4(at + index("route", "y")));
+        }
+        final int lightsHere = lightCount.i4(t);
+        frame.lightCount(lightsHere);
+        for (int i = 0; i < lightsHere; i++)
+        {
+            final int at = (t * lights.shape[1] + i) * lights.shape[2];
+            frame.lightStopS(i, lights.f4(at + index("lights", "stop_s")))
+                .lightState(i, (byte)lights.f4(at + index("lights", "state")));
+        }
+    }
+
+    /** The corpus shipped with the repository. */
+    public static Path corpus(final Path repositoryRoot)
+    {
+        return repositoryRoot.resolve("bench").resolve("corpus").resolve("decision-corpus");
+    }
+
+    /** The run directories of a corpus, in name order. */
+    public static List<Path> runs(final Path corpus) throws IOException
+    {
+        try (Stream<Path> dirs = Files.list(corpus))
+        {
+            return new ArrayList<>(dirs.filter(Files::isDirectory).filter(d -> !d.getFileName().toString()
+                .startsWith(".")).sorted().toList());
+        }
+    }
+
+    /** Agents in scene t. */
+    public int agentCount(final int t)
+    {
+        int count = 0;
+        while (count < agentValid.shape[1] && agentValid.u1(t * agentValid.shape[1] + count) == 1)
+        {
+            count++;
+        }
+        return count;
+    }
+}
