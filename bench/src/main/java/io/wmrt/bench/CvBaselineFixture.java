@@ -22,10 +22,11 @@ import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.FloatBuffer;
+import java.util.function.Consumer;
 
 /**
  * models/cv-baseline on the ONNX Runtime CPU backend with the host profile, as the runtime prepares it,
- * after one real planning pass over the first {@link StraightRoadScene}: the scene is encoded, decoded and
+ * after one real planning pass over the first {@link StraightRoadScene} (or a scene of the caller's): the scene is encoded, decoded and
  * loaded into a {@link SceneSnapshot}, the agents are packed, the candidates generated and their actions
  * written, and the encoder and the rollout have run once, so every tensor in {@link #arena()} holds real
  * values. For benchmark set-up: building it allocates freely.
@@ -44,8 +45,19 @@ public final class CvBaselineFixture implements AutoCloseable
     private final SceneSnapshot scene = new SceneSnapshot();
     private final CandidateSet candidates;
 
+    private final Consumer<SceneFrameEncoder> sceneWriter;
+
     public CvBaselineFixture() throws ConfigException, BackendException
     {
+        this(frame -> StraightRoadScene.write(frame, 1));
+    }
+
+    /**
+     * The same, over the scene {@code sceneWriter} encodes into a wrapped frame (sequence, timestamp and all).
+     */
+    public CvBaselineFixture(final Consumer<SceneFrameEncoder> sceneWriter) throws ConfigException, BackendException
+    {
+        this.sceneWriter = sceneWriter;
         profile = HardwareProfileLoader.load(BenchEnvironment.profile("host"));
         model = ModelPackageLoader.load(BenchEnvironment.model("cv-baseline"), ModelPackageLoader.Trust.none());
         config = PlannerConfig.from(model, profile).conclude();
@@ -132,7 +144,7 @@ public final class CvBaselineFixture implements AutoCloseable
     private void planOnce(final PreparedGraph encoderGraph, final PreparedGraph rolloutGraph) throws BackendException
     {
         final UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(SceneWriter.FRAME_LENGTH, 64));
-        StraightRoadScene.write(new SceneFrameEncoder().wrapAndApplyHeader(frame, 0, new MessageHeaderEncoder()), 1);
+        sceneWriter.accept(new SceneFrameEncoder().wrapAndApplyHeader(frame, 0, new MessageHeaderEncoder()));
         scene.load(new SceneFrameDecoder().wrapAndApplyHeader(frame, 0, new MessageHeaderDecoder()),
             config.maxAgents(), config.agentRangeM());
         scene.packAgents(arena.floats(ModelPackage.AGENTS_TENSOR), config.maxAgents());

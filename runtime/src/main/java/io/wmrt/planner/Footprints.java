@@ -24,10 +24,47 @@ public final class Footprints
         {
             return false;
         }
-        final double ac = Math.cos(ah);
-        final double as = Math.sin(ah);
-        final double bc = Math.cos(bh);
-        final double bs = Math.sin(bh);
+        return overlapOriented(dx, dy, Math.cos(ah), Math.sin(ah), aHalfLength, aHalfWidth,
+            Math.cos(bh), Math.sin(bh), bHalfLength, bHalfWidth);
+    }
+
+    /**
+     * {@link #overlap} for rectangles whose headings are given as cosine and sine (the caller's, computed once for
+     * several tests), the same answer to the last bit.
+     */
+    public static boolean overlap(
+        final double ax, final double ay, final double ac, final double as, final double aHalfLength,
+        final double aHalfWidth, final double bx, final double by, final double bc, final double bs,
+        final double bHalfLength, final double bHalfWidth)
+    {
+        final double dx = bx - ax;
+        final double dy = by - ay;
+        final double reach = aHalfLength + aHalfWidth + bHalfLength + bHalfWidth;
+        if (dx * dx + dy * dy > reach * reach)
+        {
+            return false;
+        }
+        return overlapOriented(dx, dy, ac, as, aHalfLength, aHalfWidth, bc, bs, bHalfLength, bHalfWidth);
+    }
+
+    /**
+     * Whether two rectangles are further apart than their half lengths and widths together: then they cannot
+     * overlap, and {@link #overlap} says so without trigonometry.
+     */
+    public static boolean apart(
+        final double ax, final double ay, final double aHalfLength, final double aHalfWidth,
+        final double bx, final double by, final double bHalfLength, final double bHalfWidth)
+    {
+        final double dx = bx - ax;
+        final double dy = by - ay;
+        final double reach = aHalfLength + aHalfWidth + bHalfLength + bHalfWidth;
+        return dx * dx + dy * dy > reach * reach;
+    }
+
+    private static boolean overlapOriented(
+        final double dx, final double dy, final double ac, final double as, final double aHalfLength,
+        final double aHalfWidth, final double bc, final double bs, final double bHalfLength, final double bHalfWidth)
+    {
         // The four candidate separating axes are the rectangles' own axes.
         return !separated(dx, dy, ac, as, ac, as, aHalfLength, aHalfWidth, bc, bs, bHalfLength, bHalfWidth) &&
             !separated(dx, dy, -as, ac, ac, as, aHalfLength, aHalfWidth, bc, bs, bHalfLength, bHalfWidth) &&
@@ -44,19 +81,28 @@ public final class Footprints
         final double ax, final double ay, final double ah, final double aHalfLength, final double aHalfWidth,
         final double bx, final double by, final double bh, final double bHalfLength, final double bHalfWidth)
     {
+        return distance(ax, ay, Math.cos(ah), Math.sin(ah), aHalfLength, aHalfWidth,
+            bx, by, Math.cos(bh), Math.sin(bh), bHalfLength, bHalfWidth);
+    }
+
+    /**
+     * {@link #distance} for rectangles whose headings are given as cosine and sine, the same answer to the last
+     * bit.
+     */
+    public static double distance(
+        final double ax, final double ay, final double ac, final double as, final double aHalfLength,
+        final double aHalfWidth, final double bx, final double by, final double bc, final double bs,
+        final double bHalfLength, final double bHalfWidth)
+    {
         return Math.min(
-            cornersToBox(ax, ay, ah, aHalfLength, aHalfWidth, bx, by, bh, bHalfLength, bHalfWidth),
-            cornersToBox(bx, by, bh, bHalfLength, bHalfWidth, ax, ay, ah, aHalfLength, aHalfWidth));
+            cornersToBox(ax, ay, ac, as, aHalfLength, aHalfWidth, bx, by, bc, bs, bHalfLength, bHalfWidth),
+            cornersToBox(bx, by, bc, bs, bHalfLength, bHalfWidth, ax, ay, ac, as, aHalfLength, aHalfWidth));
     }
 
     private static double cornersToBox(
-        final double cx, final double cy, final double h, final double hl, final double hw,
-        final double bx, final double by, final double bh, final double bhl, final double bhw)
+        final double cx, final double cy, final double c, final double s, final double hl, final double hw,
+        final double bx, final double by, final double bc, final double bs, final double bhl, final double bhw)
     {
-        final double c = Math.cos(h);
-        final double s = Math.sin(h);
-        final double bc = Math.cos(bh);
-        final double bs = Math.sin(bh);
         double best = Double.POSITIVE_INFINITY;
         for (int i = 0; i < 4; i++)
         {
@@ -67,7 +113,9 @@ public final class Footprints
             // Corner in the box's frame; distance to the box is the excess over its half extents.
             final double u = Math.abs(bc * px + bs * py) - bhl;
             final double v = Math.abs(-bs * px + bc * py) - bhw;
-            best = Math.min(best, Math.hypot(Math.max(0, u), Math.max(0, v)));
+            // hypot of a number and 0 is that number exactly; only a corner off both sides needs hypot itself.
+            final double gap = u <= 0 ? Math.max(0, v) : (v <= 0 ? u : Math.hypot(u, v));
+            best = Math.min(best, gap);
         }
         return best;
     }

@@ -133,6 +133,8 @@ public final class TrajectoryScorer
     private final float[] stepFuture = new float[SceneSnapshot.MAX_AGENTS * 3];
     private final double[] windowReach = new double[SceneSnapshot.MAX_AGENTS];
     private final double[] agentHalfSum = new double[SceneSnapshot.MAX_AGENTS];
+    /** The agents of one step that pass the broad phase, in slot order. */
+    private final int[] nearAgents = new int[SceneSnapshot.MAX_AGENTS];
 
     // Per tick, from prepare().
     private long preparedSequence = Long.MIN_VALUE;
@@ -416,19 +418,29 @@ public final class TrajectoryScorer
             // reaches neither the inflated time-to-collision footprint (the larger of the two overlap tests) nor
             // the clearance window.
             final double ttcReach = ttcHalfLength + ttcHalfWidth + 0.5 * reachAhead;
+            // A branch-free pass collects the agents within reach; only those are tested in full.
+            int near = 0;
             for (int n = 0; n < agents; n++)
             {
+                final double dx = stepFuture[3 * n] - x;
+                final double dy = stepFuture[3 * n + 1] - y;
+                final double reach =
+                    Math.max(windowReach[n], ttcReach + agentHalfSum[n]) * BROAD_SLACK + BROAD_SLACK_M;
+                nearAgents[near] = n;
+                near += dx * dx + dy * dy > reach * reach ? 0 : 1;
+            }
+            for (int j = 0; j < near; j++)
+            {
+                final int n = nearAgents[j];
                 final double ax = stepFuture[3 * n];
                 final double ay = stepFuture[3 * n + 1];
                 final double dx = ax - x;
                 final double dy = ay - y;
-                final double reach =
-                    Math.max(windowReach[n], ttcReach + agentHalfSum[n]) * BROAD_SLACK + BROAD_SLACK_M;
-                if (dx * dx + dy * dy > reach * reach)
-                {
-                    continue;
-                }
                 final double ah = stepFuture[3 * n + 2];
+                // The agent's heading as cosine and sine, computed once when a footprint test needs them.
+                boolean agentTrig = false;
+                double agentCos = 0;
+                double agentSin = 0;
                 final double aHalfLength = 0.5 * scene.agentLength[n];
                 final double aHalfWidth = 0.5 * scene.agentWidth[n];
 
@@ -455,8 +467,14 @@ public final class TrajectoryScorer
                         }
                         if (clearance < w.clearanceFloorM + ANGLED_SLACK_M)
                         {
-                            final double gap = Footprints.distance(
-                                x, y, heading, halfLength, halfWidth, ax, ay, ah, aHalfLength, aHalfWidth);
+                            if (!agentTrig)
+                            {
+                                agentCos = Math.cos(ah);
+                                agentSin = Math.sin(ah);
+                                agentTrig = true;
+                            }
+                            final double gap = Footprints.distance(x, y, cosH, sinH, halfLength, halfWidth,
+                                ax, ay, agentCos, agentSin, aHalfLength, aHalfWidth);
                             if (gap < w.clearanceFloorM)
                             {
                                 clearanceCost += w.clearanceFloor * sq(w.clearanceFloorM - gap) * dt;
@@ -465,7 +483,17 @@ public final class TrajectoryScorer
                     }
                 }
 
-                if (Footprints.overlap(x, y, heading, halfLength, halfWidth, ax, ay, ah, aHalfLength, aHalfWidth))
+                final boolean apart = Footprints.apart(x, y, halfLength, halfWidth, ax, ay, aHalfLength, aHalfWidth);
+                final boolean ttcApart = t >= firstTtc ||
+                    Footprints.apart(ttcX, ttcY, ttcHalfLength, ttcHalfWidth, ax, ay, aHalfLength, aHalfWidth);
+                if ((!apart || !ttcApart) && !agentTrig)
+                {
+                    agentCos = Math.cos(ah);
+                    agentSin = Math.sin(ah);
+                    agentTrig = true;
+                }
+                if (!apart && Footprints.overlap(x, y, cosH, sinH, halfLength, halfWidth,
+                    ax, ay, agentCos, agentSin, aHalfLength, aHalfWidth))
                 {
                     if (firstCollision < 0)
                     {
@@ -474,8 +502,8 @@ public final class TrajectoryScorer
                         collisionCost = w.collision * (2.0 - (double)h / horizon) * (0.5 + Math.min(1, v));
                     }
                 }
-                if (t < firstTtc && Footprints.overlap(
-                    ttcX, ttcY, heading, ttcHalfLength, ttcHalfWidth, ax, ay, ah, aHalfLength, aHalfWidth))
+                if (!ttcApart && Footprints.overlap(ttcX, ttcY, cosH, sinH, ttcHalfLength, ttcHalfWidth,
+                    ax, ay, agentCos, agentSin, aHalfLength, aHalfWidth))
                 {
                     firstTtc = t;
                 }
