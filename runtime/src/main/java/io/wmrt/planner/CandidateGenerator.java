@@ -38,9 +38,7 @@ public final class CandidateGenerator
     private final PlannerConfig config;
     private final SeededNoise noise = new SeededNoise();
 
-    // The leader of the candidate being built (see findLeader).
-    private double leaderGapAtStart;
-    private double leaderSpeed;
+    // The leader of each lateral target (see findLeader), and the standstill gap of the candidate being built.
     private double minGap = IDM_MIN_GAP_M;
     private final double[] leaderGapByTarget = new double[LATERAL_FRACTIONS.length];
     private final double[] leaderSpeedByTarget = new double[LATERAL_FRACTIONS.length];
@@ -83,10 +81,7 @@ public final class CandidateGenerator
         // The leader depends on the lateral target alone: find it once per target, not once per behaviour.
         for (int j = 0; j < LATERAL_FRACTIONS.length; j++)
         {
-            findLeader(scene, LATERAL_FRACTIONS[j] * scene.laneWidth);
-            leaderGapByTarget[j] = leaderGapAtStart;
-            leaderSpeedByTarget[j] = leaderSpeed;
-            minGapByTarget[j] = minGap;
+            findLeader(scene, LATERAL_FRACTIONS[j] * scene.laneWidth, j);
         }
         int k = 0;
         for (final int behaviour : BEHAVIOURS)
@@ -247,7 +242,7 @@ public final class CandidateGenerator
      * The nearest thing ahead to follow inside the corridor around {@code offset}: an agent that is in it or
      * will cross into it within the look-ahead, or a red or yellow stop line the ego can still stop for.
      */
-    private void findLeader(final SceneSnapshot scene, final double offset)
+    private void findLeader(final SceneSnapshot scene, final double offset, final int target)
     {
         double gap = Double.MAX_VALUE;
         double speed = 0;
@@ -292,9 +287,9 @@ public final class CandidateGenerator
                 gapWanted = 0.5;
             }
         }
-        leaderGapAtStart = gap;
-        leaderSpeed = speed;
-        minGap = gapWanted;
+        leaderGapByTarget[target] = gap;
+        leaderSpeedByTarget[target] = speed;
+        minGapByTarget[target] = gapWanted;
     }
 
     /**

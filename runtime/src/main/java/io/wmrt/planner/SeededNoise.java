@@ -42,6 +42,10 @@ public final class SeededNoise
      */
     public void skipGaussians(final int count)
     {
+        if (count < 0)
+        {
+            throw new IllegalArgumentException("cannot skip back " + count + " Gaussians");
+        }
         int left = count;
         if (left > 0 && hasSpare)
         {

@@ -67,7 +67,18 @@ public final class Npy
         {
             if (!dims[i].isBlank())
             {
-                shape[j] = Integer.parseInt(dims[i].trim());
+                try
+                {
+                    shape[j] = Integer.parseInt(dims[i].trim());
+                }
+                catch (final NumberFormatException ex)
+                {
+                    throw new IOException(file + ": shape " + shapeText.group(1) + " is not a list of counts");
+                }
+                if (shape[j] < 0)
+                {
+                    throw new IOException(file + ": negative dimension in shape " + shapeText.group(1));
+                }
                 elements *= shape[j++];
             }
         }

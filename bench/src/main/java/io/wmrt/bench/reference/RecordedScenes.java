@@ -1,5 +1,7 @@
 package io.wmrt.bench.reference;
 
+import io.wmrt.planner.RouteFrame;
+import io.wmrt.planner.SceneSnapshot;
 import io.wmrt.sbe.SceneFrameEncoder;
 import org.yaml.snakeyaml.Yaml;
 
@@ -8,6 +10,7 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -46,6 +49,39 @@ public final class RecordedScenes
         lights = Npy.read(dir.resolve("lights.npy"));
         lightCount = Npy.read(dir.resolve("light_count.npy"));
         steps = timestamps.shape[0];
+        if (null == columns || !columns.keySet().containsAll(List.of("ego", "agents", "route", "lights")))
+        {
+            throw new IOException(dir.resolve("corpus.json") + ": no columns for ego, agents, route and lights");
+        }
+        check(dir, "timestamp_ns.npy", timestamps, "<i8", steps);
+        check(dir, "ego.npy", ego, "<f4", steps, columns.get("ego").size());
+        check(dir, "agents.npy", agents, "<f4", steps, SceneSnapshot.MAX_AGENTS, columns.get("agents").size());
+        check(dir, "agent_valid.npy", agentValid, "|u1", steps, SceneSnapshot.MAX_AGENTS);
+        check(dir, "route.npy", route, "<f4", steps, RouteFrame.MAX_POINTS, columns.get("route").size());
+        check(dir, "route_count.npy", routeCount, "<i4", steps);
+        check(dir, "lights.npy", lights, "<f4", steps, SceneSnapshot.MAX_LIGHTS, columns.get("lights").size());
+        check(dir, "light_count.npy", lightCount, "<i4", steps);
+        for (int t = 0; t < steps; t++)
+        {
+            if (routeCount.i4(t) < 0 || routeCount.i4(t) > RouteFrame.MAX_POINTS ||
+                lightCount.i4(t) < 0 || lightCount.i4(t) > SceneSnapshot.MAX_LIGHTS)
+            {
+                throw new IOException(dir + ": step " + t + " has " + routeCount.i4(t) + " route points and " +
+                    lightCount.i4(t) + " lights (at most " + RouteFrame.MAX_POINTS + " and " +
+                    SceneSnapshot.MAX_LIGHTS + ")");
+            }
+        }
+    }
+
+    /** Refuses a file whose dtype or shape is not the one the corpus format names. */
+    private static void check(final Path dir, final String file, final Npy array, final String dtype,
+        final int... shape) throws IOException
+    {
+        if (!array.dtype.equals(dtype) || !Arrays.equals(array.shape, shape))
+        {
+            throw new IOException(dir.resolve(file) + ": " + array.dtype + " " + Arrays.toString(array.shape) +
+                ", expected " + dtype + " " + Arrays.toString(shape));
+        }
     }
 
     public static RecordedScenes read(final Path dir) throws IOException
