@@ -31,6 +31,8 @@ public final class BusDirectory implements AutoCloseable
     private final List<MappedByteBuffer> mappings = new ArrayList<>();
     private final AtomicBuffer sceneRingBuffer;
     private final AtomicBuffer trajectoryBuffer;
+    private final AtomicBuffer sceneEchoBuffer;
+    private final AtomicBuffer candidatesBuffer;
     private final AtomicBuffer countersHeader;
     private final AtomicBuffer countersMetadata;
     private final AtomicBuffer countersValues;
@@ -45,6 +47,8 @@ public final class BusDirectory implements AutoCloseable
         this.dir = dir;
         sceneRingBuffer = map(BusLayout.SCENE_RING_FILE, BusLayout.SCENE_RING_FILE_LENGTH, create);
         trajectoryBuffer = map(BusLayout.TRAJECTORY_FILE, BusLayout.TRAJECTORY_FILE_LENGTH, create);
+        sceneEchoBuffer = map(BusLayout.SCENE_ECHO_FILE, BusLayout.SCENE_ECHO_FILE_LENGTH, create);
+        candidatesBuffer = map(BusLayout.CANDIDATES_FILE, BusLayout.CANDIDATES_FILE_LENGTH, create);
         errorLogBuffer = map(BusLayout.ERROR_LOG_FILE, BusLayout.ERROR_LOG_LENGTH, create);
         final AtomicBuffer counters = map(BusLayout.COUNTERS_FILE, BusLayout.COUNTERS_FILE_LENGTH, create);
         countersHeader = new UnsafeBuffer(counters, 0, BusLayout.COUNTERS_HEADER_LENGTH);
@@ -181,6 +185,18 @@ public final class BusDirectory implements AutoCloseable
     public AtomicBuffer trajectoryBuffer()
     {
         return trajectoryBuffer;
+    }
+
+    /** The broadcast on which the planner echoes every SceneFrame it takes. */
+    public AtomicBuffer sceneEchoBuffer()
+    {
+        return sceneEchoBuffer;
+    }
+
+    /** The broadcast of every candidate the planner weighed (written with --debug-candidates only). */
+    public AtomicBuffer candidatesBuffer()
+    {
+        return candidatesBuffer;
     }
 
     public AtomicBuffer errorLogBuffer()

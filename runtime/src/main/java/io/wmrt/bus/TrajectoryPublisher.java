@@ -43,6 +43,14 @@ public final class TrajectoryPublisher
         return ++sequence;
     }
 
+    /**
+     * @return the sequence number last handed out by {@link #nextSequence()}: 0 before the first.
+     */
+    public long lastSequence()
+    {
+        return sequence;
+    }
+
     public void publish()
     {
         transmitter.transmit(BusLayout.TRAJECTORY_MSG_TYPE, scratch, 0, MESSAGE_LENGTH);

@@ -53,6 +53,11 @@ final class RunCommand implements Callable<Integer>
             "misses are still measured (default: the wall clock, as in the car)")
     Double modelledInferenceMs;
 
+    @Option(names = "--debug-candidates",
+        description = "publish every candidate the planner weighs, with its costs, on the instance's candidates " +
+            "broadcast, for 'wmrt record' and 'wmrt view' (off by default: about 18 KB copied a tick)")
+    boolean debugCandidates;
+
     public Integer call() throws Exception
     {
         final HardwareProfile profile = Loading.profile(DemoCommand.resolve(profileFile));
@@ -105,7 +110,7 @@ final class RunCommand implements Callable<Integer>
 
     private PlannerConfig plannerConfig(final ModelPackage model, final HardwareProfile profile)
     {
-        final PlannerConfig config = PlannerConfig.from(model, profile).seed(seed);
+        final PlannerConfig config = PlannerConfig.from(model, profile).seed(seed).debugCandidates(debugCandidates);
         if (null != modelledInferenceMs)
         {
             if (!(modelledInferenceMs >= 0 && modelledInferenceMs < 1e6))

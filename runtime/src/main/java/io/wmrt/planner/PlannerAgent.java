@@ -3,12 +3,15 @@ package io.wmrt.planner;
 import io.wmrt.backend.TensorArena;
 import io.wmrt.bus.BusDirectory;
 import io.wmrt.bus.BusLayout;
+import io.wmrt.bus.CandidatesPublisher;
+import io.wmrt.bus.SceneEcho;
 import io.wmrt.bus.SceneRingUnblocker;
 import io.wmrt.bus.SceneWriter;
 import io.wmrt.bus.TrajectoryPublisher;
 import io.wmrt.dispatch.GraphRunner;
 import io.wmrt.model.ModelPackage;
 import io.wmrt.sbe.BackendKind;
+import io.wmrt.sbe.CandidatesEncoder;
 import io.wmrt.sbe.MessageHeaderDecoder;
 import io.wmrt.sbe.PlanMode;
 import io.wmrt.sbe.SceneFrameDecoder;
@@ -109,6 +112,13 @@ public final class PlannerAgent implements Agent
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final SceneFrameDecoder sceneDecoder = new SceneFrameDecoder();
     private final MessageHandler sceneHandler = this::onScene;
+    private final SceneEcho sceneEcho;
+    /** Null unless the runtime publishes its candidates ({@link PlannerConfig#debugCandidates()}). */
+    private final CandidatesPublisher candidatesPublisher;
+    /** What the last planned tick scored and chose, for the candidates broadcast; -1 when nothing was chosen. */
+    private int candidatesScored;
+    private int candidatesChosen = -1;
+    private boolean candidatesValid;
     private final GraphRunner.OutputCheck encoderCheck = this::latentFinite;
     private final GraphRunner.OutputCheck rolloutCheck = this::rolloutFinite;
     private final SceneSnapshot scene = new SceneSnapshot();
@@ -156,6 +166,8 @@ public final class PlannerAgent implements Agent
         this.sceneRing = new ManyToOneRingBuffer(bus.sceneRingBuffer());
         this.sceneRingUnblocker = new SceneRingUnblocker(sceneRing, bus.counter(WmrtCounter.SCENE_RING_UNBLOCKS));
         this.publisher = new TrajectoryPublisher(bus);
+        this.sceneEcho = new SceneEcho(bus);
+        this.candidatesPublisher = config.debugCandidates() ? new CandidatesPublisher(bus) : null;
         this.errorLog = new ErrorLog(bus);
         this.nanoClock = nanoClock;
         this.epochClock = epochClock;
@@ -295,6 +307,7 @@ public final class PlannerAgent implements Agent
         sceneDecoder.wrapAndApplyHeader(sceneBuffer, 0, headerDecoder);
         gate.begin(start, sceneDecoder.sequence());
         final SceneFault fault = frameFault();
+        candidatesValid = false;
         if (null == fault)
         {
             plan(start);
@@ -302,6 +315,12 @@ public final class PlannerAgent implements Agent
         else
         {
             reject(fault, start);
+        }
+        // What the planner took, for recorders and viewers in other processes; counted in the tick's time.
+        sceneEcho.echo(sceneBuffer, 0);
+        if (null != candidatesPublisher && candidatesValid)
+        {
+            publishCandidates();
         }
 
         final long nanos = nanoClock.nanoTime() - start;
@@ -437,6 +456,9 @@ public final class PlannerAgent implements Agent
             previousPlanTimestampNs = scene.timestampNs;
             lastSelected = selected;
             lastMode = mode;
+            candidatesValid = true;
+            candidatesChosen = selected;
+            candidatesScored = !modelRan ? 0 : mode == PlanMode.DEGRADED ? candidates.latticeCount : candidates.candidates;
             publish(selected, mode, modelRan, start);
             minimalRiskStop.remember(scene, candidates, selected, kindOf(rollout.backendId()), nanoClock.nanoTime());
         }
@@ -687,6 +709,52 @@ public final class PlannerAgent implements Agent
         out.tickNanos(nanoClock.nanoTime() - start);
         publisher.publish();
         published.increment();
+    }
+
+    /**
+     * Every candidate of this tick (up to the message's 64 x 30), its cost terms and the chosen one, on the
+     * candidates broadcast. Positions stay in the ego frame: readers place them with the scene's ego pose.
+     */
+    private void publishCandidates()
+    {
+        final CandidatesEncoder out = candidatesPublisher.encoder();
+        final int count = Math.min(candidates.candidates, CandidatesEncoder.costTotalLength());
+        final int h = candidates.horizon;
+        final int steps = Math.min(h, CandidatesEncoder.stepXLength() / Math.max(1, count));
+        out.sceneSequence(scene.sequence)
+            .sceneTimestampNs(scene.timestampNs)
+            .trajectorySequence(publisher.lastSequence())
+            .candidateCount(count)
+            .stepCount(steps)
+            .chosen(candidatesChosen < count ? candidatesChosen : -1)
+            .scoredCount(Math.min(candidatesScored, count))
+            .stepDtS((float)config.dtSeconds())
+            .reserved(0);
+        for (int c = 0; c < count; c++)
+        {
+            out.costTotal(c, (float)scorer.total[c]);
+            out.costCollision(c, (float)scorer.collision[c]);
+            out.costTtc(c, (float)scorer.ttc[c]);
+            out.costProgress(c, (float)scorer.progress[c]);
+            out.costComfort(c, (float)scorer.comfort[c]);
+            out.costLane(c, (float)scorer.lane[c]);
+            out.costRedLight(c, (float)scorer.redLight[c]);
+            out.costPedestrian(c, (float)scorer.pedestrian[c]);
+            out.costConsistency(c, (float)scorer.consistency[c]);
+            out.costRisk(c, (float)scorer.risk[c]);
+            out.behaviour(c, (byte)candidates.behaviour[c]);
+            for (int i = 0; i < steps; i++)
+            {
+                out.stepX(c * steps + i, (float)candidates.x[c * h + i]);
+                out.stepY(c * steps + i, (float)candidates.y[c * h + i]);
+            }
+        }
+        for (int c = count; c < CandidatesEncoder.costTotalLength(); c++)
+        {
+            out.costTotal(c, 0f);
+            out.behaviour(c, (byte)0);
+        }
+        candidatesPublisher.publish();
     }
 
     private static BackendKind kindOf(final String backendId)

@@ -48,6 +48,7 @@ public final class PlannerConfig
     private long modelledInferenceNs = WALL_CLOCK;
     private CostWeights weights = new CostWeights();
     private String modelName = "unnamed";
+    private boolean debugCandidates;
     private boolean concluded;
 
     /**
@@ -194,6 +195,21 @@ public final class PlannerConfig
     {
         this.modelName = modelName;
         return this;
+    }
+
+    /**
+     * Publish every candidate weighed, with its costs, on the instance's candidates broadcast each tick (for
+     * recorders and viewers; off by default: it copies about 18 KB a tick).
+     */
+    public PlannerConfig debugCandidates(final boolean debugCandidates)
+    {
+        this.debugCandidates = debugCandidates;
+        return this;
+    }
+
+    public boolean debugCandidates()
+    {
+        return debugCandidates;
     }
 
     public int candidates()
