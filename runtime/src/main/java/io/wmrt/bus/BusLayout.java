@@ -65,8 +65,8 @@ public final class BusLayout
     /** About 48 SceneFrames: a recorder descheduled for a few ticks loses none. */
     public static final int SCENE_ECHO_CAPACITY = 64 * 1024;
     public static final int SCENE_ECHO_FILE_LENGTH = SCENE_ECHO_CAPACITY + BroadcastBufferDescriptor.TRAILER_LENGTH;
-    /** About 14 Candidates messages of 17.8 KB. */
-    public static final int CANDIDATES_CAPACITY = 256 * 1024;
+    /** About 58 Candidates messages of 17.8 KB: almost 6 s of ticks at 10 Hz for a recorder warming up. */
+    public static final int CANDIDATES_CAPACITY = 1024 * 1024;
     public static final int CANDIDATES_FILE_LENGTH = CANDIDATES_CAPACITY + BroadcastBufferDescriptor.TRAILER_LENGTH;
     public static final int ERROR_LOG_LENGTH = 64 * 1024;
 

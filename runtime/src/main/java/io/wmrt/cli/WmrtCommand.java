@@ -27,6 +27,7 @@ import java.io.PrintWriter;
         BoardCheckCommand.class,
         StatCommand.class,
         TailCommand.class,
+        RecordCommand.class,
         KeygenCommand.class,
         SignCommand.class,
         CommandLine.HelpCommand.class})
