@@ -150,11 +150,20 @@ final class PlannerHarness implements AutoCloseable
     PlannerHarness(final Path dir, final long deadlineNs, final long modelledInferenceNs, final NanoClock clock,
         final Chains chains) throws Exception
     {
+        this(dir, deadlineNs, modelledInferenceNs, clock, chains, false);
+    }
+
+    /**
+     * As above, publishing every candidate on the candidates broadcast when {@code debugCandidates}.
+     */
+    PlannerHarness(final Path dir, final long deadlineNs, final long modelledInferenceNs, final NanoClock clock,
+        final Chains chains, final boolean debugCandidates) throws Exception
+    {
         final HardwareProfile profile = HardwareProfileLoader.load(TestRepo.profile("host"));
         final ModelPackage model = ModelPackageLoader.load(TestRepo.model("cv-baseline"),
             ModelPackageLoader.Trust.none());
         final PlannerConfig config = PlannerConfig.from(model, profile).seed(1).deadlineNs(deadlineNs)
-            .modelledInferenceNs(modelledInferenceNs).conclude();
+            .modelledInferenceNs(modelledInferenceNs).debugCandidates(debugCandidates).conclude();
         bus = BusDirectory.create(dir);
         arena = new TensorArena();
         arena.bind(model.graph(ModelPackage.ENCODER));

@@ -6,6 +6,7 @@ import io.wmrt.backend.FaultPlan;
 import io.wmrt.backend.NativeOrtBackend;
 import io.wmrt.backend.PreparedGraph;
 import io.wmrt.backend.TensorArena;
+import io.wmrt.bus.CandidatesReader;
 import io.wmrt.bus.SceneCodes;
 import io.wmrt.bus.TrajectoryReader;
 import io.wmrt.dispatch.GraphRunner;
@@ -116,6 +117,28 @@ class ZeroAllocationTest
             assertSteadyStateAllocation(h, "modelled timing", ZeroAllocationTest::validScene);
             assertEquals("NOMINAL", h.agent.lastMode().name());
             assertTrue(h.bus.counter(WmrtCounter.DEGRADED_BY_WALL_CLOCK).get() > 10_000);
+        }
+    }
+
+    @Test
+    void shouldAllocateNothingPerTickPublishingEveryCandidate() throws Exception
+    {
+        // --debug-candidates: every candidate, its cost terms and the choice copied onto the candidates broadcast.
+        try (PlannerHarness h = new PlannerHarness(tmp.resolve("candidates"), 10_000_000_000L, PlannerConfig.WALL_CLOCK,
+            SystemNanoClock.INSTANCE, ZeroAllocationTest::nativeChains, true))
+        {
+            final CandidatesReader candidates = new CandidatesReader(h.bus);
+            assertSteadyStateAllocation(h, "candidates published", ZeroAllocationTest::validScene);
+            final long[] seen = new long[2];
+            while (candidates.poll((message, length, set) ->
+            {
+                seen[0]++;
+                seen[1] = set.chosen() >= 0 && set.candidateCount() == 64 && set.stepCount() == 30 ? seen[1] + 1 : seen[1];
+            }) > 0)
+            {
+                // drain what the broadcast still holds
+            }
+            assertTrue(seen[0] > 0 && seen[1] == seen[0], "candidate sets read back: " + seen[0] + ", complete: " + seen[1]);
         }
     }
 
