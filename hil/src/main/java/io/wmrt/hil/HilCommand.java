@@ -65,6 +65,11 @@ public final class HilCommand implements Callable<Integer>
         description = "record a dataset per scenario into DIR/<scenario>/ (layout: hil/DATASET.md)")
     Path record;
 
+    @Option(names = "--record-mcap",
+        description = "record each run's bus to REPORT/mcap/<scenario>.mcap (scenes, plans, every candidate with " +
+            "its costs; open in Foxglove), linked from the report")
+    boolean recordMcap;
+
     @Option(names = "--seeds", paramLabel = "N,N,...", split = ",",
         description = "run every scenario once per seed instead of with its own seed (runs are named " +
             "<scenario>-seed<N>); seeds drive SUMO's traffic, the planner's sampler and any perturbation")
@@ -132,7 +137,7 @@ public final class HilCommand implements Callable<Integer>
         Files.createDirectories(report);
         final HilRig rig = new HilRig(new HilRig.Options(profileFile, modelDir, pkg.name(), hardware.soc(),
             report.resolve("logs"), record, perturb, planWaitMs, System.out, RuntimeProcess.WMRT_MAIN, List.of(),
-            rigTiming, actionBounds(pkg)));
+            rigTiming, actionBounds(pkg), recordMcap ? report.resolve("mcap") : null));
         System.out.printf("wmrt hil: %d run(s), model %s, profile %s (%s), timing %s, report %s%n", scenarios.size(),
             pkg.name(), profileFile, hardware.soc(), rigTiming, report.toAbsolutePath());
 

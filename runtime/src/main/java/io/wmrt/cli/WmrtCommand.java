@@ -28,6 +28,7 @@ import java.io.PrintWriter;
         StatCommand.class,
         TailCommand.class,
         RecordCommand.class,
+        ViewCommand.class,
         KeygenCommand.class,
         SignCommand.class,
         CommandLine.HelpCommand.class})

@@ -306,6 +306,9 @@ public final class PlannerAgent implements Agent
 
         sceneDecoder.wrapAndApplyHeader(sceneBuffer, 0, headerDecoder);
         gate.begin(start, sceneDecoder.sequence());
+        // What the planner takes, for recorders and viewers in other processes (before the plan it leads to, so
+        // they read them in that order); counted in the tick's time.
+        sceneEcho.echo(sceneBuffer, 0);
         final SceneFault fault = frameFault();
         candidatesValid = false;
         if (null == fault)
@@ -316,8 +319,6 @@ public final class PlannerAgent implements Agent
         {
             reject(fault, start);
         }
-        // What the planner took, for recorders and viewers in other processes; counted in the tick's time.
-        sceneEcho.echo(sceneBuffer, 0);
         if (null != candidatesPublisher && candidatesValid)
         {
             publishCandidates();

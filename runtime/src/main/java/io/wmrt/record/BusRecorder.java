@@ -1,6 +1,7 @@
 package io.wmrt.record;
 
 import io.wmrt.bus.BusDirectory;
+import io.wmrt.bus.CandidatesPublisher;
 import io.wmrt.bus.CandidatesReader;
 import io.wmrt.bus.SceneEchoReader;
 import io.wmrt.bus.TrajectoryReader;
@@ -20,7 +21,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Records a runtime instance's bus into an {@link McapWriter}, from a process of its own: it only reads the
+ * Records a runtime instance's bus into a {@link ChannelSink} (an MCAP file, the live view), from a process of its
+ * own: it only reads the
  * instance's broadcasts and counters, so the planner never waits for it (a recorder that falls a whole buffer
  * behind loses the records it was lapped on, and says how many laps in {@link #laps()}).
  * <p>
@@ -62,7 +64,7 @@ public final class BusRecorder
     private static final int DRAIN = 64;
 
     private final BusDirectory bus;
-    private final McapWriter out;
+    private final ChannelSink out;
     private final SceneEchoReader scenes;
     private final TrajectoryReader trajectories;
     private final CandidatesReader candidates;
@@ -85,6 +87,10 @@ public final class BusRecorder
     private final TrajectoryReader.Handler onTrajectory = this::onTrajectory;
     private final CandidatesReader.Handler onCandidates = this::onCandidates;
     private byte[] copy = new byte[32 * 1024];
+    /** A candidate set whose scene had not been read yet, placed after the next scenes are. */
+    private final UnsafeBuffer pending = new UnsafeBuffer(new byte[CandidatesPublisher.MESSAGE_LENGTH]);
+    private final CandidatesDecoder pendingDecoder = new CandidatesDecoder();
+    private boolean pendingCandidates;
     private long lastSceneTimeNs;
     private long lastSceneArrivalNs = System.nanoTime();
     private long nextCountersNs;
@@ -94,7 +100,7 @@ public final class BusRecorder
     private long candidatesRecorded;
     private long unplacedCandidates;
 
-    public BusRecorder(final BusDirectory bus, final McapWriter out) throws IOException
+    public BusRecorder(final BusDirectory bus, final ChannelSink out) throws IOException
     {
         this.bus = bus;
         this.out = out;
@@ -136,6 +142,7 @@ public final class BusRecorder
             {
                 work++;
             }
+            placePending();
             for (int i = 0; i < DRAIN && trajectories.poll(onTrajectory) > 0; i++)
             {
                 work++;
@@ -159,7 +166,7 @@ public final class BusRecorder
         if (now - nextChunkNs >= 0)
         {
             nextChunkNs = now + CHUNK_PERIOD_NS;
-            out.finishChunk();
+            out.flush();
         }
         return work;
     }
@@ -224,17 +231,44 @@ public final class BusRecorder
     {
         final long t = Math.max(0, set.sceneTimestampNs());
         write(candidatesChannel, t, t, message, length);
-        final int slot = (int)(set.sceneSequence() & (POSES - 1));
-        if (poseSequence[slot] == set.sceneSequence())
+        if (!place(set))
         {
-            writeJson(foxgloveCandidatesChannel, t, t,
-                foxglove.candidates(set, poseX[slot], poseY[slot], poseHeading[slot]));
-        }
-        else
-        {
-            unplacedCandidates++;
+            // Its scene is echoed before it, but may have arrived after this poll read the scenes: keep it for
+            // the next poll.
+            if (pendingCandidates)
+            {
+                unplacedCandidates++;
+            }
+            pending.putBytes(0, message, 0, length);
+            pendingCandidates = true;
         }
         candidatesRecorded++;
+    }
+
+    private boolean place(final CandidatesDecoder set)
+    {
+        final int slot = (int)(set.sceneSequence() & (POSES - 1));
+        if (poseSequence[slot] != set.sceneSequence())
+        {
+            return false;
+        }
+        final long t = Math.max(0, set.sceneTimestampNs());
+        writeJson(foxgloveCandidatesChannel, t, t, foxglove.candidates(set, poseX[slot], poseY[slot], poseHeading[slot]));
+        return true;
+    }
+
+    private void placePending()
+    {
+        if (pendingCandidates)
+        {
+            pendingDecoder.wrap(pending, MessageHeaderDecoder.ENCODED_LENGTH, CandidatesDecoder.BLOCK_LENGTH,
+                CandidatesDecoder.SCHEMA_VERSION);
+            if (!place(pendingDecoder))
+            {
+                unplacedCandidates++;
+            }
+            pendingCandidates = false;
+        }
     }
 
     private void writeCounters(final long now) throws IOException

@@ -31,7 +31,7 @@ import java.util.zip.CRC32;
  * <p>
  * Not thread safe.
  */
-public final class McapWriter implements AutoCloseable
+public final class McapWriter implements ChannelSink, AutoCloseable
 {
     /** Chunk compression: zstd (what Foxglove writes by default) or none. */
     public enum Compression
@@ -149,6 +149,7 @@ public final class McapWriter implements AutoCloseable
      *
      * @return its id, 1 and up.
      */
+    @Override
     public int schema(final String name, final String encoding, final byte[] data)
     {
         requireDeclaring();
@@ -162,6 +163,7 @@ public final class McapWriter implements AutoCloseable
      *
      * @return its id, 0 and up.
      */
+    @Override
     public int channel(final int schemaId, final String topic, final String messageEncoding,
         final Map<String, String> metadata)
     {
@@ -182,6 +184,7 @@ public final class McapWriter implements AutoCloseable
      * @param logTime     when it was recorded, ns.
      * @param publishTime when it was published, ns.
      */
+    @Override
     public void message(final int channelId, final long sequence, final long logTime, final long publishTime,
         final byte[] data, final int offset, final int length) throws IOException
     {
@@ -212,6 +215,13 @@ public final class McapWriter implements AutoCloseable
         {
             finishChunk();
         }
+    }
+
+    /** Finishes the open chunk ({@link #finishChunk()}). */
+    @Override
+    public void flush() throws IOException
+    {
+        finishChunk();
     }
 
     /** The messages written so far, in finished chunks or the open one. */

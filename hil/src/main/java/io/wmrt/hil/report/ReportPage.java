@@ -185,6 +185,12 @@ final class ReportPage
         term(out, "lane changes", r.laneChanges() + ", weaving " + r.weaving() + ", opposite lane " +
             quantity(r.oppositeLaneS(), 1) + " s");
         term(out, "deadline misses", r.deadlineMisses() + ", stale steps " + r.staleSteps());
+        if (null != trace.recording())
+        {
+            final String name = trace.recording().getFileName().toString();
+            term(out, "recording", "<a href=\"mcap/" + Markup.escape(name) + "\">" + Markup.escape(name) +
+                "</a> (MCAP: open it in Foxglove; channels in the README, \"Recordings and the live view\")");
+        }
         out.append("</dl>\n");
         scoresTable(out, r.scores());
         final List<RunEvent> events = EventStyle.ordered(trace.events());

@@ -89,15 +89,38 @@ public final class HilRig
      * @param runtimeJvm     further JVM options of the runtime process.
      * @param timing         deterministic or wall-clock timing ({@link RigTiming}).
      * @param actionBounds   the model package's action space, for the results.
+     * @param mcapDir        where each run's MCAP recording goes ({@code <scenario>.mcap}, the runtime publishing
+     *                       its candidates); null records none.
      */
     public record Options(Path profile, Path model, String modelName, String soc, Path workDir, Path recordDir,
         double perturb, long planWaitMs, PrintStream progress, String runtimeMain, List<String> runtimeJvm,
-        RigTiming timing, List<RunResult.ActionBound> actionBounds)
+        RigTiming timing, List<RunResult.ActionBound> actionBounds, Path mcapDir)
     {
         public Options
         {
             runtimeJvm = List.copyOf(runtimeJvm);
             actionBounds = List.copyOf(actionBounds);
+        }
+
+        /** Without MCAP recordings. */
+        public Options(final Path profile, final Path model, final String modelName, final String soc,
+            final Path workDir, final Path recordDir, final double perturb, final long planWaitMs,
+            final PrintStream progress, final String runtimeMain, final List<String> runtimeJvm, final RigTiming timing,
+            final List<RunResult.ActionBound> actionBounds)
+        {
+            this(profile, model, modelName, soc, workDir, recordDir, perturb, planWaitMs, progress, runtimeMain,
+                runtimeJvm, timing, actionBounds, null);
+        }
+
+        /** The runtime's options: the timing mode's, and --debug-candidates when runs are recorded. */
+        List<String> runtimeArguments()
+        {
+            final List<String> arguments = new ArrayList<>(timing.runtimeArguments());
+            if (null != mcapDir)
+            {
+                arguments.add("--debug-candidates");
+            }
+            return arguments;
         }
     }
 
@@ -128,6 +151,11 @@ public final class HilRig
         final NavsimRuler.Reference reference = ReferenceDriver.outcome(scenario, network, road, work,
             options.progress());
 
+        final Path mcapFile = null == options.mcapDir() ? null : options.mcapDir().resolve(scenario.name() + ".mcap");
+        if (null != mcapFile)
+        {
+            trace.recording(mcapFile);
+        }
         final Path busDir = sharedMemoryBase().resolve(
             "wmrt-hil-" + ProcessHandle.current().pid() + "-" + scenario.name());
         final Drive drive;
@@ -143,8 +171,9 @@ public final class HilRig
             .outputFile(work.resolve("sumo.log"))
             .start();
             RuntimeProcess runtime = RuntimeProcess.start(options.runtimeMain(), options.runtimeJvm(),
-                options.timing().runtimeArguments(), options.profile(), options.model(), scenario.seed(), busDir,
-                work.resolve("runtime.log")))
+                options.runtimeArguments(), options.profile(), options.model(), scenario.seed(), busDir,
+                work.resolve("runtime.log"));
+            McapRecording recording = McapRecording.start(runtime.bus(), mcapFile, scenario.name()))
         {
             drive = new Drive(scenario, sumo.connection(), runtime, network, trace);
             drive.run();

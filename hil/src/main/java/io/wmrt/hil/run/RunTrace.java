@@ -1,5 +1,6 @@
 package io.wmrt.hil.run;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,8 +47,21 @@ public final class RunTrace
     private final List<Snapshot> snapshots = new ArrayList<>();
     private final List<Double> tickMs = new ArrayList<>();
     private final List<RunEvent> events = new ArrayList<>();
+    private Path recording;
     private double egoLengthM = 4.5;
     private double egoWidthM = 1.8;
+
+    /** The run's MCAP recording ({@code --record-mcap}), for the report to link. */
+    public void recording(final Path file)
+    {
+        recording = file;
+    }
+
+    /** The run's MCAP recording, or null when it was not recorded. */
+    public Path recording()
+    {
+        return recording;
+    }
 
     public void addRoad(final RoadShape shape)
     {

@@ -1,0 +1,104 @@
+package io.wmrt.hil.rig;
+
+import io.wmrt.bus.BusDirectory;
+import io.wmrt.record.BusRecorder;
+import io.wmrt.record.McapWriter;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * One rig run's MCAP recording ({@code wmrt hil --record-mcap}): a {@link BusRecorder} on the runtime's bus, in
+ * a thread of the rig's JVM (the runtime is another process; it never waits for the recorder). {@link #close()}
+ * stops the thread once it has taken what the bus still holds, and closes the file indexed.
+ * <p>
+ * Not thread safe: started and closed by the rig thread.
+ */
+final class McapRecording implements AutoCloseable
+{
+    private static final McapRecording NONE = new McapRecording();
+
+    private final McapWriter writer;
+    private final BusRecorder recorder;
+    private final Thread thread;
+    private volatile boolean stop;
+    private volatile IOException failure;
+
+    private McapRecording()
+    {
+        writer = null;
+        recorder = null;
+        thread = null;
+    }
+
+    private McapRecording(final BusDirectory bus, final Path file, final String name) throws IOException
+    {
+        Files.createDirectories(file.getParent());
+        writer = new McapWriter(file, "wmrt hil", McapWriter.Compression.ZSTD, 1 << 20);
+        try
+        {
+            recorder = new BusRecorder(bus, writer);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            writer.close();
+            throw ex;
+        }
+        thread = new Thread(this::record, "wmrt-hil-mcap-" + name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Starts recording {@code bus} into {@code file}, or does nothing when {@code file} is null. */
+    static McapRecording start(final BusDirectory bus, final Path file, final String name) throws IOException
+    {
+        return null == file ? NONE : new McapRecording(bus, file, name);
+    }
+
+    private void record()
+    {
+        final IdleStrategy idle = new BackoffIdleStrategy();
+        try
+        {
+            while (!stop)
+            {
+                idle.idle(recorder.poll());
+            }
+            // The last plan and scene the runtime published before the rig stopped driving.
+            for (int i = 0; i < 1000 && recorder.poll() > 0; i++)
+            {
+                Thread.onSpinWait();
+            }
+        }
+        catch (final IOException ex)
+        {
+            failure = ex;
+        }
+    }
+
+    @Override
+    public void close() throws IOException
+    {
+        if (null == thread)
+        {
+            return;
+        }
+        stop = true;
+        try
+        {
+            thread.join(30_000);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        writer.close();
+        if (null != failure)
+        {
+            throw new IOException("recording " + writer.path() + " failed: " + failure.getMessage(), failure);
+        }
+    }
+}
