@@ -70,7 +70,7 @@ final class ViewCommand implements Callable<Integer>
         FoxgloveLiveView view = null;
         try (BusDirectory bus = BusDirectory.await(instance, waitMs))
         {
-            view = new FoxgloveLiveView(new InetSocketAddress(host, port), "wmrt view " + instance);
+            view = new FoxgloveLiveView(new InetSocketAddress(host, port), "wmrt view " + instance, System.out);
             final BusRecorder tap = new BusRecorder(bus, view);
             view.start();
             view.awaitStarted(10_000);

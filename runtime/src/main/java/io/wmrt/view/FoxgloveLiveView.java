@@ -16,6 +16,7 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -38,14 +39,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>a text frame that is not a JSON object with a known {@code op}, an op the server does not offer,
  *   a subscription to a channel that does not exist, or a binary frame is answered with a status error and the
  *   connection is closed;</li>
- *   <li>a client that has more than {@value #MAX_QUEUED_FRAMES} frames unsent (it does not read) is closed.</li>
+ *   <li>a client with more than {@value #MAX_QUEUED_BYTES} bytes queued and unsent (it does not read) is
+ *   closed.</li>
  * </ul>
  * Thread safe: {@link #message} is called by the bus reader's thread, the callbacks by the server's.
  */
 public final class FoxgloveLiveView extends WebSocketServer implements ChannelSink
 {
     public static final String SUBPROTOCOL = "foxglove.websocket.v1";
-    static final int MAX_QUEUED_FRAMES = 2048;
+    /** A client with more than this queued and unsent is not reading: it is closed. */
+    static final long MAX_QUEUED_BYTES = 8L << 20;
     private static final int MAX_TEXT_BYTES = 64 * 1024;
     private static final byte OP_MESSAGE_DATA = 0x01;
 
@@ -62,6 +65,7 @@ public final class FoxgloveLiveView extends WebSocketServer implements ChannelSi
     }
 
     private final String name;
+    private final PrintStream log;
     private final List<String[]> schemas = new ArrayList<>();
     private final List<Channel> channels = new ArrayList<>();
     private final AtomicLong dropped = new AtomicLong();
@@ -72,10 +76,12 @@ public final class FoxgloveLiveView extends WebSocketServer implements ChannelSi
     /**
      * @param address where to listen (wmrt view binds to 127.0.0.1 unless told otherwise).
      * @param name    shown by Foxglove as the server's name.
+     * @param log     where each dropped client is reported with the reason, or null.
      */
-    public FoxgloveLiveView(final InetSocketAddress address, final String name)
+    public FoxgloveLiveView(final InetSocketAddress address, final String name, final PrintStream log)
     {
         super(address, List.<Draft>of(new Draft_6455(List.<IExtension>of(), List.<IProtocol>of(new Protocol(SUBPROTOCOL)))));
+        this.log = log;
         this.name = name;
         setReuseAddr(true);
         setTcpNoDelay(true);
@@ -154,9 +160,9 @@ public final class FoxgloveLiveView extends WebSocketServer implements ChannelSi
             {
                 continue;
             }
-            if (conn instanceof WebSocketImpl && ((WebSocketImpl)conn).outQueue.size() > MAX_QUEUED_FRAMES)
+            if (conn instanceof WebSocketImpl && unread((WebSocketImpl)conn) > MAX_QUEUED_BYTES)
             {
-                drop(conn, "too slow: more than " + MAX_QUEUED_FRAMES + " frames unread");
+                drop(conn, "too slow: more than " + (MAX_QUEUED_BYTES >> 20) + " MiB unread");
                 continue;
             }
             if (null == frame)
@@ -168,6 +174,21 @@ public final class FoxgloveLiveView extends WebSocketServer implements ChannelSi
             conn.send(frame.duplicate());
             sent.incrementAndGet();
         }
+    }
+
+    /** Bytes queued for a client and not yet taken by its socket: what it has not read. */
+    private static long unread(final WebSocketImpl conn)
+    {
+        if (conn.outQueue.size() < 64)
+        {
+            return 0;
+        }
+        long bytes = 0;
+        for (final ByteBuffer queued : conn.outQueue)
+        {
+            bytes += queued.remaining();
+        }
+        return bytes;
     }
 
     @Override
@@ -315,6 +336,10 @@ public final class FoxgloveLiveView extends WebSocketServer implements ChannelSi
         if (conn.isOpen())
         {
             dropped.incrementAndGet();
+            if (null != log)
+            {
+                log.println("wmrt view: dropped client " + conn.getRemoteSocketAddress() + ": " + why);
+            }
             try
             {
                 conn.send(new JsonWriter().beginObject(null).field("op", "status").field("level", 2)

@@ -1,5 +1,6 @@
 package io.wmrt.record;
 
+import io.wmrt.NodeReaders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
@@ -23,13 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * through the footer, summary and chunk indexes with every CRC checked, and front to back as a stream; and what
  * a crash leaves behind.
  */
-class McapWriterTest
+public class McapWriterTest
 {
     @TempDir
     Path dir;
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> read(final Path file, final String... options) throws Exception
+    public static Map<String, Object> read(final Path file, final String... options) throws Exception
     {
         final String[] args = new String[options.length + 1];
         args[0] = file.toString();

@@ -1,4 +1,4 @@
-package io.wmrt.record;
+package io.wmrt;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,21 +12,28 @@ import java.util.concurrent.TimeUnit;
  * Runs the independent readers in {@code runtime/src/test/node} (the reference MCAP reader, the Foxglove
  * WebSocket client) with Node, installing their pinned packages with {@code npm ci} the first time.
  */
-final class NodeReaders
+public final class NodeReaders
 {
-    static final Path DIR = Path.of("src", "test", "node").toAbsolutePath();
+    public static final Path DIR = Path.of("src", "test", "node").toAbsolutePath();
 
     private NodeReaders()
     {
     }
 
     /** Run {@code node SCRIPT ARGS...} in the readers' directory; its stdout, or an error with its stderr. */
-    static String run(final String script, final String... args) throws IOException, InterruptedException
+    public static String run(final String script, final String... args) throws IOException, InterruptedException
     {
         install();
         final List<String> command = new ArrayList<>(List.of("node", script));
         command.addAll(List.of(args));
         return exec(command, 120);
+    }
+
+    /** The readers' directory, their packages installed: for tests that run a reader their own way. */
+    public static Path dir() throws IOException, InterruptedException
+    {
+        install();
+        return DIR;
     }
 
     private static synchronized void install() throws IOException, InterruptedException
