@@ -2,6 +2,7 @@ package io.wmrt.bus;
 
 import io.wmrt.sbe.MessageHeaderEncoder;
 import io.wmrt.sbe.SceneFrameEncoder;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 
 /**
@@ -39,6 +40,21 @@ public final class SceneWriter
         }
         claimedIndex = index;
         return encoder.wrapAndApplyHeader(ring.buffer(), index, header);
+    }
+
+    /**
+     * Write a whole encoded frame ({@link #FRAME_LENGTH} bytes, SBE header first) as it is: for forwarding frames
+     * from another bus.
+     *
+     * @return false when the ring is full.
+     */
+    public boolean write(final DirectBuffer frame, final int offset)
+    {
+        if (claimedIndex >= 0)
+        {
+            throw new IllegalStateException("previous claim not committed or aborted");
+        }
+        return ring.write(BusLayout.SCENE_MSG_TYPE, frame, offset, FRAME_LENGTH);
     }
 
     public void commit()

@@ -7,7 +7,9 @@ import io.wmrt.planner.PlannerConfig;
 import io.wmrt.profile.HardwareProfile;
 import io.wmrt.runtime.PlannerStuckException;
 import io.wmrt.runtime.WmrtRuntime;
+import io.wmrt.shadow.ShadowPlanner;
 import io.wmrt.telemetry.ErrorLog;
+import io.wmrt.telemetry.WmrtCounter;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -58,6 +60,25 @@ final class RunCommand implements Callable<Integer>
             "broadcast, for 'wmrt record' and 'wmrt view' (off by default: about 18 KB copied a tick)")
     boolean debugCandidates;
 
+    @Option(names = "--shadow", paramLabel = "DIR",
+        description = "shadow mode: a second planner with this model package plans on every scene the live one " +
+            "takes, on a bus of its own (--shadow-dir), never on the live one; where their plans disagree is " +
+            "counted (SHADOW_* counters) and logged to disagreements.log in the shadow's directory")
+    Path shadowModelDir;
+
+    @Option(names = "--shadow-dir", paramLabel = "DIR",
+        description = "the shadow's instance directory (default: the live one's, with '-shadow' appended)")
+    Path shadowDir;
+
+    @Option(names = "--shadow-core", paramLabel = "N",
+        description = "pin the shadow's planner to this CPU (default: the core after cpu.planner_core when the " +
+            "live planner is pinned, otherwise unpinned)")
+    Integer shadowCore;
+
+    @Option(names = "--shadow-divergence-m", paramLabel = "M", defaultValue = "1.0",
+        description = "plans further apart than this within 3 s disagree (default: ${DEFAULT-VALUE})")
+    double shadowDivergenceM;
+
     public Integer call() throws Exception
     {
         final HardwareProfile profile = Loading.profile(DemoCommand.resolve(profileFile));
@@ -67,6 +88,7 @@ final class RunCommand implements Callable<Integer>
         final io.wmrt.backend.FaultPlan faults = Loading.faults(seed);
         final BusDirectory bus = BusDirectory.create(instance);
         final ErrorLog errors = new ErrorLog(bus);
+        ShadowPlanner shadow = null;
         // The barrier's shutdown hook holds the JVM until the barrier is closed: close it last.
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
             WmrtRuntime runtime = new WmrtRuntime(profile, model,
@@ -91,9 +113,11 @@ final class RunCommand implements Callable<Integer>
                 System.out.printf("planner thread %d pinned to CPU %s (cpu.planner_core)%n", runtime.plannerThreadId(),
                     Arrays.toString(runtime.plannerCpus()));
             }
+            shadow = startShadow(profile, instance, bus, errors);
             System.out.println("planning; 'wmrt stat' and 'wmrt tail' read this instance; Ctrl-C stops");
             barrier.await();
             stopOrHalt(runtime, errors, instance);
+            stopShadow(shadow, bus);
             final io.wmrt.telemetry.TickStats stats = runtime.agent().stats();
             final double alloc = stats.allocBytesPerTick();
             System.out.printf(Locale.ROOT, "stopped after %d ticks: tick p50 %.2f ms, p99 %.2f ms, " +
@@ -103,9 +127,65 @@ final class RunCommand implements Callable<Integer>
         }
         finally
         {
+            if (null != shadow && !shadowStopped)
+            {
+                shadow.close();
+            }
             bus.close();
         }
         return 0;
+    }
+
+    private boolean shadowStopped;
+
+    /** Shadow mode, when asked for: the second planner on its own bus, fed the scenes the live one takes. */
+    private ShadowPlanner startShadow(final HardwareProfile profile, final Path instance, final BusDirectory bus,
+        final ErrorLog errors) throws Exception
+    {
+        if (null == shadowModelDir)
+        {
+            return null;
+        }
+        if (!(shadowDivergenceM > 0 && shadowDivergenceM < 1e4))
+        {
+            throw new ParameterException(new CommandLine(this),
+                "--shadow-divergence-m must be positive metres, not " + shadowDivergenceM);
+        }
+        final ModelPackage shadowModel = Loading.model(DemoCommand.resolve(shadowModelDir), profile);
+        final Path dirOfShadow = null != shadowDir ? shadowDir :
+            instance.resolveSibling(instance.getFileName() + "-shadow");
+        final int plannerCore = profile.cpu().plannerCore();
+        final int core = null != shadowCore ? shadowCore :
+            plannerCore >= 0 && profile.cpu().cores() > 1 ? (plannerCore + 1) % profile.cpu().cores() : -1;
+        if (null != shadowCore && core >= 0 && core == plannerCore)
+        {
+            throw new ParameterException(new CommandLine(this),
+                "--shadow-core " + core + " is the live planner's core (cpu.planner_core): the shadow must not " +
+                "compete with it");
+        }
+        final ShadowPlanner shadow = ShadowPlanner.start(profile, shadowModel, plannerConfig(shadowModel, profile),
+            bus, dirOfShadow, core, shadowDivergenceM, errors::record);
+        System.out.printf("shadow: %s plans on every scene on bus %s%s; disagreements in %s%n", shadowModel.name(),
+            dirOfShadow, core >= 0 ? ", pinned to CPU " + core : ", unpinned",
+            dirOfShadow.resolve(ShadowPlanner.LOG_FILE));
+        return shadow;
+    }
+
+    private void stopShadow(final ShadowPlanner shadow, final BusDirectory bus) throws Exception
+    {
+        if (null == shadow)
+        {
+            return;
+        }
+        shadowStopped = true;
+        shadow.close();
+        final io.wmrt.telemetry.TickStats stats = shadow.runtime().agent().stats();
+        System.out.printf(Locale.ROOT, "shadow: %d plans compared, %d disagreed (behaviour %d, plans apart %d, " +
+            "collision %d); shadow tick p50 %.2f ms, p99 %.2f ms%n",
+            bus.counter(WmrtCounter.SHADOW_PLANS_COMPARED).get(), shadow.comparison().disagreements(),
+            bus.counter(WmrtCounter.SHADOW_DISAGREED_BEHAVIOUR).get(),
+            bus.counter(WmrtCounter.SHADOW_DISAGREED_PLAN).get(),
+            bus.counter(WmrtCounter.SHADOW_DISAGREED_COLLISION).get(), stats.percentileMs(50), stats.percentileMs(99));
     }
 
     private PlannerConfig plannerConfig(final ModelPackage model, final HardwareProfile profile)

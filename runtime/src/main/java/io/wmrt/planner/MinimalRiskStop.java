@@ -139,6 +139,8 @@ final class MinimalRiskStop
             .backend(backend)
             .mode(PlanMode.MINIMAL_RISK)
             .putModelName(modelName, 0)
+            .behaviour((byte)-1)
+            .predictedCollision((short)0)
             .tickNanos(tickNanos);
     }
 

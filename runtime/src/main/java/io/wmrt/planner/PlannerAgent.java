@@ -119,6 +119,8 @@ public final class PlannerAgent implements Agent
     private int candidatesScored;
     private int candidatesChosen = -1;
     private boolean candidatesValid;
+    /** This tick's best candidate collided: every scored one did, and the emergency stop was published. */
+    private boolean everyCandidateCollides;
     private final GraphRunner.OutputCheck encoderCheck = this::latentFinite;
     private final GraphRunner.OutputCheck rolloutCheck = this::rolloutFinite;
     private final SceneSnapshot scene = new SceneSnapshot();
@@ -413,6 +415,7 @@ public final class PlannerAgent implements Agent
 
         PlanMode mode;
         int selected;
+        everyCandidateCollides = false;
         if (!modelRan)
         {
             // No prediction of the world: stop comfortably in lane.
@@ -424,7 +427,8 @@ public final class PlannerAgent implements Agent
         {
             mode = anytimeMode(start);
             selected = select(mode == PlanMode.DEGRADED ? candidates.latticeCount : candidates.candidates);
-            if (scorer.firstCollisionStep[selected] >= 0)
+            everyCandidateCollides = scorer.firstCollisionStep[selected] >= 0;
+            if (everyCandidateCollides)
             {
                 // Every scored candidate is predicted to collide: brake as hard as allowed, in lane.
                 selected = candidates.emergencyIndex;
@@ -706,7 +710,9 @@ public final class PlannerAgent implements Agent
             .progressM(scored ? (float)scorer.progressM[k] : 0f)
             .backend(kindOf(rollout.backendId()))
             .mode(mode)
-            .putModelName(modelName, 0);
+            .putModelName(modelName, 0)
+            .behaviour((byte)candidates.behaviour[k])
+            .predictedCollision((short)(scored && (scorer.collision[k] > 0 || everyCandidateCollides) ? 1 : 0));
         out.tickNanos(nanoClock.nanoTime() - start);
         publisher.publish();
         published.increment();

@@ -212,10 +212,18 @@ public final class WmrtRuntime implements AutoCloseable
      */
     public void start(final org.agrona.ErrorHandler errorHandler)
     {
-        final int core = profile.cpu().plannerCore();
+        start(errorHandler, profile.cpu().plannerCore(), profile.file() + ": cpu.planner_core");
+    }
+
+    /**
+     * As {@link #start(org.agrona.ErrorHandler)}, the planner pinned to {@code core} (-1: not pinned); errors name
+     * the setting as {@code coreKey} ({@code wmrt run --shadow} pins its shadow planner with this).
+     */
+    public void start(final org.agrona.ErrorHandler errorHandler, final int core, final String coreKey)
+    {
         if (core >= 0)
         {
-            checkPlannerCore(core);
+            checkPlannerCore(core, coreKey);
         }
         startWatchdog(errorHandler);
         runner = new AgentRunner(profile.planner().idleStrategy().newIdleStrategy(), errorHandler, null, agent);
@@ -253,7 +261,7 @@ public final class WmrtRuntime implements AutoCloseable
             final Throwable cause = ex instanceof ExecutionException ? ex.getCause() : ex;
             final String why = ex instanceof TimeoutException ? "the planner thread did not report within 10 s" :
                 cause.toString();
-            throw new IllegalArgumentException(profile.file() + ": cpu.planner_core " + core +
+            throw new IllegalArgumentException(coreKey + " " + core +
                 ": the planner thread could not be pinned: " + why, cause);
         }
     }
@@ -262,18 +270,18 @@ public final class WmrtRuntime implements AutoCloseable
      * Refuse a planner core the machine does not have, naming the key (a profile for an 8-core SoC started on
      * a 2-core host), before anything starts.
      */
-    private void checkPlannerCore(final int core)
+    private static void checkPlannerCore(final int core, final String coreKey)
     {
         final String unavailable = CpuAffinity.unavailableReason();
         if (null != unavailable)
         {
-            throw new IllegalArgumentException(profile.file() + ": cpu.planner_core " + core +
+            throw new IllegalArgumentException(coreKey + " " + core +
                 " asks for pinning, which is not possible here: " + unavailable + " (set it to -1 to run unpinned)");
         }
         final int cpus = CpuAffinity.configuredCpus();
         if (core >= cpus)
         {
-            throw new IllegalArgumentException(profile.file() + ": cpu.planner_core " + core +
+            throw new IllegalArgumentException(coreKey + " " + core +
                 " is not a CPU of this machine, which has " + cpus + " (0-" + (cpus - 1) + ")");
         }
     }

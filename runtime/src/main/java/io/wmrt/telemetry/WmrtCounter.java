@@ -38,7 +38,12 @@ public enum WmrtCounter
     SCENE_TIMELINE_RESTARTS("scene timelines restarted by the producer"),
     DEGRADED_BY_WALL_CLOCK("ticks the clock would have degraded (modelled timing)"),
     LEARNED_PARKED_OVERRIDES("standing vehicles the model judged against the queue rule"),
-    LEARNED_CHOICE_CHANGES("plans the learned terms chose over the analytic terms' choice");
+    LEARNED_CHOICE_CHANGES("plans the learned terms chose over the analytic terms' choice"),
+    SHADOW_PLANS_COMPARED("plans compared with the shadow planner's"),
+    SHADOW_DISAGREED_BEHAVIOUR("shadow disagreed: another behaviour"),
+    SHADOW_DISAGREED_PLAN("shadow disagreed: plans apart within 3 s"),
+    SHADOW_DISAGREED_COLLISION("shadow disagreed: one predicts a collision"),
+    SHADOW_SCENES_NOT_FORWARDED("scenes the shadow's ring had no room for");
 
     private final String label;
 

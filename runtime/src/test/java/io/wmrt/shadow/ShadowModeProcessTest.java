@@ -1,0 +1,140 @@
+package io.wmrt.shadow;
+
+import io.wmrt.TestProcesses;
+import io.wmrt.bus.BusDirectory;
+import io.wmrt.bus.SceneWriter;
+import io.wmrt.bus.TrajectoryReader;
+import io.wmrt.sbe.SceneFrameEncoder;
+import io.wmrt.telemetry.WmrtCounter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code wmrt run --shadow} in its own process, fed scenes by this test: the shadow plans on every scene the
+ * live planner took, publishes only on its own bus, and its disagreements are counted and logged. The same
+ * package as its own shadow (same seed) is the control: it never disagrees.
+ */
+class ShadowModeProcessTest
+{
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theShadowPlansOnEveryLiveSceneOnItsOwnBusAndItsDisagreementsAreCountedAndLogged() throws Exception
+    {
+        final Outcome other = drive("other", "models/wm-student-int8", "0.001");
+        assertTrue(other.liveModels.equals(Set.of("cv-baseline")), "the live bus carries the live plans only: " +
+            other.liveModels);
+        assertTrue(other.shadowModels.equals(Set.of("wm-student-int8")), other.shadowModels.toString());
+        assertTrue(other.shadowScenes.containsAll(other.liveScenes.subList(5, other.liveScenes.size() - 5)),
+            "the shadow planned on the scenes the live planner took");
+        assertTrue(other.compared >= 50, "plans compared: " + other.compared);
+        assertTrue(other.disagreedPlan > 0, "another model's plans differ by more than 1 mm somewhere");
+        assertTrue(other.log.contains("disagree") && other.log.contains("scene "), other.log);
+        assertTrue(other.output.contains("shadow: " + other.compared + " plans compared") ||
+            other.output.contains("plans compared"), other.output);
+
+        final Outcome same = drive("same", "models/cv-baseline", "0.001");
+        assertTrue(same.compared >= 50, "plans compared: " + same.compared);
+        assertEquals(0, same.disagreedPlan + same.disagreedBehaviour + same.disagreedCollision,
+            "the live package as its own shadow, same seed: identical plans\n" + same.log);
+        assertEquals("", same.log);
+    }
+
+    private record Outcome(List<Long> liveScenes, Set<Long> shadowScenes, Set<String> liveModels,
+        Set<String> shadowModels, long compared, long disagreedBehaviour, long disagreedPlan, long disagreedCollision,
+        String log, String output)
+    {
+    }
+
+    private Outcome drive(final String name, final String shadowModel, final String divergence) throws Exception
+    {
+        final Path dir = tmp.resolve(name);
+        final Path shadowDir = tmp.resolve(name + "-shadow");
+        final Path out = tmp.resolve(name + ".log");
+        final Process run = TestProcesses.start(TestProcesses.wmrt("run", "--dir", dir.toString(), "--model",
+            "models/cv-baseline", "--shadow", shadowModel, "--shadow-divergence-m", divergence), out);
+        final List<Long> liveScenes = new ArrayList<>();
+        final Set<Long> shadowScenes = new HashSet<>();
+        final Set<String> liveModels = new HashSet<>();
+        final Set<String> shadowModels = new HashSet<>();
+        final long compared;
+        final long behaviour;
+        final long plan;
+        final long collision;
+        try (BusDirectory bus = BusDirectory.await(dir, 60_000))
+        {
+            final long deadline = System.currentTimeMillis() + 60_000;
+            while (!TestProcesses.read(out).contains("shadow: ") && System.currentTimeMillis() < deadline)
+            {
+                Thread.sleep(20);
+            }
+            try (BusDirectory shadow = BusDirectory.await(shadowDir, 60_000))
+            {
+                final SceneWriter writer = new SceneWriter(bus);
+                final TrajectoryReader live = new TrajectoryReader(bus);
+                final TrajectoryReader shadowPlans = new TrajectoryReader(shadow);
+                for (long seq = 1; seq <= 100; seq++)
+                {
+                    writeScene(writer, seq);
+                    Thread.sleep(25);
+                    while (live.poll(t ->
+                    {
+                        liveScenes.add(t.sceneSequence());
+                        liveModels.add(t.modelName().trim());
+                    }) > 0)
+                    {
+                        // drain
+                    }
+                    while (shadowPlans.poll(t ->
+                    {
+                        shadowScenes.add(t.sceneSequence());
+                        shadowModels.add(t.modelName().trim());
+                    }) > 0)
+                    {
+                        // drain
+                    }
+                }
+                Thread.sleep(500);
+                compared = bus.counter(WmrtCounter.SHADOW_PLANS_COMPARED).get();
+                behaviour = bus.counter(WmrtCounter.SHADOW_DISAGREED_BEHAVIOUR).get();
+                plan = bus.counter(WmrtCounter.SHADOW_DISAGREED_PLAN).get();
+                collision = bus.counter(WmrtCounter.SHADOW_DISAGREED_COLLISION).get();
+            }
+        }
+        finally
+        {
+            run.destroy();
+            assertTrue(run.waitFor(30, TimeUnit.SECONDS), "wmrt run --shadow exits on SIGTERM");
+        }
+        final String output = TestProcesses.read(out);
+        assertTrue(!output.contains("Exception"), output);
+        final String log = Files.readString(shadowDir.resolve(ShadowPlanner.LOG_FILE));
+        return new Outcome(liveScenes, shadowScenes, liveModels, shadowModels, compared, behaviour, plan, collision,
+            log, output);
+    }
+
+    private static void writeScene(final SceneWriter writer, final long seq)
+    {
+        final SceneFrameEncoder f = writer.claim();
+        f.sequence(seq).timestampNs(seq * 50_000_000L).egoX(seq * 0.4f).egoY(0f).egoHeading(0f)
+            .egoSpeed(8f).egoAccel(0f).egoSteer(0f).egoLength(4.6f).egoWidth(1.9f).speedLimit(10f).laneWidth(3.5f)
+            .drivableLeft(5.25f).drivableRight(2.25f).agentCount(1).lightCount(1).routePointCount(2)
+            .routeX(0, 0f).routeY(0, 0f).routeX(1, 500f).routeY(1, 0f)
+            .agentId(0, 7).agentX(0, seq * 0.4f + 25f).agentY(0, 0f).agentHeading(0, 0f).agentSpeed(0, 4f)
+            .agentYawRate(0, 0f).agentLength(0, 4.5f).agentWidth(0, 1.8f).agentKind(0, (byte)0)
+            .lightStopS(0, seq * 0.4f + 60f).lightState(0, (byte)3);
+        writer.commit();
+    }
+}
