@@ -40,6 +40,15 @@ final class RecordCommand implements Callable<Integer>
         description = "chunk compression (default: ${DEFAULT-VALUE})")
     String compression;
 
+    @Option(names = "--shadow-dir", paramLabel = "DIR",
+        description = "also the shadow planner's instance ('wmrt run --shadow'), its plans and where they disagree " +
+            "with the live ones (default: the live directory with '-shadow' appended, when a runtime is there)")
+    Path shadowDir;
+
+    @Option(names = "--shadow-divergence-m", paramLabel = "M", defaultValue = "1.0",
+        description = "plans further apart than this within 3 s disagree (default: ${DEFAULT-VALUE})")
+    double shadowDivergenceM;
+
     @Option(names = "--wait-ms", description = "wait this long for the instance to appear (default: ${DEFAULT-VALUE})",
         defaultValue = "5000")
     long waitMs;
@@ -91,9 +100,14 @@ final class RecordCommand implements Callable<Integer>
         }, "wmrt-record-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try (BusDirectory bus = BusDirectory.await(instance, waitMs);
+            BusDirectory shadow = ShadowInstance.open(instance, shadowDir, waitMs);
             McapWriter writer = new McapWriter(file, "wmrt record 0.1.0", chunks, 1 << 20))
         {
-            final BusRecorder recorder = new BusRecorder(bus, writer);
+            final BusRecorder recorder = new BusRecorder(bus, shadow, shadowDivergenceM, writer);
+            if (null != shadow)
+            {
+                System.out.printf("wmrt record: with the shadow planner at %s%n", shadow.dir());
+            }
             System.out.printf("wmrt record: %s -> %s (Ctrl-C stops and closes the file)%n", instance, file);
             final long deadline = null == durationS ? Long.MAX_VALUE :
                 System.nanoTime() + Math.round(durationS * 1e9);

@@ -152,8 +152,7 @@ final class RunCommand implements Callable<Integer>
                 "--shadow-divergence-m must be positive metres, not " + shadowDivergenceM);
         }
         final ModelPackage shadowModel = Loading.model(DemoCommand.resolve(shadowModelDir), profile);
-        final Path dirOfShadow = null != shadowDir ? shadowDir :
-            instance.resolveSibling(instance.getFileName() + "-shadow");
+        final Path dirOfShadow = null != shadowDir ? shadowDir : ShadowInstance.defaultDir(instance);
         final int plannerCore = profile.cpu().plannerCore();
         final int core = null != shadowCore ? shadowCore :
             plannerCore >= 0 && profile.cpu().cores() > 1 ? (plannerCore + 1) % profile.cpu().cores() : -1;

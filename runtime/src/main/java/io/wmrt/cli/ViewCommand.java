@@ -37,6 +37,15 @@ final class ViewCommand implements Callable<Integer>
         description = "address to listen on (default: ${DEFAULT-VALUE}: this machine only)")
     String host;
 
+    @Option(names = "--shadow-dir", paramLabel = "DIR",
+        description = "also the shadow planner's instance ('wmrt run --shadow'), its plans and where they disagree " +
+            "with the live ones (default: the live directory with '-shadow' appended, when a runtime is there)")
+    Path shadowDir;
+
+    @Option(names = "--shadow-divergence-m", paramLabel = "M", defaultValue = "1.0",
+        description = "plans further apart than this within 3 s disagree (default: ${DEFAULT-VALUE})")
+    double shadowDivergenceM;
+
     @Option(names = "--wait-ms", description = "wait this long for the instance to appear (default: ${DEFAULT-VALUE})",
         defaultValue = "5000")
     long waitMs;
@@ -68,10 +77,11 @@ final class ViewCommand implements Callable<Integer>
         }, "wmrt-view-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         FoxgloveLiveView view = null;
-        try (BusDirectory bus = BusDirectory.await(instance, waitMs))
+        try (BusDirectory bus = BusDirectory.await(instance, waitMs);
+            BusDirectory shadow = ShadowInstance.open(instance, shadowDir, waitMs))
         {
             view = new FoxgloveLiveView(new InetSocketAddress(host, port), "wmrt view " + instance, System.out);
-            final BusRecorder tap = new BusRecorder(bus, view);
+            final BusRecorder tap = new BusRecorder(bus, shadow, shadowDivergenceM, view);
             view.start();
             view.awaitStarted(10_000);
             System.out.printf("wmrt view: ws://%s:%d serves %s (Foxglove: Open connection, Foxglove WebSocket); " +

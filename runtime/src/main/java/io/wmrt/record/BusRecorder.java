@@ -5,10 +5,12 @@ import io.wmrt.bus.CandidatesPublisher;
 import io.wmrt.bus.CandidatesReader;
 import io.wmrt.bus.SceneEchoReader;
 import io.wmrt.bus.TrajectoryReader;
+import io.wmrt.planner.CandidateSet;
 import io.wmrt.sbe.CandidatesDecoder;
 import io.wmrt.sbe.MessageHeaderDecoder;
 import io.wmrt.sbe.SceneFrameDecoder;
 import io.wmrt.sbe.TrajectoryDecoder;
+import io.wmrt.shadow.PlanComparison;
 import io.wmrt.telemetry.WmrtCounter;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -38,6 +40,11 @@ import java.util.Map;
  *   <li>{@value #TF_TOPIC}: {@code foxglove.FrameTransform}, json: map to ego.</li>
  *   <li>{@value #COUNTERS_TOPIC}: {@code wmrt.Counters}, json: every counter, ten times a second.</li>
  * </ul>
+ * With a shadow instance ({@code wmrt run --shadow}), also: {@value #SHADOW_TRAJECTORY_TOPIC} (x-sbe) and
+ * {@value #FOXGLOVE_SHADOW_PLAN_TOPIC} (its plans), {@value #SHADOW_DISAGREEMENTS_TOPIC}
+ * ({@code wmrt.ShadowDisagreement}, json: one message per scene the two planners disagreed on, compared by
+ * {@link PlanComparison} as the runtime does) and {@value #FOXGLOVE_SHADOW_DISAGREEMENTS_TOPIC} (a text marker
+ * over the ego there).
  * Log times are the producer's clock: a scene's {@code timestampNs}; a plan's and its candidates' scene time
  * (a plan's publish time adds its tick); counters the last scene's time plus the time since it arrived.
  * <p>
@@ -53,6 +60,10 @@ public final class BusRecorder
     public static final String FOXGLOVE_CANDIDATES_TOPIC = "/foxglove/candidates";
     public static final String TF_TOPIC = "/tf";
     public static final String COUNTERS_TOPIC = "/wmrt/counters";
+    public static final String SHADOW_TRAJECTORY_TOPIC = "/wmrt/shadow/trajectory";
+    public static final String FOXGLOVE_SHADOW_PLAN_TOPIC = "/foxglove/shadow/plan";
+    public static final String SHADOW_DISAGREEMENTS_TOPIC = "/wmrt/shadow/disagreements";
+    public static final String FOXGLOVE_SHADOW_DISAGREEMENTS_TOPIC = "/foxglove/shadow/disagreements";
     /** Schema encoding and message encoding of the raw bus channels (MCAP's prefix for custom encodings). */
     public static final String SBE_ENCODING = "x-sbe";
     static final String SBE_SCHEMA_RESOURCE = "/sbe/wmrt-messages.xml";
@@ -77,7 +88,15 @@ public final class BusRecorder
     private final int foxgloveCandidatesChannel;
     private final int tfChannel;
     private final int countersChannel;
-    private final long[] channelSequence = new long[8];
+    private final TrajectoryReader shadowPlans;
+    private final PlanComparison comparison;
+    private final int shadowTrajectoryChannel;
+    private final int foxgloveShadowPlanChannel;
+    private final int disagreementsChannel;
+    private final int foxgloveDisagreementsChannel;
+    private final TrajectoryReader.Handler onShadowTrajectory = this::onShadowTrajectory;
+    private long disagreementsRecorded;
+    private final long[] channelSequence = new long[16];
     private final long[] poseSequence = new long[POSES];
     private final double[] poseX = new double[POSES];
     private final double[] poseY = new double[POSES];
@@ -102,6 +121,16 @@ public final class BusRecorder
 
     public BusRecorder(final BusDirectory bus, final ChannelSink out) throws IOException
     {
+        this(bus, null, 1.0, out);
+    }
+
+    /**
+     * @param shadow      a shadow planner's instance to record beside the live one, or null.
+     * @param divergenceM plans further apart than this within 3 s disagree (as {@code wmrt run --shadow-divergence-m}).
+     */
+    public BusRecorder(final BusDirectory bus, final BusDirectory shadow, final double divergenceM,
+        final ChannelSink out) throws IOException
+    {
         this.bus = bus;
         this.out = out;
         final byte[] sbeSchema = sbeSchema();
@@ -120,6 +149,26 @@ public final class BusRecorder
             resource("foxglove.FrameTransform.json")), TF_TOPIC, "json", none);
         countersChannel = out.channel(out.schema("wmrt.Counters", "jsonschema", resource("wmrt.Counters.json")),
             COUNTERS_TOPIC, "json", none);
+        if (null != shadow)
+        {
+            shadowTrajectoryChannel = out.channel(out.schema("io.wmrt.sbe.Trajectory", SBE_ENCODING, sbeSchema),
+                SHADOW_TRAJECTORY_TOPIC, SBE_ENCODING, sbeMetadata(TrajectoryDecoder.TEMPLATE_ID));
+            foxgloveShadowPlanChannel = out.channel(sceneUpdate, FOXGLOVE_SHADOW_PLAN_TOPIC, "json", none);
+            disagreementsChannel = out.channel(out.schema("wmrt.ShadowDisagreement", "jsonschema",
+                resource("wmrt.ShadowDisagreement.json")), SHADOW_DISAGREEMENTS_TOPIC, "json", none);
+            foxgloveDisagreementsChannel = out.channel(sceneUpdate, FOXGLOVE_SHADOW_DISAGREEMENTS_TOPIC, "json", none);
+            shadowPlans = new TrajectoryReader(shadow);
+            comparison = new PlanComparison(divergenceM);
+        }
+        else
+        {
+            shadowTrajectoryChannel = -1;
+            foxgloveShadowPlanChannel = -1;
+            disagreementsChannel = -1;
+            foxgloveDisagreementsChannel = -1;
+            shadowPlans = null;
+            comparison = null;
+        }
         scenes = new SceneEchoReader(bus);
         trajectories = new TrajectoryReader(bus);
         candidates = new CandidatesReader(bus);
@@ -151,6 +200,10 @@ public final class BusRecorder
             {
                 work++;
             }
+            for (int i = 0; null != shadowPlans && i < DRAIN && shadowPlans.poll(onShadowTrajectory) > 0; i++)
+            {
+                work++;
+            }
         }
         catch (final UncheckedIOException ex)
         {
@@ -174,9 +227,11 @@ public final class BusRecorder
     /** Scenes, plans and candidate sets recorded so far. */
     public String summary()
     {
-        return String.format(Locale.ROOT, "%d scenes, %d trajectories, %d candidate sets%s; laps lost: %d",
+        return String.format(Locale.ROOT, "%d scenes, %d trajectories, %d candidate sets%s%s; laps lost: %d",
             scenesRecorded, trajectoriesRecorded, candidatesRecorded,
-            unplacedCandidates > 0 ? " (" + unplacedCandidates + " without their scene's ego pose)" : "", laps());
+            unplacedCandidates > 0 ? " (" + unplacedCandidates + " without their scene's ego pose)" : "",
+            null == comparison ? "" : ", " + comparison.compared() + " plans compared with the shadow's, " +
+            disagreementsRecorded + " disagreed", laps());
     }
 
     public long scenesRecorded()
@@ -197,7 +252,8 @@ public final class BusRecorder
     /** Times the recorder fell a whole buffer behind one of the broadcasts (what it skipped is not recorded). */
     public long laps()
     {
-        return scenes.lappedCount() + trajectories.lappedCount() + candidates.lappedCount();
+        return scenes.lappedCount() + trajectories.lappedCount() + candidates.lappedCount() +
+            (null == shadowPlans ? 0 : shadowPlans.lappedCount());
     }
 
     private void onScene(final UnsafeBuffer frame, final int length, final SceneFrameDecoder scene)
@@ -225,6 +281,69 @@ public final class BusRecorder
         write(trajectoryChannel, t, published, record, MessageHeaderDecoder.ENCODED_LENGTH + TrajectoryDecoder.BLOCK_LENGTH);
         writeJson(foxglovePlanChannel, t, published, foxglove.plan(trajectory));
         trajectoriesRecorded++;
+        if (null != comparison)
+        {
+            disagreement(comparison.live(trajectory));
+        }
+    }
+
+    private void onShadowTrajectory(final TrajectoryDecoder trajectory)
+    {
+        final long t = Math.max(0, trajectory.sceneTimestampNs());
+        final long published = t + Math.max(0, trajectory.tickNanos());
+        final UnsafeBuffer record = (UnsafeBuffer)trajectory.buffer();
+        write(shadowTrajectoryChannel, t, published, record,
+            MessageHeaderDecoder.ENCODED_LENGTH + TrajectoryDecoder.BLOCK_LENGTH);
+        writeJson(foxgloveShadowPlanChannel, t, published, foxglove.shadowPlan(trajectory));
+        disagreement(comparison.shadow(trajectory));
+    }
+
+    /** A marker for a pair of plans that disagreed ({@code kinds} from PlanComparison; 0 or unpaired: none). */
+    private void disagreement(final int kinds)
+    {
+        if (kinds <= 0)
+        {
+            return;
+        }
+        final long t = Math.max(0, comparison.lastTimestampNs());
+        final StringBuilder names = new StringBuilder();
+        if ((kinds & PlanComparison.BEHAVIOUR) != 0)
+        {
+            names.append("\"behaviour\"");
+        }
+        if ((kinds & PlanComparison.DIVERGED) != 0)
+        {
+            names.append(names.length() > 0 ? "," : "").append("\"plan\"");
+        }
+        if ((kinds & PlanComparison.COLLISION) != 0)
+        {
+            names.append(names.length() > 0 ? "," : "").append("\"collision\"");
+        }
+        final String live = behaviourName(comparison.lastLiveBehaviour());
+        final String shadow = behaviourName(comparison.lastShadowBehaviour());
+        writeJson(disagreementsChannel, t, t, "{\"scene_sequence\":" + comparison.lastSequence() + ",\"kinds\":[" +
+            names + "],\"live_behaviour\":\"" + live + "\",\"shadow_behaviour\":\"" + shadow +
+            "\",\"live_predicts_collision\":" + comparison.lastLiveCollision() +
+            ",\"shadow_predicts_collision\":" + comparison.lastShadowCollision() +
+            ",\"apart_within_3s_m\":" + Math.rint(comparison.lastDivergenceM() * 1000) / 1000 +
+            ",\"divergence_bound_m\":" + comparison.divergenceM() + "}");
+        final int slot = (int)(comparison.lastSequence() & (POSES - 1));
+        final boolean placed = poseSequence[slot] == comparison.lastSequence();
+        writeJson(foxgloveDisagreementsChannel, t, t, foxglove.disagreement(t, placed ? poseX[slot] : 0,
+            placed ? poseY[slot] : 0, "shadow disagrees (" + names.toString().replace("\"", "") + "): live " + live +
+            ", shadow " + shadow));
+        disagreementsRecorded++;
+    }
+
+    private static String behaviourName(final byte behaviour)
+    {
+        return behaviour < 0 ? "minimal-risk-stop" : CandidateSet.behaviourName(behaviour);
+    }
+
+    /** Scenes the live and shadow planners disagreed on, as recorded. */
+    public long disagreementsRecorded()
+    {
+        return disagreementsRecorded;
     }
 
     private void onCandidates(final UnsafeBuffer message, final int length, final CandidatesDecoder set)

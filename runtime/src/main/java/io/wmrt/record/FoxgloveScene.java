@@ -125,9 +125,48 @@ public final class FoxgloveScene
     /** The published trajectory (world coordinates already). */
     public String plan(final TrajectoryDecoder p)
     {
+        return plan(p, "plan", 1, 0.2, 1);
+    }
+
+    /** A shadow planner's plan: entity {@code shadow-plan}, cyan. */
+    public String shadowPlan(final TrajectoryDecoder p)
+    {
+        return plan(p, "shadow-plan", 0.1, 0.9, 1);
+    }
+
+    /**
+     * Where the shadow disagreed: entity {@code shadow-disagreement}, a text over the live plan's first waypoint
+     * saying what differed, shown for a second.
+     */
+    public String disagreement(final long timestampNs, final double x, final double y, final String text)
+    {
         json.setLength(0);
         json.append("{\"deletions\":[],\"entities\":[");
-        entityStart(Math.max(0, p.sceneTimestampNs()), "plan");
+        json.append("{\"timestamp\":");
+        time(Math.max(0, timestampNs));
+        json.append(",\"frame_id\":\"map\",\"id\":\"shadow-disagreement\",\"lifetime\":{\"sec\":1,\"nsec\":0},")
+            .append("\"frame_locked\":false,\"arrows\":[],\"spheres\":[],\"cylinders\":[],\"triangles\":[],")
+            .append("\"models\":[],\"cubes\":[],\"lines\":[],\"texts\":[{\"pose\":");
+        pose(x, y, 4, 0);
+        json.append(",\"billboard\":true,\"font_size\":16,\"scale_invariant\":true,\"color\":");
+        colour(1, 0.5, 0.1, 1);
+        json.append(",\"text\":\"");
+        for (int i = 0; i < text.length(); i++)
+        {
+            final char ch = text.charAt(i);
+            json.append(ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\' ? ch : ' ');
+        }
+        json.append("\"}]");
+        entityEnd();
+        json.append("]}");
+        return json.toString();
+    }
+
+    private String plan(final TrajectoryDecoder p, final String id, final double r, final double g, final double b)
+    {
+        json.setLength(0);
+        json.append("{\"deletions\":[],\"entities\":[");
+        entityStart(Math.max(0, p.sceneTimestampNs()), id);
         json.append("\"cubes\":[],\"lines\":[{\"type\":0,\"pose\":");
         pose(0, 0, 0, 0);
         json.append(",\"thickness\":0.35,\"scale_invariant\":false,\"points\":[");
@@ -141,7 +180,7 @@ public final class FoxgloveScene
             point(p.wpX(i), p.wpY(i), 2 * LINE_Z);
         }
         json.append("],\"color\":");
-        colour(1, 0.2, 1, 1);
+        colour(r, g, b, 1);
         json.append(",\"colors\":[],\"indices\":[]}],\"texts\":[]");
         entityEnd(kv("mode", p.mode().name()), kv("cost_total", p.costTotal()), kv("min_ttc_s", p.minTtcS()),
             kv("progress_m", p.progressM()), kv("tick_ms", p.tickNanos() / 1e6), kv("model", p.modelName().trim()));

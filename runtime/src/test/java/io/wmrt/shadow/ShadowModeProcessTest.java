@@ -4,6 +4,8 @@ import io.wmrt.TestProcesses;
 import io.wmrt.bus.BusDirectory;
 import io.wmrt.bus.SceneWriter;
 import io.wmrt.bus.TrajectoryReader;
+import io.wmrt.record.BusRecorder;
+import io.wmrt.record.McapWriterTest;
 import io.wmrt.sbe.SceneFrameEncoder;
 import io.wmrt.telemetry.WmrtCounter;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,16 @@ class ShadowModeProcessTest
     void theShadowPlansOnEveryLiveSceneOnItsOwnBusAndItsDisagreementsAreCountedAndLogged() throws Exception
     {
         final Outcome other = drive("other", "models/wm-student-int8", "0.001");
+        // wmrt record found the shadow beside the live instance and marked the same disagreements in its file.
+        final java.util.Map<String, Object> mcap = McapWriterTest.read(tmp.resolve("other.mcap"));
+        @SuppressWarnings("unchecked")
+        final java.util.Map<String, Integer> topics = (java.util.Map<String, Integer>)mcap.get("counts");
+        final long logged = other.log.lines().count();
+        assertEquals(logged, (long)topics.getOrDefault(BusRecorder.SHADOW_DISAGREEMENTS_TOPIC, 0),
+            "one marker per scene the runtime logged: " + topics);
+        assertEquals(topics.get(BusRecorder.SHADOW_DISAGREEMENTS_TOPIC),
+            topics.get(BusRecorder.FOXGLOVE_SHADOW_DISAGREEMENTS_TOPIC));
+        assertTrue(topics.get(BusRecorder.SHADOW_TRAJECTORY_TOPIC) >= 50, topics.toString());
         assertTrue(other.liveModels.equals(Set.of("cv-baseline")), "the live bus carries the live plans only: " +
             other.liveModels);
         assertTrue(other.shadowModels.equals(Set.of("wm-student-int8")), other.shadowModels.toString());
@@ -80,6 +92,14 @@ class ShadowModeProcessTest
             {
                 Thread.sleep(20);
             }
+            final Process record = TestProcesses.start(TestProcesses.wmrt("record", "--dir", dir.toString(), "--out",
+                tmp.resolve(name + ".mcap").toString(), "--shadow-divergence-m", divergence),
+                tmp.resolve(name + "-record.log"));
+            while (!TestProcesses.read(tmp.resolve(name + "-record.log")).contains("with the shadow planner") &&
+                System.currentTimeMillis() < deadline)
+            {
+                Thread.sleep(20);
+            }
             try (BusDirectory shadow = BusDirectory.await(shadowDir, 60_000))
             {
                 final SceneWriter writer = new SceneWriter(bus);
@@ -107,6 +127,8 @@ class ShadowModeProcessTest
                     }
                 }
                 Thread.sleep(500);
+                new ProcessBuilder("kill", "-INT", String.valueOf(record.pid())).start().waitFor();
+                assertTrue(record.waitFor(30, TimeUnit.SECONDS), "wmrt record stops on Ctrl-C");
                 compared = bus.counter(WmrtCounter.SHADOW_PLANS_COMPARED).get();
                 behaviour = bus.counter(WmrtCounter.SHADOW_DISAGREED_BEHAVIOUR).get();
                 plan = bus.counter(WmrtCounter.SHADOW_DISAGREED_PLAN).get();
