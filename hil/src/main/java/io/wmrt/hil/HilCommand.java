@@ -65,6 +65,11 @@ public final class HilCommand implements Callable<Integer>
         description = "record a dataset per scenario into DIR/<scenario>/ (layout: hil/DATASET.md)")
     Path record;
 
+    @Option(names = "--shadow", paramLabel = "DIR",
+        description = "shadow mode: the runtime runs a second planner with this package on every scene " +
+            "(wmrt run --shadow); each run's report lists where the two disagreed, with the scene at that moment")
+    Path shadowDir;
+
     @Option(names = "--record-mcap",
         description = "record each run's bus to REPORT/mcap/<scenario>.mcap (scenes, plans, every candidate with " +
             "its costs; open in Foxglove), linked from the report")
@@ -113,6 +118,8 @@ public final class HilCommand implements Callable<Integer>
         final HardwareProfile hardware = HardwareProfileLoader.load(profileFile);
         final ModelPackage pkg = ModelPackageLoader.load(modelDir,
             new ModelPackageLoader.Trust(hardware.requireSignedModels(), hardware.trustedKeys()));
+        final ModelPackage shadowPkg = null == shadowDir ? null : ModelPackageLoader.load(shadowDir,
+            new ModelPackageLoader.Trust(hardware.requireSignedModels(), hardware.trustedKeys()));
         final List<Scenario> selected = Scenario.select(scenario,
             null != scenariosRoot ? scenariosRoot : home.resolve("hil/scenarios"));
         final List<Scenario> scenarios = new ArrayList<>();
@@ -137,7 +144,8 @@ public final class HilCommand implements Callable<Integer>
         Files.createDirectories(report);
         final HilRig rig = new HilRig(new HilRig.Options(profileFile, modelDir, pkg.name(), hardware.soc(),
             report.resolve("logs"), record, perturb, planWaitMs, System.out, RuntimeProcess.WMRT_MAIN, List.of(),
-            rigTiming, actionBounds(pkg), recordMcap ? report.resolve("mcap") : null));
+            rigTiming, actionBounds(pkg), recordMcap ? report.resolve("mcap") : null, shadowDir,
+            null == shadowPkg ? null : shadowPkg.name()));
         System.out.printf("wmrt hil: %d run(s), model %s, profile %s (%s), timing %s, report %s%n", scenarios.size(),
             pkg.name(), profileFile, hardware.soc(), rigTiming, report.toAbsolutePath());
 

@@ -47,6 +47,8 @@ final class EventStyle
                 return "#00838f";
             case WRONG_WAY:
                 return "#9e9d24";
+            case SHADOW_DISAGREEMENT:
+                return "#0277bd";
             default:
                 return "#444444";
         }

@@ -220,7 +220,21 @@ final class ReportPage
         figure(out, TickLatencyHistogram.render(trace.tickMs(), r.tickMsP50(), r.tickMsP99()));
         if (!events.isEmpty())
         {
-            events(out, trace, events, id);
+            events(out, trace, events, id, "Events");
+        }
+        if (null != trace.shadowModel())
+        {
+            final List<RunEvent> disagreements = EventStyle.ordered(trace.shadowDisagreements());
+            out.append("<p class=\"shadow\">Shadow planner <b>");
+            Markup.appendEscaped(out, trace.shadowModel());
+            out.append("</b>: ").append(trace.shadowCompared()).append(" plans compared with the live ones, ")
+                .append(disagreements.size()).append(" scenes disagreed on (another behaviour, plans more than the ")
+                .append("divergence distance apart within 3 s, or one predicting a collision the other does not).")
+                .append("</p>\n");
+            if (!disagreements.isEmpty())
+            {
+                events(out, trace, disagreements, id + "-shadow", "Where live and shadow disagreed");
+            }
         }
         out.append("</section>\n");
     }
@@ -285,9 +299,9 @@ final class ReportPage
      * linking to its zoom, then the zooms of the first {@value #MAX_ZOOMS} with a caption each.
      */
     private static void events(final StringBuilder out, final RunTrace trace, final List<RunEvent> events,
-        final String id)
+        final String id, final String title)
     {
-        out.append("<div class=\"events\" id=\"").append(id).append("-events\">\n<h3>Events (")
+        out.append("<div class=\"events\" id=\"").append(id).append("-events\">\n<h3>").append(title).append(" (")
             .append(events.size()).append(")</h3>\n");
         out.append("<table class=\"events\">\n<thead><tr><th>#</th><th>time [s]</th><th>kind</th>")
             .append("<th>position x, y [m]</th><th>detail</th></tr></thead>\n<tbody>\n");

@@ -1,5 +1,6 @@
 package io.wmrt.hil.rig;
 
+import io.wmrt.bus.BusDirectory;
 import io.wmrt.bus.BusLayout;
 import io.wmrt.bus.SceneWriter;
 import io.wmrt.bus.TrajectoryReader;
@@ -91,10 +92,13 @@ public final class HilRig
      * @param actionBounds   the model package's action space, for the results.
      * @param mcapDir        where each run's MCAP recording goes ({@code <scenario>.mcap}, the runtime publishing
      *                       its candidates); null records none.
+     * @param shadowModel    a package for the runtime's shadow planner ({@code wmrt run --shadow}); null for none.
+     * @param shadowName     its name, for the report.
      */
     public record Options(Path profile, Path model, String modelName, String soc, Path workDir, Path recordDir,
         double perturb, long planWaitMs, PrintStream progress, String runtimeMain, List<String> runtimeJvm,
-        RigTiming timing, List<RunResult.ActionBound> actionBounds, Path mcapDir)
+        RigTiming timing, List<RunResult.ActionBound> actionBounds, Path mcapDir, Path shadowModel,
+        String shadowName)
     {
         public Options
         {
@@ -109,16 +113,23 @@ public final class HilRig
             final List<RunResult.ActionBound> actionBounds)
         {
             this(profile, model, modelName, soc, workDir, recordDir, perturb, planWaitMs, progress, runtimeMain,
-                runtimeJvm, timing, actionBounds, null);
+                runtimeJvm, timing, actionBounds, null, null, null);
         }
 
-        /** The runtime's options: the timing mode's, and --debug-candidates when runs are recorded. */
-        List<String> runtimeArguments()
+        /**
+         * The runtime's options: the timing mode's, --debug-candidates when runs are recorded, and the shadow
+         * planner with its instance in {@code shadowBus}.
+         */
+        List<String> runtimeArguments(final Path shadowBus)
         {
             final List<String> arguments = new ArrayList<>(timing.runtimeArguments());
             if (null != mcapDir)
             {
                 arguments.add("--debug-candidates");
+            }
+            if (null != shadowModel)
+            {
+                arguments.addAll(List.of("--shadow", shadowModel.toString(), "--shadow-dir", shadowBus.toString()));
             }
             return arguments;
         }
@@ -163,6 +174,8 @@ public final class HilRig
         final long clockDegradedTicks;
         final long learnedChoiceChanges;
         final long learnedParkedOverrides;
+        final long shadowCompared;
+        final Path shadowBus = work.resolve("shadow");
         try (SumoProcess sumo = SumoProcess.withConfig(scenario.sumoConfig())
             .seed(scenario.seed())
             .stepLengthSeconds(STEP_S)
@@ -171,9 +184,11 @@ public final class HilRig
             .outputFile(work.resolve("sumo.log"))
             .start();
             RuntimeProcess runtime = RuntimeProcess.start(options.runtimeMain(), options.runtimeJvm(),
-                options.runtimeArguments(), options.profile(), options.model(), scenario.seed(), busDir,
+                options.runtimeArguments(shadowBus), options.profile(), options.model(), scenario.seed(), busDir,
                 work.resolve("runtime.log"));
-            McapRecording recording = McapRecording.start(runtime.bus(), mcapFile, scenario.name()))
+            BusDirectory shadow = null == options.shadowModel() ? null :
+                ShadowRun.await(shadowBus, runtime, RuntimeProcess.START_TIMEOUT_MS);
+            McapRecording recording = McapRecording.start(runtime.bus(), shadow, mcapFile, scenario.name()))
         {
             drive = new Drive(scenario, sumo.connection(), runtime, network, trace);
             drive.run();
@@ -181,10 +196,15 @@ public final class HilRig
             clockDegradedTicks = runtime.bus().counter(WmrtCounter.DEGRADED_BY_WALL_CLOCK).get();
             learnedChoiceChanges = runtime.bus().counter(WmrtCounter.LEARNED_CHOICE_CHANGES).get();
             learnedParkedOverrides = runtime.bus().counter(WmrtCounter.LEARNED_PARKED_OVERRIDES).get();
+            shadowCompared = runtime.bus().counter(WmrtCounter.SHADOW_PLANS_COMPARED).get();
             if (null != drive.recorder)
             {
                 drive.recorder.close();
             }
+        }
+        if (null != options.shadowModel())
+        {
+            trace.shadow(options.shadowName(), shadowCompared, ShadowRun.disagreements(shadowBus, trace));
         }
         // SUMO writes its collision output completely only when it exits.
         final List<SumoCollisionLog.Collision> sumoCollisions =

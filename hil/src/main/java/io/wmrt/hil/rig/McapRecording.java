@@ -34,13 +34,14 @@ final class McapRecording implements AutoCloseable
         thread = null;
     }
 
-    private McapRecording(final BusDirectory bus, final Path file, final String name) throws IOException
+    private McapRecording(final BusDirectory bus, final BusDirectory shadow, final Path file, final String name)
+        throws IOException
     {
         Files.createDirectories(file.getParent());
         writer = new McapWriter(file, "wmrt hil", McapWriter.Compression.ZSTD, 1 << 20);
         try
         {
-            recorder = new BusRecorder(bus, writer);
+            recorder = new BusRecorder(bus, shadow, 1.0, writer);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -52,10 +53,14 @@ final class McapRecording implements AutoCloseable
         thread.start();
     }
 
-    /** Starts recording {@code bus} into {@code file}, or does nothing when {@code file} is null. */
-    static McapRecording start(final BusDirectory bus, final Path file, final String name) throws IOException
+    /**
+     * Starts recording {@code bus} (and the shadow planner's instance, when not null) into {@code file}, or does
+     * nothing when {@code file} is null.
+     */
+    static McapRecording start(final BusDirectory bus, final BusDirectory shadow, final Path file, final String name)
+        throws IOException
     {
-        return null == file ? NONE : new McapRecording(bus, file, name);
+        return null == file ? NONE : new McapRecording(bus, shadow, file, name);
     }
 
     private void record()

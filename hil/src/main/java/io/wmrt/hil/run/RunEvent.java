@@ -25,7 +25,12 @@ public record RunEvent(double timeS, Kind kind, double x, double y, String detai
         /** A footprint corner left the drivable area. */
         OFF_ROAD,
         /** More than 2 m driven against the traffic within 1 s. */
-        WRONG_WAY;
+        WRONG_WAY,
+        /**
+         * Not a failure: the shadow planner ({@code wmrt hil --shadow}) disagreed with the live one on this scene.
+         * Listed in its own part of the report, never scored.
+         */
+        SHADOW_DISAGREEMENT;
 
         /** Lower-case name with blanks, for the report. */
         public String label()

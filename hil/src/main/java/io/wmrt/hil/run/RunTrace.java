@@ -48,8 +48,39 @@ public final class RunTrace
     private final List<Double> tickMs = new ArrayList<>();
     private final List<RunEvent> events = new ArrayList<>();
     private Path recording;
+    private final List<RunEvent> shadowDisagreements = new ArrayList<>();
+    private String shadowModel;
+    private long shadowCompared;
     private double egoLengthM = 4.5;
     private double egoWidthM = 1.8;
+
+    /**
+     * The shadow planner's run: its package, the plans compared with the live ones, and a
+     * {@link RunEvent.Kind#SHADOW_DISAGREEMENT} event per scene they disagreed on.
+     */
+    public void shadow(final String model, final long compared, final List<RunEvent> disagreements)
+    {
+        shadowModel = model;
+        shadowCompared = compared;
+        shadowDisagreements.clear();
+        shadowDisagreements.addAll(disagreements);
+    }
+
+    /** The shadow's package name, or null when the run had no shadow. */
+    public String shadowModel()
+    {
+        return shadowModel;
+    }
+
+    public long shadowCompared()
+    {
+        return shadowCompared;
+    }
+
+    public List<RunEvent> shadowDisagreements()
+    {
+        return shadowDisagreements;
+    }
 
     /** The run's MCAP recording ({@code --record-mcap}), for the report to link. */
     public void recording(final Path file)
