@@ -83,7 +83,7 @@ public class TickBenchmark
             host.trustedKeys());
         final ModelPackage model = ModelPackageLoader.load(
             BenchEnvironment.model(modelName()), ModelPackageLoader.Trust.none());
-        final PlannerConfig config = PlannerConfig.from(model, profile).conclude();
+        final PlannerConfig config = PlannerConfig.from(model, profile).debugCandidates(debugCandidates()).conclude();
         busDir = BenchEnvironment.newScratchDirectory("wmrt-bench-tick-");
         bus = BusDirectory.create(busDir);
         runtime = new WmrtRuntime(profile, model, config, bus, SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE);
@@ -103,6 +103,12 @@ public class TickBenchmark
             throw new IllegalStateException("expected " + expected + ", got " + runtime.backendSummary() + ": " +
                 String.join("; ", runtime.dispatchReport()));
         }
+    }
+
+    /** Whether the planner publishes every candidate ({@code wmrt run --debug-candidates}). */
+    protected boolean debugCandidates()
+    {
+        return false;
     }
 
     /** The package under models/ whose graphs the tick runs. */

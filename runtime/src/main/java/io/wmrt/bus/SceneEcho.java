@@ -6,7 +6,8 @@ import org.agrona.concurrent.broadcast.BroadcastTransmitter;
 /**
  * The planner's echo of every SceneFrame it takes off the scene ring, as it took it, on the instance's scene
  * broadcast: the ring's frames are consumed by the planner, so recorders and viewers in other processes read
- * the scenes here. One copy of a frame per tick; the planner never waits for a reader.
+ * the scenes here. One copy of a frame per tick, at its end (after the plan it led to): a shadow planner fed from
+ * here plans while the live one is idle. The planner never waits for a reader.
  * <p>
  * Not thread safe: the planner thread is the only transmitter.
  */

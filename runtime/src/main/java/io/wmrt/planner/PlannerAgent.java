@@ -29,6 +29,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -308,9 +309,6 @@ public final class PlannerAgent implements Agent
 
         sceneDecoder.wrapAndApplyHeader(sceneBuffer, 0, headerDecoder);
         gate.begin(start, sceneDecoder.sequence());
-        // What the planner takes, for recorders and viewers in other processes (before the plan it leads to, so
-        // they read them in that order); counted in the tick's time.
-        sceneEcho.echo(sceneBuffer, 0);
         final SceneFault fault = frameFault();
         candidatesValid = false;
         if (null == fault)
@@ -325,6 +323,9 @@ public final class PlannerAgent implements Agent
         {
             publishCandidates();
         }
+        // What the planner took, for recorders, viewers and a shadow planner in other threads and processes. Last,
+        // once the plan is out: a shadow planner fed from here plans while this one is idle. Counted in the tick.
+        sceneEcho.echo(sceneBuffer, 0);
 
         final long nanos = nanoClock.nanoTime() - start;
         final long allocated = TickStats.threadAllocatedBytes() - allocStart;
@@ -737,31 +738,44 @@ public final class PlannerAgent implements Agent
             .scoredCount(Math.min(candidatesScored, count))
             .stepDtS((float)config.dtSeconds())
             .reserved(0);
+        // The arrays are written straight into the message at the schema's offsets (little-endian, as the schema
+        // says and both targets are), 4,500 floats a tick: the encoder's per-index setters cost twice as much.
+        final MutableDirectBuffer buffer = out.buffer();
+        final int base = out.offset();
+        costs(buffer, base + CandidatesEncoder.costTotalEncodingOffset(), scorer.total, count);
+        costs(buffer, base + CandidatesEncoder.costCollisionEncodingOffset(), scorer.collision, count);
+        costs(buffer, base + CandidatesEncoder.costTtcEncodingOffset(), scorer.ttc, count);
+        costs(buffer, base + CandidatesEncoder.costProgressEncodingOffset(), scorer.progress, count);
+        costs(buffer, base + CandidatesEncoder.costComfortEncodingOffset(), scorer.comfort, count);
+        costs(buffer, base + CandidatesEncoder.costLaneEncodingOffset(), scorer.lane, count);
+        costs(buffer, base + CandidatesEncoder.costRedLightEncodingOffset(), scorer.redLight, count);
+        costs(buffer, base + CandidatesEncoder.costPedestrianEncodingOffset(), scorer.pedestrian, count);
+        costs(buffer, base + CandidatesEncoder.costConsistencyEncodingOffset(), scorer.consistency, count);
+        costs(buffer, base + CandidatesEncoder.costRiskEncodingOffset(), scorer.risk, count);
+        final int xAt = base + CandidatesEncoder.stepXEncodingOffset();
+        final int yAt = base + CandidatesEncoder.stepYEncodingOffset();
+        final int behaviourAt = base + CandidatesEncoder.behaviourEncodingOffset();
         for (int c = 0; c < count; c++)
         {
-            out.costTotal(c, (float)scorer.total[c]);
-            out.costCollision(c, (float)scorer.collision[c]);
-            out.costTtc(c, (float)scorer.ttc[c]);
-            out.costProgress(c, (float)scorer.progress[c]);
-            out.costComfort(c, (float)scorer.comfort[c]);
-            out.costLane(c, (float)scorer.lane[c]);
-            out.costRedLight(c, (float)scorer.redLight[c]);
-            out.costPedestrian(c, (float)scorer.pedestrian[c]);
-            out.costConsistency(c, (float)scorer.consistency[c]);
-            out.costRisk(c, (float)scorer.risk[c]);
-            out.behaviour(c, (byte)candidates.behaviour[c]);
+            buffer.putByte(behaviourAt + c, (byte)candidates.behaviour[c]);
             for (int i = 0; i < steps; i++)
             {
-                out.stepX(c * steps + i, (float)candidates.x[c * h + i]);
-                out.stepY(c * steps + i, (float)candidates.y[c * h + i]);
+                buffer.putFloat(xAt + 4 * (c * steps + i), (float)candidates.x[c * h + i], ByteOrder.LITTLE_ENDIAN);
+                buffer.putFloat(yAt + 4 * (c * steps + i), (float)candidates.y[c * h + i], ByteOrder.LITTLE_ENDIAN);
             }
         }
-        for (int c = count; c < CandidatesEncoder.costTotalLength(); c++)
-        {
-            out.costTotal(c, 0f);
-            out.behaviour(c, (byte)0);
-        }
+        buffer.setMemory(behaviourAt + count, CandidatesEncoder.behaviourLength() - count, (byte)0);
         candidatesPublisher.publish();
+    }
+
+    /** {@code count} costs as floats at {@code at}, the rest of the message's 64 zeroed. */
+    private static void costs(final MutableDirectBuffer buffer, final int at, final double[] values, final int count)
+    {
+        for (int c = 0; c < count; c++)
+        {
+            buffer.putFloat(at + 4 * c, (float)values[c], ByteOrder.LITTLE_ENDIAN);
+        }
+        buffer.setMemory(at + 4 * count, 4 * (CandidatesEncoder.costTotalLength() - count), (byte)0);
     }
 
     private static BackendKind kindOf(final String backendId)

@@ -352,8 +352,7 @@ public final class BusRecorder
         write(candidatesChannel, t, t, message, length);
         if (!place(set))
         {
-            // Its scene is echoed before it, but may have arrived after this poll read the scenes: keep it for
-            // the next poll.
+            // Its scene is echoed once the tick is done, after it: keep it until the next poll has read the scenes.
             if (pendingCandidates)
             {
                 unplacedCandidates++;
