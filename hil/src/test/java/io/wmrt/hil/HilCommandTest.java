@@ -99,6 +99,63 @@ class HilCommandTest
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void shouldRecordEachRunToMcapWithAShadowAndLinkItFromTheReport() throws Exception
+    {
+        final Path scenario = scenario();
+        final Path report = dir.resolve("report");
+        final Path record = dir.resolve("data");
+        final StringWriter err = new StringWriter();
+        final int exit = run(err, "--scenario", scenario.toString(), "--report", report.toString(),
+            "--record", record.toString(), "--record-mcap", "--shadow",
+            Path.of("..", "models", "cv-baseline").toAbsolutePath().normalize().toString());
+        assertTrue(exit == 0 || exit == 1, "exit " + exit + ": " + err);
+        final Path mcap = report.resolve("mcap/tiny.mcap");
+        assertTrue(Files.isRegularFile(mcap), "the run's recording");
+        final String page = Files.readString(report.resolve("index.html"));
+        assertTrue(page.contains("href=\"mcap/tiny.mcap\""), "linked from the report");
+        assertTrue(page.contains("Shadow planner <b>cv-baseline</b>"), "the shadow's section");
+
+        // @mcap/core, the format's reference reader, reads it through its index; the scenes are the rig's.
+        final Path readers = Path.of("..", "runtime", "src", "test", "node").toAbsolutePath().normalize();
+        if (!Files.isDirectory(readers.resolve("node_modules/@mcap/core")))
+        {
+            assertEquals(0, new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(readers.toFile())
+                .inheritIO().start().waitFor());
+        }
+        final Process node = new ProcessBuilder("node", "read-mcap.mjs", mcap.toString(), "--dump", "/wmrt/scene",
+            "100000").directory(readers.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        final String json = new String(node.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, node.waitFor());
+        final java.util.Map<String, Object> read = (java.util.Map<String, Object>)new org.yaml.snakeyaml.Yaml().load(json);
+        final java.util.Map<String, Integer> counts = (java.util.Map<String, Integer>)read.get("counts");
+        final long[] timestamps = Npy.longs(record.resolve("tiny/timestamp_ns.npy"));
+        final float[] ego = Npy.floats(record.resolve("tiny/ego.npy"));
+        final int steps = timestamps.length;
+        assertTrue(steps > 30, "steps " + steps);
+        assertEquals(steps, counts.get("/wmrt/scene"), "every scene the rig wrote, deterministic timing: " + counts);
+        for (final String topic : List.of("/wmrt/trajectory", "/wmrt/candidates", "/foxglove/scene", "/tf",
+            "/wmrt/shadow/trajectory"))
+        {
+            assertEquals(steps, counts.get(topic), topic + ": " + counts);
+        }
+        assertEquals(counts.getOrDefault("/wmrt/shadow/disagreements", 0),
+            counts.getOrDefault("/foxglove/shadow/disagreements", 0));
+        final io.wmrt.sbe.MessageHeaderDecoder header = new io.wmrt.sbe.MessageHeaderDecoder();
+        final io.wmrt.sbe.SceneFrameDecoder frame = new io.wmrt.sbe.SceneFrameDecoder();
+        final List<java.util.Map<String, Object>> dumped = (List<java.util.Map<String, Object>>)read.get("dumped");
+        for (int t = 0; t < steps; t++)
+        {
+            final byte[] bytes = java.util.Base64.getDecoder().decode((String)dumped.get(t).get("data"));
+            frame.wrapAndApplyHeader(new org.agrona.concurrent.UnsafeBuffer(bytes), 0, header);
+            assertEquals(timestamps[t], frame.timestampNs(), "step " + t);
+            assertEquals(ego[13 * t + 1], frame.egoX(), "step " + t + " x");
+            assertEquals(ego[13 * t + 2], frame.egoY(), "step " + t + " y");
+            assertEquals(ego[13 * t + 4], frame.egoSpeed(), "step " + t + " speed");
+        }
+    }
+
+    @Test
     void shouldLeaveNoSumoRuntimeOrBusFilesWhenStoppedMidRun() throws Exception
     {
         // An hour behind a light that never turns green: the run is still going when it is stopped.

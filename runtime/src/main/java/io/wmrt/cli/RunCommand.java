@@ -107,13 +107,14 @@ final class RunCommand implements Callable<Integer>
             {
                 System.out.println("NPU not used: " + npu);
             }
+            // The shadow first: it takes every scene the live planner echoes from its first tick on.
+            shadow = startShadow(profile, instance, bus, errors);
             runtime.start(errors::record);
             if (null != runtime.plannerCpus())
             {
                 System.out.printf("planner thread %d pinned to CPU %s (cpu.planner_core)%n", runtime.plannerThreadId(),
                     Arrays.toString(runtime.plannerCpus()));
             }
-            shadow = startShadow(profile, instance, bus, errors);
             System.out.println("planning; 'wmrt stat' and 'wmrt tail' read this instance; Ctrl-C stops");
             barrier.await();
             stopOrHalt(runtime, errors, instance);
@@ -179,12 +180,15 @@ final class RunCommand implements Callable<Integer>
         shadowStopped = true;
         shadow.close();
         final io.wmrt.telemetry.TickStats stats = shadow.runtime().agent().stats();
+        final double alloc = stats.allocBytesPerTick();
         System.out.printf(Locale.ROOT, "shadow: %d plans compared, %d disagreed (behaviour %d, plans apart %d, " +
-            "collision %d); shadow tick p50 %.2f ms, p99 %.2f ms%n",
+            "collision %d); shadow tick p50 %.2f ms, p99 %.2f ms, alloc_bytes_per_tick %s%n",
             bus.counter(WmrtCounter.SHADOW_PLANS_COMPARED).get(), shadow.comparison().disagreements(),
             bus.counter(WmrtCounter.SHADOW_DISAGREED_BEHAVIOUR).get(),
             bus.counter(WmrtCounter.SHADOW_DISAGREED_PLAN).get(),
-            bus.counter(WmrtCounter.SHADOW_DISAGREED_COLLISION).get(), stats.percentileMs(50), stats.percentileMs(99));
+            bus.counter(WmrtCounter.SHADOW_DISAGREED_COLLISION).get(), stats.percentileMs(50), stats.percentileMs(99),
+            Double.isNaN(alloc) ? "not measured (no ticks after warm-up)" :
+            String.format(Locale.ROOT, "%.1f (measured on the shadow's planner thread after warm-up)", alloc));
     }
 
     private PlannerConfig plannerConfig(final ModelPackage model, final HardwareProfile profile)

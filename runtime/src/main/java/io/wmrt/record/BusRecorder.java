@@ -110,6 +110,7 @@ public final class BusRecorder
     private final UnsafeBuffer pending = new UnsafeBuffer(new byte[CandidatesPublisher.MESSAGE_LENGTH]);
     private final CandidatesDecoder pendingDecoder = new CandidatesDecoder();
     private boolean pendingCandidates;
+    private long newestSceneSequence = Long.MIN_VALUE;
     private long lastSceneTimeNs;
     private long lastSceneArrivalNs = System.nanoTime();
     private long nextCountersNs;
@@ -262,6 +263,7 @@ public final class BusRecorder
         lastSceneTimeNs = t;
         lastSceneArrivalNs = System.nanoTime();
         final int slot = (int)(scene.sequence() & (POSES - 1));
+        newestSceneSequence = Math.max(newestSceneSequence, scene.sequence());
         poseSequence[slot] = scene.sequence();
         poseX[slot] = scene.egoX();
         poseY[slot] = scene.egoY();
@@ -350,9 +352,14 @@ public final class BusRecorder
     {
         final long t = Math.max(0, set.sceneTimestampNs());
         write(candidatesChannel, t, t, message, length);
+        // Its scene is echoed once the tick is done, right after it: read the scenes that came since.
+        for (int i = 0; i < DRAIN && !place(set) && scenes.poll(onScene) > 0; i++)
+        {
+            // the pose of the scene it was planned on may be among them
+        }
         if (!place(set))
         {
-            // Its scene is echoed once the tick is done, after it: keep it until the next poll has read the scenes.
+            // Not echoed yet: keep it until the next poll has read the scenes.
             if (pendingCandidates)
             {
                 unplacedCandidates++;
@@ -381,11 +388,16 @@ public final class BusRecorder
         {
             pendingDecoder.wrap(pending, MessageHeaderDecoder.ENCODED_LENGTH, CandidatesDecoder.BLOCK_LENGTH,
                 CandidatesDecoder.SCHEMA_VERSION);
-            if (!place(pendingDecoder))
+            if (place(pendingDecoder))
             {
-                unplacedCandidates++;
+                pendingCandidates = false;
             }
-            pendingCandidates = false;
+            else if (newestSceneSequence >= pendingDecoder.sceneSequence())
+            {
+                // The scenes have moved past it without its own: lapped or never echoed.
+                unplacedCandidates++;
+                pendingCandidates = false;
+            }
         }
     }
 

@@ -59,6 +59,12 @@ public final class ShadowPlanner implements AutoCloseable
     private volatile boolean stop;
     private volatile Throwable bridgeFailure;
 
+    // The bridge's readers, placed at the broadcasts' tails when the shadow is started: from then on nothing the
+    // live planner echoes is missed.
+    private final SceneEchoReader echo;
+    private final TrajectoryReader livePlans;
+    private final TrajectoryReader shadowPlans;
+
     private ShadowPlanner(final BusDirectory live, final BusDirectory shadowBus, final WmrtRuntime runtime,
         final PlanComparison comparison, final FileChannel log, final int core)
     {
@@ -68,13 +74,16 @@ public final class ShadowPlanner implements AutoCloseable
         this.comparison = comparison;
         this.log = log;
         this.core = core;
+        echo = new SceneEchoReader(live);
+        livePlans = new TrajectoryReader(live);
+        shadowPlans = new TrajectoryReader(shadowBus);
         bridge = new Thread(this::bridge, "wmrt-shadow-bridge");
         bridge.setDaemon(true);
     }
 
     /**
      * Create the shadow's instance in {@code shadowDir}, start its planner (pinned to {@code core}, -1 for none)
-     * and the bridge.
+     * and the bridge. Start it before the live planner: it takes the scenes echoed from then on.
      *
      * @param divergenceM plans further apart than this within 3 s disagree.
      */
@@ -131,10 +140,7 @@ public final class ShadowPlanner implements AutoCloseable
             {
                 CpuAffinity.pinCurrentThread(core);
             }
-            final SceneEchoReader echo = new SceneEchoReader(live);
             final SceneWriter forward = new SceneWriter(shadowBus);
-            final TrajectoryReader livePlans = new TrajectoryReader(live);
-            final TrajectoryReader shadowPlans = new TrajectoryReader(shadowBus);
             final AtomicCounter notForwarded = live.counter(WmrtCounter.SHADOW_SCENES_NOT_FORWARDED);
             final AtomicCounter compared = live.counter(WmrtCounter.SHADOW_PLANS_COMPARED);
             final AtomicCounter[] kinds = {live.counter(WmrtCounter.SHADOW_DISAGREED_BEHAVIOUR),

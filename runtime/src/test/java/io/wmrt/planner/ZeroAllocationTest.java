@@ -1,6 +1,7 @@
 package io.wmrt.planner;
 
 import io.wmrt.OptionalTensorPackage;
+import io.wmrt.TestRepo;
 import io.wmrt.backend.FaultInjectingBackend;
 import io.wmrt.backend.FaultPlan;
 import io.wmrt.backend.NativeOrtBackend;
@@ -11,6 +12,10 @@ import io.wmrt.bus.SceneCodes;
 import io.wmrt.bus.TrajectoryReader;
 import io.wmrt.dispatch.GraphRunner;
 import io.wmrt.model.ModelPackage;
+import io.wmrt.model.ModelPackageLoader;
+import io.wmrt.profile.HardwareProfile;
+import io.wmrt.profile.HardwareProfileLoader;
+import io.wmrt.shadow.ShadowPlanner;
 import io.wmrt.telemetry.TickStats;
 import io.wmrt.telemetry.WmrtCounter;
 import org.agrona.concurrent.SystemNanoClock;
@@ -139,6 +144,38 @@ class ZeroAllocationTest
                 // drain what the broadcast still holds
             }
             assertTrue(seen[0] > 0 && seen[1] == seen[0], "candidate sets read back: " + seen[0] + ", complete: " + seen[1]);
+        }
+    }
+
+    @Test
+    void shouldAllocateNothingPerTickOnEitherPlannerWithAShadow() throws Exception
+    {
+        // wmrt run --shadow: the live planner echoes each scene, a bridge thread forwards it to the shadow's runtime
+        // in the same process, and both planners' plans are compared; neither planner thread allocates.
+        try (PlannerHarness h = new PlannerHarness(tmp.resolve("live"), 10_000_000_000L, PlannerConfig.WALL_CLOCK,
+            SystemNanoClock.INSTANCE, ZeroAllocationTest::nativeChains))
+        {
+            final HardwareProfile profile = HardwareProfileLoader.load(TestRepo.profile("host"));
+            final ModelPackage model = ModelPackageLoader.load(TestRepo.model("cv-baseline"),
+                ModelPackageLoader.Trust.none());
+            try (ShadowPlanner shadow = ShadowPlanner.start(profile, model,
+                PlannerConfig.from(model, profile).seed(1).conclude(), h.bus, tmp.resolve("shadow"), -1, 1.0,
+                Throwable::printStackTrace))
+            {
+                assertSteadyStateAllocation(h, "live planner beside a shadow", ZeroAllocationTest::validScene);
+                final TickStats stats = shadow.runtime().agent().stats();
+                final long deadline = System.currentTimeMillis() + 30_000;
+                while (stats.ticks() < 5_000 && System.currentTimeMillis() < deadline)
+                {
+                    Thread.sleep(10);
+                }
+                final double perTick = stats.allocBytesPerTick();
+                System.out.printf("shadow planner: %.4f bytes allocated per tick over %d ticks, %d plans compared%n",
+                    perTick, stats.ticks(), shadow.comparison().compared());
+                assertTrue(stats.ticks() >= 5_000, "the shadow planned beside the live planner: " + stats.ticks());
+                assertTrue(perTick < 0.5, "shadow planner: bytes allocated per tick: " + perTick);
+                assertTrue(shadow.comparison().compared() >= 5_000, "plans compared: " + shadow.comparison().compared());
+            }
         }
     }
 

@@ -54,8 +54,10 @@ class ShadowModeProcessTest
         assertTrue(other.compared >= 50, "plans compared: " + other.compared);
         assertTrue(other.disagreedPlan > 0, "another model's plans differ by more than 1 mm somewhere");
         assertTrue(other.log.contains("disagree") && other.log.contains("scene "), other.log);
-        assertTrue(other.output.contains("shadow: " + other.compared + " plans compared") ||
-            other.output.contains("plans compared"), other.output);
+        assertTrue(other.output.contains("plans compared"), other.output);
+        // Both planners report their allocation (100 ticks are too few to call it steady: ZeroAllocationTest does).
+        assertTrue(other.output.contains("alloc_bytes_per_tick") &&
+            other.output.contains("(measured on the shadow's planner thread"), other.output);
 
         final Outcome same = drive("same", "models/cv-baseline", "0.001");
         assertTrue(same.compared >= 50, "plans compared: " + same.compared);

@@ -191,6 +191,7 @@ public final class HilRig
             McapRecording recording = McapRecording.start(runtime.bus(), shadow, mcapFile, scenario.name()))
         {
             drive = new Drive(scenario, sumo.connection(), runtime, network, trace);
+            drive.shadow = null == shadow ? null : new TrajectoryReader(shadow);
             drive.run();
             deadlineMisses = runtime.bus().counter(WmrtCounter.DEADLINE_MISSES).get();
             clockDegradedTicks = runtime.bus().counter(WmrtCounter.DEGRADED_BY_WALL_CLOCK).get();
@@ -200,6 +201,11 @@ public final class HilRig
             if (null != drive.recorder)
             {
                 drive.recorder.close();
+            }
+            recording.close();
+            if (null != options.progress() && null != mcapFile)
+            {
+                options.progress().printf("%s: recorded %s%n", scenario.name(), recording.summary());
             }
         }
         if (null != options.shadowModel())
@@ -266,6 +272,10 @@ public final class HilRig
         private final SceneFrameDecoder decoder = new SceneFrameDecoder();
         private final ManyToOneRingBuffer sceneRing;
         private final TrajectoryReader reader;
+        /** The shadow planner's plans, when the run has one. */
+        private TrajectoryReader shadow;
+        private final TrajectoryReader.Handler onShadowPlan = this::onShadowPlan;
+        private boolean shadowAnswered;
         private final EgoActuator actuator = new EgoActuator();
         private final DrivingMetrics metrics = new DrivingMetrics();
         private final GroundTruthScene scene;
@@ -341,6 +351,7 @@ public final class HilRig
                 publishScene();
                 final long planWaitMs = options.timing().planWaitMs(options.planWaitMs());
                 awaitPlan(step == 0 ? Math.max(FIRST_PLAN_WAIT_MS, planWaitMs) : planWaitMs);
+                awaitShadowPlan(step == 0 ? Math.max(FIRST_PLAN_WAIT_MS, planWaitMs) : planWaitMs);
                 final NextTrafficLight lightBefore = GroundTruth.nextLight(traci, ego);
                 final boolean perturbed = perturbStep(step);
                 final double time = traci.getTime() + STEP_S;
@@ -392,6 +403,33 @@ public final class HilRig
                 throw new IOException("scene ring of " + runtime.bus().dir() + " is full: the runtime (pid " +
                     runtime.pid() + ") is not planning; its output ends with:\n" + runtime.outputTail());
             }
+        }
+
+        /**
+         * With a shadow planner and deterministic timing, the simulation also waits (up to {@code waitMs}) for the
+         * shadow's plan of this scene before it moves on, so the shadow plans on every scene and the comparison is
+         * the same on a busy machine. The live planner is not held: the shadow plans once it has published.
+         */
+        private void awaitShadowPlan(final long waitMs)
+        {
+            if (null == shadow || !options.timing().deterministic())
+            {
+                return;
+            }
+            shadowAnswered = false;
+            final long deadline = System.nanoTime() + waitMs * 1_000_000L;
+            while (!shadowAnswered && System.nanoTime() < deadline)
+            {
+                if (shadow.poll(onShadowPlan) == 0)
+                {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+
+        private void onShadowPlan(final TrajectoryDecoder plan)
+        {
+            shadowAnswered |= plan.sceneSequence() >= awaitedSequence;
         }
 
         private void awaitPlan(final long waitMs) throws IOException

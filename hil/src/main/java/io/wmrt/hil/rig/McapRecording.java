@@ -25,6 +25,7 @@ final class McapRecording implements AutoCloseable
     private final BusRecorder recorder;
     private final Thread thread;
     private volatile boolean stop;
+    private boolean closed;
     private volatile IOException failure;
 
     private McapRecording()
@@ -72,10 +73,17 @@ final class McapRecording implements AutoCloseable
             {
                 idle.idle(recorder.poll());
             }
-            // The last plan and scene the runtime published before the rig stopped driving.
-            for (int i = 0; i < 1000 && recorder.poll() > 0; i++)
+            // What the runtime publishes after the rig stopped driving: the last scene's echo, and a shadow
+            // planner's last plans (it plans once the live planner is idle). Until 200 ms pass with nothing new.
+            final long deadline = System.nanoTime() + 2_000_000_000L;
+            long quietSince = System.nanoTime();
+            while (System.nanoTime() - quietSince < 200_000_000L && System.nanoTime() - deadline < 0)
             {
-                Thread.onSpinWait();
+                if (recorder.poll() > 0)
+                {
+                    quietSince = System.nanoTime();
+                }
+                idle.idle(0);
             }
         }
         catch (final IOException ex)
@@ -84,13 +92,20 @@ final class McapRecording implements AutoCloseable
         }
     }
 
+    /** What was recorded, for the rig's progress output; empty when nothing is recorded. */
+    String summary()
+    {
+        return null == recorder ? "" : writer.path().getFileName() + ": " + recorder.summary();
+    }
+
     @Override
     public void close() throws IOException
     {
-        if (null == thread)
+        if (null == thread || closed)
         {
             return;
         }
+        closed = true;
         stop = true;
         try
         {
