@@ -128,6 +128,54 @@ public final class TestProcesses
     }
 
     /**
+     * Wait (up to 60 s) until a process's log file holds the text.
+     *
+     * @return the log as read then.
+     */
+    public static String awaitLog(final Path log, final String text) throws Exception
+    {
+        final long deadline = System.currentTimeMillis() + 60_000;
+        String seen = read(log);
+        while (!seen.contains(text) && System.currentTimeMillis() < deadline)
+        {
+            Thread.sleep(20);
+            seen = read(log);
+        }
+        if (!seen.contains(text))
+        {
+            throw new AssertionError("no '" + text + "' in " + log + ":\n" + seen);
+        }
+        return seen;
+    }
+
+    /**
+     * A scene with a car {@code carAheadM} ahead of the ego (8 m/s) going {@code carSpeed}, and a red light 60 m
+     * ahead: every channel of a recording has something to show. Null when the ring is full.
+     *
+     * @return the frame's bytes as written, SBE header first.
+     */
+    public static byte[] writeSceneWithCarAndRedLight(final SceneWriter writer, final long seq, final long timestampNs,
+        final float carAheadM, final float carSpeed)
+    {
+        final SceneFrameEncoder f = writer.claim();
+        if (null == f)
+        {
+            return null;
+        }
+        f.sequence(seq).timestampNs(timestampNs).egoX(seq * 0.4f).egoY(0f).egoHeading(0f)
+            .egoSpeed(8f).egoAccel(0f).egoSteer(0f).egoLength(4.6f).egoWidth(1.9f).speedLimit(10f).laneWidth(3.5f)
+            .drivableLeft(5.25f).drivableRight(2.25f).agentCount(1).lightCount(1).routePointCount(2)
+            .routeX(0, 0f).routeY(0, 0f).routeX(1, 500f).routeY(1, 0f)
+            .agentId(0, 7).agentX(0, seq * 0.4f + carAheadM).agentY(0, 0f).agentHeading(0, 0f).agentSpeed(0, carSpeed)
+            .agentYawRate(0, 0f).agentLength(0, 4.5f).agentWidth(0, 1.8f).agentKind(0, (byte)0)
+            .lightStopS(0, seq * 0.4f + 60f).lightState(0, (byte)3);
+        final byte[] bytes = new byte[SceneWriter.FRAME_LENGTH];
+        f.buffer().getBytes(f.offset() - io.wmrt.sbe.MessageHeaderEncoder.ENCODED_LENGTH, bytes);
+        writer.commit();
+        return bytes;
+    }
+
+    /**
      * A well-formed scene on a straight empty road, the ego at 8 m/s: any runtime answers it.
      */
     public static void writeScene(final SceneWriter writer, final long sequence)

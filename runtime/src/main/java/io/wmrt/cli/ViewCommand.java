@@ -3,8 +3,6 @@ package io.wmrt.cli;
 import io.wmrt.bus.BusDirectory;
 import io.wmrt.record.BusRecorder;
 import io.wmrt.view.FoxgloveLiveView;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,8 +10,6 @@ import picocli.CommandLine.Option;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 @Command(
     name = "view",
@@ -25,9 +21,8 @@ import java.util.concurrent.TimeUnit;
         "process.")
 final class ViewCommand implements Callable<Integer>
 {
-    @Option(names = "--dir", paramLabel = "DIR",
-        description = "instance directory (default: /dev/shm/" + Defaults.INSTANCE_NAME + ")")
-    Path dir;
+    @CommandLine.Mixin
+    TapOptions bus;
 
     @Option(names = "--port", paramLabel = "P", defaultValue = "8765",
         description = "TCP port (default: ${DEFAULT-VALUE}, Foxglove's; 0 picks a free one)")
@@ -37,23 +32,8 @@ final class ViewCommand implements Callable<Integer>
         description = "address to listen on (default: ${DEFAULT-VALUE}: this machine only)")
     String host;
 
-    @Option(names = "--shadow-dir", paramLabel = "DIR",
-        description = "also the shadow planner's instance ('wmrt run --shadow'), its plans and where they disagree " +
-            "with the live ones (default: the live directory with '-shadow' appended, when a runtime is there)")
-    Path shadowDir;
-
-    @Option(names = "--shadow-divergence-m", paramLabel = "M", defaultValue = "1.0",
-        description = "plans further apart than this within 3 s disagree (default: ${DEFAULT-VALUE})")
-    double shadowDivergenceM;
-
-    @Option(names = "--wait-ms", description = "wait this long for the instance to appear (default: ${DEFAULT-VALUE})",
-        defaultValue = "5000")
-    long waitMs;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
-
-    private volatile boolean stop;
 
     public Integer call() throws Exception
     {
@@ -61,48 +41,19 @@ final class ViewCommand implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port must be in [0, 65535], not " + port);
         }
-        final Path instance = null != dir ? dir : Defaults.instanceDir();
-        final CountDownLatch done = new CountDownLatch(1);
-        final Thread hook = new Thread(() ->
-        {
-            stop = true;
-            try
-            {
-                done.await(10, TimeUnit.SECONDS);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }, "wmrt-view-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
+        final Path instance = bus.instance();
         FoxgloveLiveView view = null;
-        try (BusDirectory bus = BusDirectory.await(instance, waitMs);
-            BusDirectory shadow = ShadowInstance.open(instance, shadowDir, waitMs))
+        try (TapLoop loop = new TapLoop("wmrt-view");
+            BusDirectory live = BusDirectory.await(instance, bus.waitMs);
+            BusDirectory shadow = ShadowInstance.open(instance, bus.shadowDir, bus.waitMs))
         {
             view = new FoxgloveLiveView(new InetSocketAddress(host, port), "wmrt view " + instance, System.out);
-            final BusRecorder tap = new BusRecorder(bus, shadow, shadowDivergenceM, view);
+            final BusRecorder tap = new BusRecorder(live, shadow, bus.shadowDivergenceM, view);
             view.start();
             view.awaitStarted(10_000);
             System.out.printf("wmrt view: ws://%s:%d serves %s (Foxglove: Open connection, Foxglove WebSocket); " +
                 "Ctrl-C stops%n", host, view.getPort(), instance);
-            final IdleStrategy idle = new BackoffIdleStrategy();
-            long nextAliveCheck = 0;
-            String why = "stopped";
-            while (!stop)
-            {
-                idle.idle(tap.poll());
-                final long now = System.nanoTime();
-                if (now - nextAliveCheck >= 0)
-                {
-                    nextAliveCheck = now + 500_000_000L;
-                    if (!bus.runtimeAlive())
-                    {
-                        why = "the runtime stopped";
-                        break;
-                    }
-                }
-            }
+            final String why = loop.run(tap, live, Long.MAX_VALUE);
             System.out.printf("wmrt view: %s; %d frames sent, %d clients dropped; %s%n", why, view.framesSent(),
                 view.droppedClients(), tap.summary());
         }
@@ -111,15 +62,6 @@ final class ViewCommand implements Callable<Integer>
             if (null != view)
             {
                 view.stop(1000);
-            }
-            done.countDown();
-            try
-            {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
-            catch (final IllegalStateException shuttingDown)
-            {
-                // The hook is running: it waited for the stop above.
             }
         }
         return 0;

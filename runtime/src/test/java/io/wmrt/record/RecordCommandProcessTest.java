@@ -60,15 +60,16 @@ class RecordCommandProcessTest
                 file.toString()), tmp.resolve("record.log"));
             doomed = TestProcesses.start(TestProcesses.wmrt("record", "--dir", dir.toString(), "--out",
                 crashed.toString()), tmp.resolve("doomed.log"));
-            awaitLog(tmp.resolve("record.log"), "wmrt record:");
-            awaitLog(tmp.resolve("doomed.log"), "wmrt record:");
+            TestProcesses.awaitLog(tmp.resolve("record.log"), "wmrt record:");
+            TestProcesses.awaitLog(tmp.resolve("doomed.log"), "wmrt record:");
 
             final SceneWriter writer = new SceneWriter(bus);
             final TrajectoryReader trajectories = new TrajectoryReader(bus);
             final List<Long> answered = new ArrayList<>();
             for (long seq = 1; seq <= 80; seq++)
             {
-                written.put(seq, writeScene(writer, seq));
+                written.put(seq, TestProcesses.writeSceneWithCarAndRedLight(writer, seq,
+                    1_000_000_000L + seq * 50_000_000L, 30f, 6f));
                 Thread.sleep(40);
                 while (trajectories.poll(t -> answered.add(t.sceneSequence())) > 0)
                 {
@@ -84,7 +85,7 @@ class RecordCommandProcessTest
             Thread.sleep(300);
             new ProcessBuilder("kill", "-INT", String.valueOf(record.pid())).start().waitFor();
             assertTrue(record.waitFor(30, TimeUnit.SECONDS), "wmrt record exits on SIGINT");
-            final String out = awaitLog(tmp.resolve("record.log"), "messages in");
+            final String out = TestProcesses.awaitLog(tmp.resolve("record.log"), "messages in");
             assertTrue(out.contains("wmrt record: stopped;"), out);
             assertFalse(out.contains("Exception"), out);
         }
@@ -171,35 +172,5 @@ class RecordCommandProcessTest
         final Map<String, Integer> partialCounts = (Map<String, Integer>)partial.get("counts");
         assertTrue(partialCounts.getOrDefault(BusRecorder.SCENE_TOPIC, 0) > 0, "before the kill: " + partialCounts);
         assertEquals(Boolean.FALSE, partial.get("done"));
-    }
-
-    private static String awaitLog(final Path log, final String text) throws Exception
-    {
-        final long deadline = System.currentTimeMillis() + 60_000;
-        String seen = TestProcesses.read(log);
-        while (!seen.contains(text) && System.currentTimeMillis() < deadline)
-        {
-            Thread.sleep(20);
-            seen = TestProcesses.read(log);
-        }
-        assertTrue(seen.contains(text), "no '" + text + "' in " + log + ":\n" + seen);
-        return seen;
-    }
-
-    /** A scene with a car 30 m ahead and a red light 60 m ahead; returns the frame's bytes, header first. */
-    private static byte[] writeScene(final SceneWriter writer, final long seq)
-    {
-        final SceneFrameEncoder f = writer.claim();
-        f.sequence(seq).timestampNs(1_000_000_000L + seq * 50_000_000L).egoX(seq * 0.4f).egoY(0f).egoHeading(0f)
-            .egoSpeed(8f).egoAccel(0f).egoSteer(0f).egoLength(4.6f).egoWidth(1.9f).speedLimit(10f).laneWidth(3.5f)
-            .drivableLeft(5.25f).drivableRight(2.25f).agentCount(1).lightCount(1).routePointCount(2)
-            .routeX(0, 0f).routeY(0, 0f).routeX(1, 500f).routeY(1, 0f)
-            .agentId(0, 7).agentX(0, seq * 0.4f + 30f).agentY(0, 0f).agentHeading(0, 0f).agentSpeed(0, 6f)
-            .agentYawRate(0, 0f).agentLength(0, 4.5f).agentWidth(0, 1.8f).agentKind(0, (byte)0)
-            .lightStopS(0, seq * 0.4f + 60f).lightState(0, (byte)3);
-        final byte[] bytes = new byte[SceneWriter.FRAME_LENGTH];
-        f.buffer().getBytes(f.offset() - MessageHeaderEncoder.ENCODED_LENGTH, bytes);
-        writer.commit();
-        return bytes;
     }
 }

@@ -109,7 +109,7 @@ class ShadowModeProcessTest
                 final TrajectoryReader shadowPlans = new TrajectoryReader(shadow);
                 for (long seq = 1; seq <= 100; seq++)
                 {
-                    writeScene(writer, seq);
+                    TestProcesses.writeSceneWithCarAndRedLight(writer, seq, seq * 50_000_000L, 25f, 4f);
                     Thread.sleep(25);
                     while (live.poll(t ->
                     {
@@ -149,16 +149,4 @@ class ShadowModeProcessTest
             log, output);
     }
 
-    private static void writeScene(final SceneWriter writer, final long seq)
-    {
-        final SceneFrameEncoder f = writer.claim();
-        f.sequence(seq).timestampNs(seq * 50_000_000L).egoX(seq * 0.4f).egoY(0f).egoHeading(0f)
-            .egoSpeed(8f).egoAccel(0f).egoSteer(0f).egoLength(4.6f).egoWidth(1.9f).speedLimit(10f).laneWidth(3.5f)
-            .drivableLeft(5.25f).drivableRight(2.25f).agentCount(1).lightCount(1).routePointCount(2)
-            .routeX(0, 0f).routeY(0, 0f).routeX(1, 500f).routeY(1, 0f)
-            .agentId(0, 7).agentX(0, seq * 0.4f + 25f).agentY(0, 0f).agentHeading(0, 0f).agentSpeed(0, 4f)
-            .agentYawRate(0, 0f).agentLength(0, 4.5f).agentWidth(0, 1.8f).agentKind(0, (byte)0)
-            .lightStopS(0, seq * 0.4f + 60f).lightState(0, (byte)3);
-        writer.commit();
-    }
 }

@@ -55,7 +55,7 @@ class ViewCommandProcessTest
         {
             view = TestProcesses.start(TestProcesses.wmrt("view", "--dir", dir.toString(), "--port", "0"),
                 tmp.resolve("view.log"));
-            final String started = awaitLog(tmp.resolve("view.log"), "Ctrl-C stops");
+            final String started = TestProcesses.awaitLog(tmp.resolve("view.log"), "Ctrl-C stops");
             final Matcher port = Pattern.compile("ws://127\\.0\\.0\\.1:(\\d+)").matcher(started);
             assertTrue(port.find(), started);
             final String url = "ws://127.0.0.1:" + port.group(1);
@@ -67,7 +67,8 @@ class ViewCommandProcessTest
                 {
                     while (feeding.get())
                     {
-                        writeScene(writer, written.incrementAndGet());
+                        final long seq = written.incrementAndGet();
+                        TestProcesses.writeSceneWithCarAndRedLight(writer, seq, seq * 50_000_000L, 30f, 6f);
                         Thread.sleep(SCENE_PERIOD_MS);
                     }
                 }
@@ -125,7 +126,7 @@ class ViewCommandProcessTest
             // A client that never reads: dropped once it has 8 MiB unread.
             final Map<String, Object> slow = node(url, "slow", 12);
             assertEquals(Boolean.TRUE, slow.get("paused"));
-            awaitLog(tmp.resolve("view.log"), "too slow");
+            TestProcesses.awaitLog(tmp.resolve("view.log"), "too slow");
         }
         finally
         {
@@ -174,36 +175,5 @@ class ViewCommandProcessTest
         assertTrue(p.waitFor(seconds + 30L, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
         return (Map<String, Object>)new Yaml().load(out);
-    }
-
-    private static String awaitLog(final Path log, final String text) throws Exception
-    {
-        final long deadline = System.currentTimeMillis() + 60_000;
-        String seen = TestProcesses.read(log);
-        while (!seen.contains(text) && System.currentTimeMillis() < deadline)
-        {
-            Thread.sleep(20);
-            seen = TestProcesses.read(log);
-        }
-        assertTrue(seen.contains(text), "no '" + text + "' in " + log + ":\n" + seen);
-        return seen;
-    }
-
-    /** A car ahead and a red light: every channel has something to show. */
-    private static void writeScene(final SceneWriter writer, final long seq)
-    {
-        final SceneFrameEncoder f = writer.claim();
-        if (null == f)
-        {
-            return;
-        }
-        f.sequence(seq).timestampNs(seq * 50_000_000L).egoX(seq * 0.4f).egoY(0f).egoHeading(0f)
-            .egoSpeed(8f).egoAccel(0f).egoSteer(0f).egoLength(4.6f).egoWidth(1.9f).speedLimit(10f).laneWidth(3.5f)
-            .drivableLeft(5.25f).drivableRight(2.25f).agentCount(1).lightCount(1).routePointCount(2)
-            .routeX(0, 0f).routeY(0, 0f).routeX(1, 500f).routeY(1, 0f)
-            .agentId(0, 7).agentX(0, seq * 0.4f + 30f).agentY(0, 0f).agentHeading(0, 0f).agentSpeed(0, 6f)
-            .agentYawRate(0, 0f).agentLength(0, 4.5f).agentWidth(0, 1.8f).agentKind(0, (byte)0)
-            .lightStopS(0, seq * 0.4f + 60f).lightState(0, (byte)3);
-        writer.commit();
     }
 }
