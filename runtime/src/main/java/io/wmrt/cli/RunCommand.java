@@ -85,6 +85,7 @@ final class RunCommand implements Callable<Integer>
         final ModelPackage model = Loading.model(DemoCommand.resolve(modelDir), profile);
         final PlannerConfig plannerConfig = plannerConfig(model, profile);
         final Path instance = null != dir ? dir : Defaults.instanceDir();
+        refuseBadShadowOptions(instance);
         final io.wmrt.backend.FaultPlan faults = Loading.faults(seed);
         final BusDirectory bus = BusDirectory.create(instance);
         final ErrorLog errors = new ErrorLog(bus);
@@ -139,6 +140,31 @@ final class RunCommand implements Callable<Integer>
 
     private boolean shadowStopped;
 
+    /** The shadow's options, refused before anything is created: a shadow must never touch the live bus. */
+    private void refuseBadShadowOptions(final Path instance)
+    {
+        if (null == shadowModelDir)
+        {
+            return;
+        }
+        if (!(shadowDivergenceM > 0 && shadowDivergenceM < 1e4))
+        {
+            throw new ParameterException(new CommandLine(this),
+                "--shadow-divergence-m must be positive metres, not " + shadowDivergenceM);
+        }
+        if (null != shadowCore && shadowCore < -1)
+        {
+            throw new ParameterException(new CommandLine(this),
+                "--shadow-core must be a CPU number, or -1 for none, not " + shadowCore);
+        }
+        if (null != shadowDir &&
+            shadowDir.toAbsolutePath().normalize().equals(instance.toAbsolutePath().normalize()))
+        {
+            throw new ParameterException(new CommandLine(this),
+                "--shadow-dir " + shadowDir + " is the live instance's directory: the shadow needs a bus of its own");
+        }
+    }
+
     /** Shadow mode, when asked for: the second planner on its own bus, fed the scenes the live one takes. */
     private ShadowPlanner startShadow(final HardwareProfile profile, final Path instance, final BusDirectory bus,
         final ErrorLog errors) throws Exception
@@ -146,11 +172,6 @@ final class RunCommand implements Callable<Integer>
         if (null == shadowModelDir)
         {
             return null;
-        }
-        if (!(shadowDivergenceM > 0 && shadowDivergenceM < 1e4))
-        {
-            throw new ParameterException(new CommandLine(this),
-                "--shadow-divergence-m must be positive metres, not " + shadowDivergenceM);
         }
         final ModelPackage shadowModel = Loading.model(DemoCommand.resolve(shadowModelDir), profile);
         final Path dirOfShadow = null != shadowDir ? shadowDir : ShadowInstance.defaultDir(instance);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WmrtCommandTest
@@ -27,6 +28,22 @@ class WmrtCommandTest
         out = run.out();
         err = run.err();
         return run.exit();
+    }
+
+    @Test
+    void shouldRefuseAShadowOnTheLiveBusOrOnANegativeCoreBeforeTouchingAnything(@org.junit.jupiter.api.io.TempDir
+        final java.nio.file.Path tmp)
+    {
+        final String live = tmp.resolve("live").toString();
+        final WmrtInvocation sameDir = WmrtInvocation.run("run", "--dir", live, "--shadow", "models/cv-baseline",
+            "--shadow-dir", live);
+        assertEquals(2, sameDir.exit(), sameDir.err());
+        assertTrue(sameDir.err().contains("--shadow-dir") && sameDir.err().contains("bus of its own"), sameDir.err());
+        final WmrtInvocation core = WmrtInvocation.run("run", "--dir", live, "--shadow", "models/cv-baseline",
+            "--shadow-core", "-5");
+        assertEquals(2, core.exit(), core.err());
+        assertTrue(core.err().contains("--shadow-core"), core.err());
+        assertFalse(java.nio.file.Files.exists(tmp.resolve("live")), "nothing created for a refused command");
     }
 
     @Test
