@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark gate for CI: a short JMH run of every benchmark with the allocation profiler, then JmhGate
 # over its JSON against bench/gate-baseline.properties. Runs in about 4 minutes on a 2-core machine.
-# Exit code: 0 passed, 1 a gate check failed, 2 the results or the baseline could not be read; JMH's own
-# failure (a benchmark threw) also stops the script with JMH's exit code.
+# Exit code: 0 passed, 1 a gate check failed (a failed ratio after its re-measurement, below), 2 the results or
+# the baseline could not be read; JMH's own failure (a benchmark threw) also stops the script with its exit code.
 #
 #   bash bench/run-gate.sh                 # from the repository root or from bench/
 #   JMH_ARGS='-i 5 -r 2s' bash bench/run-gate.sh   # more measurement, same gate
@@ -33,4 +33,20 @@ java "$opens" -Dwmrt.home="$home" -jar "$jar" \
   -rf json -rff "$results" ${JMH_ARGS:-}
 echo "run-gate: JMH took $(( $(date +%s) - start )) s; results in $results"
 
-java -cp "$jar" io.wmrt.bench.JmhGate "$results" "$bench/gate-baseline.properties"
+# A ratio the short run failed is measured once more, its benchmarks only, in two fresh forks of five iterations,
+# and judged on that: one fork slowed by the machine (a JIT decision, a noisy neighbour) does not fail the gate, a
+# regression fails both. Allocation checks are judged on the first run alone.
+baseline="$bench/gate-baseline.properties"
+retry_pattern="$bench/target/jmh-gate-retry-pattern"
+retry_results="$bench/target/jmh-gate-retry.json"
+rm -f "$retry_results"
+status=0
+java -cp "$jar" io.wmrt.bench.JmhGate "$results" "$baseline" --retry-pattern "$retry_pattern" || status=$?
+if [ "$status" -ne 1 ] || [ ! -s "$retry_pattern" ]; then
+  exit "$status"
+fi
+echo
+echo "run-gate: re-measuring the benchmarks of the failed ratios: $(cat "$retry_pattern")"
+java "$opens" -Dwmrt.home="$home" -jar "$jar" "$(cat "$retry_pattern")" \
+  -f 2 -wi 2 -w 2s -i 5 -r 2s -prof gc -foe true -rf json -rff "$retry_results"
+java -cp "$jar" io.wmrt.bench.JmhGate "$results" "$baseline" --retry "$retry_results"

@@ -11,6 +11,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.StringJoiner;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * The CI gate over a JMH run: {@code JmhGate RESULTS.json BASELINE.properties}. It prints every benchmark
@@ -23,6 +27,14 @@ import java.util.Map;
  *   missing and the ratio is not optional.</li>
  * </ul>
  * Absolute times are printed, never gated: on shared 2-core machines they move too much.
+ * <p>
+ * A ratio can be failed by the machine rather than the code: one fork of a benchmark slowed for its few seconds.
+ * So a failed ratio gets one re-measurement: {@code --retry-pattern FILE} writes a JMH pattern naming the
+ * benchmarks of every failed ratio (nothing is written when no ratio failed), {@code run-gate.sh} runs those
+ * again with more forks and iterations, and {@code --retry RETRY.json} judges each ratio whose two benchmarks
+ * are in the re-measurement on it alone (the check says so, with the first run's value). A regression fails
+ * both measurements; allocation checks are never re-measured (allocation per op does not depend on the
+ * machine's speed).
  * Exit codes: 0 passed, 1 a check failed, 2 the input could not be read (the message names the file).
  * <p>
  * Stateless: {@link #evaluate} and {@link #run} are safe from any thread.
@@ -69,22 +81,41 @@ public final class JmhGate
      */
     public static int run(final String[] args, final PrintStream out, final PrintStream err)
     {
-        if (args.length != 2)
+        final String usage = "usage: JmhGate RESULTS.json BASELINE.properties [--retry RETRY.json] " +
+            "[--retry-pattern FILE]";
+        if (args.length < 2 || args.length % 2 != 0)
         {
-            err.println("usage: JmhGate RESULTS.json BASELINE.properties");
+            err.println(usage);
             return INPUT_REFUSED;
         }
         final Path resultsFile = Path.of(args[0]);
         final Path baselineFile = Path.of(args[1]);
+        Path retryFile = null;
+        Path retryPatternFile = null;
+        for (int i = 2; i < args.length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--retry" -> retryFile = Path.of(args[i + 1]);
+                case "--retry-pattern" -> retryPatternFile = Path.of(args[i + 1]);
+                default ->
+                {
+                    err.println("JmhGate: unknown option " + args[i] + "; " + usage);
+                    return INPUT_REFUSED;
+                }
+            }
+        }
         final List<BenchmarkScore> scores;
+        final List<BenchmarkScore> retryScores;
         final GateBaseline baseline;
         try
         {
-            scores = BenchmarkScore.parseAll(Files.readString(resultsFile, StandardCharsets.UTF_8));
+            scores = readResults(resultsFile);
+            retryScores = null == retryFile ? List.of() : readResults(retryFile);
         }
         catch (final IOException | IllegalArgumentException ex)
         {
-            err.println("JmhGate: cannot read JMH results " + resultsFile + ": " + ex.getMessage());
+            err.println("JmhGate: cannot read JMH results " + ex.getMessage());
             return INPUT_REFUSED;
         }
         try (Reader reader = Files.newBufferedReader(baselineFile, StandardCharsets.UTF_8))
@@ -98,7 +129,30 @@ public final class JmhGate
         }
 
         printTable(scores, baseline, out);
-        final List<Check> checks = evaluate(scores, baseline);
+        if (!retryScores.isEmpty())
+        {
+            out.println();
+            out.println("re-measured (" + retryFile + "):");
+            printTable(retryScores, baseline, out);
+        }
+        final List<Check> checks = evaluate(scores, baseline, retryScores);
+        if (null != retryPatternFile)
+        {
+            final String pattern = retryPattern(scores, baseline);
+            try
+            {
+                Files.deleteIfExists(retryPatternFile);
+                if (!pattern.isEmpty())
+                {
+                    Files.writeString(retryPatternFile, pattern + "\n", StandardCharsets.UTF_8);
+                }
+            }
+            catch (final IOException ex)
+            {
+                err.println("JmhGate: cannot write the retry pattern " + retryPatternFile + ": " + ex.getMessage());
+                return INPUT_REFUSED;
+            }
+        }
         out.println();
         int failures = 0;
         for (final Check check : checks)
@@ -117,11 +171,18 @@ public final class JmhGate
      */
     public static List<Check> evaluate(final List<BenchmarkScore> scores, final GateBaseline baseline)
     {
-        final Map<String, BenchmarkScore> byName = new HashMap<>();
-        for (final BenchmarkScore score : scores)
-        {
-            byName.put(score.name(), score);
-        }
+        return evaluate(scores, baseline, List.of());
+    }
+
+    /**
+     * As {@link #evaluate(List, GateBaseline)}, with each ratio whose two benchmarks were re-measured judged on
+     * the re-measurement.
+     */
+    public static List<Check> evaluate(
+        final List<BenchmarkScore> scores, final GateBaseline baseline, final List<BenchmarkScore> retryScores)
+    {
+        final Map<String, BenchmarkScore> byName = byName(scores);
+        final Map<String, BenchmarkScore> retried = byName(retryScores);
         final List<Check> checks = new ArrayList<>();
         for (final String name : baseline.hotPath())
         {
@@ -141,9 +202,84 @@ public final class JmhGate
         }
         for (final GateBaseline.Ratio ratio : baseline.ratios())
         {
-            checks.add(ratio(byName.get(ratio.numerator()), byName.get(ratio.denominator()), ratio));
+            final Check first = ratio(byName.get(ratio.numerator()), byName.get(ratio.denominator()), ratio);
+            final BenchmarkScore numerator = retried.get(ratio.numerator());
+            final BenchmarkScore denominator = retried.get(ratio.denominator());
+            if (null == numerator || null == denominator)
+            {
+                checks.add(first);
+                continue;
+            }
+            final Check again = ratio(numerator, denominator, ratio);
+            checks.add(new Check(again.status(), again.text() + "; re-measured, the first run measured " +
+                format(firstRatio(byName, ratio))));
         }
         return checks;
+    }
+
+    /**
+     * A JMH benchmark pattern for the benchmarks of every ratio that was measured and failed in {@code scores},
+     * empty when none did (a ratio with a benchmark missing is not the machine's doing). Benchmarks with parameters are named without them: a re-measurement runs every parameter set.
+     */
+    public static String retryPattern(final List<BenchmarkScore> scores, final GateBaseline baseline)
+    {
+        final Map<String, BenchmarkScore> byName = byName(scores);
+        final Set<String> methods = new TreeSet<>();
+        for (final GateBaseline.Ratio ratio : baseline.ratios())
+        {
+            final boolean bothMeasured = byName.containsKey(ratio.numerator()) &&
+                byName.containsKey(ratio.denominator());
+            if (bothMeasured && ratio(byName.get(ratio.numerator()), byName.get(ratio.denominator()), ratio).failed())
+            {
+                methods.add(withoutParameters(ratio.numerator()));
+                methods.add(withoutParameters(ratio.denominator()));
+            }
+        }
+        if (methods.isEmpty())
+        {
+            return "";
+        }
+        final StringJoiner pattern = new StringJoiner("|", "\\.(?:", ")$");
+        for (final String method : methods)
+        {
+            pattern.add(Pattern.quote(method));
+        }
+        return pattern.toString();
+    }
+
+    private static String withoutParameters(final String name)
+    {
+        final int bracket = name.indexOf('[');
+        return bracket < 0 ? name : name.substring(0, bracket);
+    }
+
+    private static double firstRatio(final Map<String, BenchmarkScore> byName, final GateBaseline.Ratio ratio)
+    {
+        final BenchmarkScore numerator = byName.get(ratio.numerator());
+        final BenchmarkScore denominator = byName.get(ratio.denominator());
+        return null == numerator || null == denominator ? Double.NaN : numerator.score() / denominator.score();
+    }
+
+    private static Map<String, BenchmarkScore> byName(final List<BenchmarkScore> scores)
+    {
+        final Map<String, BenchmarkScore> byName = new HashMap<>();
+        for (final BenchmarkScore score : scores)
+        {
+            byName.put(score.name(), score);
+        }
+        return byName;
+    }
+
+    private static List<BenchmarkScore> readResults(final Path file) throws IOException
+    {
+        try
+        {
+            return BenchmarkScore.parseAll(Files.readString(file, StandardCharsets.UTF_8));
+        }
+        catch (final IOException | IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException(file + ": " + ex.getMessage(), ex);
+        }
     }
 
     private static Check allocation(

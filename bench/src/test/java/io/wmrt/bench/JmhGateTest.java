@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -230,6 +231,83 @@ class JmhGateTest
         assertEquals(JmhGate.INPUT_REFUSED, JmhGate.run(args(broken, baseline), outStream, errStream));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("broken.json"), err::toString);
         assertFalse(err.toString(StandardCharsets.UTF_8).isEmpty());
+    }
+
+    @Test
+    void shouldJudgeAFailedRatioOnItsReMeasurementAndStillFailARealRegression()
+    {
+        // pinned/naive = 0.05 against a limit of 0.0375: the short run failed the ratio.
+        final String slowedRun = healthyRun().replace("\"score\" : 86000.0", "\"score\" : 185000.0");
+        final GateBaseline baseline = GateBaseline.parse(BASELINE);
+        assertEquals(List.of("ratio  pinned_over_naive"), failures(evaluate(slowedRun, BASELINE)).stream()
+            .map(c -> c.text().substring(0, c.text().indexOf(" ="))).toList());
+        final String pattern = JmhGate.retryPattern(BenchmarkScore.parseAll(slowedRun), baseline);
+        assertTrue(Pattern.compile(pattern).matcher("io.wmrt.bench.InferenceBenchmark.pinned").find(),
+            pattern);
+        assertTrue(Pattern.compile(pattern).matcher("io.wmrt.bench.InferenceBenchmark.naive").find(),
+            pattern);
+        assertFalse(Pattern.compile(pattern).matcher("io.wmrt.bench.BusBenchmark.publishReceiveSameProcess")
+            .find(), pattern);
+        assertEquals("", JmhGate.retryPattern(BenchmarkScore.parseAll(healthyRun()), baseline));
+
+        final String quietRetry = json(entry("InferenceBenchmark.pinned", 86_500, 443),
+            entry("InferenceBenchmark.naive", 3_650_000, 2_318_000));
+        final List<JmhGate.Check> judged = JmhGate.evaluate(BenchmarkScore.parseAll(slowedRun), baseline,
+            BenchmarkScore.parseAll(quietRetry));
+        assertTrue(failures(judged).isEmpty(), judged::toString);
+        assertTrue(judged.stream().anyMatch(c -> c.text().contains("re-measured, the first run measured 0.05")),
+            judged::toString);
+
+        final String slowAgain = json(entry("InferenceBenchmark.pinned", 190_000, 443),
+            entry("InferenceBenchmark.naive", 3_700_000, 2_318_000));
+        final List<JmhGate.Check> regression = failures(JmhGate.evaluate(BenchmarkScore.parseAll(slowedRun), baseline,
+            BenchmarkScore.parseAll(slowAgain)));
+        assertEquals(1, regression.size(), regression::toString);
+        assertTrue(regression.get(0).text().contains("pinned_over_naive"), regression::toString);
+    }
+
+    @Test
+    void shouldNeverLetAReMeasurementClearAnAllocationFailure()
+    {
+        final String leaking = healthyRun().replace("\"score\" : 443.0", "\"score\" : 900.0");
+        final String retry = json(entry("InferenceBenchmark.pinned", 86_000, 443),
+            entry("InferenceBenchmark.naive", 3_700_000, 2_318_000));
+        final List<JmhGate.Check> failed = failures(JmhGate.evaluate(BenchmarkScore.parseAll(leaking),
+            GateBaseline.parse(BASELINE), BenchmarkScore.parseAll(retry)));
+        assertEquals(1, failed.size(), failed::toString);
+        assertTrue(failed.get(0).text().contains("alloc  InferenceBenchmark.pinned"), failed::toString);
+    }
+
+    @Test
+    void shouldWriteTheRetryPatternOnlyWhenARatioFailedAndReadTheRetryResults(@TempDir final Path dir)
+        throws Exception
+    {
+        final Path baseline = Files.writeString(dir.resolve("baseline.properties"), BASELINE);
+        final Path slowed = Files.writeString(dir.resolve("slowed.json"),
+            healthyRun().replace("\"score\" : 86000.0", "\"score\" : 185000.0"));
+        final Path good = Files.writeString(dir.resolve("good.json"), healthyRun());
+        final Path pattern = dir.resolve("retry-pattern");
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        final PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
+        final PrintStream errStream = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+        assertEquals(JmhGate.FAILED, JmhGate.run(new String[] {slowed.toString(), baseline.toString(),
+            "--retry-pattern", pattern.toString()}, outStream, errStream));
+        assertTrue(Files.readString(pattern).contains("InferenceBenchmark.naive"), Files.readString(pattern));
+
+        out.reset();
+        assertEquals(JmhGate.PASSED, JmhGate.run(new String[] {slowed.toString(), baseline.toString(),
+            "--retry", good.toString()}, outStream, errStream));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("re-measured ("), out::toString);
+
+        assertEquals(JmhGate.PASSED, JmhGate.run(new String[] {good.toString(), baseline.toString(),
+            "--retry-pattern", pattern.toString()}, outStream, errStream));
+        assertFalse(Files.exists(pattern), "a passing run leaves no retry pattern behind");
+
+        assertEquals(JmhGate.INPUT_REFUSED, JmhGate.run(new String[] {slowed.toString(), baseline.toString(),
+            "--retry", dir.resolve("missing.json").toString()}, outStream, errStream));
+        assertEquals(JmhGate.INPUT_REFUSED, JmhGate.run(new String[] {slowed.toString(), baseline.toString(),
+            "--again", good.toString()}, outStream, errStream));
     }
 
     private static String[] args(final Path results, final Path baseline)
