@@ -127,17 +127,8 @@ public class PlannerReferenceBenchmark
         {
             generator.generate(snapshot, candidates, previousAccel, previousSteer, shiftSteps);
         }
-        int selected = 0;
         scorer.prepare(snapshot);
-        for (int k = 0; k < candidates.candidates; k++)
-        {
-            scorer.score(snapshot, candidates, agentFuture, k);
-            if (scorer.total[k] < scorer.total[selected])
-            {
-                selected = k;
-            }
-        }
-        return selected;
+        return scorer.select(snapshot, candidates, agentFuture, null, candidates.candidates);
     }
 
     private static Consumer<SceneFrameEncoder> writer(final String scene) throws Exception

@@ -38,9 +38,10 @@ import java.util.concurrent.TimeUnit;
  *   agents tensor [1, N, 8] into a direct FloatBuffer.</li>
  *   <li>{@link #candidatesAndScoring}: one op {@link CandidateGenerator#generate generates} the K candidates
  *   (lattice plus samples around the previous plan, shifted by one tick),
- *   {@link TrajectoryScorer#prepare prepares} the scorer for the scene and {@link TrajectoryScorer#score
- *   scores} all K against an agent_future tensor [K, H, N, 3] filled once, in set-up, by a real cv-baseline
- *   rollout on ONNX Runtime; then selects the cheapest, as the planner agent does.</li>
+ *   {@link TrajectoryScorer#prepare prepares} the scorer for the scene and {@link TrajectoryScorer#select
+ *   selects} the cheapest of all K against an agent_future tensor [K, H, N, 3] filled once, in set-up, by a
+ *   real cv-baseline rollout on ONNX Runtime, as the planner agent does (candidates that cannot win are left
+ *   part-scored).</li>
  * </ul>
  * Threading: the state is per benchmark thread; run it with one thread.
  */
@@ -129,17 +130,8 @@ public class PlannerStagesBenchmark
 
     private int scoreAll()
     {
-        int selected = 0;
         scorer.prepare(scoredScene);
-        for (int k = 0; k < candidates.candidates; k++)
-        {
-            scorer.score(scoredScene, candidates, agentFuture, k);
-            if (scorer.total[k] < scorer.total[selected])
-            {
-                selected = k;
-            }
-        }
-        return selected;
+        return scorer.select(scoredScene, candidates, agentFuture, null, candidates.candidates);
     }
 
     private static FloatBuffer directFloats(final int count)

@@ -155,6 +155,7 @@ public final class CandidateGenerator
      */
     public void integrate(final SceneSnapshot scene, final CandidateSet set, final int k)
     {
+        set.projectedRoute[k] = null;
         start(scene);
         final int base = k * set.horizon;
         for (int i = 0; i < set.horizon; i++)
@@ -171,6 +172,7 @@ public final class CandidateGenerator
     {
         set.behaviour[k] = behaviour;
         set.lateralTarget[k] = offset;
+        set.projectedRoute[k] = null;
         start(scene);
         final RouteFrame route = scene.route;
         final double dt = config.dtSeconds();
@@ -217,8 +219,13 @@ public final class CandidateGenerator
             }
             a = clamp(a, config.accelMin(), config.accelMax());
 
-            // Pure pursuit towards the offset path.
+            // Pure pursuit towards the offset path. The projection of the pose before this step is that of
+            // step i - 1's result: kept for the scorer, which would project it again.
             route.project(px, py);
+            if (i > 0)
+            {
+                keepProjection(set, base + i - 1, route);
+            }
             final double lookAhead = Math.max(4.0, 3.0 + 0.9 * pv);
             route.pointAt(route.s + lookAhead, offset);
             final double alpha = SceneSnapshot.wrap(Math.atan2(route.py - py, route.px - px) - ph);
@@ -236,6 +243,21 @@ public final class CandidateGenerator
             previousA = appliedAccel;
             previousSteer = steer;
         }
+        route.project(px, py);
+        keepProjection(set, base + set.horizon - 1, route);
+        set.projectedRoute[k] = route;
+        set.projectedVersion[k] = route.version();
+    }
+
+    private static void keepProjection(final CandidateSet set, final int index, final RouteFrame route)
+    {
+        set.projectedX[index] = set.x[index];
+        set.projectedY[index] = set.y[index];
+        set.routeS[index] = route.s;
+        set.routeD[index] = route.d;
+        set.routeTangentX[index] = route.tangentX;
+        set.routeTangentY[index] = route.tangentY;
+        set.routeTangentHeading[index] = route.tangentHeading;
     }
 
     /**

@@ -30,6 +30,21 @@ public final class CandidateSet
     public final int[] behaviour;
     /** Lateral target of each candidate, metres left of the route. */
     public final double[] lateralTarget;
+    /**
+     * Where the generator's pure pursuit projected each pose on the route, per step: the pose projected
+     * ({@link #projectedX}, {@link #projectedY}) and its arc length, offset and the route's unit tangent there (and that tangent's heading);
+     * valid for candidate k while {@link #projectedRoute}[k] is the scene's route at {@link #projectedVersion}[k]
+     * and the pose is still the one projected. The scorer reads them instead of projecting again.
+     */
+    public final double[] projectedX;
+    public final double[] projectedY;
+    public final double[] routeS;
+    public final double[] routeD;
+    public final double[] routeTangentX;
+    public final double[] routeTangentY;
+    public final double[] routeTangentHeading;
+    public final RouteFrame[] projectedRoute;
+    public final long[] projectedVersion;
     /** Whether the first sample (index latticeCount) is the previous plan carried forward. */
     public boolean hasPrevious;
     /** Candidates [0, latticeCount) are the lattice; the rest are samples. */
@@ -52,6 +67,15 @@ public final class CandidateSet
         speed = new double[n];
         behaviour = new int[candidates];
         lateralTarget = new double[candidates];
+        projectedX = new double[n];
+        projectedY = new double[n];
+        routeS = new double[n];
+        routeD = new double[n];
+        routeTangentX = new double[n];
+        routeTangentY = new double[n];
+        routeTangentHeading = new double[n];
+        projectedRoute = new RouteFrame[candidates];
+        projectedVersion = new long[candidates];
     }
 
     public static String behaviourName(final int behaviour)

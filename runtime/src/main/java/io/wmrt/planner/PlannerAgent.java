@@ -433,6 +433,11 @@ public final class PlannerAgent implements Agent
             {
                 // Every scored candidate is predicted to collide: brake as hard as allowed, in lane.
                 selected = candidates.emergencyIndex;
+                if (!scorer.complete[selected])
+                {
+                    // Its terms are published: score in full what the selection left part-scored.
+                    scorer.score(scene, candidates, futureTensor, riskTensor, selected);
+                }
                 mode = PlanMode.MINIMAL_RISK;
                 minimalRiskAllCollide.increment();
             }
@@ -598,16 +603,26 @@ public final class PlannerAgent implements Agent
         int selected = 0;
         int analyticChoice = 0;
         scorer.prepare(scene);
-        for (int k = 0; k < count; k++)
+        if (null == candidatesPublisher)
         {
-            scorer.score(scene, candidates, futureTensor, riskTensor, k);
-            if (scorer.total[k] < scorer.total[selected])
+            // Only the choice is needed: candidates that cannot be chosen are left part-scored.
+            selected = scorer.select(scene, candidates, futureTensor, riskTensor, count);
+            analyticChoice = scorer.analyticChoice();
+        }
+        else
+        {
+            // Every candidate is published with all its terms.
+            for (int k = 0; k < count; k++)
             {
-                selected = k;
-            }
-            if (scorer.analytic[k] < scorer.analytic[analyticChoice])
-            {
-                analyticChoice = k;
+                scorer.score(scene, candidates, futureTensor, riskTensor, k);
+                if (scorer.total[k] < scorer.total[selected])
+                {
+                    selected = k;
+                }
+                if (scorer.analytic[k] < scorer.analytic[analyticChoice])
+                {
+                    analyticChoice = k;
+                }
             }
         }
         if (analyticChoice != selected)

@@ -39,6 +39,7 @@ public final class RouteFrame
     private int groups;
     /** The points {@link #index()} last saw; -1 until then, so a cleared and refilled route is indexed anew. */
     private int indexedCount = -1;
+    private long version;
     private int hint;
     private int bestIndex;
     private double bestDist;
@@ -51,6 +52,8 @@ public final class RouteFrame
     /** Unit tangent of the route where the last projection landed. */
     public double tangentX = 1;
     public double tangentY;
+    /** The direction of that tangent, radians (atan2 of it, to rounding). */
+    public double tangentHeading;
     /** Result of {@link #pointAt}. */
     public double px;
     public double py;
@@ -60,6 +63,13 @@ public final class RouteFrame
     {
         count = 0;
         indexedCount = -1;
+        version++;
+    }
+
+    /** Changes whenever the route does (cleared, a point added): projections made before are stale. */
+    public long version()
+    {
+        return version;
     }
 
     /**
@@ -85,6 +95,7 @@ public final class RouteFrame
         x[count] = px;
         y[count] = py;
         count++;
+        version++;
     }
 
     public int count()
@@ -140,6 +151,7 @@ public final class RouteFrame
         d = 0;
         tangentX = 1;
         tangentY = 0;
+        tangentHeading = 0;
         if (count < 2)
         {
             return;
@@ -224,6 +236,7 @@ public final class RouteFrame
             d = (sx * ey - sy * ex) / segLen;
             tangentX = sx / segLen;
             tangentY = sy / segLen;
+            tangentHeading = segHeading[i];
         }
     }
 

@@ -122,7 +122,30 @@ public final class TrajectoryScorer
     public final double[] minTtcS;
     /** First step with a footprint overlap, or -1. */
     public final int[] firstCollisionStep;
+    /** Per candidate step (k * H + h): the route arc length, and the heading's cosine and sine. */
     private final double[] stepS;
+    private final double[] stepCos;
+    private final double[] stepSin;
+    /** Per candidate, from its own terms: what {@link #scoreAgents} and the totals need. */
+    private final double[] progressMetresOf;
+    private final double[] ruleProgressMetresOf;
+    private final double[] lastSOf;
+    private final double[] lastDOf;
+    private final double[] outsideSumOf;
+    /** Per candidate, the total and the analytic total with the agent terms at 0: bounds from below. */
+    private final double[] ownTotal;
+    private final double[] ownAnalytic;
+    /** The order {@link #select} scores candidates in. */
+    private final int[] order;
+    /** Whether the agent terms are all priced at or above zero, so that a candidate's own terms bound it. */
+    private final boolean boundable;
+    private int analyticChoice;
+    private int completeCount;
+    /**
+     * Whether candidate k was scored in full: {@link #score} always does; {@link #select} leaves the candidates
+     * that cannot be chosen incomplete.
+     */
+    public final boolean[] complete;
     /** The ego's arc length through the rest of a pass, per {@link #PASS_STEP_S}. */
     private final double[] passS;
     /** What a pass must clear this tick: slow or standing road users in the ego lane ahead, by rear. */
@@ -171,7 +194,20 @@ public final class TrajectoryScorer
         progressM = new double[k];
         minTtcS = new double[k];
         firstCollisionStep = new int[k];
-        stepS = new double[horizon];
+        stepS = new double[k * horizon];
+        stepCos = new double[k * horizon];
+        stepSin = new double[k * horizon];
+        progressMetresOf = new double[k];
+        ruleProgressMetresOf = new double[k];
+        lastSOf = new double[k];
+        lastDOf = new double[k];
+        outsideSumOf = new double[k];
+        ownTotal = new double[k];
+        ownAnalytic = new double[k];
+        order = new int[k];
+        complete = new boolean[k];
+        boundable = w.collision >= 0 && w.ttc >= 0 && w.clearance >= 0 && w.clearanceFloor >= 0 &&
+            w.pedestrian >= 0 && w.afterHorizon >= 0 && w.unfinishedPass >= 0;
         passS = new double[(int)Math.ceil((w.passLookAheadS + PASS_RETURN_S) / PASS_STEP_S) + 1];
     }
 
@@ -299,7 +335,7 @@ public final class TrajectoryScorer
     }
 
     /**
-     * Score candidate k; {@link #prepare} must have seen this tick's scene.
+     * Score candidate k in full; {@link #prepare} must have seen this tick's scene.
      *
      * @param future     the rollout's agent_future tensor, [K, H, N, 3] of (x, y, heading) in the ego frame.
      * @param riskTensor the rollout's risk tensor, [K], or null when the package does not predict risk.
@@ -308,10 +344,130 @@ public final class TrajectoryScorer
         final SceneSnapshot scene, final CandidateSet set, final FloatBuffer future, final FloatBuffer riskTensor,
         final int k)
     {
+        checkPrepared(scene);
+        scoreEgo(scene, set, riskTensor, k);
+        scoreAgents(scene, set, future, k, Double.NaN, Double.NaN);
+    }
+
+    /**
+     * The candidate the planner drives among the first {@code count}: the lowest {@link #total}, the lowest
+     * index among equals, as scoring each in turn and keeping the first strictly cheaper one would choose (and,
+     * with the same rule, {@link #analyticChoice()} by {@link #analytic}). Each candidate's own terms (comfort,
+     * lane, progress, red light, consistency, learned risk) are scored first; the terms against the predicted
+     * agents can only add to a total, so a candidate whose own terms already cost more than the best found, for
+     * the total and for the analytic total, cannot be chosen, and is left there ({@link #complete} false, its
+     * agent terms and totals NaN), as is one whose agent terms pass both bests partway through the horizon.
+     * Candidates are scored cheapest own terms first, candidate 0 before all (a NaN total there keeps it chosen,
+     * as the plain loop would). The choice is always the plain loop's: DecisionCorpusTest holds it on the
+     * recorded corpus. When a weight of an agent term is negative the bound does not hold and every candidate is
+     * scored in full.
+     *
+     * @param future     the rollout's agent_future tensor, [K, H, N, 3].
+     * @param riskTensor the rollout's risk tensor, [K], or null.
+     * @param count      candidates to choose among, 1 to K.
+     * @return the chosen candidate.
+     */
+    public int select(
+        final SceneSnapshot scene, final CandidateSet set, final FloatBuffer future, final FloatBuffer riskTensor,
+        final int count)
+    {
+        checkPrepared(scene);
+        int selected = 0;
+        int analyticBest = 0;
+        if (!boundable)
+        {
+            for (int k = 0; k < count; k++)
+            {
+                score(scene, set, future, riskTensor, k);
+                selected = total[k] < total[selected] ? k : selected;
+                analyticBest = analytic[k] < analytic[analyticBest] ? k : analyticBest;
+            }
+            analyticChoice = analyticBest;
+            completeCount = count;
+            return selected;
+        }
+        for (int k = 0; k < count; k++)
+        {
+            scoreEgo(scene, set, riskTensor, k);
+            ownTotal[k] = totalOf(k, 0, 0, 0);
+            ownAnalytic[k] = analyticOf(k, ownTotal[k]);
+        }
+        // Candidate 0 first, then the others by their own terms, cheapest first (NaN last), insertion sorted.
+        order[0] = 0;
+        for (int k = 1; k < count; k++)
+        {
+            final double key = sortKey(ownTotal[k]);
+            int at = k;
+            while (at > 1 && sortKey(ownTotal[order[at - 1]]) > key)
+            {
+                order[at] = order[at - 1];
+                at--;
+            }
+            order[at] = k;
+        }
+        scoreAgents(scene, set, future, 0, Double.NaN, Double.NaN);
+        double bestTotal = total[0];
+        double bestAnalytic = analytic[0];
+        int completed = 1;
+        for (int j = 1; j < count; j++)
+        {
+            final int k = order[j];
+            if ((ownTotal[k] > bestTotal && ownAnalytic[k] > bestAnalytic) ||
+                !scoreAgents(scene, set, future, k, bestTotal, bestAnalytic))
+            {
+                leaveIncomplete(k);
+                continue;
+            }
+            completed++;
+            if (total[k] < bestTotal || (total[k] == bestTotal && k < selected))
+            {
+                selected = k;
+                bestTotal = total[k];
+            }
+            if (analytic[k] < bestAnalytic || (analytic[k] == bestAnalytic && k < analyticBest))
+            {
+                analyticBest = k;
+                bestAnalytic = analytic[k];
+            }
+        }
+        analyticChoice = analyticBest;
+        completeCount = completed;
+        return selected;
+    }
+
+    /** The candidate the analytic terms alone would choose, from the last {@link #select}. */
+    public int analyticChoice()
+    {
+        return analyticChoice;
+    }
+
+    /** Candidates the last {@link #select} scored in full (the others could not have been chosen). */
+    public int completeCount()
+    {
+        return completeCount;
+    }
+
+    private static double sortKey(final double ownTotal)
+    {
+        return Double.isNaN(ownTotal) ? Double.POSITIVE_INFINITY : ownTotal;
+    }
+
+    private void checkPrepared(final SceneSnapshot scene)
+    {
         if (scene.sequence != preparedSequence)
         {
             throw new IllegalStateException("prepare(scene) was not called for scene " + scene.sequence);
         }
+    }
+
+    /**
+     * The terms of candidate k that do not look at the predicted agents: comfort, lane keeping and the drivable
+     * area, speed, red lights, progress, consistency and the learned risk; and per step the route arc length and
+     * the heading's cosine and sine, which {@link #scoreAgents} reads.
+     */
+    private void scoreEgo(final SceneSnapshot scene, final CandidateSet set, final FloatBuffer riskTensor, final int k)
+    {
+        complete[k] = false;
         consistency[k] = consistencyCost(set, k);
         final double dt = config.dtSeconds();
         final int base = k * horizon;
@@ -320,9 +476,6 @@ public final class TrajectoryScorer
         final double halfWidth = 0.5 * scene.egoWidth;
         final double inLane = Math.max(0, 0.5 * scene.laneWidth - halfWidth);
 
-        double collisionCost = 0;
-        int firstCollision = -1;
-        double firstTtc = Double.POSITIVE_INFINITY;
         double accelSq = 0;
         double hardBraking = 0;
         double jerkSq = 0;
@@ -331,11 +484,14 @@ public final class TrajectoryScorer
         double outsideSum = 0;
         boolean crossedRed = false;
         boolean leftLaneOnRedApproach = false;
-        double pedestrianCost = 0;
-        double clearanceCost = 0;
         double previousAccel = scene.egoAccel;
         double lastS = scene.egoS;
         double lastD = scene.egoD;
+        final boolean projectedRoute = set.projectedRoute[k] == route && set.projectedVersion[k] == route.version();
+        // The most a footprint reaches sideways of its centre at any heading (half width times the cosine plus
+        // half length times the sine of its angle to the route is at most their hypotenuse), with room for
+        // rounding.
+        final double cornerReach = Math.sqrt(halfWidth * halfWidth + halfLength * halfLength) * (1 + 1e-9) + 1e-9;
 
         for (int h = 0; h < horizon; h++)
         {
@@ -357,19 +513,32 @@ public final class TrajectoryScorer
             final double lateral = v * v * Math.tan(set.steer[i]) / config.wheelbaseM();
             lateralSq += lateral * lateral;
 
-            route.project(x, y);
-            final double s = route.s;
-            final double d = route.d;
-            final double cosH = Math.cos(heading);
-            final double sinH = Math.sin(heading);
-            // How far the footprint reaches sideways of its centre across the route: at an angle to the lane
-            // a corner, not the side, is outermost (the rear swings out when the ego pulls out sharply).
-            final double cosRel = Math.abs(cosH * route.tangentX + sinH * route.tangentY);
-            final double sinRel = Math.abs(sinH * route.tangentX - cosH * route.tangentY);
-            final double sideReach = halfWidth * cosRel + halfLength * sinRel;
+            final double s;
+            final double d;
+            final double tangentX;
+            final double tangentY;
+            final double tangentHeading;
+            if (projectedRoute && set.projectedX[i] == x && set.projectedY[i] == y)
+            {
+                // The generator's pure pursuit projected this pose on this route already.
+                s = set.routeS[i];
+                d = set.routeD[i];
+                tangentX = set.routeTangentX[i];
+                tangentY = set.routeTangentY[i];
+                tangentHeading = set.routeTangentHeading[i];
+            }
+            else
+            {
+                route.project(x, y);
+                s = route.s;
+                d = route.d;
+                tangentX = route.tangentX;
+                tangentY = route.tangentY;
+                tangentHeading = route.tangentHeading;
+            }
             lastS = s;
             lastD = d;
-            stepS[h] = s;
+            stepS[i] = s;
             laneCost += w.laneOffset * d * d / horizon;
             final double outside = Math.abs(d) - inLane;
             if (outside > 0)
@@ -383,12 +552,33 @@ public final class TrajectoryScorer
             }
             // Graded over the first OFFROAD_FULL_M: a corner grazing the edge for a step (a lane that narrows,
             // a route point a few centimetres off) must not outweigh an emergency stop on an empty road, while a
-            // wheel over the kerb still costs more than any progress.
-            final double overEdge =
-                Math.max(d + sideReach - scene.drivableLeft, sideReach - d - scene.drivableRight);
-            if (overEdge > 0)
+            // wheel over the kerb still costs more than any progress. Far enough inside both edges no corner
+            // reaches either, and the heading's cosine and sine wait for the agent terms. The sideways reach is
+            // at most the half width plus the half length times the sine of the angle to the route, and that
+            // sine at most the angle (with room for rounding).
+            final double reachBound = Math.min(cornerReach, halfWidth * (1 + 1e-9) +
+                halfLength * (Math.abs(heading - tangentHeading) + 1e-9) + 1e-9);
+            if (d + reachBound - scene.drivableLeft <= 0 && reachBound - d - scene.drivableRight <= 0)
             {
-                laneCost += w.offroad * Math.min(1, overEdge / OFFROAD_FULL_M);
+                stepCos[i] = Double.NaN;
+            }
+            else
+            {
+                final double cosH = Math.cos(heading);
+                final double sinH = Math.sin(heading);
+                stepCos[i] = cosH;
+                stepSin[i] = sinH;
+                // How far the footprint reaches sideways of its centre across the route: at an angle to the
+                // lane a corner, not the side, is outermost (the rear swings out when the ego pulls out sharply).
+                final double cosRel = Math.abs(cosH * tangentX + sinH * tangentY);
+                final double sinRel = Math.abs(sinH * tangentX - cosH * tangentY);
+                final double sideReach = halfWidth * cosRel + halfLength * sinRel;
+                final double overEdge =
+                    Math.max(d + sideReach - scene.drivableLeft, sideReach - d - scene.drivableRight);
+                if (overEdge > 0)
+                {
+                    laneCost += w.offroad * Math.min(1, overEdge / OFFROAD_FULL_M);
+                }
             }
             // Speed is priced above the limit, or above what the ego can shed at the comfortable deceleration by
             // then when the limit has just dropped below its speed: a limit sign is reached slowing, not braking.
@@ -402,6 +592,74 @@ public final class TrajectoryScorer
             {
                 crossedRed = true;
             }
+        }
+
+        // Progress is the mean advance over the horizon, doubled (equal to the end advance at constant speed):
+        // a plan that moves now beats one that promises to move later. It stops counting at a stop line the
+        // ego must respect, and at the standoff behind a standing vehicle the plan does not get past (its rear
+        // beyond the vehicle's front by the end of the horizon: ending alongside is not past); inside the
+        // standoff every metre closer counts against the plan, so waiting further back keeps a pass possible,
+        // and edging round at a crawl, which strands the ego at the bumper when traffic closes the gap, earns
+        // nothing.
+        final boolean notPast = lastS - halfLength < blockerFrontS;
+        final double lineS = stopLineS - halfLength;
+        final double progressMetres = advance(base, scene.egoS, lineS,
+            notPast ? blockerRearS - halfLength - blockerStandoff : Double.MAX_VALUE);
+        progressMetresOf[k] = progressMetres;
+        ruleProgressMetresOf[k] = blockerStandoff == ruleBlockerStandoff ? progressMetres :
+            advance(base, scene.egoS, lineS,
+                notPast ? blockerRearS - halfLength - ruleBlockerStandoff : Double.MAX_VALUE);
+        progressM[k] = lastS - scene.egoS;
+        lastSOf[k] = lastS;
+        lastDOf[k] = lastD;
+        outsideSumOf[k] = outsideSum;
+        progress[k] = -w.progress * progressMetres;
+        comfort[k] = (w.accel * accelSq + w.jerk * jerkSq + w.lateralAccel * lateralSq) / horizon +
+            w.hardBrake * hardBraking;
+        lane[k] = laneCost;
+        redLight[k] = (crossedRed ? w.redLight : 0) + (leftLaneOnRedApproach ? w.queuePass : 0);
+        riskProbability[k] = null == riskTensor ? 0 : collisionProbability(riskTensor.get(k));
+        risk[k] = w.risk * riskProbability[k];
+    }
+
+    /**
+     * The terms of candidate k against the predicted agents (collision, time to collision and clearance,
+     * pedestrians, after the horizon, an unfinished pass) and its totals, after {@link #scoreEgo}. Gives up,
+     * leaving the candidate incomplete, as soon as what it has counted puts the total above {@code boundTotal}
+     * and the analytic total above {@code boundAnalytic} (never when either is NaN).
+     *
+     * @return whether the candidate was scored in full.
+     */
+    private boolean scoreAgents(
+        final SceneSnapshot scene, final CandidateSet set, final FloatBuffer future, final int k,
+        final double boundTotal, final double boundAnalytic)
+    {
+        final double dt = config.dtSeconds();
+        final int base = k * horizon;
+        final double halfLength = 0.5 * scene.egoLength;
+        final double halfWidth = 0.5 * scene.egoWidth;
+        final double inLane = Math.max(0, 0.5 * scene.laneWidth - halfWidth);
+        final boolean bounded = !Double.isNaN(boundTotal) && !Double.isNaN(boundAnalytic);
+
+        double collisionCost = 0;
+        int firstCollision = -1;
+        double firstTtc = Double.POSITIVE_INFINITY;
+        double pedestrianCost = 0;
+        double clearanceCost = 0;
+
+        for (int h = 0; h < horizon; h++)
+        {
+            final int i = base + h;
+            final double x = set.x[i];
+            final double y = set.y[i];
+            final double v = set.speed[i];
+            if (Double.isNaN(stepCos[i]))
+            {
+                stepCos[i] = Math.cos(set.heading[i]);
+                stepSin[i] = Math.sin(set.heading[i]);
+            }
+            final double cosH = stepCos[i];
+            final double sinH = stepSin[i];
 
             final double t = (h + 1) * dt;
             // Time to collision: the footprint stretched forward by a speed-dependent margin (where the ego
@@ -508,53 +766,78 @@ public final class TrajectoryScorer
                     firstTtc = t;
                 }
             }
+            // What is counted so far only grows (each term is a sum of non-negative parts, or set once), and so
+            // does a total made of it: past both bests, this candidate cannot be chosen.
+            if (bounded)
+            {
+                final double soFar = totalOf(k, collisionCost, ttcOf(firstTtc, clearanceCost), pedestrianCost);
+                if (soFar > boundTotal && analyticOf(k, soFar) > boundAnalytic)
+                {
+                    return false;
+                }
+            }
         }
 
-        // Progress is the mean advance over the horizon, doubled (equal to the end advance at constant speed):
-        // a plan that moves now beats one that promises to move later. It stops counting at a stop line the
-        // ego must respect, and at the standoff behind a standing vehicle the plan does not get past (its rear
-        // beyond the vehicle's front by the end of the horizon: ending alongside is not past); inside the
-        // standoff every metre closer counts against the plan, so waiting further back keeps a pass possible,
-        // and edging round at a crawl, which strands the ego at the bumper when traffic closes the gap, earns
-        // nothing.
-        final boolean notPast = lastS - halfLength < blockerFrontS;
-        final double lineS = stopLineS - halfLength;
-        final double progressMetres =
-            advance(scene.egoS, lineS, notPast ? blockerRearS - halfLength - blockerStandoff : Double.MAX_VALUE);
-        final double ruleProgressMetres = blockerStandoff == ruleBlockerStandoff ? progressMetres :
-            advance(scene.egoS, lineS, notPast ? blockerRearS - halfLength - ruleBlockerStandoff : Double.MAX_VALUE);
-        progressM[k] = lastS - scene.egoS;
+        final double lastS = lastSOf[k];
+        final double lastD = lastDOf[k];
         afterHorizon[k] = afterHorizonCost(scene, set, future, base, halfLength, halfWidth);
         unfinishedPass[k] = w.unfinishedPass > 0 && Math.abs(lastD) - inLane > PASS_OUTSIDE_M ?
             unfinishedPassCost(scene, set, future, base, halfLength, halfWidth, lastS, lastD) : 0;
         collision[k] = collisionCost + afterHorizon[k] + unfinishedPass[k];
         firstCollisionStep[k] = firstCollision;
         minTtcS[k] = firstTtc;
-        ttc[k] = (firstTtc < w.ttcThresholdS ? w.ttc * (w.ttcThresholdS - firstTtc) : 0) + clearanceCost;
-        progress[k] = -w.progress * progressMetres;
-        comfort[k] = (w.accel * accelSq + w.jerk * jerkSq + w.lateralAccel * lateralSq) / horizon +
-            w.hardBrake * hardBraking;
-        lane[k] = laneCost;
-        redLight[k] = (crossedRed ? w.redLight : 0) + (leftLaneOnRedApproach ? w.queuePass : 0);
+        ttc[k] = ttcOf(firstTtc, clearanceCost);
         pedestrian[k] = pedestrianCost;
-        riskProbability[k] = null == riskTensor ? 0 : collisionProbability(riskTensor.get(k));
-        risk[k] = w.risk * riskProbability[k];
-        total[k] = collision[k] + ttc[k] + progress[k] + comfort[k] + lane[k] + redLight[k] + pedestrian[k] +
-            consistency[k] + risk[k];
-        analytic[k] = total[k] - risk[k] + (ruleOutOfLaneWeight - outOfLaneWeight) * outsideSum -
-            w.progress * (ruleProgressMetres - progressMetres);
+        total[k] = totalOf(k, collision[k], ttc[k], pedestrian[k]);
+        analytic[k] = analyticOf(k, total[k]);
+        complete[k] = true;
+        return true;
     }
+
+    private double ttcOf(final double firstTtc, final double clearanceCost)
+    {
+        return (firstTtc < w.ttcThresholdS ? w.ttc * (w.ttcThresholdS - firstTtc) : 0) + clearanceCost;
+    }
+
+    /** The total of candidate k with its own terms as scored and the given agent terms, summed in one order. */
+    private double totalOf(final int k, final double collisionTerm, final double ttcTerm, final double pedestrianTerm)
+    {
+        return collisionTerm + ttcTerm + progress[k] + comfort[k] + lane[k] + redLight[k] + pedestrianTerm +
+            consistency[k] + risk[k];
+    }
+
+    /** The analytic total of candidate k given its total: the scene rule's verdicts, no learned risk. */
+    private double analyticOf(final int k, final double totalValue)
+    {
+        return totalValue - risk[k] + (ruleOutOfLaneWeight - outOfLaneWeight) * outsideSumOf[k] -
+            w.progress * (ruleProgressMetresOf[k] - progressMetresOf[k]);
+    }
+
+    private void leaveIncomplete(final int k)
+    {
+        complete[k] = false;
+        collision[k] = Double.NaN;
+        ttc[k] = Double.NaN;
+        pedestrian[k] = Double.NaN;
+        afterHorizon[k] = Double.NaN;
+        unfinishedPass[k] = Double.NaN;
+        minTtcS[k] = Double.NaN;
+        firstCollisionStep[k] = -1;
+        total[k] = Double.NaN;
+        analytic[k] = Double.NaN;
+    }
+
 
     /**
      * Mean advance over the horizon of this tick's scored steps, doubled (equal to the end advance at constant
      * speed), counted up to the stop line and, inside the standoff, against the plan.
      */
-    private double advance(final double egoS, final double lineS, final double standoffS)
+    private double advance(final int base, final double egoS, final double lineS, final double standoffS)
     {
         double advance = 0;
         for (int h = 0; h < horizon; h++)
         {
-            double reachable = Math.min(stepS[h], lineS);
+            double reachable = Math.min(stepS[base + h], lineS);
             if (reachable > standoffS)
             {
                 reachable = standoffS - 2 * (reachable - standoffS);

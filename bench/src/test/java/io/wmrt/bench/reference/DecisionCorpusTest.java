@@ -58,6 +58,7 @@ class DecisionCorpusTest
         final Set<Integer> behavioursChosen = new HashSet<>();
         int scenes = 0;
         int learnedChanged = 0;
+        long completed = 0;
         try (OrtCpuBackend backend = new OrtCpuBackend(1);
             PreparedGraph encoder = backend.prepare(model.graph(ModelPackage.ENCODER), arena);
             PreparedGraph rollout = backend.prepare(model.graph(ModelPackage.ROLLOUT), arena))
@@ -76,12 +77,14 @@ class DecisionCorpusTest
                     scenes++;
                 }
             }
+            completed = planners.completeCandidates;
         }
         assertTrue(scenes >= 400, "the corpus holds " + scenes + " scenes");
         // A corpus on which one behaviour always wins would hold no decision to keep.
         assertTrue(behavioursChosen.size() >= 3, "behaviours chosen: " + behavioursChosen);
         System.out.printf("decision corpus: %d scenes, the same choice on all; behaviours chosen %s; the learned " +
-            "terms changed the choice on %d%n", scenes, behavioursChosen, learnedChanged);
+            "terms changed the choice on %d; the bounded selection scored %.1f of 64 candidates in full per scene%n",
+            scenes, behavioursChosen, learnedChanged, (double)completed / scenes);
     }
 
     private static List<Path> runs() throws IOException
@@ -114,6 +117,7 @@ class DecisionCorpusTest
         private boolean havePrevious;
         private long previousTimestampNs;
         boolean learnedChanged;
+        long completeCandidates;
 
         Planners(final PlannerConfig config, final TensorArena arena, final PreparedGraph encoder,
             final PreparedGraph rollout)
@@ -183,6 +187,15 @@ class DecisionCorpusTest
             }
             assertEquals(referenceSelected, selected, where + ": the chosen candidate");
             learnedChanged = analyticChoice != selected;
+
+            // The planner's own selection, which leaves the candidates that cannot win part-scored.
+            scorer.prepare(scene);
+            final int bounded = scorer.select(scene, set, future, risk, set.candidates);
+            assertEquals(selected, bounded, where + ": the chosen candidate, bounded selection");
+            assertEquals(analyticChoice, scorer.analyticChoice(), where + ": the analytic choice, bounded selection");
+            assertTrue(scorer.complete[bounded], where + ": the chosen candidate is scored in full");
+            assertEquals(referenceScorer.total[bounded], scorer.total[bounded], where + ": the chosen total");
+            completeCandidates += scorer.completeCount();
 
             final int h = set.horizon;
             System.arraycopy(set.accel, selected * h, previousAccel, 0, h);
