@@ -50,6 +50,7 @@ public final class CandidateGenerator
     private double ph;
     private double pv;
     private double appliedAccel;
+    private double stepTan;
 
     public CandidateGenerator(final PlannerConfig config)
     {
@@ -162,6 +163,9 @@ public final class CandidateGenerator
         {
             step(set.accel[base + i], set.steer[base + i]);
             set.accel[base + i] = (float)appliedAccel;
+            // The tangent of the steering as published, which the scorer's lateral acceleration needs too.
+            set.tanSteerOf[base + i] = set.steer[base + i];
+            set.tanSteer[base + i] = stepTan;
             record(set, base + i);
         }
     }
@@ -352,7 +356,8 @@ public final class CandidateGenerator
         }
         appliedAccel = (vNext - pv) / dt;
         final double vMean = 0.5 * (pv + vNext);
-        final double hNext = ph + vMean * Math.tan(steer) / config.wheelbaseM() * dt;
+        stepTan = Math.tan(steer);
+        final double hNext = ph + vMean * stepTan / config.wheelbaseM() * dt;
         final double hMid = 0.5 * (ph + hNext);
         px += vMean * Math.cos(hMid) * dt;
         py += vMean * Math.sin(hMid) * dt;

@@ -1,5 +1,7 @@
 package io.wmrt.planner;
 
+import java.util.Arrays;
+
 /**
  * K candidate plans of H steps: the actions given to the world model and the ego poses the kinematic
  * bicycle integrates from them. Index {@code k * H + h} is step h of candidate k; pose h is the state after
@@ -44,6 +46,13 @@ public final class CandidateSet
     public final double[] routeTangentY;
     public final double[] routeTangentHeading;
     public final RouteFrame[] projectedRoute;
+    /**
+     * {@code Math.tan} of a steering angle the generator's bicycle took, per step, and the angle it took
+     * ({@link #tanSteerOf}, as a float): the scorer reads the tangent while the step's {@link #steer} is still
+     * that angle.
+     */
+    public final double[] tanSteer;
+    public final float[] tanSteerOf;
     public final long[] projectedVersion;
     /** Whether the first sample (index latticeCount) is the previous plan carried forward. */
     public boolean hasPrevious;
@@ -75,6 +84,9 @@ public final class CandidateSet
         routeTangentY = new double[n];
         routeTangentHeading = new double[n];
         projectedRoute = new RouteFrame[candidates];
+        tanSteer = new double[n];
+        tanSteerOf = new float[n];
+        Arrays.fill(tanSteerOf, Float.NaN);
         projectedVersion = new long[candidates];
     }
 

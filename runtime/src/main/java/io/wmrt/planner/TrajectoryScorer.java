@@ -510,7 +510,9 @@ public final class TrajectoryScorer
                 hardBraking += (-a - w.hardBrakeMps2) * (-a - w.hardBrakeMps2);
             }
             jerkSq += jerk * jerk;
-            final double lateral = v * v * Math.tan(set.steer[i]) / config.wheelbaseM();
+            final float steer = set.steer[i];
+            final double lateral =
+                v * v * (set.tanSteerOf[i] == steer ? set.tanSteer[i] : Math.tan(steer)) / config.wheelbaseM();
             lateralSq += lateral * lateral;
 
             final double s;
