@@ -77,8 +77,8 @@ class GateRegressionTest
     }
 
     /**
-     * The one check a run can be blind to: in run-gate-2026-12-03-lean-2 the per-candidate rollouts (the ratio's
-     * denominator, 34 ms an op, about 60 ops an iteration) were slowed 1.65x by the machine, which puts the ratio so
+     * The one check a run can be blind to: when the machine slows the per-candidate rollouts (the ratio's
+     * denominator, 34 ms an op, about 60 ops an iteration; an earlier run had them 1.65x slow), the ratio falls so
      * far below its limit that batching twice as slow still passes. Such a run is recognised by its own ratio, less
      * than two thirds of the median of the runs; every other run must fail, and at most one may be so slowed.
      */
