@@ -128,7 +128,7 @@ public class PlannerReferenceBenchmark
             generator.generate(snapshot, candidates, previousAccel, previousSteer, shiftSteps);
         }
         scorer.prepare(snapshot);
-        return scorer.select(snapshot, candidates, agentFuture, null, candidates.candidates);
+        return scorer.select(snapshot, candidates, agentFuture, null, candidates.candidates, false);
     }
 
     private static Consumer<SceneFrameEncoder> writer(final String scene) throws Exception

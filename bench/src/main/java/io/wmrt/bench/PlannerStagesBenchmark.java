@@ -131,7 +131,7 @@ public class PlannerStagesBenchmark
     private int scoreAll()
     {
         scorer.prepare(scoredScene);
-        return scorer.select(scoredScene, candidates, agentFuture, null, candidates.candidates);
+        return scorer.select(scoredScene, candidates, agentFuture, null, candidates.candidates, false);
     }
 
     private static FloatBuffer directFloats(final int count)

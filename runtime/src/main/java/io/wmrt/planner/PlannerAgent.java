@@ -600,31 +600,12 @@ public final class PlannerAgent implements Agent
      */
     private int select(final int count)
     {
-        int selected = 0;
-        int analyticChoice = 0;
         scorer.prepare(scene);
-        if (null == candidatesPublisher)
-        {
-            // Only the choice is needed: candidates that cannot be chosen are left part-scored.
-            selected = scorer.select(scene, candidates, futureTensor, riskTensor, count);
-            analyticChoice = scorer.analyticChoice();
-        }
-        else
-        {
-            // Every candidate is published with all its terms.
-            for (int k = 0; k < count; k++)
-            {
-                scorer.score(scene, candidates, futureTensor, riskTensor, k);
-                if (scorer.total[k] < scorer.total[selected])
-                {
-                    selected = k;
-                }
-                if (scorer.analytic[k] < scorer.analytic[analyticChoice])
-                {
-                    analyticChoice = k;
-                }
-            }
-        }
+        // With candidates published every one is priced in full; otherwise those that cannot win are left
+        // part-scored.
+        final int selected =
+            scorer.select(scene, candidates, futureTensor, riskTensor, count, null != candidatesPublisher);
+        final int analyticChoice = scorer.analyticChoice();
         if (analyticChoice != selected)
         {
             learnedChoiceChanges.increment();

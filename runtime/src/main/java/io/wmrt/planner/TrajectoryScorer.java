@@ -360,21 +360,22 @@ public final class TrajectoryScorer
      * Candidates are scored cheapest own terms first, candidate 0 before all (a NaN total there keeps it chosen,
      * as the plain loop would). The choice is always the plain loop's: DecisionCorpusTest holds it on the
      * recorded corpus. When a weight of an agent term is negative the bound does not hold and every candidate is
-     * scored in full.
+     * scored in full, as it is when {@code scoreAll} asks for it (every candidate's terms are published).
      *
      * @param future     the rollout's agent_future tensor, [K, H, N, 3].
      * @param riskTensor the rollout's risk tensor, [K], or null.
      * @param count      candidates to choose among, 1 to K.
+     * @param scoreAll   price every candidate in full, the same choice.
      * @return the chosen candidate.
      */
     public int select(
         final SceneSnapshot scene, final CandidateSet set, final FloatBuffer future, final FloatBuffer riskTensor,
-        final int count)
+        final int count, final boolean scoreAll)
     {
         checkPrepared(scene);
         int selected = 0;
         int analyticBest = 0;
-        if (!boundable)
+        if (scoreAll || !boundable)
         {
             for (int k = 0; k < count; k++)
             {

@@ -63,7 +63,7 @@ class BoundedSelectionTest
 
             final TrajectoryScorer bounded = new TrajectoryScorer(config);
             bounded.prepare(scene);
-            final int chosen = bounded.select(scene, set, future, risk, K);
+            final int chosen = bounded.select(scene, set, future, risk, K, false);
             assertEquals(selected, chosen, "scene " + trial);
             assertEquals(analyticChoice, bounded.analyticChoice(), "scene " + trial + ": analytic choice");
             assertTrue(bounded.complete[chosen], "scene " + trial);
@@ -95,9 +95,53 @@ class BoundedSelectionTest
             {
                 latticeChoice = full.total[k] < full.total[latticeChoice] ? k : latticeChoice;
             }
-            assertEquals(latticeChoice, bounded.select(scene, set, future, risk, set.latticeCount), "scene " + trial);
+            assertEquals(latticeChoice, bounded.select(scene, set, future, risk, set.latticeCount, false), "scene " + trial);
         }
         assertTrue(pruned > scenes * K / 4, "the bound pruned " + pruned + " of " + scenes * K + " candidates");
+    }
+
+    @Test
+    void shouldChooseAsScoringEveryCandidateWhenTheModelAnswersNaNOrInfinity()
+    {
+        // A model's outputs are not trusted: NaN and infinite agent positions and headings in some candidates'
+        // futures (candidate 0's among them, which keeps it chosen when its total is NaN), NaN and infinite
+        // risks. Whatever the full pass chooses, the bounded one must.
+        final PlannerConfig config = config(new CostWeights());
+        final Random random = new Random(404);
+        final float[] hostile = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e30f, -1e30f};
+        for (int trial = 0; trial < 60; trial++)
+        {
+            final SceneSnapshot scene = randomScene(random, trial);
+            scene.agentCount = Math.max(scene.agentCount, 3);
+            final CandidateSet set = new CandidateSet(K, H);
+            new CandidateGenerator(config).generate(scene, set, null, null, 0);
+            final FloatBuffer future = randomFuture(random, scene, set);
+            final FloatBuffer risk = FloatBuffer.allocate(K);
+            for (int hit = 0; hit < 40; hit++)
+            {
+                final int k = hit == 0 ? 0 : random.nextInt(K);
+                final int at = ((k * H + random.nextInt(H)) * N + random.nextInt(scene.agentCount)) * 3;
+                future.put(at + random.nextInt(3), hostile[random.nextInt(hostile.length)]);
+                risk.put(random.nextInt(K), hostile[random.nextInt(hostile.length)]);
+            }
+            final TrajectoryScorer full = new TrajectoryScorer(config);
+            full.prepare(scene);
+            final int all = full.select(scene, set, future, risk, K, true);
+            assertEquals(K, full.completeCount());
+            int selected = 0;
+            int analyticChoice = 0;
+            for (int k = 0; k < K; k++)
+            {
+                selected = full.total[k] < full.total[selected] ? k : selected;
+                analyticChoice = full.analytic[k] < full.analytic[analyticChoice] ? k : analyticChoice;
+            }
+            assertEquals(selected, all, "scene " + trial + ": score-all against the plain loop");
+
+            final TrajectoryScorer bounded = new TrajectoryScorer(config);
+            bounded.prepare(scene);
+            assertEquals(selected, bounded.select(scene, set, future, risk, K, false), "scene " + trial);
+            assertEquals(analyticChoice, bounded.analyticChoice(), "scene " + trial + ": analytic choice");
+        }
     }
 
     @Test
@@ -113,7 +157,7 @@ class BoundedSelectionTest
         final FloatBuffer future = randomFuture(random, scene, set);
         final TrajectoryScorer scorer = new TrajectoryScorer(config);
         scorer.prepare(scene);
-        scorer.select(scene, set, future, null, K);
+        scorer.select(scene, set, future, null, K, false);
         assertEquals(K, scorer.completeCount());
     }
 

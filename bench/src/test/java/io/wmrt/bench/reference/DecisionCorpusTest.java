@@ -190,7 +190,7 @@ class DecisionCorpusTest
 
             // The planner's own selection, which leaves the candidates that cannot win part-scored.
             scorer.prepare(scene);
-            final int bounded = scorer.select(scene, set, future, risk, set.candidates);
+            final int bounded = scorer.select(scene, set, future, risk, set.candidates, false);
             assertEquals(selected, bounded, where + ": the chosen candidate, bounded selection");
             assertEquals(analyticChoice, scorer.analyticChoice(), where + ": the analytic choice, bounded selection");
             assertTrue(scorer.complete[bounded], where + ": the chosen candidate is scored in full");
