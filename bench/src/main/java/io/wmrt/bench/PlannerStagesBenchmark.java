@@ -42,6 +42,7 @@ import java.util.concurrent.TimeUnit;
  *   selects} the cheapest of all K against an agent_future tensor [K, H, N, 3] filled once, in set-up, by a
  *   real cv-baseline rollout on ONNX Runtime, as the planner agent does (candidates that cannot win are left
  *   part-scored).</li>
+ *   <li>{@link #candidates}: the generation alone, so that a run says how the two stages share the time.</li>
  * </ul>
  * Threading: the state is per benchmark thread; run it with one thread.
  */
@@ -126,6 +127,14 @@ public class PlannerStagesBenchmark
     {
         generator.generate(scoredScene, candidates, previousAccel, previousSteer, shiftSteps);
         return scoreAll();
+    }
+
+    /** The generation part of {@link #candidatesAndScoring} alone: the rest of it is the selection. */
+    @Benchmark
+    public int candidates()
+    {
+        generator.generate(scoredScene, candidates, previousAccel, previousSteer, shiftSteps);
+        return candidates.latticeCount;
     }
 
     private int scoreAll()
