@@ -59,9 +59,11 @@ final class InspectCommand implements Runnable
                 }
                 System.out.printf("  cpu: %d cores, %s, planner core %s%n", p.cpu().cores(), p.cpu().isa(),
                     p.cpu().plannerCore() < 0 ? "not pinned" : String.valueOf(p.cpu().plannerCore()));
-                System.out.printf("  planner: %.0f Hz, deadline %.1f ms, idle %s, %d intra-op thread(s)%n",
+                System.out.printf("  planner: %.0f Hz, deadline %.1f ms, idle %s, %d intra-op thread(s), %s%n",
                     p.planner().tickHz(), p.planner().deadlineMs(), p.planner().idleStrategy(),
-                    p.planner().intraOpThreads());
+                    p.planner().intraOpThreads(), !p.planner().helperThread() ? "no helper thread" :
+                    p.cpu().helperCore() < 0 ? "helper thread not pinned" :
+                    "helper thread on core " + p.cpu().helperCore());
                 for (final Map.Entry<String, List<String>> e : p.dispatch().entrySet())
                 {
                     System.out.printf("  dispatch %s: %s%n", e.getKey(), String.join(" -> ", e.getValue()));

@@ -176,20 +176,45 @@ final class RunCommand implements Callable<Integer>
         final ModelPackage shadowModel = Loading.model(DemoCommand.resolve(shadowModelDir), profile);
         final Path dirOfShadow = null != shadowDir ? shadowDir : ShadowInstance.defaultDir(instance);
         final int plannerCore = profile.cpu().plannerCore();
-        final int core = null != shadowCore ? shadowCore :
-            plannerCore >= 0 && profile.cpu().cores() > 1 ? (plannerCore + 1) % profile.cpu().cores() : -1;
-        if (null != shadowCore && core >= 0 && core == plannerCore)
+        final int helperCore = profile.planner().helperThread() ? profile.cpu().helperCore() : -1;
+        final int core = null != shadowCore ? shadowCore : defaultShadowCore(profile.cpu().cores(), plannerCore,
+            helperCore);
+        if (null != shadowCore && core >= 0 && (core == plannerCore || core == helperCore))
         {
             throw new ParameterException(new CommandLine(this),
-                "--shadow-core " + core + " is the live planner's core (cpu.planner_core): the shadow must not " +
+                "--shadow-core " + core + " is the live planner's " + (core == plannerCore ?
+                "core (cpu.planner_core)" : "helper's core (cpu.helper_core)") + ": the shadow must not " +
                 "compete with it");
         }
-        final ShadowPlanner shadow = ShadowPlanner.start(profile, shadowModel, plannerConfig(shadowModel, profile),
-            bus, dirOfShadow, core, shadowDivergenceM, errors::record);
+        // The shadow plans without a helper thread: it must not take a third core from the live planner.
+        final ShadowPlanner shadow = ShadowPlanner.start(profile, shadowModel,
+            plannerConfig(shadowModel, profile).helper(false, -1, "--shadow-core"), bus, dirOfShadow, core,
+            shadowDivergenceM, errors::record);
         System.out.printf("shadow: %s plans on every scene on bus %s%s; disagreements in %s%n", shadowModel.name(),
             dirOfShadow, core >= 0 ? ", pinned to CPU " + core : ", unpinned",
             dirOfShadow.resolve(ShadowPlanner.LOG_FILE));
         return shadow;
+    }
+
+    /**
+     * The core after the live planner's that is neither its core nor its helper's, or -1 (not pinned) when the
+     * live planner is not pinned or no such core exists.
+     */
+    static int defaultShadowCore(final int cores, final int plannerCore, final int helperCore)
+    {
+        if (plannerCore < 0)
+        {
+            return -1;
+        }
+        for (int step = 1; step < cores; step++)
+        {
+            final int core = (plannerCore + step) % cores;
+            if (core != helperCore)
+            {
+                return core;
+            }
+        }
+        return -1;
     }
 
     private void stopShadow(final ShadowPlanner shadow, final BusDirectory bus) throws Exception

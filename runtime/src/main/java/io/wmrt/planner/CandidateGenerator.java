@@ -43,6 +43,7 @@ public final class CandidateGenerator
     private final double[] leaderGapByTarget = new double[LATERAL_FRACTIONS.length];
     private final double[] leaderSpeedByTarget = new double[LATERAL_FRACTIONS.length];
     private final double[] minGapByTarget = new double[LATERAL_FRACTIONS.length];
+    private long latticeRebuilds;
 
     // Integration state of the candidate being built.
     private double px;
@@ -66,7 +67,7 @@ public final class CandidateGenerator
     }
 
     /**
-     * Fill {@code set} for this tick.
+     * Fill {@code set} for this tick: the lattice, then the samples.
      *
      * @param previousAccel  previous best plan's accelerations (H), or null on the first tick.
      * @param previousSteer  previous best plan's steering (H).
@@ -78,6 +79,16 @@ public final class CandidateGenerator
         final float[] previousAccel,
         final float[] previousSteer,
         final double shiftSteps)
+    {
+        generateLattice(scene, set);
+        generateSamples(scene, set, previousAccel, previousSteer, shiftSteps);
+    }
+
+    /**
+     * The lattice candidates, the first {@link #latticeSize()} of {@code set}. Reads the scene's agents as the
+     * encoder left them (which standing vehicles are parked) and moves the route's projection.
+     */
+    public void generateLattice(final SceneSnapshot scene, final CandidateSet set)
     {
         // The leader depends on the lateral target alone: find it once per target, not once per behaviour.
         for (int j = 0; j < LATERAL_FRACTIONS.length; j++)
@@ -100,11 +111,78 @@ public final class CandidateGenerator
         set.emergencyIndex = k;
         buildTracked(scene, set, k++, CandidateSet.EMERGENCY_STOP, 0, KEEP_LANE);
         set.latticeCount = k;
-        set.hasPrevious = null != previousAccel;
+    }
 
+    /**
+     * Bring a lattice made by {@link #generateLattice} up to date with a scene whose agents have changed since
+     * (the encoder's say on which standing vehicles are parked arrived after it): the leader of each lateral
+     * target is found again, and the candidates of a target whose leader is no longer what they were built
+     * against are built again, so the lattice is exactly what {@link #generateLattice} would make of the scene
+     * now. Usually nothing is rebuilt: the lattice can be made while the encoder runs.
+     *
+     * @return the lateral targets rebuilt, one bit each (bit 0: keeping the lane, which candidate 0 follows).
+     */
+    public int refreshLattice(final SceneSnapshot scene, final CandidateSet set)
+    {
+        int stale = 0;
+        for (int j = 0; j < LATERAL_FRACTIONS.length; j++)
+        {
+            final double gap = leaderGapByTarget[j];
+            final double speed = leaderSpeedByTarget[j];
+            final double wanted = minGapByTarget[j];
+            findLeader(scene, LATERAL_FRACTIONS[j] * scene.laneWidth, j);
+            if (Double.doubleToRawLongBits(gap) != Double.doubleToRawLongBits(leaderGapByTarget[j]) ||
+                Double.doubleToRawLongBits(speed) != Double.doubleToRawLongBits(leaderSpeedByTarget[j]) ||
+                Double.doubleToRawLongBits(wanted) != Double.doubleToRawLongBits(minGapByTarget[j]))
+            {
+                stale |= 1 << j;
+            }
+        }
+        if (0 == stale)
+        {
+            return 0;
+        }
+        int k = 0;
+        for (final int behaviour : BEHAVIOURS)
+        {
+            for (int j = 0; j < LATERAL_FRACTIONS.length; j++, k++)
+            {
+                if (0 != (stale & (1 << j)))
+                {
+                    buildTracked(scene, set, k, behaviour, LATERAL_FRACTIONS[j] * scene.laneWidth, j);
+                }
+            }
+        }
+        latticeRebuilds++;
+        return stale;
+    }
+
+    /**
+     * @return how many times {@link #refreshLattice} found the lattice stale and rebuilt part of it.
+     */
+    public long latticeRebuilds()
+    {
+        return latticeRebuilds;
+    }
+
+    /**
+     * The samples, every candidate of {@code set} after the lattice: the previous plan shifted, then perturbed.
+     * With a previous plan they read of the scene only its sequence and the ego's speed, and touch neither the
+     * route nor the lattice, so they may be generated on another thread while the lattice is (by another
+     * generator: each has its own integration state). Without one they perturb the first lattice candidate,
+     * which must be generated first.
+     */
+    public void generateSamples(
+        final SceneSnapshot scene,
+        final CandidateSet set,
+        final float[] previousAccel,
+        final float[] previousSteer,
+        final double shiftSteps)
+    {
+        set.hasPrevious = null != previousAccel;
         noise.reseed(config.seed() ^ (scene.sequence * 0x9E3779B97F4A7C15L));
         final int h = set.horizon;
-        for (int sample = 0; k < set.candidates; k++, sample++)
+        for (int k = latticeSize(), sample = 0; k < set.candidates; k++, sample++)
         {
             if (sample == 0)
             {

@@ -127,6 +127,11 @@ public final class PlannerAgent implements Agent
     private final SceneSnapshot scene = new SceneSnapshot();
     private final CandidateSet candidates;
     private final CandidateGenerator generator;
+    /** Null when the configuration asks for no helper thread: then every job runs on the planner thread. */
+    private final PlannerHelper helper;
+    private final Runnable candidatesJob = this::generateCandidates;
+    private final Runnable ownTermsJob = this::scoreOwnTerms;
+    private double samplesShift;
     private final TrajectoryScorer scorer;
     private final float[] previousAccel;
     private final float[] previousSteer;
@@ -209,6 +214,8 @@ public final class PlannerAgent implements Agent
 
         candidates = new CandidateSet(config.candidates(), config.horizon());
         generator = new CandidateGenerator(config);
+        helper = config.helperThread() ?
+            new PlannerHelper(roleName() + "-helper", config.helperCore(), config.helperCoreKey()) : null;
         scorer = new TrajectoryScorer(config);
         previousAccel = new float[config.horizon()];
         previousSteer = new float[config.horizon()];
@@ -257,6 +264,40 @@ public final class PlannerAgent implements Agent
         return watchdog;
     }
 
+    /**
+     * Start the helper thread when the configuration asks for one (pinned, when it names a core). Called by the
+     * agent's runner on the planner thread; a driver that calls {@link #doWork} itself gets it on the first tick,
+     * unpinned, as that driver's own thread is.
+     *
+     * @throws IllegalArgumentException naming the helper core's setting when it could not be pinned.
+     */
+    public void onStart()
+    {
+        if (null != helper)
+        {
+            helper.start();
+        }
+    }
+
+    /**
+     * Stop the helper thread; later ticks run its jobs on the planner thread.
+     */
+    public void onClose()
+    {
+        if (null != helper)
+        {
+            helper.close();
+        }
+    }
+
+    /**
+     * @return the planner's helper, or null when it runs none.
+     */
+    public PlannerHelper helper()
+    {
+        return helper;
+    }
+
     public int doWork()
     {
         sceneRingUnblocker.check(nanoClock.nanoTime());
@@ -270,6 +311,10 @@ public final class PlannerAgent implements Agent
         if (scenesThisPoll == 0)
         {
             return 0;
+        }
+        if (null != helper)
+        {
+            helper.start(false);
         }
         scenesReceived.getAndAdd(scenesThisPoll);
         if (scenesThisPoll > 1)
@@ -305,7 +350,7 @@ public final class PlannerAgent implements Agent
     private void tick()
     {
         final long start = nanoClock.nanoTime();
-        final long allocStart = TickStats.threadAllocatedBytes();
+        final long allocStart = TickStats.threadAllocatedBytes() + helperAllocatedBytes();
 
         sceneDecoder.wrapAndApplyHeader(sceneBuffer, 0, headerDecoder);
         gate.begin(start, sceneDecoder.sequence());
@@ -328,7 +373,7 @@ public final class PlannerAgent implements Agent
         sceneEcho.echo(sceneBuffer, 0);
 
         final long nanos = nanoClock.nanoTime() - start;
-        final long allocated = TickStats.threadAllocatedBytes() - allocStart;
+        final long allocated = TickStats.threadAllocatedBytes() + helperAllocatedBytes() - allocStart;
         stats.record(nanos, allocated);
         ticks.increment();
         tickNsLast.setRelease(nanos);
@@ -341,6 +386,11 @@ public final class PlannerAgent implements Agent
             deadlineMisses.increment();
         }
         allocLast.setRelease(allocated);
+    }
+
+    private long helperAllocatedBytes()
+    {
+        return null == helper ? 0 : helper.allocatedBytes();
     }
 
     private SceneFault frameFault()
@@ -405,14 +455,53 @@ public final class PlannerAgent implements Agent
     private void plan(final long start)
     {
         loadAndPack();
-        // The encoder first: what it says of the standing vehicles shapes the candidates as well as their scores.
+        // The previous plan's steps are shifted by the time since it was made (the timeline bounds the step).
+        samplesShift = havePrevious ?
+            Math.max(0, (scene.timestampNs - previousPlanTimestampNs) / (config.dtSeconds() * 1e9)) : 0;
+        // The candidates are made before the encoder has said which standing vehicles are parked: with a helper,
+        // while the encoder runs, and brought up to date once it has said.
+        if (null != helper)
+        {
+            helper.post(candidatesJob);
+        }
         final boolean encoded = encode(start);
+        if (null != helper)
+        {
+            helper.await();
+        }
         if (encoded && null != movesTensor)
         {
             scene.useLearnedMoves(movesTensor);
+            if (null != helper)
+            {
+                final int rebuilt = generator.refreshLattice(scene, candidates);
+                if (0 != (rebuilt & 1) && !havePrevious)
+                {
+                    // Without a previous plan the samples perturb candidate 0, which was rebuilt.
+                    generateSamples();
+                }
+            }
         }
-        generateCandidates();
+        if (null == helper)
+        {
+            generateCandidates();
+        }
+        packActions();
+        // The candidates' own terms need neither the futures nor the risk: with a helper they are scored while
+        // the rollout runs.
+        if (null != helper)
+        {
+            helper.post(ownTermsJob);
+        }
+        else
+        {
+            scoreOwnTerms();
+        }
         final boolean modelRan = encoded && rollOut(start);
+        if (null != helper)
+        {
+            helper.await();
+        }
 
         PlanMode mode;
         int selected;
@@ -532,12 +621,28 @@ public final class PlannerAgent implements Agent
         }
     }
 
+    /** The candidates job: on the helper thread beside the encoder, or on the planner thread after it. */
     private void generateCandidates()
     {
-        // The previous plan's steps are shifted by the time since it was made (the timeline bounds the step).
-        final double shift = havePrevious ?
-            Math.max(0, (scene.timestampNs - previousPlanTimestampNs) / (config.dtSeconds() * 1e9)) : 0;
-        generator.generate(scene, candidates, havePrevious ? previousAccel : null, previousSteer, shift);
+        generator.generateLattice(scene, candidates);
+        generateSamples();
+    }
+
+    private void generateSamples()
+    {
+        generator.generateSamples(scene, candidates, havePrevious ? previousAccel : null, previousSteer,
+            samplesShift);
+    }
+
+    /** The own-terms job: on the helper thread beside the rollout, or on the planner thread. */
+    private void scoreOwnTerms()
+    {
+        scorer.prepare(scene);
+        scorer.scoreOwnTerms(scene, candidates, candidates.candidates);
+    }
+
+    private void packActions()
+    {
         final int n = candidates.candidates * candidates.horizon;
         for (int i = 0; i < n; i++)
         {
@@ -600,7 +705,6 @@ public final class PlannerAgent implements Agent
      */
     private int select(final int count)
     {
-        scorer.prepare(scene);
         // With candidates published every one is priced in full; otherwise those that cannot win are left
         // part-scored.
         final int selected =
@@ -801,6 +905,11 @@ public final class PlannerAgent implements Agent
     public TickStats stats()
     {
         return stats;
+    }
+
+    CandidateGenerator generator()
+    {
+        return generator;
     }
 
     public CandidateSet candidates()

@@ -49,6 +49,9 @@ public final class PlannerConfig
     private CostWeights weights = new CostWeights();
     private String modelName = "unnamed";
     private boolean debugCandidates;
+    private boolean helperThread;
+    private int helperCore = -1;
+    private String helperCoreKey = "helper core";
     private boolean concluded;
 
     /**
@@ -68,6 +71,8 @@ public final class PlannerConfig
             .agentRangeM(model.planner().agentRangeM())
             .actionBounds(model.actionLower(), model.actionUpper())
             .deadlineNs(profile.planner().deadlineNs())
+            .helper(profile.planner().helperThread(), profile.cpu().helperCore(),
+                profile.file() + ": cpu.helper_core")
             .modelName(model.name());
     }
 
@@ -210,6 +215,34 @@ public final class PlannerConfig
     public boolean debugCandidates()
     {
         return debugCandidates;
+    }
+
+    /**
+     * Run the planner's work that does not wait for a graph on a helper thread beside the graph calls
+     * ({@link PlannerHelper}), pinned to {@code core} (-1: not pinned); {@code coreKey} names the setting in
+     * errors. Off by default; what is planned is the same either way.
+     */
+    public PlannerConfig helper(final boolean enabled, final int core, final String coreKey)
+    {
+        this.helperThread = enabled;
+        this.helperCore = core;
+        this.helperCoreKey = coreKey;
+        return this;
+    }
+
+    public boolean helperThread()
+    {
+        return helperThread;
+    }
+
+    public int helperCore()
+    {
+        return helperCore;
+    }
+
+    public String helperCoreKey()
+    {
+        return helperCoreKey;
     }
 
     public int candidates()

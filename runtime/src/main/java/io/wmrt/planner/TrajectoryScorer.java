@@ -169,6 +169,9 @@ public final class TrajectoryScorer
     private double outOfLaneWeight;
     private double ruleBlockerStandoff;
     private double ruleOutOfLaneWeight;
+    // What scoreOwnTerms scored ahead of select this tick.
+    private CandidateSet ownScoredSet;
+    private int ownScoredCount;
 
     public TrajectoryScorer(final PlannerConfig config)
     {
@@ -218,6 +221,8 @@ public final class TrajectoryScorer
     public void prepare(final SceneSnapshot scene)
     {
         preparedSequence = scene.sequence;
+        ownScoredSet = null;
+        ownScoredCount = 0;
         final double halfLength = 0.5 * scene.egoLength;
 
         // The first stop light ahead that the ego can still stop for.
@@ -345,8 +350,36 @@ public final class TrajectoryScorer
         final int k)
     {
         checkPrepared(scene);
-        scoreEgo(scene, set, riskTensor, k);
+        scoreEgo(scene, set, k);
+        scoreRisk(riskTensor, k);
         scoreAgents(scene, set, future, k, Double.NaN, Double.NaN);
+    }
+
+    /**
+     * Score the own terms of the first {@code count} candidates (those that need neither the rollout's futures
+     * nor its risk) ahead of {@link #select}, which then takes them as they are: so they can be scored on another
+     * thread while the rollout runs. {@link #prepare} must have seen this tick's scene, and the candidates must
+     * not change before {@link #select}; the next {@link #prepare} forgets them.
+     */
+    public void scoreOwnTerms(final SceneSnapshot scene, final CandidateSet set, final int count)
+    {
+        checkPrepared(scene);
+        ownScoredCount = 0;
+        for (int k = 0; k < count; k++)
+        {
+            scoreEgo(scene, set, k);
+        }
+        ownScoredSet = set;
+        ownScoredCount = count;
+    }
+
+    /** Whether {@link #scoreOwnTerms} scored the first {@code count} candidates of {@code set} for this tick. */
+    private boolean ownTermsScored(final CandidateSet set, final int count)
+    {
+        final boolean scored = ownScoredSet == set && ownScoredCount >= count;
+        ownScoredSet = null;
+        ownScoredCount = 0;
+        return scored;
     }
 
     /**
@@ -373,13 +406,19 @@ public final class TrajectoryScorer
         final int count, final boolean scoreAll)
     {
         checkPrepared(scene);
+        final boolean ownScored = ownTermsScored(set, count);
         int selected = 0;
         int analyticBest = 0;
         if (scoreAll || !boundable)
         {
             for (int k = 0; k < count; k++)
             {
-                score(scene, set, future, riskTensor, k);
+                if (!ownScored)
+                {
+                    scoreEgo(scene, set, k);
+                }
+                scoreRisk(riskTensor, k);
+                scoreAgents(scene, set, future, k, Double.NaN, Double.NaN);
                 selected = total[k] < total[selected] ? k : selected;
                 analyticBest = analytic[k] < analytic[analyticBest] ? k : analyticBest;
             }
@@ -389,7 +428,11 @@ public final class TrajectoryScorer
         }
         for (int k = 0; k < count; k++)
         {
-            scoreEgo(scene, set, riskTensor, k);
+            if (!ownScored)
+            {
+                scoreEgo(scene, set, k);
+            }
+            scoreRisk(riskTensor, k);
             ownTotal[k] = totalOf(k, 0, 0, 0);
             ownAnalytic[k] = analyticOf(k, ownTotal[k]);
         }
@@ -462,11 +505,11 @@ public final class TrajectoryScorer
     }
 
     /**
-     * The terms of candidate k that do not look at the predicted agents: comfort, lane keeping and the drivable
-     * area, speed, red lights, progress, consistency and the learned risk; and per step the route arc length and
+     * The terms of candidate k that look at neither the predicted agents nor the learned risk: comfort, lane
+     * keeping and the drivable area, speed, red lights, progress and consistency; and per step the route arc length and
      * the heading's cosine and sine, which {@link #scoreAgents} reads.
      */
-    private void scoreEgo(final SceneSnapshot scene, final CandidateSet set, final FloatBuffer riskTensor, final int k)
+    private void scoreEgo(final SceneSnapshot scene, final CandidateSet set, final int k)
     {
         complete[k] = false;
         consistency[k] = consistencyCost(set, k);
@@ -621,6 +664,11 @@ public final class TrajectoryScorer
             w.hardBrake * hardBraking;
         lane[k] = laneCost;
         redLight[k] = (crossedRed ? w.redLight : 0) + (leftLaneOnRedApproach ? w.queuePass : 0);
+    }
+
+    /** Candidate k's learned risk term, from the rollout's risk tensor (null: the package predicts none). */
+    private void scoreRisk(final FloatBuffer riskTensor, final int k)
+    {
         riskProbability[k] = null == riskTensor ? 0 : collisionProbability(riskTensor.get(k));
         risk[k] = w.risk * riskProbability[k];
     }

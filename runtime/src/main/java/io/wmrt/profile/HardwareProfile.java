@@ -76,9 +76,10 @@ public record HardwareProfile(
     /**
      * @param cores       cores available to the runtime.
      * @param plannerCore core the planner thread should be pinned to, or -1 for no pinning.
+     * @param helperCore  core the planner's helper thread should be pinned to, or -1 for no pinning.
      * @param isa         instruction set, informational.
      */
-    public record Cpu(int cores, int plannerCore, String isa)
+    public record Cpu(int cores, int plannerCore, int helperCore, String isa)
     {
     }
 
@@ -87,8 +88,11 @@ public record HardwareProfile(
      * @param deadlineMs       a tick slower than this is a deadline miss; anytime planning aims below it.
      * @param idleStrategy     how the planner waits for scenes.
      * @param intraOpThreads   threads ONNX Runtime may use inside one graph on the CPU.
+     * @param helperThread     whether the planner runs its work that does not wait for a graph (samples, the
+     *                         candidates' own cost terms) on a second thread, beside the graph calls.
      */
-    public record Planner(double tickHz, double deadlineMs, IdleStrategyKind idleStrategy, int intraOpThreads)
+    public record Planner(double tickHz, double deadlineMs, IdleStrategyKind idleStrategy, int intraOpThreads,
+        boolean helperThread)
     {
         public long deadlineNs()
         {

@@ -64,8 +64,14 @@ public final class HardwareProfileLoader
 
         final StrictYaml c = root.section("cpu");
         final int cores = (int)c.integer("cores", 1, 256);
-        final HardwareProfile.Cpu cpu = new HardwareProfile.Cpu(
-            cores, (int)c.integer("planner_core", -1, cores - 1), c.string("isa"));
+        final int plannerCore = (int)c.integer("planner_core", -1, cores - 1);
+        final int helperCore = c.has("helper_core") ? (int)c.integer("helper_core", -1, cores - 1) : -1;
+        if (helperCore >= 0 && helperCore == plannerCore)
+        {
+            throw new ConfigException(file, c.path("helper_core"),
+                "is the planner's own core (" + plannerCore + "): the helper is there to run beside it");
+        }
+        final HardwareProfile.Cpu cpu = new HardwareProfile.Cpu(cores, plannerCore, helperCore, c.string("isa"));
         c.finish();
 
         final StrictYaml m = root.section("memory");
@@ -82,8 +88,14 @@ public final class HardwareProfileLoader
         }
         final HardwareProfile.Planner planner = new HardwareProfile.Planner(
             tickHz, deadlineMs, p.choice("idle_strategy", IdleStrategyKind.class),
-            (int)p.integer("intra_op_threads", 1, cores));
+            (int)p.integer("intra_op_threads", 1, cores),
+            p.has("helper_thread") && p.bool("helper_thread"));
         p.finish();
+        if (cpu.helperCore() >= 0 && !planner.helperThread())
+        {
+            throw new ConfigException(file, "cpu.helper_core",
+                "pins a helper thread that planner.helper_thread does not ask for (set it to true, or drop the key)");
+        }
 
         final StrictYaml d = root.section("dispatch");
         final Map<String, List<String>> dispatch = new LinkedHashMap<>();

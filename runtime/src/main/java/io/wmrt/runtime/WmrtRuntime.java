@@ -42,6 +42,7 @@ public final class WmrtRuntime implements AutoCloseable
     /** How long {@link #stop(long)} waits for the planner thread to finish its tick, by default. */
     public static final long STOP_TIMEOUT_MS = 2_000;
 
+    private final PlannerConfig config;
     private final HardwareProfile profile;
     private final ModelPackage model;
     private final List<Backend> backends = new ArrayList<>();
@@ -83,6 +84,7 @@ public final class WmrtRuntime implements AutoCloseable
     {
         this.profile = profile;
         this.model = model;
+        this.config = config;
         this.faults = faults;
         backends.addAll(Backends.forProfile(profile, faults));
         final Dispatcher dispatcher = new Dispatcher(profile, backends);
@@ -225,6 +227,7 @@ public final class WmrtRuntime implements AutoCloseable
         {
             checkPlannerCore(core, coreKey);
         }
+        startHelper();
         startWatchdog(errorHandler);
         runner = new AgentRunner(profile.planner().idleStrategy().newIdleStrategy(), errorHandler, null, agent);
         if (core < 0)
@@ -264,6 +267,23 @@ public final class WmrtRuntime implements AutoCloseable
             throw new IllegalArgumentException(coreKey + " " + core +
                 ": the planner thread could not be pinned: " + why, cause);
         }
+    }
+
+    /**
+     * Start the planner's helper thread now, so that a helper core the machine lacks or refuses is an error here,
+     * naming its key, and not a dead planner thread.
+     */
+    private void startHelper()
+    {
+        if (!config.helperThread())
+        {
+            return;
+        }
+        if (config.helperCore() >= 0)
+        {
+            checkPlannerCore(config.helperCore(), config.helperCoreKey());
+        }
+        agent.onStart();
     }
 
     /**
@@ -358,6 +378,8 @@ public final class WmrtRuntime implements AutoCloseable
             runner.close();
             runner = null;
         }
+        // The runner closes the agent it ran; a driver that ran it itself leaves the helper to this.
+        agent.onClose();
         if (null != watchdogRunner)
         {
             watchdogRunner.close();

@@ -47,6 +47,18 @@ class WmrtCommandTest
     }
 
     @Test
+    void shouldPutTheShadowOnACoreThatIsNeitherThePlannersNorItsHelpers()
+    {
+        // sa8650p: planner on 3, helper on 4.
+        assertEquals(5, RunCommand.defaultShadowCore(8, 3, 4));
+        assertEquals(4, RunCommand.defaultShadowCore(8, 3, -1));
+        assertEquals(0, RunCommand.defaultShadowCore(8, 7, 6));
+        assertEquals(1, RunCommand.defaultShadowCore(8, 7, 0));
+        assertEquals(-1, RunCommand.defaultShadowCore(2, 0, 1), "no third core: the shadow runs unpinned");
+        assertEquals(-1, RunCommand.defaultShadowCore(8, -1, 4), "an unpinned planner: an unpinned shadow");
+    }
+
+    @Test
     void shouldAcceptTheCommittedPackagesAndProfiles()
     {
         assertEquals(0, wmrt("inspect", "model", TestRepo.model("cv-baseline").toString()), err);

@@ -89,15 +89,34 @@ final class PlannerHarness implements AutoCloseable
             rolloutFallback);
     }
 
+    /**
+     * The graphs of the package in {@code modelDir} on {@code backend}, with or without the planner's helper
+     * thread (the host profile asks for one).
+     */
+    static PlannerHarness withHelper(final Path dir, final long seed, final Path modelDir, final OrtBackend backend,
+        final boolean helper) throws Exception
+    {
+        return new PlannerHarness(dir, seed, modelDir, new CostWeights(), null, null, backend, false,
+            config -> config.helper(helper, -1, "test helper core"));
+    }
+
     private PlannerHarness(
         final Path dir, final long seed, final Path modelDir, final CostWeights weights,
         final PreparedGraph encoderDouble, final PreparedGraph rolloutDouble, final OrtBackend cpu,
         final boolean rolloutFallback) throws Exception
     {
+        this(dir, seed, modelDir, weights, encoderDouble, rolloutDouble, cpu, rolloutFallback, config -> config);
+    }
+
+    private PlannerHarness(
+        final Path dir, final long seed, final Path modelDir, final CostWeights weights,
+        final PreparedGraph encoderDouble, final PreparedGraph rolloutDouble, final OrtBackend cpu,
+        final boolean rolloutFallback, final java.util.function.UnaryOperator<PlannerConfig> tweak) throws Exception
+    {
         final HardwareProfile profile = HardwareProfileLoader.load(TestRepo.profile("host"));
         final ModelPackage model = ModelPackageLoader.load(modelDir, ModelPackageLoader.Trust.none());
-        final PlannerConfig config = PlannerConfig.from(model, profile).seed(seed).weights(weights)
-            .deadlineNs(10_000_000_000L).conclude();
+        final PlannerConfig config = tweak.apply(PlannerConfig.from(model, profile).seed(seed).weights(weights)
+            .deadlineNs(10_000_000_000L)).conclude();
         bus = BusDirectory.create(dir);
         arena = new TensorArena();
         arena.bind(model.graph(ModelPackage.ENCODER));
@@ -296,6 +315,7 @@ final class PlannerHarness implements AutoCloseable
 
     public void close()
     {
+        agent.onClose();
         graphs.forEach(PreparedGraph::close);
         bus.closeAndDelete();
     }

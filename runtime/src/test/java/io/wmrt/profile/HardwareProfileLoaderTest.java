@@ -156,6 +156,42 @@ class HardwareProfileLoaderTest
     }
 
     @Test
+    void shouldReadTheHelperThreadAndItsCore() throws Exception
+    {
+        final HardwareProfile board = HardwareProfileLoader.load(TestRepo.profile("sa8650p"));
+        assertTrue(board.planner().helperThread());
+        assertEquals(4, board.cpu().helperCore());
+        final HardwareProfile host = HardwareProfileLoader.load(TestRepo.profile("host"));
+        assertTrue(host.planner().helperThread());
+        assertEquals(-1, host.cpu().helperCore());
+        final Path none = write("sa8650p.yaml", Files.readString(committed("sa8650p.yaml"))
+            .replace("  helper_thread: true ", "  helper_thread: false ").replace("  helper_core: 4 ", ""));
+        assertFalse(HardwareProfileLoader.load(none).planner().helperThread());
+        assertEquals(-1, HardwareProfileLoader.load(none).cpu().helperCore());
+    }
+
+    @Test
+    void shouldRefuseHelperCoreThatDoesNotExist() throws Exception
+    {
+        final Path file = variant("sa8650p.yaml", "  helper_core: 4 ", "  helper_core: 8 ");
+        refused(file, "cpu.helper_core", "8 is out of range [-1, 7]");
+    }
+
+    @Test
+    void shouldRefuseHelperOnThePlannersOwnCore() throws Exception
+    {
+        final Path file = variant("sa8650p.yaml", "  helper_core: 4 ", "  helper_core: 3 ");
+        refused(file, "cpu.helper_core", "the planner's own core (3)");
+    }
+
+    @Test
+    void shouldRefuseHelperCoreWithoutAHelperThread() throws Exception
+    {
+        final Path file = variant("sa8650p.yaml", "  helper_thread: true ", "  helper_thread: false ");
+        refused(file, "cpu.helper_core", "planner.helper_thread does not ask for");
+    }
+
+    @Test
     void shouldRefuseDeadlineLongerThanOneTick() throws Exception
     {
         // 20 Hz leaves 50 ms per tick.
