@@ -39,9 +39,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * can run the model), a stream of malformed frames and ring records, superseded scenes, scenes without route.
  * Faults are values made at start, so failing costs nothing either.
  * <p>
- * The bound is under 0.5 byte per tick on average: one object per tick would be 16 bytes or more, while the
- * JVM itself may charge a few bytes to the thread once in a long run (with escape analysis on, C2 re-creates
- * objects it had removed when it de-optimises code). The build runs this class twice, the second time with
+ * The bounds are at most three allocating ticks of the 10,000 and under 1 byte per tick on average: one object
+ * per tick would be 16 bytes or more, one every thousand ticks ten allocating ticks, while the JVM itself may
+ * charge a few KB to the thread once in a long run (with escape analysis on, C2 re-creates objects it had removed
+ * when it de-optimises code; with it off, a de-optimisation was seen to charge 3,928 B in one tick, strings the
+ * JVM made while the planner's thread was in HdrHistogram's record). The build runs this class twice, the second time with
  * escape analysis off ({@code -XX:-DoEscapeAnalysis}), so that the tick is shown to allocate nothing by
  * construction, not because the JIT removed its allocations.
  */
@@ -51,6 +53,12 @@ class ZeroAllocationTest
     private static final double P = SceneCodes.PEDESTRIAN;
     private static final double[][] AGENTS = {
         {V, 40, 0, 0, 0}, {V, 120, 3.5, Math.PI, 8}, {P, 25, -3, Math.PI / 2, 1.2}};
+    /**
+     * Ticks of the 10,000 measured that may allocate at all: the JVM charges its own work (de-optimising and
+     * recompiling a hot method, a few KB once) to the thread it happens on, at a tick that depends on the JIT's
+     * timing. A leak of one object every thousand ticks is ten.
+     */
+    private static final int ALLOCATING_TICKS = 3;
     private static final boolean ESCAPE_ANALYSIS_OFF =
         ManagementFactory.getRuntimeMXBean().getInputArguments().contains("-XX:-DoEscapeAnalysis");
 
@@ -341,30 +349,39 @@ class ZeroAllocationTest
         assertSteadyStateAllocation(h, what, ZeroAllocationTest::validScene);
     }
 
-    /**
-     * 6,000 ticks of warm-up (the first case in a fresh JVM is still compiling at 2,000), then 10,000 measured: the bytes the planner thread allocates inside
-     * {@code doWork} (reading the ring, checking and skipping records, the tick, publishing), with the
-     * test's own writing and reading outside the bracket.
-     */
     /** What the planner's helper thread allocated in the jobs of the ticks (its half of the tick's work). */
     private static long helperAllocated(final PlannerHarness h)
     {
         return null == h.agent.helper() ? 0 : h.agent.helper().allocatedBytes();
     }
 
+    /**
+     * 6,000 ticks of warm-up (the first case in a fresh JVM is still compiling at 2,000), then 10,000 measured: the
+     * bytes the planner thread (and its helper, in the tick's jobs) allocates inside {@code doWork} (reading the
+     * ring, checking and skipping records, the tick, publishing), with the test's own writing and reading outside
+     * the bracket. Two bounds: at most {@link #ALLOCATING_TICKS} ticks allocate anything at all, and the mean is
+     * under 1 B per tick.
+     */
     private static void assertSteadyStateAllocation(final PlannerHarness h, final String what, final Feed feed)
     {
         final TrajectoryReader.Handler ignore = t -> { };
         long allocated = 0;
+        int allocatingTicks = 0;
+        final StringBuilder where = new StringBuilder();
         for (int seq = 1; seq <= 16_000; seq++)
         {
             feed.write(h, seq);
             final long before = TickStats.threadAllocatedBytes() + helperAllocated(h);
             h.agent.doWork();
             final long after = TickStats.threadAllocatedBytes() + helperAllocated(h);
-            if (seq > 6_000)
+            if (seq > 6_000 && after != before)
             {
                 allocated += after - before;
+                allocatingTicks++;
+                if (allocatingTicks <= 10)
+                {
+                    where.append(" tick ").append(seq).append(": ").append(after - before).append(" B;");
+                }
             }
             while (h.reader.poll(ignore) > 0)
             {
@@ -372,9 +389,12 @@ class ZeroAllocationTest
             }
         }
         final double perTick = allocated / 10_000.0;
-        System.out.printf("%s, escape analysis %s: %.4f bytes allocated per tick over 10,000 ticks%n",
-            what, ESCAPE_ANALYSIS_OFF ? "off" : "on", perTick);
-        assertTrue(perTick < 0.5, what + ", escape analysis " + (ESCAPE_ANALYSIS_OFF ? "off" : "on") +
-            ": bytes allocated per tick (one object per tick fails): " + perTick);
+        final String analysis = "escape analysis " + (ESCAPE_ANALYSIS_OFF ? "off" : "on");
+        System.out.printf("%s, %s: %.4f bytes allocated per tick over 10,000 ticks, %d ticks allocated%s%n",
+            what, analysis, perTick, allocatingTicks, where);
+        assertTrue(allocatingTicks <= ALLOCATING_TICKS, what + ", " + analysis + ": " + allocatingTicks +
+            " of 10,000 ticks allocated (an object every few ticks fails):" + where);
+        assertTrue(perTick < 1.0, what + ", " + analysis +
+            ": bytes allocated per tick (one object per tick fails): " + perTick + ";" + where);
     }
 }
