@@ -186,10 +186,8 @@ final class RunCommand implements Callable<Integer>
                 "core (cpu.planner_core)" : "helper's core (cpu.helper_core)") + ": the shadow must not " +
                 "compete with it");
         }
-        // The shadow plans without a helper thread: it must not take a third core from the live planner.
-        final ShadowPlanner shadow = ShadowPlanner.start(profile, shadowModel,
-            plannerConfig(shadowModel, profile).helper(false, -1, "--shadow-core"), bus, dirOfShadow, core,
-            shadowDivergenceM, errors::record);
+        final ShadowPlanner shadow = ShadowPlanner.start(profile, shadowModel, plannerConfig(shadowModel, profile),
+            bus, dirOfShadow, core, shadowDivergenceM, errors::record);
         System.out.printf("shadow: %s plans on every scene on bus %s%s; disagreements in %s%n", shadowModel.name(),
             dirOfShadow, core >= 0 ? ", pinned to CPU " + core : ", unpinned",
             dirOfShadow.resolve(ShadowPlanner.LOG_FILE));

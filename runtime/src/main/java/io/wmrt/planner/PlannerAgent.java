@@ -358,7 +358,20 @@ public final class PlannerAgent implements Agent
         candidatesValid = false;
         if (null == fault)
         {
-            plan(start);
+            try
+            {
+                plan(start);
+            }
+            catch (final Throwable ex)
+            {
+                // The helper may still be reading this tick's scene and candidates: stop it before the next tick
+                // writes them.
+                if (null != helper)
+                {
+                    helper.quiesce();
+                }
+                throw ex;
+            }
         }
         else
         {

@@ -181,6 +181,36 @@ public final class PlannerHelper implements AutoCloseable
     }
 
     /**
+     * End the posted job without its result, for a tick that is failing anyway: a job the helper has not claimed is
+     * dropped; one it runs is waited for, and what it threw is forgotten (the tick's own exception is the one
+     * reported). Afterwards the helper touches nothing until the next {@link #post}, so the next tick may write
+     * the scene and the candidates the job was reading.
+     */
+    public void quiesce()
+    {
+        if (state.get() == POSTED && state.compareAndSet(POSTED, CLAIMED))
+        {
+            job = null;
+            state.set(IDLE);
+            return;
+        }
+        final long start = System.nanoTime();
+        while (state.get() == CLAIMED)
+        {
+            if (System.nanoTime() - start < AWAIT_SPIN_NS)
+            {
+                Thread.onSpinWait();
+            }
+            else
+            {
+                Thread.yield();
+            }
+        }
+        failure = null;
+        state.set(IDLE);
+    }
+
+    /**
      * @return jobs the helper ran and the planner collected (for tests and tools on the planner thread).
      */
     public long helperRuns()

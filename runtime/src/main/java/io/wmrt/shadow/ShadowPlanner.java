@@ -83,7 +83,8 @@ public final class ShadowPlanner implements AutoCloseable
 
     /**
      * Create the shadow's instance in {@code shadowDir}, start its planner (pinned to {@code core}, -1 for none)
-     * and the bridge. Start it before the live planner: it takes the scenes echoed from then on.
+     * and the bridge. Start it before the live planner: it takes the scenes echoed from then on. The shadow plans
+     * without a helper thread, whatever {@code config} says: it must not take another core from the live planner.
      *
      * @param divergenceM plans further apart than this within 3 s disagree.
      */
@@ -97,6 +98,7 @@ public final class ShadowPlanner implements AutoCloseable
         FileChannel log = null;
         try
         {
+            config.helper(false, -1, "--shadow-core");
             runtime = new WmrtRuntime(profile, model, config, shadowBus, SystemNanoClock.INSTANCE,
                 SystemEpochClock.INSTANCE);
             log = FileChannel.open(shadowDir.resolve(LOG_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE,

@@ -186,6 +186,51 @@ class PlannerHelperTest
     }
 
     @Test
+    void shouldLeaveNothingRunningAfterAFailingTickQuiescesIt()
+    {
+        final PlannerHelper helper = new PlannerHelper("test-helper", -1, "test");
+        helper.start();
+        try
+        {
+            // A job the helper is in the middle of when the tick fails: quiesce waits for it to end and forgets
+            // what it threw.
+            final AtomicInteger running = new AtomicInteger();
+            final AtomicInteger finished = new AtomicInteger();
+            helper.post(() ->
+            {
+                running.set(1);
+                LockSupport.parkNanos(50_000_000L);
+                finished.set(1);
+                throw new IllegalStateException("the job failed too");
+            });
+            while (running.get() == 0)
+            {
+                Thread.onSpinWait();
+            }
+            helper.quiesce();
+            assertEquals(1, finished.get(), "the job in flight ended before quiesce returned");
+
+            // The helper takes the next job as usual, with no failure left over from the first.
+            final AtomicInteger next = new AtomicInteger();
+            helper.post(next::incrementAndGet);
+            helper.await();
+            assertEquals(1, next.get());
+
+            // A job not yet claimed (here by a helper never started) is dropped, never run.
+            final PlannerHelper idle = new PlannerHelper("test-helper-idle", -1, "test");
+            final AtomicInteger dropped = new AtomicInteger();
+            idle.post(dropped::incrementAndGet);
+            idle.quiesce();
+            idle.await();
+            assertEquals(0, dropped.get());
+        }
+        finally
+        {
+            helper.close();
+        }
+    }
+
+    @Test
     void shouldCollectAJobLeftUncollectedBeforePostingTheNext()
     {
         final PlannerHelper helper = new PlannerHelper("test-helper", -1, "test");
