@@ -29,7 +29,7 @@ fi
 cd "$home"
 start=$(date +%s)
 java "$opens" -Dwmrt.home="$home" -jar "$jar" \
-  -f 1 -wi 2 -w 2s -i 3 -r 2s -prof gc -foe true -e DebugCandidatesTickBenchmark \
+  -f 1 -wi 2 -w 2s -i 3 -r 2s -prof gc -foe true -e DebugCandidatesTickBenchmark -e QuantizedLayersBenchmark \
   -rf json -rff "$results" ${JMH_ARGS:-}
 echo "run-gate: JMH took $(( $(date +%s) - start )) s; results in $results"
 

@@ -9,6 +9,11 @@ script. Deterministic: the same bytes on every run, so `--check` can tell the co
   student-k1.onnx       one call, and the same graph for one candidate: K calls of it are the per-candidate way.
                         Both from the same seeded, untrained parameters: a dense graph costs the same whatever
                         its weights, and the committed packages' weights are not needed to compare the two.
+  layers-W-fp32.onnx    four dense layers (Gemm + Relu) of width W on the rollout's 2,048 agent x candidate rows,
+  layers-W-int8.onnx    float32, and the same layers as the recipe quantizes them (per-tensor activations,
+                        per-column int8 weights, int32 biases: the QDQ pattern ONNX Runtime's CPU provider fuses
+                        into QGemm), for W in LAYER_WIDTHS: where integer kernels start to pay on this CPU
+                        (QuantizedLayersBenchmark). Input x [2048, W], output y [2048, W].
 
   /usr/bin/python3 bench/graphs/make_graphs.py            # write the graphs
   /usr/bin/python3 bench/graphs/make_graphs.py --check    # exit 1 if a committed graph differs
@@ -27,6 +32,9 @@ import graph  # noqa: E402
 import model as wm  # noqa: E402
 
 SEED = 20261203
+LAYER_ROWS = wm.N_AGENTS * wm.K_CANDIDATES
+LAYER_WIDTHS = (24, 32, 64, 96, 128)
+LAYER_COUNT = 4
 
 
 def near_empty():
@@ -62,9 +70,62 @@ def student(candidates):
     return m.SerializeToString()
 
 
+def layer_input(width):
+    """What QuantizedLayersBenchmark feeds: cos(0.11 i) over the row-major [rows, width] input."""
+    return np.cos(0.11 * np.arange(LAYER_ROWS * width)).astype(np.float32).reshape(LAYER_ROWS, width)
+
+
+def layers(width, int8):
+    rng = np.random.default_rng(SEED + width)
+    nodes, inits = [], []
+
+    def init(name, array):
+        inits.append(onnx.numpy_helper.from_array(np.asarray(array), name))
+        return name
+
+    x, value = "x", layer_input(width)
+    for i in range(LAYER_COUNT):
+        w = rng.uniform(-1, 1, (width, width)).astype(np.float32) * np.float32(np.sqrt(3.0 / width))
+        b = rng.uniform(-0.1, 0.1, width).astype(np.float32)
+        out = "y" if i == LAYER_COUNT - 1 else "h%d" % i
+        if int8:
+            # Calibrated on the float layer's own input, as the recipe calibrates its sites.
+            a_scale, a_zero = graph.activation_qparams(np.abs(value).max(), i > 0)
+            q, w_scale = graph.weight_qparams(w, 1)
+            b_scale = (a_scale * w_scale).astype(np.float32)
+            nodes += [helper.make_node("QuantizeLinear", [x, init("a%d_scale" % i, a_scale), init("a%d_zero" % i, a_zero)],
+                                       ["a%d_q" % i]),
+                      helper.make_node("DequantizeLinear", ["a%d_q" % i, "a%d_scale" % i, "a%d_zero" % i], ["a%d" % i]),
+                      helper.make_node("DequantizeLinear", [init("w%d_int8" % i, q), init("w%d_scale" % i, w_scale),
+                                                            init("w%d_zero" % i, np.zeros(width, np.int8))],
+                                       ["w%d" % i], axis=1),
+                      helper.make_node("DequantizeLinear", [init("b%d_int32" % i, np.rint(b / b_scale).astype(np.int32)),
+                                                            init("b%d_scale" % i, b_scale),
+                                                            init("b%d_zero" % i, np.zeros(width, np.int32))],
+                                       ["b%d" % i], axis=0),
+                      helper.make_node("Gemm", ["a%d" % i, "w%d" % i, "b%d" % i], ["g%d" % i])]
+        else:
+            nodes.append(helper.make_node("Gemm", [x, init("w%d" % i, w), init("b%d" % i, b)], ["g%d" % i]))
+        nodes.append(helper.make_node("Relu", ["g%d" % i], [out]))
+        value = np.maximum(value @ w + b, 0)
+        x = out
+    shape = [LAYER_ROWS, width]
+    g = helper.make_graph(nodes, "layers_%d_%s" % (width, "int8" if int8 else "fp32"),
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, shape)], initializer=inits)
+    m = helper.make_model(g, producer_name="wmrt bench/graphs/make_graphs.py",
+                          opset_imports=[helper.make_opsetid("", 17)])
+    m.ir_version = 8
+    onnx.checker.check_model(m, full_check=True)
+    return m.SerializeToString()
+
+
 def main(argv):
     graphs = {"near-empty.onnx": near_empty(), "student-k64.onnx": student(wm.K_CANDIDATES),
               "student-k1.onnx": student(1)}
+    for width in LAYER_WIDTHS:
+        graphs["layers-%d-fp32.onnx" % width] = layers(width, False)
+        graphs["layers-%d-int8.onnx" % width] = layers(width, True)
     stale = []
     for name, data in graphs.items():
         path = os.path.join(HERE, name)

@@ -53,6 +53,9 @@ class ZeroAllocationTest
     private static final double P = SceneCodes.PEDESTRIAN;
     private static final double[][] AGENTS = {
         {V, 40, 0, 0, 0}, {V, 120, 3.5, Math.PI, 8}, {P, 25, -3, Math.PI / 2, 1.2}};
+    /** Shadow ticks waited for (at most 30 s), and the fewest the shadow case accepts. */
+    private static final int SHADOW_TICKS = 5_000;
+    private static final int MIN_SHADOW_TICKS = 1_000;
     /**
      * Ticks of the 10,000 measured that may allocate at all: the JVM charges its own work (de-optimising and
      * recompiling a hot method, a few KB once) to the thread it happens on, at a tick that depends on the JIT's
@@ -171,18 +174,21 @@ class ZeroAllocationTest
                 Throwable::printStackTrace))
             {
                 assertSteadyStateAllocation(h, "live planner beside a shadow", ZeroAllocationTest::validScene);
+                // The shadow plans the scenes the live planner echoes, the latest one when it lags: on a loaded
+                // machine it sees fewer than the live planner's 10,000. Per-tick allocation still shows at 16 B
+                // or more a tick over the thousand-odd it makes there.
                 final TickStats stats = shadow.runtime().agent().stats();
                 final long deadline = System.currentTimeMillis() + 30_000;
-                while (stats.ticks() < 5_000 && System.currentTimeMillis() < deadline)
+                while (stats.ticks() < SHADOW_TICKS && System.currentTimeMillis() < deadline)
                 {
                     Thread.sleep(10);
                 }
                 final double perTick = stats.allocBytesPerTick();
                 System.out.printf("shadow planner: %.4f bytes allocated per tick over %d ticks, %d plans compared%n",
                     perTick, stats.ticks(), shadow.comparison().compared());
-                assertTrue(stats.ticks() >= 5_000, "the shadow planned beside the live planner: " + stats.ticks());
+                assertTrue(stats.ticks() >= MIN_SHADOW_TICKS, "the shadow planned beside the live planner: " + stats.ticks());
                 assertTrue(perTick < 0.5, "shadow planner: bytes allocated per tick: " + perTick);
-                assertTrue(shadow.comparison().compared() >= 5_000, "plans compared: " + shadow.comparison().compared());
+                assertTrue(shadow.comparison().compared() >= MIN_SHADOW_TICKS, "plans compared: " + shadow.comparison().compared());
             }
         }
     }
