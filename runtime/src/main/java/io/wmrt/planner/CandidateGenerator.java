@@ -331,10 +331,12 @@ public final class CandidateGenerator
         set.projectedVersion[k] = route.version();
     }
 
-    private static void keepProjection(final CandidateSet set, final int index, final RouteFrame route)
+    private void keepProjection(final CandidateSet set, final int index, final RouteFrame route)
     {
-        set.projectedX[index] = set.x[index];
-        set.projectedY[index] = set.y[index];
+        // The point projected is the bicycle's; the pose kept is the body's: equal only while the heading is 0, and
+        // the scorer reuses a projection only for the pose it was made of.
+        set.projectedX[index] = px;
+        set.projectedY[index] = py;
         set.routeS[index] = route.s;
         set.routeD[index] = route.d;
         set.routeTangentX[index] = route.tangentX;
@@ -443,10 +445,19 @@ public final class CandidateGenerator
         pv = vNext;
     }
 
+    /**
+     * Step {@code index}'s pose as the candidate set keeps it: the footprint's centre. The bicycle above moves a
+     * point along its heading, the rear axle, started at the footprint's centre with heading 0; the body turns
+     * about that axle and its centre lies half a wheelbase ahead of it, so it is offset from the integrated point
+     * by half a wheelbase times (the heading's unit vector - (1, 0)). Pulling out sharply from rest the body
+     * swings into the turn; scoring the footprint on the point instead swung its rear corner over the kerb behind
+     * it (no pull-out from behind a parked van, double-parked-8000-008) and its front too far out of a return.
+     */
     private void record(final CandidateSet set, final int index)
     {
-        set.x[index] = px;
-        set.y[index] = py;
+        final double axleToCentre = 0.5 * config.wheelbaseM();
+        set.x[index] = px + axleToCentre * (Math.cos(ph) - 1);
+        set.y[index] = py + axleToCentre * Math.sin(ph);
         set.heading[index] = ph;
         set.speed[index] = pv;
     }

@@ -331,8 +331,11 @@ public final class ReferenceCandidateGenerator
 
     private void record(final CandidateSet set, final int index)
     {
-        set.x[index] = px;
-        set.y[index] = py;
+        // The footprint's centre, half a wheelbase ahead of the integrated rear axle (brought in on 2026-12-04
+        // with the same change to the planner's generator, so that the decision corpus still compares like with like).
+        final double axleToCentre = 0.5 * config.wheelbaseM();
+        set.x[index] = px + axleToCentre * (Math.cos(ph) - 1);
+        set.y[index] = py + axleToCentre * Math.sin(ph);
         set.heading[index] = ph;
         set.speed[index] = pv;
     }
