@@ -46,8 +46,6 @@ public final class CandidateGenerator
     private long latticeRebuilds;
 
     // Integration state of the candidate being built.
-    /** Half a wheelbase: from the rear axle the bicycle moves to the body's centre, which the candidates keep. */
-    private final double axleToCentre;
     private double px;
     private double py;
     private double ph;
@@ -58,7 +56,6 @@ public final class CandidateGenerator
     public CandidateGenerator(final PlannerConfig config)
     {
         this.config = config;
-        axleToCentre = 0.5 * config.wheelbaseM();
     }
 
     /**
@@ -304,11 +301,9 @@ public final class CandidateGenerator
             }
             a = clamp(a, config.accelMin(), config.accelMax());
 
-            // Pure pursuit towards the offset path: the look-ahead point is found from the body's place on the
-            // route and steered at from the rear axle, look-ahead plus half a wheelbase away. The projection of
-            // the body before this step is that of step i - 1's pose: kept for the scorer, which would project
-            // it again.
-            route.project(px + axleToCentre * Math.cos(ph), py + axleToCentre * Math.sin(ph));
+            // Pure pursuit towards the offset path. The projection of the pose before this step is that of
+            // step i - 1's result: kept for the scorer, which would project it again.
+            route.project(px, py);
             if (i > 0)
             {
                 keepProjection(set, base + i - 1, route);
@@ -316,7 +311,7 @@ public final class CandidateGenerator
             final double lookAhead = Math.max(4.0, 3.0 + 0.9 * pv);
             route.pointAt(route.s + lookAhead, offset);
             final double alpha = SceneSnapshot.wrap(Math.atan2(route.py - py, route.px - px) - ph);
-            double steer = Math.atan(2 * wheelbase * Math.sin(alpha) / (lookAhead + axleToCentre));
+            double steer = Math.atan(2 * wheelbase * Math.sin(alpha) / lookAhead);
             steer = clamp(steer, previousSteer - steerStep, previousSteer + steerStep);
             steer = clamp(steer, config.steerMin(), config.steerMax());
 
@@ -330,16 +325,18 @@ public final class CandidateGenerator
             previousA = appliedAccel;
             previousSteer = steer;
         }
-        route.project(px + axleToCentre * Math.cos(ph), py + axleToCentre * Math.sin(ph));
+        route.project(px, py);
         keepProjection(set, base + set.horizon - 1, route);
         set.projectedRoute[k] = route;
         set.projectedVersion[k] = route.version();
     }
 
-    private static void keepProjection(final CandidateSet set, final int index, final RouteFrame route)
+    private void keepProjection(final CandidateSet set, final int index, final RouteFrame route)
     {
-        set.projectedX[index] = set.x[index];
-        set.projectedY[index] = set.y[index];
+        // The point projected is the bicycle's; the pose kept is the body's: equal only while the heading is 0, and
+        // the scorer reuses a projection only for the pose it was made of.
+        set.projectedX[index] = px;
+        set.projectedY[index] = py;
         set.routeS[index] = route.s;
         set.routeD[index] = route.d;
         set.routeTangentX[index] = route.tangentX;
@@ -423,7 +420,7 @@ public final class CandidateGenerator
 
     private void start(final SceneSnapshot scene)
     {
-        px = -axleToCentre;
+        px = 0;
         py = 0;
         ph = 0;
         pv = scene.egoSpeed;
@@ -449,15 +446,17 @@ public final class CandidateGenerator
     }
 
     /**
-     * Step {@code index}'s pose as the candidate set keeps it: the footprint's centre. The bicycle above moves its
-     * rear axle along the heading, from half a wheelbase behind the footprint's centre; the body turns about that
-     * axle, its centre half a wheelbase ahead of it. Pulling out sharply from rest the body swings into the turn;
-     * the footprint centred on the axle's point instead swung its rear corner over the kerb behind it (no
-     * pull-out from behind a parked van, double-parked-8000-008).
+     * Step {@code index}'s pose as the candidate set keeps it: the footprint's centre. The bicycle above moves a
+     * point along its heading, the rear axle, started at the footprint's centre with heading 0; the body turns
+     * about that axle and its centre lies half a wheelbase ahead of it, so it is offset from the integrated point
+     * by half a wheelbase times (the heading's unit vector - (1, 0)). Pulling out sharply from rest the body
+     * swings into the turn; scoring the footprint on the point instead swung its rear corner over the kerb behind
+     * it (no pull-out from behind a parked van, double-parked-8000-008) and its front too far out of a return.
      */
     private void record(final CandidateSet set, final int index)
     {
-        set.x[index] = px + axleToCentre * Math.cos(ph);
+        final double axleToCentre = 0.5 * config.wheelbaseM();
+        set.x[index] = px + axleToCentre * (Math.cos(ph) - 1);
         set.y[index] = py + axleToCentre * Math.sin(ph);
         set.heading[index] = ph;
         set.speed[index] = pv;

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The candidates' poses are the footprint's centre, which turns about the rear axle the bicycle model moves:
- * half a wheelbase ahead of it, the axle starting half a wheelbase behind the ego's centre. Pulling out from rest, the body swings into the turn; with the footprint placed on
+ * half a wheelbase ahead of it. Pulling out from rest, the body swings into the turn; with the footprint placed on
  * the integrated point instead, its rear corner swung out over the kerb behind it, every pull-out from behind a
  * parked van looked off the road, and the ego waited behind it for good (double-parked-8000-008, seed 8001).
  */
@@ -24,7 +24,7 @@ class BodySwingTest
         .actionBounds(new double[]{-6, -0.55}, new double[]{2, 0.55}).conclude();
 
     @Test
-    void shouldKeepEveryPoseHalfAWheelbaseAheadOfTheRearAxleAlongItsHeading()
+    void shouldKeepEveryPoseHalfAWheelbaseAheadOfTheIntegratedAxleAlongItsHeading()
     {
         final SceneSnapshot scene = behindAVan();
         final CandidateSet set = new CandidateSet(K, H);
@@ -35,9 +35,8 @@ class BodySwingTest
         {
             // The bicycle as documented (the set keeps actions as float: within a micrometre): speed from the
             // applied accelerations, heading from the steering at the
-            // mean speed, the rear axle along the mean heading of the step; from half a wheelbase behind the
-            // body's centre, at heading 0.
-            double x = -b;
+            // mean speed, the axle along the mean heading of the step; from (0, 0) at heading 0 and rest.
+            double x = 0;
             double y = 0;
             double heading = 0;
             double v = scene.egoSpeed;
@@ -53,7 +52,7 @@ class BodySwingTest
                 heading = headingNext;
                 v = vNext;
                 assertEquals(heading, set.heading[i], 1e-6, "candidate " + k + " step " + h + ": heading");
-                assertEquals(x + b * Math.cos(heading), set.x[i], 1e-6, "candidate " + k + " step " + h + ": x");
+                assertEquals(x + b * (Math.cos(heading) - 1), set.x[i], 1e-6, "candidate " + k + " step " + h + ": x");
                 assertEquals(y + b * Math.sin(heading), set.y[i], 1e-6, "candidate " + k + " step " + h + ": y");
                 largestOffset = Math.max(largestOffset, Math.abs(b * Math.sin(heading)));
             }

@@ -209,14 +209,11 @@ public final class ReferenceCandidateGenerator
             a = clamp(a, config.accelMin(), config.accelMax());
 
             // Pure pursuit towards the offset path.
-            // Since 2026-12-04 (the same change as the planner's): the look-ahead point from the body's place on
-            // the route, steered at from the rear axle.
-            final double axleToCentre = 0.5 * config.wheelbaseM();
-            route.project(px + axleToCentre * Math.cos(ph), py + axleToCentre * Math.sin(ph));
+            route.project(px, py);
             final double lookAhead = Math.max(4.0, 3.0 + 0.9 * pv);
             route.pointAt(route.s + lookAhead, offset);
             final double alpha = wrap(Math.atan2(route.py - py, route.px - px) - ph);
-            double steer = Math.atan(2 * wheelbase * Math.sin(alpha) / (lookAhead + axleToCentre));
+            double steer = Math.atan(2 * wheelbase * Math.sin(alpha) / lookAhead);
             steer = clamp(steer, previousSteer - steerStep, previousSteer + steerStep);
             steer = clamp(steer, config.steerMin(), config.steerMax());
 
@@ -308,7 +305,7 @@ public final class ReferenceCandidateGenerator
 
     private void start(final SceneSnapshot scene)
     {
-        px = -0.5 * config.wheelbaseM();
+        px = 0;
         py = 0;
         ph = 0;
         pv = scene.egoSpeed;
@@ -334,10 +331,10 @@ public final class ReferenceCandidateGenerator
 
     private void record(final CandidateSet set, final int index)
     {
-        // The footprint's centre, half a wheelbase ahead of the rear axle the bicycle moves (brought in on
-        // 2026-12-04 with the same change to the planner's generator, so the decision corpus compares like with like).
+        // The footprint's centre, half a wheelbase ahead of the integrated rear axle (brought in on 2026-12-04
+        // with the same change to the planner's generator, so that the decision corpus still compares like with like).
         final double axleToCentre = 0.5 * config.wheelbaseM();
-        set.x[index] = px + axleToCentre * Math.cos(ph);
+        set.x[index] = px + axleToCentre * (Math.cos(ph) - 1);
         set.y[index] = py + axleToCentre * Math.sin(ph);
         set.heading[index] = ph;
         set.speed[index] = pv;
