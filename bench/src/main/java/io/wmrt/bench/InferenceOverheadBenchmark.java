@@ -294,7 +294,8 @@ public class InferenceOverheadBenchmark
             List.of(floats("agent_future", candidates, HORIZON, AGENTS, 3), floats("risk", candidates)));
     }
 
-    private static GraphSpec graph(final String file, final List<TensorSpec> inputs, final List<TensorSpec> outputs)
+    /** A graph under bench/graphs/ (make_graphs.py writes them) as a GraphSpec with the given tensors. */
+    static GraphSpec graph(final String file, final List<TensorSpec> inputs, final List<TensorSpec> outputs)
     {
         final Path path = BenchEnvironment.repositoryRoot().resolve("bench").resolve("graphs").resolve(file);
         try

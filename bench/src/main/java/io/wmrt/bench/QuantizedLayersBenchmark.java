@@ -20,13 +20,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -147,18 +142,8 @@ public class QuantizedLayersBenchmark
 
     static GraphSpec layers(final int width, final String precision)
     {
-        final String file = "layers-" + width + "-" + precision + ".onnx";
-        final Path path = BenchEnvironment.repositoryRoot().resolve("bench").resolve("graphs").resolve(file);
-        try
-        {
-            return new GraphSpec("bench-" + file, path, "",
-                List.of(new TensorSpec("x", "float32", new long[]{ROWS, width})),
-                List.of(new TensorSpec("y", "float32", new long[]{ROWS, width})), false, Files.readAllBytes(path),
-                Map.of());
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot read " + path + " (bench/graphs/make_graphs.py writes it)", ex);
-        }
+        final List<TensorSpec> x = List.of(new TensorSpec("x", "float32", new long[]{ROWS, width}));
+        final List<TensorSpec> y = List.of(new TensorSpec("y", "float32", new long[]{ROWS, width}));
+        return InferenceOverheadBenchmark.graph("layers-" + width + "-" + precision + ".onnx", x, y);
     }
 }
