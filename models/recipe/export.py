@@ -2,14 +2,16 @@
 manifest.yaml (the format of models/cv-baseline) and MODEL_CARD.md. Files are written atomically and are
 byte-for-byte deterministic for the same parameters."""
 
+import collections
 import json
 import os
 import subprocess
 import sys
 
 import numpy as np
+import onnx
 import torch
-from onnx import checker, shape_inference
+from onnx import checker, numpy_helper, shape_inference
 
 import evaluate
 import graph
@@ -98,6 +100,31 @@ class Graphs:
 
     def file_bytes(self):
         return len(self.encoder_bytes) + len(self.rollout_bytes)
+
+
+def package_params(pkg, size, inputs):
+    """A trained model's parameters read back from a package's float32 graphs: every parameter is an
+    initializer of its own name (a Gemm weight may be stored transposed, as NAME_t)."""
+    found = {}
+    for name in ("encoder.onnx", "rollout.onnx"):
+        path = os.path.join(pkg, name)
+        if not os.path.isfile(path):
+            raise RuntimeError("%s: no %s" % (pkg, name))
+        found.update((i.name, numpy_helper.to_array(i)) for i in onnx.load(path).graph.initializer)
+    params = collections.OrderedDict()
+    for name, shape in wm.param_shapes(size, inputs).items():
+        if name in found:
+            value = found[name]
+        elif name + "_t" in found:
+            value = found[name + "_t"].T
+        else:
+            raise RuntimeError("%s: no initializer %s (or %s_t): not a float32 %s package of this recipe"
+                               % (pkg, name, name, size.name))
+        if tuple(value.shape) != tuple(shape):
+            raise RuntimeError("%s: initializer %s has shape %s, the %s's is %s"
+                               % (pkg, name, list(value.shape), size.name, list(shape)))
+        params[name] = np.array(value, dtype=np.float32)       # a copy; keeps 0-d scalars 0-d
+    return params
 
 
 def run_graphs(g, sample, actions):

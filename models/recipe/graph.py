@@ -36,6 +36,8 @@ OP_SET = frozenset([
 
 INT8_MIN = -128
 INT8_MAX = 127
+INT32_MIN = -2 ** 31
+INT32_MAX = 2 ** 31 - 1
 
 
 # --------------------------------------------------------------------------
@@ -151,6 +153,13 @@ def weight_qparams(w, axis=1):
     return q, scale
 
 
+def bias_scale(quant, site, w):
+    """float32 [out]: the int32 grid of a bias after the activation at `site` times weight w [in, out]."""
+    a_scale, _ = quant.activation_qparams(site)
+    _, w_scale = weight_qparams(np.asarray(w, dtype=np.float32), 1)
+    return (np.float32(a_scale) * w_scale).astype(np.float32)
+
+
 # --------------------------------------------------------------------------
 # torch
 # --------------------------------------------------------------------------
@@ -179,6 +188,15 @@ class TorchOps:
 
     def bias(self, name):
         return self.params[name]
+
+    def quantized_bias(self, name, site):
+        """Layer `name`'s bias; in the int8 simulation rounded to the int32 grid of scale activation scale x
+        weight scale, as the exported DequantizeLinear of an int32 bias holds it."""
+        b = self.params[name + ".b"]
+        if self.quant is None or not self.quant.simulate:
+            return b
+        scale = self.torch.as_tensor(bias_scale(self.quant, site, self.params[name + ".w"].detach().numpy()))
+        return self.torch.clamp(self.torch.round(b / scale), INT32_MIN, INT32_MAX) * scale
 
     def const(self, name, array):
         t = self._consts.get(name)
@@ -438,6 +456,25 @@ class OnnxEmitter:
 
     def bias(self, name):
         return self.weight(name)
+
+    def quantized_bias(self, name, site):
+        """Layer `name`'s bias; int8 graphs hold it as int32 on the grid activation scale x weight scale
+        (per output channel) through DequantizeLinear, which ONNX Runtime folds into QGemm."""
+        if self.quant is None:
+            return self.bias(name + ".b")
+        deq = name + ".b_dq"
+        if deq not in self._names:
+            scale = bias_scale(self.quant, site, self.params[name + ".w"])
+            b = np.asarray(self.params[name + ".b"], dtype=np.float64)
+            q = np.clip(np.rint(b / scale), INT32_MIN, INT32_MAX).astype(np.int32)
+            qn = self._init(name + ".b_int32", q)
+            sn = self._init(name + ".b_scale", scale)
+            zn = self._init(name + ".b_zero_point", np.zeros(scale.shape, dtype=np.int32))
+            self._names.add(deq)
+            self.nodes.append(helper.make_node("DequantizeLinear", [qn, sn, zn], [deq], name=deq, axis=0))
+            self._shadow[deq] = run_node("DequantizeLinear", [q, scale, np.zeros(scale.shape, np.int32)],
+                                         {"axis": 0}, deq)
+        return deq
 
     def const(self, name, array):
         return name if name in self._names else self._init(name, np.asarray(array, dtype=np.float32))

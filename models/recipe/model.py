@@ -82,9 +82,23 @@ ROUTE_QDQ = ([ROUTE_CLIP_M / 127, ROUTE_CLIP_M / 127, 1.0 / 64], [0, 0, 0])
 # lights: stop_s up to 254 m in 2 m steps, stop flag and valid exact.
 LIGHTS_QDQ = ([2.0, 1.0 / 64, 1.0 / 64], [0, 0, 0])
 
-Size = collections.namedtuple("Size", "name embed learned hidden")
-TEACHER = Size("teacher", embed=64, learned=32, hidden=96)
-STUDENT = Size("student", embed=32, learned=16, hidden=24)
+# How a model's rollout decodes the agents (see rollout and rollout_wide).
+STEPWISE = "stepwise"
+WIDE = "wide"
+Size = collections.namedtuple("Size", "name embed learned hidden rollout")
+TEACHER = Size("teacher", embed=64, learned=32, hidden=96, rollout=STEPWISE)
+STUDENT = Size("student", embed=32, learned=16, hidden=256, rollout=WIDE)
+
+# The wide rollout: the steps at which each agent sees where the ego will be (every third one), and those at
+# which it sees the ego's velocity.
+WIDE_POSITION_STEPS = tuple(range(2, 30, 3))
+WIDE_VELOCITY_STEPS = (0, 6, 12, 18, 24)
+WIDE_AGENT_FEATURES = 4          # speed, yaw rate, half length, half width (scaled)
+WIDE_LAYERS = 3                  # hidden layers of width size.hidden
+# Bounds of the wide rollout's offsets from the constant-velocity path at time t (s) after the scene: along
+# and across the agent's initial heading as far as 5 m/s^2 takes it, heading 1.5 rad/s (the stepwise
+# rollout's bounds per step, summed).
+WIDE_LIMITS = (lambda t: 2.5 * t * t, lambda t: 2.5 * t * t, lambda t: 1.5 * t)
 
 MOVE_HIDDEN = 16                 # the moves head's hidden width
 
@@ -99,6 +113,11 @@ def route_width(size):
 
 def latent_dims(size):
     return LEARNED_OFFSET + size.learned
+
+
+def wide_features(size):
+    """Inputs of the wide rollout's first layer, per agent and candidate."""
+    return size.learned + WIDE_AGENT_FEATURES + 2 * len(WIDE_POSITION_STEPS) + 2 * len(WIDE_VELOCITY_STEPS)
 
 
 # --------------------------------------------------------------------------
@@ -132,10 +151,16 @@ def param_shapes(size, inputs):
     dense("enc.comb3", e, size.learned)
     dense("move.h1", size.learned, MOVE_HIDDEN)
     dense("move.out", MOVE_HIDDEN, 1)
-    dense("roll.latent", size.learned, h)
-    dense("roll.in", 10, h, bias=False)
-    dense("roll.h2", h, h)
-    dense("roll.out", h, 2)
+    if size.rollout == WIDE:
+        dense("roll.in", wide_features(size), h)
+        for i in range(1, WIDE_LAYERS):
+            dense("roll.h%d" % (i + 1), h, h)
+        dense("roll.out", h, 3 * H_STEPS)
+    else:
+        dense("roll.latent", size.learned, h)
+        dense("roll.in", 10, h, bias=False)
+        dense("roll.h2", h, h)
+        dense("roll.out", h, 2)
     p["risk.a"] = ()
     p["risk.b"] = ()
     return p
@@ -309,26 +334,33 @@ def _triangular(ops, name, inclusive, diagonal=None, scale=1.0):
 
 
 def rollout(ops, size, latent, actions):
-    """agent_future [K,H,N,3], risk [K], and the closest approach [K] the risk comes from.
+    """agent_future [K,H,N,3], risk [K], and the closest approach [K] the risk comes from, by the size's
+    rollout: stepwise (rollout_stepwise) or wide (rollout_wide)."""
+    if size.rollout == WIDE:
+        return rollout_wide(ops, size, latent, actions)
+    return rollout_stepwise(ops, size, latent, actions)
 
-    Inside, per-agent tensors are channel-major, [channels, N, K], and the ego's are [H, K]: the innermost
-    axis is always the 64 candidates (or 32 agents), never a channel. ONNX Runtime's CPU kernels are ~20x
-    slower on tensors whose innermost axis is 1 or 2, and the learned layers become single Gemms over
-    all N x K agent-candidate pairs.
-    """
+
+def _ego_under_candidates(ops, latent, actions, quantize_channel_major=False):
+    """The planner's bicycle (CandidateGenerator.step) for every candidate and step at once: running sums are
+    MatMuls with triangular matrices. Speeds never go below 0, as the planner's applied accelerations ensure.
+    Per-agent tensors are channel-major [c,N,L]; the ego's [H,K]. The actions' int8 grid (the manifest's, per
+    channel) applies to the graph input, or with quantize_channel_major to the same values once transposed
+    (the same numbers; ONNX Runtime quantizes [2,H,K] several times faster than [K,H,2])."""
     h_steps = ops.dim(actions, 1)
     assert h_steps == H_STEPS
     ops.scope("ego")
-    actions = ops.qdq_input(actions, "actions", ACTIONS_QDQ[0], ACTIONS_QDQ[1], 2)
+    if not quantize_channel_major:
+        actions = ops.qdq_input(actions, "actions", ACTIONS_QDQ[0], ACTIONS_QDQ[1], 2)
     lat = ops.transpose(latent, [2, 1, 0])                                             # [D,N,L]
     ego = ops.reduce_max(ops.slice(lat, KINEMATIC_CHANNELS, LEARNED_OFFSET, 0), [1])    # [3,1,L]
     v0 = ops.reshape(ops.slice(ego, 0, 1, 0), [1, -1])                                 # [1,L]
     act = ops.transpose(actions, [2, 1, 0])                                            # [2,H,K]
+    if quantize_channel_major:
+        act = ops.qdq_input(act, "actions", ACTIONS_QDQ[0], ACTIONS_QDQ[1], 0)
     accel = ops.squeeze(ops.slice(act, 0, 1, 0), 0)                                    # [H,K]
     steer = ops.squeeze(ops.slice(act, 1, 2, 0), 0)
 
-    # The planner's bicycle (CandidateGenerator.step) for every step at once: running sums are MatMuls
-    # with triangular matrices. Speeds never go below 0, as the planner's applied accelerations ensure.
     inclusive = _triangular(ops, "sum_through_step", True)
     exclusive = _triangular(ops, "sum_before_step", False)
     v_end = ops.relu(ops.add(v0, ops.matmul(_triangular(ops, "speed_through_step", True, scale=DT_S), accel)))
@@ -346,8 +378,39 @@ def rollout(ops, size, latent, actions):
     sv = ops.mul(v_start, _k(ops, SPEED_SCALE))
     ego_vel = ops.concat([ops.unsqueeze(ops.mul(sv, ops.cos(psi_start)), 0),
                           ops.unsqueeze(ops.mul(sv, ops.sin(psi_start)), 0)], 0)       # [2,H,K], scaled
-    x_end = ops.matmul(inclusive, step_x)
-    y_end = ops.matmul(inclusive, step_y)
+    return collections.namedtuple("Ego", "lat ego pos vel x_end y_end psi_end")(
+        lat, ego, ego_pos, ego_vel, ops.matmul(inclusive, step_x), ops.matmul(inclusive, step_y), psi_end)
+
+
+def _out_of_play(ops, valid, v0_agent, half_length_agent):
+    """EMPTY_SLOT_GAP_M for agents the risk leaves out, 0 for those in play: empty slots and vehicles
+    standing at t (the planner's analytic clearance and collision terms price passing them). A steep ramp of
+    the initial speed and of the half length, so the same numbers run on every backend: in play above
+    0.5 m/s or below 1 m half length."""
+    moving = ops.clip(ops.mul(ops.sub(v0_agent, _k(ops, RISK_MIN_SPEED_MPS)), _k(ops, 100.0)), 0.0, 1.0)
+    short = ops.clip(ops.mul(ops.sub(_k(ops, RISK_SHORT_HALF_LENGTH_M), half_length_agent), _k(ops, 100.0)),
+                     0.0, 1.0)
+    in_play = ops.mul(valid, ops.clip(ops.add(moving, short), 0.0, 1.0))
+    return ops.mul(ops.sub(_k(ops, 1.0), in_play), _k(ops, EMPTY_SLOT_GAP_M))
+
+
+def _squash(ops, closest):
+    """The risk [K] of a closest approach [K]: the fitted logistic."""
+    return ops.sigmoid(ops.add(ops.mul(ops.stop_gradient(closest), ops.bias("risk.a")), ops.bias("risk.b")))
+
+
+def rollout_stepwise(ops, size, latent, actions):
+    """The teacher's rollout: 30 steps unrolled, each agent's change at a step from where the ego is then.
+
+    Inside, per-agent tensors are channel-major, [channels, N, K], and the ego's are [H, K]: the innermost
+    axis is always the 64 candidates (or 32 agents), never a channel. ONNX Runtime's CPU kernels are ~20x
+    slower on tensors whose innermost axis is 1 or 2, and the learned layers become single Gemms over
+    all N x K agent-candidate pairs.
+    """
+    h_steps = ops.dim(actions, 1)
+    e = _ego_under_candidates(ops, latent, actions)
+    lat, ego_pos, ego_vel = e.lat, e.pos, e.vel
+    dt = _k(ops, DT_S)
 
     ops.scope("agents")
     # The ego's position before step 0 is exactly 0 for every candidate (a sum of nothing): adding it gives
@@ -402,7 +465,7 @@ def rollout(ops, size, latent, actions):
     future = ops.transpose(stacked, [3, 0, 2, 1])                                       # [K,H,N,3]
 
     # Closest approach over the first RISK_STEPS: the gap between footprints in the ego's axes (agents
-    # taken as aligned with it, as the planner's clearance term does), empty slots pushed far away.
+    # taken as aligned with it, as the planner's clearance term does), agents out of play pushed far away.
     ops.scope("risk")
     near = ops.slice(stacked, 0, RISK_STEPS, 0)
     ax = ops.slice(near, 0, 1, 1)
@@ -411,22 +474,149 @@ def rollout(ops, size, latent, actions):
     def per_step(t):
         return ops.reshape(ops.slice(t, 0, RISK_STEPS, 0), [RISK_STEPS, 1, 1, -1])        # [R,1,1,K]
 
-    ce = per_step(ops.cos(psi_end))
-    se = per_step(ops.sin(psi_end))
-    along, across = _rotate(ops, ops.concat([ops.sub(ax, per_step(x_end)), ops.sub(ay, per_step(y_end))], 1),
-                            ce, se, 1)
-    half = per_candidate(ops.add(ops.slice(lat, 6, 8, 0), ops.slice(ego, 1, 3, 0)))     # [2,N,K]
+    ce = per_step(ops.cos(e.psi_end))
+    se = per_step(ops.sin(e.psi_end))
+    along, across = _rotate(ops, ops.concat([ops.sub(ax, per_step(e.x_end)), ops.sub(ay, per_step(e.y_end))],
+                                            1), ce, se, 1)
+    half = per_candidate(ops.add(ops.slice(lat, 6, 8, 0), ops.slice(e.ego, 1, 3, 0)))   # [2,N,K]
     along = ops.sub(_abs(ops, along), ops.slice(half, 0, 1, 0))
     across = ops.sub(_abs(ops, across), ops.slice(half, 1, 2, 0))
     gap = ops.add(across, ops.relu(ops.sub(along, across)))
-    # Agents out of play for the risk, like empty slots: vehicles standing at t (the planner's analytic
-    # clearance and collision terms price passing them). A steep ramp of the initial speed and of the half
-    # length, so the same numbers run on every backend: in play above 0.5 m/s or below 1 m half length.
-    moving = ops.clip(ops.mul(ops.sub(v0_agent, _k(ops, RISK_MIN_SPEED_MPS)), _k(ops, 100.0)), 0.0, 1.0)
-    short = ops.clip(ops.mul(ops.sub(_k(ops, RISK_SHORT_HALF_LENGTH_M), half_length_agent), _k(ops, 100.0)),
-                     0.0, 1.0)
-    in_play = ops.mul(valid, ops.clip(ops.add(moving, short), 0.0, 1.0))
-    empty = ops.mul(ops.sub(_k(ops, 1.0), in_play), _k(ops, EMPTY_SLOT_GAP_M))
+    empty = _out_of_play(ops, valid, v0_agent, half_length_agent)
     closest = ops.reduce_min(ops.add(gap, empty), [0, 1, 2], keepdims=False)            # [K]
-    risk = ops.sigmoid(ops.add(ops.mul(ops.stop_gradient(closest), ops.bias("risk.a")), ops.bias("risk.b")))
-    return future, risk, closest
+    return future, _squash(ops, closest), closest
+
+
+def _selection(ops, name, steps):
+    """[S,H] matrix picking the given steps out of a [H,...] tensor by a MatMul."""
+    m = np.zeros((len(steps), H_STEPS), np.float32)
+    m[np.arange(len(steps)), list(steps)] = 1.0
+    return ops.const(name, m)
+
+
+def _dense_rows(ops, x, name, site, relu=True, non_negative=False):
+    """A learned layer on row-major [rows, features]: Gemm(x, W[in,out], b), the pattern ONNX Runtime's
+    CPU provider fuses into an integer QGemm when quantized (int8 weights per column, int32 bias)."""
+    y = ops.gemm(ops.qdq(x, site, non_negative), ops.weight(name + ".w"), ops.quantized_bias(name, site))
+    return ops.relu(y) if relu else y
+
+
+def rollout_wide(ops, size, latent, actions):
+    """The student's rollout: every agent's 30 steps decoded at once.
+
+    Each agent, per candidate, sees where the ego will be at ten steps relative to where the agent itself
+    would be at constant speed and yaw rate (in the agent's axes at t = 0), the ego's velocity relative to
+    its own at five steps, its learned context and its kinematics. An MLP of WIDE_LAYERS layers of width
+    size.hidden over all K x N candidate-agent rows answers with the agent's offset from that constant-velocity
+    path at every step (along and across its initial heading, and of heading), each bounded (WIDE_LIMITS).
+    Its time is in a few Gemms of 2,048 rows, not in per-step element-wise nodes: that is what lets integer
+    kernels pay on a CPU (README, "Why int8 is not faster").
+
+    Layout: per-agent tensors are channel-major [c,L,N] (the latent's batch, then the agents), per-candidate
+    ones [c,K,N]; the MLP's rows are K x N, candidate-major. Every transpose is a 2-D one (or batched 2-D)
+    over blocks of at least 32, which ONNX Runtime's CPU provider runs an order of magnitude faster than a
+    general permutation.
+    """
+    n = ops.dim(latent, 1)
+    e = _ego_under_candidates(ops, latent, actions, quantize_channel_major=True)
+    dt = _k(ops, DT_S)
+
+    ops.scope("agents")
+    agents = ops.transpose(latent, [2, 0, 1])                                           # [D,L,N]
+    zero = ops.reshape(ops.slice(ops.slice(e.pos, 0, 1, 0), 0, 1, 1), [1, -1, 1])     # [1,K,1]
+
+    def per_candidate(t):
+        return ops.add(t, zero)
+
+    def over_steps(t):
+        return ops.reshape(t, [H_STEPS, -1])                                            # [H,...] -> [H,M]
+
+    inclusive = _triangular(ops, "sum_through_step", True)
+    x0 = ops.slice(agents, 0, 1, 0)                                                     # [1,L,N]
+    y0 = ops.slice(agents, 1, 2, 0)
+    psi0 = ops.slice(agents, 2, 3, 0)
+    v0 = ops.slice(agents, 3, 4, 0)
+    yaw = ops.slice(agents, 4, 5, 0)
+    valid = ops.slice(agents, VALID_CHANNEL, VALID_CHANNEL + 1, 0)
+    c0 = ops.cos(psi0)
+    s0 = ops.sin(psi0)
+
+    # Each agent at constant speed and yaw rate, at the end of every step: [H,L,N].
+    turn = ops.mul(yaw, dt)
+    mid = ops.add(psi0, ops.mul(ops.const("wide_step_mid", (np.arange(H_STEPS, dtype=np.float32) + 0.5)
+                                          [:, None, None]), turn))
+    cv_psi = ops.add(psi0, ops.mul(ops.const("wide_step_end", (np.arange(H_STEPS, dtype=np.float32) + 1.0)
+                                             [:, None, None]), turn))
+    travel = ops.mul(v0, dt)
+    shape = [H_STEPS, -1, n]
+    cv_x = ops.add(x0, ops.reshape(ops.matmul(inclusive, over_steps(ops.mul(ops.cos(mid), travel))), shape))
+    cv_y = ops.add(y0, ops.reshape(ops.matmul(inclusive, over_steps(ops.mul(ops.sin(mid), travel))), shape))
+
+    ops.scope("features")
+    pick = _selection(ops, "wide_position_steps", WIDE_POSITION_STEPS)
+    steps = len(WIDE_POSITION_STEPS)
+    dx = ops.sub(ops.unsqueeze(ops.matmul(pick, e.x_end), 2),
+                 ops.reshape(ops.matmul(pick, over_steps(cv_x)), [steps, -1, n]))      # [S,K,N]
+    dy = ops.sub(ops.unsqueeze(ops.matmul(pick, e.y_end), 2),
+                 ops.reshape(ops.matmul(pick, over_steps(cv_y)), [steps, -1, n]))
+    ahead = ops.add(ops.mul(dx, c0), ops.mul(dy, s0))
+    left = ops.sub(ops.mul(dy, c0), ops.mul(dx, s0))
+    pick_v = _selection(ops, "wide_velocity_steps", WIDE_VELOCITY_STEPS)
+    evx = ops.unsqueeze(ops.matmul(pick_v, ops.squeeze(ops.slice(e.vel, 0, 1, 0), 0)), 2)     # [V,K,1]
+    evy = ops.unsqueeze(ops.matmul(pick_v, ops.squeeze(ops.slice(e.vel, 1, 2, 0), 0)), 2)
+    sv0 = ops.mul(v0, _k(ops, SPEED_SCALE))
+    # The ego's velocity relative to the agent's (both scaled), in the agent's axes.
+    rvx = ops.sub(ops.add(ops.mul(evx, c0), ops.mul(evy, s0)), sv0)
+    rvy = ops.sub(ops.mul(evy, c0), ops.mul(evx, s0))
+    own = ops.concat([ops.slice(agents, LEARNED_OFFSET, ops.dim(latent, 2), 0), sv0, yaw,
+                      ops.mul(ops.slice(agents, 6, 7, 0), _k(ops, 0.2)),
+                      ops.mul(ops.slice(agents, 7, 8, 0), _k(ops, 0.5))], 0)           # [Dl+4,L,N]
+    f = ops.concat([per_candidate(own), ops.mul(ops.concat([ahead, left], 0), _k(ops, POSITION_SCALE)),
+                    rvx, rvy], 0)                                                       # [F,K,N]
+    f = ops.clip(ops.mul(f, valid), -FEATURE_CLIP, FEATURE_CLIP)
+    rows = ops.transpose(ops.reshape(f, [wide_features(size), -1]), [1, 0])             # [K*N,F]
+
+    ops.scope("mlp")
+    hidden = _dense_rows(ops, rows, "roll.in", "roll.in")
+    for i in range(1, WIDE_LAYERS):
+        hidden = _dense_rows(ops, hidden, "roll.h%d" % (i + 1), "roll.h%d" % i, non_negative=True)
+    out = _dense_rows(ops, hidden, "roll.out", "roll.h%d" % WIDE_LAYERS, relu=False, non_negative=True)
+
+    ops.scope("offsets")
+    limits = ops.const("wide_limits", np.concatenate(
+        [np.asarray(WIDE_LIMITS[i](np.arange(1, H_STEPS + 1) * DT_S), np.float32) for i in range(3)])[:, None])
+    out = ops.mul(ops.clip(ops.transpose(out, [1, 0]), -1.0, 1.0), limits)              # [3H,K*N]
+    out = ops.reshape(ops.mul(out, ops.reshape(per_candidate(valid), [1, -1])), [3, H_STEPS, -1, n])
+    along = ops.squeeze(ops.slice(out, 0, 1, 0), 0)                                     # [H,K,N]
+    across = ops.squeeze(ops.slice(out, 1, 2, 0), 0)
+    x = ops.add(cv_x, ops.sub(ops.mul(along, c0), ops.mul(across, s0)))
+    y = ops.add(cv_y, ops.add(ops.mul(along, s0), ops.mul(across, c0)))
+    psi = ops.add(cv_psi, ops.squeeze(ops.slice(out, 2, 3, 0), 0))
+
+    ops.scope("future")
+    # Empty slots stay at (0, 0, 0): their state is zero and their offsets are masked.
+    stacked = ops.concat([ops.unsqueeze(x, 0), ops.unsqueeze(y, 0), ops.unsqueeze(psi, 0)], 0)   # [3,H,K,N]
+    pose_major = ops.reshape(ops.transpose(stacked, [0, 2, 1, 3]), [3, -1])             # [3,K*H*N]
+    future = ops.reshape(ops.transpose(pose_major, [1, 0]), [-1, H_STEPS, n, 3])        # [K,H,N,3]
+
+    ops.scope("risk")
+    def first_steps(t):
+        return ops.slice(t, 0, RISK_STEPS, 0)
+
+    def ego_steps(t):
+        return ops.unsqueeze(first_steps(t), 2)                                         # [R,K,1]
+
+    ce = ego_steps(ops.cos(e.psi_end))
+    se = ego_steps(ops.sin(e.psi_end))
+    rx = ops.sub(first_steps(x), ego_steps(e.x_end))                                    # [R,K,N]
+    ry = ops.sub(first_steps(y), ego_steps(e.y_end))
+    ego_half = ops.reshape(ops.slice(e.ego, 1, 3, 0), [2, -1, 1])                       # [2,L,1]
+    half_length = ops.slice(agents, 6, 7, 0)                                            # [1,L,N]
+    along_ego = ops.sub(_abs(ops, ops.add(ops.mul(rx, ce), ops.mul(ry, se))),
+                        ops.add(half_length, ops.slice(ego_half, 0, 1, 0)))
+    across_ego = ops.sub(_abs(ops, ops.sub(ops.mul(ry, ce), ops.mul(rx, se))),
+                         ops.add(ops.slice(agents, 7, 8, 0), ops.slice(ego_half, 1, 2, 0)))
+    gap = ops.add(across_ego, ops.relu(ops.sub(along_ego, across_ego)))
+    empty = _out_of_play(ops, valid, v0, half_length)                                   # [1,L,N]
+    closest = ops.reduce_min(ops.add(gap, empty), [0, 2], keepdims=False)               # [K]
+    return future, _squash(ops, closest), closest

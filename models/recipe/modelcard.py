@@ -1,7 +1,7 @@
 """The text of each package: its manifest description and lineage, and MODEL_CARD.md from the evaluation."""
 
 import collections
-
+import os
 
 import evaluate
 import export
@@ -46,6 +46,8 @@ def lineage(ctx, role):
         ctx.args.threads, ctx.args.train_stride,
         " --max-samples %d" % ctx.args.max_samples if ctx.args.max_samples is not None else "",
         " --smoke" if ctx.args.smoke else "")
+    if ctx.args.teacher is not None:
+        cmd += " --teacher %s" % os.path.relpath(ctx.args.teacher, export.REPO)
     teacher = "none" if role == "teacher" else "%s (rollout.onnx sha256 %s)" % (
         ctx.names["teacher"], export.sha256_hex(ctx.graphs["teacher"].rollout_bytes))
     if role == "student-int8":
@@ -232,15 +234,29 @@ def card(ctx, role):
         "The moves head reads those channels: a layer of %d (ReLU), then one sigmoid per agent."
         % (" the route points seen from it, max-pooled; each light's stop line relative to it; the ego's state;"
            if full else "", size.embed, size.learned, wm.MOVE_HIDDEN))
-    add("- Rollout, 30 steps unrolled in the graph: the ego is integrated under each candidate with the "
-        "planner's kinematic bicycle (wheelbase %.1f m, `CandidateGenerator.step`, with the running sums as "
-        "triangular MatMuls). Each agent keeps its speed and yaw rate plus a learned, bounded change per step "
-        "(at most %.1f m/s^2 and %.1f rad/s) from an MLP (hidden width %d) that sees where the ego is at "
-        "that step (relative to the agent, also in the agent's own axes), the agent's heading, its velocity "
-        "relative to the ego's, and its learned context: a walker can wait for the car, a follower can "
-        "brake. Inside, tensors are [channels, agents, candidates], so the MLP is one Gemm per layer over all "
-        "2,048 agent-candidate pairs."
-        % (wm.WHEELBASE_M, wm.RESIDUAL_LIMITS[0] / wm.DT_S, wm.RESIDUAL_LIMITS[1] / wm.DT_S, size.hidden))
+    if size.rollout == wm.WIDE:
+        add("- Rollout, all 30 steps at once: the ego is integrated under each candidate with the planner's "
+            "kinematic bicycle (wheelbase %.1f m, `CandidateGenerator.step`, with the running sums as triangular "
+            "MatMuls). Each agent's constant-speed, constant-yaw-rate path is the base; an MLP of %d layers "
+            "(hidden width %d) over all 2,048 candidate-agent rows (row-major, so each layer is one Gemm) adds, "
+            "for every step, a bounded offset along and across the agent's initial heading (at most 2.5 t^2 m) "
+            "and of heading (at most 1.5 t rad). Per row it sees where the ego will be at %d steps relative to "
+            "where the agent would be (in the agent's axes), the ego's velocity relative to the agent's at %d "
+            "steps, the agent's speed, yaw rate and size, and its learned context: a walker can wait for the "
+            "car, a follower can brake. The agents are not re-integrated step by step, so the graph's time is in "
+            "its Gemms rather than in per-step element-wise nodes, which is where int8 kernels pay."
+            % (wm.WHEELBASE_M, wm.WIDE_LAYERS + 1, size.hidden, len(wm.WIDE_POSITION_STEPS),
+               len(wm.WIDE_VELOCITY_STEPS)))
+    else:
+        add("- Rollout, 30 steps unrolled in the graph: the ego is integrated under each candidate with the "
+            "planner's kinematic bicycle (wheelbase %.1f m, `CandidateGenerator.step`, with the running sums as "
+            "triangular MatMuls). Each agent keeps its speed and yaw rate plus a learned, bounded change per step "
+            "(at most %.1f m/s^2 and %.1f rad/s) from an MLP (hidden width %d) that sees where the ego is at "
+            "that step (relative to the agent, also in the agent's own axes), the agent's heading, its velocity "
+            "relative to the ego's, and its learned context: a walker can wait for the car, a follower can "
+            "brake. Inside, tensors are [channels, agents, candidates], so the MLP is one Gemm per layer over all "
+            "2,048 agent-candidate pairs."
+            % (wm.WHEELBASE_M, wm.RESIDUAL_LIMITS[0] / wm.DT_S, wm.RESIDUAL_LIMITS[1] / wm.DT_S, size.hidden))
     add("- Risk: the smallest footprint gap (ego axes, agents taken as aligned with the ego, as the planner's "
         "clearance term does) over the first 3 s and all agents, through a fitted logistic.")
     ops = sorted({n.op_type for m in (g.encoder, g.rollout) for n in m.graph.node})
@@ -257,9 +273,14 @@ def card(ctx, role):
     add("- Held out: %s: %s, every step: %d samples, %d at risk. Seed 11, the scenarios' own evaluation "
         "seed, is refused as training data." % (ctx.split, ctx.val_runs.describe(), len(ctx.val_data["risk"]),
                                                  int(ctx.val_data["risk"].sum())))
-    add("- Teacher: %d epochs. Loss: Huber (1 m) on the position error + 0.5 x (1 - cos) of the heading error "
-        "where recorded, + binary cross-entropy of the risk, + binary cross-entropy of `agent_moves` over the "
-        "labelled standing vehicles." % ctx.epochs["teacher"])
+    if ctx.epochs["teacher"] is None:
+        add("- Teacher: the committed package `%s`, read back from its graphs (the recipe re-exports them byte for "
+            "byte from the weights it reads) and not trained again: its own MODEL_CARD.md gives its data and "
+            "training, which differ from the student's above." % os.path.relpath(ctx.args.teacher, export.REPO))
+    else:
+        add("- Teacher: %d epochs. Loss: Huber (1 m) on the position error + 0.5 x (1 - cos) of the heading "
+            "error where recorded, + binary cross-entropy of the risk, + binary cross-entropy of `agent_moves` "
+            "over the labelled standing vehicles." % ctx.epochs["teacher"])
     add("- Student: %d epochs. Loss: the same ground truth where recorded + the teacher's prediction "
         "everywhere (all 30 steps, every agent), on the executed actions and on as many counterfactual "
         "candidates (the executed plan with correlated noise, or a constant acceleration), which have no "
@@ -332,22 +353,29 @@ def card(ctx, role):
         add("- Weights: int8 per output channel, symmetric (scale = max|w| / 127), through DequantizeLinear "
             "on the initializers.")
         add("- Activations: a QuantizeLinear/DequantizeLinear pair at the input of every MatMul and Gemm, one grid per "
-            "site (shared by the 30 steps): max-abs over %d training samples, each with its executed actions "
+            "site%s: max-abs over %d training samples, each with its executed actions "
             "and with counterfactual ones; symmetric int8 for signed tensors, zero point -128 over [0, max] "
-            "after Relu. %d sites." % (ctx.calibration, len(ctx.quant.max_abs)))
+            "after Relu. %d sites.%s" % (" (shared by the 30 steps)" if size.rollout == wm.STEPWISE else "",
+                                        ctx.calibration, len(ctx.quant.max_abs),
+                                        " The rollout's learned layers are Gemm(x, W, b) on row-major tensors "
+                                        "with the bias in int32 on the grid activation scale x weight scale: "
+                                        "the pattern ONNX Runtime's CPU provider fuses into integer QGemm "
+                                        "kernels, and the HTP's own." if size.rollout == wm.WIDE else ""))
         add("- Graph inputs on fixed grids, declared in the manifest: `actions` (acceleration step %.4f m/s^2 "
             "from -6.02 to 2.02, zero point 63; steering step %.5f rad, +-0.55)%s."
             % (wm.ACTIONS_QDQ[0][0], wm.ACTIONS_QDQ[0][1],
                "; `route` x, y in %.3f m steps to +-80 m; `lights` stop_s in 2 m steps to 254 m" % (80.0 / 127)
                if full else ""))
-        add("- Float on purpose: the kinematics (the ego's bicycle, each agent's integration, the risk's "
-            "geometry) and the latent, which carries positions to centimetres; on the HTP they run in fp16.")
+        add("- Float on purpose: the kinematics (the ego's bicycle, each agent's %s, the risk's "
+            "geometry) and the latent, which carries positions to centimetres; on the HTP they run in fp16."
+            % ("path and offsets" if size.rollout == wm.WIDE else "integration"))
         add("")
 
     add("## Limits")
     add("")
-    add("- Trained on five SUMO scenarios driven by the rig (cv-baseline planner with seeded perturbations). "
-        "Agents beyond them (cyclists, trucks, other road layouts) are out of distribution.")
+    add("- Trained on the SUMO runs listed under Training, driven by the rig (cv-baseline planner with seeded "
+        "perturbations): road layouts and road users beyond those scenarios and families are out of "
+        "distribution.")
     add("- The rig reports yaw rate 0 for every agent and steer 0 for the ego: the model has only ever seen "
         "those, and turning comes from the learned change.")
     add("- Recorded futures end at %.1f s: steps beyond are learned from the teacher, which itself only "

@@ -97,6 +97,12 @@ def run(args, log):
     train.configure_torch(args.threads)
     # Everything that can refuse the input does so before anything is written.
     runs = split_runs(args, log)
+    teacher_params = None
+    if args.teacher is not None:
+        try:
+            teacher_params = export.package_params(args.teacher, wm.TEACHER, args.inputs)
+        except (RuntimeError, OSError, ValueError) as ex:
+            raise Refused("--teacher %s: %s" % (args.teacher, ex))
     if args.key is not None and not os.path.isfile(args.key + ".key"):
         raise Refused("--key %s: no private key %s.key (make one with './wmrt keygen --out %s')"
                       % (args.key, args.key, args.key))
@@ -112,13 +118,13 @@ def run(args, log):
             log("smoke: throwaway key %s" % key)
     os.makedirs(out_dir, exist_ok=True)
     try:
-        return _run(args, log, started, runs, out_dir, key)
+        return _run(args, log, started, runs, out_dir, key, teacher_params)
     finally:
         if scratch is not None and not args.keep:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _run(args, log, started, runs, out_dir, key):
+def _run(args, log, started, runs, out_dir, key, teacher_params):
     rng = np.random.default_rng(args.seed)
     train_runs, val_runs, split = runs
     limit_steps = None
@@ -141,7 +147,12 @@ def _run(args, log, started, runs, out_dir, key):
     teacher_epochs = 1 if args.smoke else args.teacher_epochs
     student_epochs = 1 if args.smoke else args.student_epochs
     teacher = train.WorldModel(wm.TEACHER, args.inputs, args.seed)
-    train.train_teacher(teacher, train_data, teacher_epochs, BATCH, TEACHER_LR, rng, log)
+    if teacher_params is None:
+        train.train_teacher(teacher, train_data, teacher_epochs, BATCH, TEACHER_LR, rng, log)
+    else:
+        teacher.load(teacher_params)
+        teacher_epochs = None
+        log("teacher: %s, read from its graphs (not trained, not rewritten)" % args.teacher)
     student = train.WorldModel(wm.STUDENT, args.inputs, args.seed + 1)
     train.distill_student(student, teacher, train_data, student_epochs, BATCH, STUDENT_LR, rng, log)
 
@@ -176,6 +187,12 @@ def _run(args, log, started, runs, out_dir, key):
         "student": export.Graphs(student.numpy_params(), wm.STUDENT, args.inputs, None, "student"),
         "student-int8": export.Graphs(student.numpy_params(), wm.STUDENT, args.inputs, quant, "student"),
     }
+    if teacher_params is not None:
+        for name in ("encoder", "rollout"):
+            with open(os.path.join(args.teacher, name + ".onnx"), "rb") as f:
+                if f.read() != getattr(graphs["teacher"], name + "_bytes"):
+                    raise RuntimeError("--teacher %s: its %s.onnx is not what this recipe exports from the weights "
+                                       "read back from it" % (args.teacher, name))
     checks = {}
     # The held-out scenes with the most agents, and one from the middle of those with any.
     counts = train.agent_counts(val_data)
@@ -213,7 +230,7 @@ def _run(args, log, started, runs, out_dir, key):
         epochs={"teacher": teacher_epochs, "student": student_epochs}, train_stride=args.train_stride,
         calibration=len(calibration), quant=quant)
     packages = []
-    for role in ("teacher", "student", "student-int8"):
+    for role in ("student", "student-int8") if teacher_params is not None else ("teacher", "student", "student-int8"):
         pkg = export.write_package(out_dir, names[role], graphs[role], modelcard.description(context, role),
                                    modelcard.lineage(context, role), modelcard.card(context, role))
         export.sign_and_check(pkg, key, log)
@@ -232,6 +249,8 @@ def main(argv=None):
                         help="full: the encoder takes agents, ego, route and lights; agents: agents only")
     parser.add_argument("--seed", type=int, default=1, help="initialisation, batches and hold-out (default 1)")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1; results depend on it)")
+    parser.add_argument("--teacher", help="distil from this trained teacher package (e.g. models/wm-teacher) "
+                        "instead of training one; it is read, never rewritten, and only the students are written")
     parser.add_argument("--teacher-epochs", type=int, default=TEACHER_EPOCHS)
     parser.add_argument("--student-epochs", type=int, default=STUDENT_EPOCHS)
     parser.add_argument("--train-stride", type=int, default=TRAIN_STRIDE,
@@ -249,6 +268,8 @@ def main(argv=None):
         args.key = os.path.abspath(os.path.expanduser(args.key))
     if args.out_dir is not None:
         args.out_dir = os.path.abspath(args.out_dir)
+    if args.teacher is not None:
+        args.teacher = os.path.abspath(args.teacher)
     start = time.time()
 
     def log(message):

@@ -22,6 +22,8 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
+import onnx  # noqa: E402
+import onnx.numpy_helper  # noqa: E402
 import torch  # noqa: E402
 
 import dataset  # noqa: E402
@@ -369,6 +371,69 @@ def shouldExportGraphsThatComputeWhatTorchComputes():
         assert outputs == [("latent", [1, 32, wm.latent_dims(wm.STUDENT)]), ("agent_moves", [1, 32])], outputs
         occupied = int(sample["agents"][:, 7].sum())
         assert 0 < occupied < 32 and (moves[0, occupied:] == 0).all() and (moves[0, :occupied] > 0).all()
+
+
+@check
+def shouldDecodeConstantVelocityFromAnUntrainedWideRollout():
+    # The wide rollout's last layer starts at zero: every agent keeps its speed and yaw rate, integrated in
+    # closed form here (the stepwise rollout's update), and empty slots stay at the origin.
+    arrays = synthetic_run(8)
+    data = dataset.build_samples({"steps": len(arrays["ego"]), "horizon_steps": 30}, arrays, 80.0)
+    net = train.WorldModel(wm.STUDENT, wm.INPUTS_FULL, 3)
+    assert wm.STUDENT.rollout == wm.WIDE
+    sample = {k: v[20] for k, v in data.items()}
+    actions = np.repeat(sample["actions"][None], wm.K_CANDIDATES, 0)
+    future, _, _ = export.run_torch(net, sample, actions, None)
+    agents = sample["agents"]
+    x, y, psi = agents[:, 0].astype(np.float64), agents[:, 1].astype(np.float64), agents[:, 2].astype(np.float64)
+    speed, yaw, valid = agents[:, 3], agents[:, 4], agents[:, 7] > 0
+    for h in range(wm.H_STEPS):
+        mid = psi + 0.5 * yaw * wm.DT_S
+        x, y, psi = x + speed * wm.DT_S * np.cos(mid), y + speed * wm.DT_S * np.sin(mid), psi + yaw * wm.DT_S
+        want = np.stack([x, y, psi], 1)
+        assert np.abs(future[:, h][:, valid] - want[valid]).max() < 1e-3, (h, np.abs(future[:, h][:, valid] - want[valid]).max())
+    assert (future[:, :, ~valid] == 0).all()
+
+
+@check
+def shouldWriteTheWideRolloutsLayersInTheFormOnnxRuntimeFusesIntoQGemm():
+    # Every learned layer of the int8 rollout: Gemm(DQ(Q(x)) per tensor, DQ(int8 W [in, out]) per column
+    # (axis 1), DQ(int32 bias) per column with scale = activation scale x weight scale), no transposes.
+    arrays = synthetic_run(4)
+    data = dataset.build_samples({"steps": len(arrays["ego"]), "horizon_steps": 30}, arrays, 80.0)
+    net = train.WorldModel(wm.STUDENT, wm.INPUTS_FULL, 5)
+    quant = train.calibrate(net, data, np.arange(0, 40, 4), np.random.default_rng(0))
+    g = export.Graphs(net.numpy_params(), wm.STUDENT, wm.INPUTS_FULL, quant, "test")
+    nodes = {o: n for n in g.rollout.graph.node for o in n.output}
+    inits = {i.name: onnx.numpy_helper.to_array(i) for i in g.rollout.graph.initializer}
+    gemms = [n for n in g.rollout.graph.node if n.op_type == "Gemm"]
+    assert len(gemms) == wm.WIDE_LAYERS + 1, [n.name for n in gemms]
+    for n in gemms:
+        assert not any(a.name in ("transA", "transB") and a.i for a in n.attribute), n.name
+        a, w, b = (nodes[i] for i in n.input)
+        assert a.op_type == "DequantizeLinear" and nodes[a.input[0]].op_type == "QuantizeLinear", n.name
+        assert inits[a.input[1]].ndim == 0, n.name
+        assert w.op_type == "DequantizeLinear" and inits[w.input[0]].dtype == np.int8, n.name
+        assert [x.i for x in w.attribute if x.name == "axis"] == [1], n.name
+        assert b.op_type == "DequantizeLinear" and inits[b.input[0]].dtype == np.int32, n.name
+        want = np.float32(inits[a.input[1]]) * inits[w.input[1]]
+        assert np.allclose(inits[b.input[1]], want, rtol=1e-6), n.name
+
+
+@check
+def shouldRefuseATeacherPackageThatIsNotATeacher():
+    with tempfile.TemporaryDirectory() as tmp:
+        data, val = os.path.join(tmp, "data"), os.path.join(tmp, "val")
+        write_run(data, "a-seed1001", 1001, synthetic_run(6, steps=40))
+        write_run(val, "b-seed2001", 2001, synthetic_run(7, steps=40))
+        for teacher in (os.path.join(tmp, "missing"), os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cv-baseline")):
+            err = io.StringIO()
+            with contextlib.redirect_stderr(err):
+                code = recipe.main(["--data", data, "--val", val, "--out-dir", os.path.join(tmp, "out"),
+                                    "--key", os.path.join(tmp, "k"), "--teacher", teacher])
+            assert code == 2, (teacher, code)
+            assert "--teacher %s" % os.path.abspath(teacher) in err.getvalue(), err.getvalue()
+            assert not os.path.exists(os.path.join(tmp, "out"))
 
 
 @check

@@ -38,6 +38,13 @@ class WorldModel(torch.nn.Module):
     def params(self):
         return collections.OrderedDict(zip(self.names, self.values))
 
+    def load(self, params):
+        """Take trained parameters {name: array} (export.package_params), every one this size has."""
+        with torch.no_grad():
+            for name, value in zip(self.names, self.values):
+                value.copy_(torch.from_numpy(np.asarray(params[name], dtype=np.float32)).reshape(value.shape))
+        return self
+
     def numpy_params(self):
         return collections.OrderedDict((n, v.detach().numpy().copy()) for n, v in zip(self.names, self.values))
 

@@ -56,7 +56,7 @@ public class QuantizedLayersBenchmark
     public static class LayersState
     {
         /** Layer width: one of make_graphs.py's LAYER_WIDTHS. */
-        @Param({"24", "32", "64", "96", "128"})
+        @Param({"24", "32", "64", "96", "128", "256"})
         public int width;
 
         NativeOrtBackend backend;

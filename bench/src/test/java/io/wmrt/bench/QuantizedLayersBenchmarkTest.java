@@ -14,7 +14,7 @@ class QuantizedLayersBenchmarkTest
     @Test
     void shouldPrepareEveryWidthWithItsInt8GraphAQuantizedCopyOfTheFloatOne() throws Exception
     {
-        for (final int width : new int[]{24, 32, 64, 96, 128})
+        for (final int width : new int[]{24, 32, 64, 96, 128, 256})
         {
             final QuantizedLayersBenchmark.LayersState state = new QuantizedLayersBenchmark.LayersState();
             state.width = width;
