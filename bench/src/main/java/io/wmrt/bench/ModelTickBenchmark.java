@@ -14,8 +14,11 @@ import org.openjdk.jmh.annotations.Param;
  */
 public class ModelTickBenchmark extends TickBenchmark
 {
-    /** A package directory name under models/. */
-    @Param({"cv-baseline-int8"})
+    /**
+     * A package directory name under models/. The two students are here for the gate: int8 against float32 in
+     * the same run ({@code ratio.student_int8_over_fp32} in gate-baseline.properties).
+     */
+    @Param({"cv-baseline-int8", "wm-student", "wm-student-int8"})
     public String model;
 
     @Override

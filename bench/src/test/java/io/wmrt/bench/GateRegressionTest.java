@@ -65,6 +65,13 @@ class GateRegressionTest
     }
 
     @Test
+    void shouldFailAnInt8StudentThatLosesItsLeadOverFloat32() throws IOException
+    {
+        assertEachRunFails("ModelTickBenchmark.tick[backend=ort-native,model=wm-student-int8]",
+            "student_int8_over_fp32");
+    }
+
+    @Test
     void shouldFailABusTwiceAsSlow() throws IOException
     {
         assertEachRunFails("BusBenchmark.publishReceiveSameProcess", "bus_over_bare_ring");
