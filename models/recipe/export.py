@@ -110,7 +110,10 @@ def package_params(pkg, size, inputs):
         path = os.path.join(pkg, name)
         if not os.path.isfile(path):
             raise RuntimeError("%s: no %s" % (pkg, name))
-        found.update((i.name, numpy_helper.to_array(i)) for i in onnx.load(path).graph.initializer)
+        try:
+            found.update((i.name, numpy_helper.to_array(i)) for i in onnx.load(path).graph.initializer)
+        except Exception as ex:                 # a truncated or garbage file: protobuf's own error types
+            raise RuntimeError("%s: not a readable ONNX graph (%s: %s)" % (path, type(ex).__name__, ex))
     params = collections.OrderedDict()
     for name, shape in wm.param_shapes(size, inputs).items():
         if name in found:
@@ -124,6 +127,8 @@ def package_params(pkg, size, inputs):
             raise RuntimeError("%s: initializer %s has shape %s, the %s's is %s"
                                % (pkg, name, list(value.shape), size.name, list(shape)))
         params[name] = np.array(value, dtype=np.float32)       # a copy; keeps 0-d scalars 0-d
+        if not np.isfinite(params[name]).all():
+            raise RuntimeError("%s: initializer %s holds NaN or infinity" % (pkg, name))
     return params
 
 

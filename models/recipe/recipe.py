@@ -97,12 +97,9 @@ def run(args, log):
     train.configure_torch(args.threads)
     # Everything that can refuse the input does so before anything is written.
     runs = split_runs(args, log)
-    teacher_params = None
+    teacher = None
     if args.teacher is not None:
-        try:
-            teacher_params = export.package_params(args.teacher, wm.TEACHER, args.inputs)
-        except (RuntimeError, OSError, ValueError) as ex:
-            raise Refused("--teacher %s: %s" % (args.teacher, ex))
+        teacher = read_teacher(args.teacher, args.inputs)
     if args.key is not None and not os.path.isfile(args.key + ".key"):
         raise Refused("--key %s: no private key %s.key (make one with './wmrt keygen --out %s')"
                       % (args.key, args.key, args.key))
@@ -118,13 +115,29 @@ def run(args, log):
             log("smoke: throwaway key %s" % key)
     os.makedirs(out_dir, exist_ok=True)
     try:
-        return _run(args, log, started, runs, out_dir, key, teacher_params)
+        return _run(args, log, started, runs, out_dir, key, teacher)
     finally:
         if scratch is not None and not args.keep:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _run(args, log, started, runs, out_dir, key, teacher_params):
+def read_teacher(pkg, inputs):
+    """A trained teacher package's weights and graphs, refused (before any training) unless this recipe
+    re-exports its graphs byte for byte from the weights read back from them."""
+    try:
+        params = export.package_params(pkg, wm.TEACHER, inputs)
+        graphs = export.Graphs(params, wm.TEACHER, inputs, None, "teacher")
+    except (RuntimeError, OSError, ValueError) as ex:
+        raise Refused("--teacher %s: %s" % (pkg, ex))
+    for name in ("encoder", "rollout"):
+        with open(os.path.join(pkg, name + ".onnx"), "rb") as f:
+            if f.read() != getattr(graphs, name + "_bytes"):
+                raise Refused("--teacher %s: its %s.onnx is not what this recipe exports from the weights read "
+                              "back from it (another recipe version, or edited)" % (pkg, name))
+    return params, graphs
+
+
+def _run(args, log, started, runs, out_dir, key, read):
     rng = np.random.default_rng(args.seed)
     train_runs, val_runs, split = runs
     limit_steps = None
@@ -147,10 +160,10 @@ def _run(args, log, started, runs, out_dir, key, teacher_params):
     teacher_epochs = 1 if args.smoke else args.teacher_epochs
     student_epochs = 1 if args.smoke else args.student_epochs
     teacher = train.WorldModel(wm.TEACHER, args.inputs, args.seed)
-    if teacher_params is None:
+    if read is None:
         train.train_teacher(teacher, train_data, teacher_epochs, BATCH, TEACHER_LR, rng, log)
     else:
-        teacher.load(teacher_params)
+        teacher.load(read[0])
         teacher_epochs = None
         log("teacher: %s, read from its graphs (not trained, not rewritten)" % args.teacher)
     student = train.WorldModel(wm.STUDENT, args.inputs, args.seed + 1)
@@ -183,16 +196,11 @@ def _run(args, log, started, runs, out_dir, key, teacher_params):
                m["accuracy"], m["rule_accuracy"]))
 
     graphs = {
-        "teacher": export.Graphs(teacher.numpy_params(), wm.TEACHER, args.inputs, None, "teacher"),
+        "teacher": read[1] if read is not None else export.Graphs(teacher.numpy_params(), wm.TEACHER, args.inputs,
+                                                                   None, "teacher"),
         "student": export.Graphs(student.numpy_params(), wm.STUDENT, args.inputs, None, "student"),
         "student-int8": export.Graphs(student.numpy_params(), wm.STUDENT, args.inputs, quant, "student"),
     }
-    if teacher_params is not None:
-        for name in ("encoder", "rollout"):
-            with open(os.path.join(args.teacher, name + ".onnx"), "rb") as f:
-                if f.read() != getattr(graphs["teacher"], name + "_bytes"):
-                    raise RuntimeError("--teacher %s: its %s.onnx is not what this recipe exports from the weights "
-                                       "read back from it" % (args.teacher, name))
     checks = {}
     # The held-out scenes with the most agents, and one from the middle of those with any.
     counts = train.agent_counts(val_data)
@@ -230,7 +238,7 @@ def _run(args, log, started, runs, out_dir, key, teacher_params):
         epochs={"teacher": teacher_epochs, "student": student_epochs}, train_stride=args.train_stride,
         calibration=len(calibration), quant=quant)
     packages = []
-    for role in ("student", "student-int8") if teacher_params is not None else ("teacher", "student", "student-int8"):
+    for role in ("student", "student-int8") if read is not None else ("teacher", "student", "student-int8"):
         pkg = export.write_package(out_dir, names[role], graphs[role], modelcard.description(context, role),
                                    modelcard.lineage(context, role), modelcard.card(context, role))
         export.sign_and_check(pkg, key, log)

@@ -113,6 +113,12 @@ def synthetic_run(seed, steps=120, horizon=30):
     }
 
 
+def synthetic_samples(seed):
+    """A synthetic run's samples, as the recipe builds them."""
+    arrays = synthetic_run(seed)
+    return dataset.build_samples({"steps": len(arrays["ego"]), "horizon_steps": 30}, arrays, 80.0)
+
+
 def write_run(record_dir, name, seed, arrays):
     path = os.path.join(record_dir, name)
     os.makedirs(path)
@@ -377,8 +383,7 @@ def shouldExportGraphsThatComputeWhatTorchComputes():
 def shouldDecodeConstantVelocityFromAnUntrainedWideRollout():
     # The wide rollout's last layer starts at zero: every agent keeps its speed and yaw rate, integrated in
     # closed form here (the stepwise rollout's update), and empty slots stay at the origin.
-    arrays = synthetic_run(8)
-    data = dataset.build_samples({"steps": len(arrays["ego"]), "horizon_steps": 30}, arrays, 80.0)
+    data = synthetic_samples(8)
     net = train.WorldModel(wm.STUDENT, wm.INPUTS_FULL, 3)
     assert wm.STUDENT.rollout == wm.WIDE
     sample = {k: v[20] for k, v in data.items()}
@@ -399,8 +404,7 @@ def shouldDecodeConstantVelocityFromAnUntrainedWideRollout():
 def shouldWriteTheWideRolloutsLayersInTheFormOnnxRuntimeFusesIntoQGemm():
     # Every learned layer of the int8 rollout: Gemm(DQ(Q(x)) per tensor, DQ(int8 W [in, out]) per column
     # (axis 1), DQ(int32 bias) per column with scale = activation scale x weight scale), no transposes.
-    arrays = synthetic_run(4)
-    data = dataset.build_samples({"steps": len(arrays["ego"]), "horizon_steps": 30}, arrays, 80.0)
+    data = synthetic_samples(4)
     net = train.WorldModel(wm.STUDENT, wm.INPUTS_FULL, 5)
     quant = train.calibrate(net, data, np.arange(0, 40, 4), np.random.default_rng(0))
     g = export.Graphs(net.numpy_params(), wm.STUDENT, wm.INPUTS_FULL, quant, "test")
@@ -426,7 +430,26 @@ def shouldRefuseATeacherPackageThatIsNotATeacher():
         data, val = os.path.join(tmp, "data"), os.path.join(tmp, "val")
         write_run(data, "a-seed1001", 1001, synthetic_run(6, steps=40))
         write_run(val, "b-seed2001", 2001, synthetic_run(7, steps=40))
-        for teacher in (os.path.join(tmp, "missing"), os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cv-baseline")):
+        garbage = os.path.join(tmp, "garbage")
+        os.makedirs(garbage)
+        teacher_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "wm-teacher")
+        for name in ("encoder.onnx", "rollout.onnx"):
+            with open(os.path.join(teacher_dir, name), "rb") as f:
+                data_bytes = f.read()
+            with open(os.path.join(garbage, name), "wb") as f:
+                f.write(data_bytes[:len(data_bytes) // 2])                # truncated
+        poisoned = os.path.join(tmp, "poisoned")
+        os.makedirs(poisoned)
+        for name in ("encoder.onnx", "rollout.onnx"):
+            m = onnx.load(os.path.join(teacher_dir, name))
+            for init in m.graph.initializer:
+                if init.name == "enc.agent1.w":
+                    a = onnx.numpy_helper.to_array(init).copy()
+                    a[0, 0] = np.nan
+                    init.CopyFrom(onnx.numpy_helper.from_array(a, init.name))
+            onnx.save(m, os.path.join(poisoned, name))
+        for teacher in (os.path.join(tmp, "missing"), garbage, poisoned,
+                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cv-baseline")):
             err = io.StringIO()
             with contextlib.redirect_stderr(err):
                 code = recipe.main(["--data", data, "--val", val, "--out-dir", os.path.join(tmp, "out"),
