@@ -46,12 +46,21 @@ public final class CandidateGenerator
     private long latticeRebuilds;
 
     // Integration state of the candidate being built.
+    /**
+     * Half a step's turn up to which {@link #step} rotates by Taylor polynomials (to x^8 and x^7: their error is
+     * below 1e-18 here, under double rounding) rather than calling cos and sin.
+     */
+    private static final double SMALL_TURN_RAD = 1.0 / 16;
+
     private double px;
     private double py;
     private double ph;
     private double pv;
     private double appliedAccel;
     private double stepTan;
+    /** cos and sin of {@link #ph}, carried by {@link #step}'s rotations (to rounding). */
+    private double cosPh;
+    private double sinPh;
 
     public CandidateGenerator(final PlannerConfig config)
     {
@@ -301,17 +310,28 @@ public final class CandidateGenerator
             }
             a = clamp(a, config.accelMin(), config.accelMax());
 
-            // Pure pursuit towards the offset path. The projection of the pose before this step is that of
-            // step i - 1's result: kept for the scorer, which would project it again.
-            route.project(px, py);
+            // Pure pursuit towards the offset path, from the footprint's centre's projection. Before step i that
+            // centre is step i - 1's recorded pose, so its projection is kept for the scorer, which would make it again.
             if (i > 0)
             {
+                route.project(set.x[base + i - 1], set.y[base + i - 1]);
                 keepProjection(set, base + i - 1, route);
+            }
+            else
+            {
+                // The start: heading 0, the body's centre is the integrated point.
+                route.project(px, py);
             }
             final double lookAhead = Math.max(4.0, 3.0 + 0.9 * pv);
             route.pointAt(route.s + lookAhead, offset);
-            final double alpha = SceneSnapshot.wrap(Math.atan2(route.py - py, route.px - px) - ph);
-            double steer = Math.atan(2 * wheelbase * Math.sin(alpha) / lookAhead);
+            // The sine of the angle from the heading to the look-ahead point, from the cross product of the
+            // heading's unit vector and the chord: no atan2, no wrapping, no sine (as atan2 did for a point
+            // on the pose itself, -sin(heading)).
+            final double dx = route.px - px;
+            final double dy = route.py - py;
+            final double chord = Math.sqrt(dx * dx + dy * dy);
+            final double sinAlpha = chord > 0 ? (dy * cosPh - dx * sinPh) / chord : -sinPh;
+            double steer = Math.atan(2 * wheelbase * sinAlpha / lookAhead);
             steer = clamp(steer, previousSteer - steerStep, previousSteer + steerStep);
             steer = clamp(steer, config.steerMin(), config.steerMax());
 
@@ -325,7 +345,7 @@ public final class CandidateGenerator
             previousA = appliedAccel;
             previousSteer = steer;
         }
-        route.project(px, py);
+        route.project(set.x[base + set.horizon - 1], set.y[base + set.horizon - 1]);
         keepProjection(set, base + set.horizon - 1, route);
         set.projectedRoute[k] = route;
         set.projectedVersion[k] = route.version();
@@ -333,10 +353,9 @@ public final class CandidateGenerator
 
     private void keepProjection(final CandidateSet set, final int index, final RouteFrame route)
     {
-        // The point projected is the bicycle's; the pose kept is the body's: equal only while the heading is 0, and
-        // the scorer reuses a projection only for the pose it was made of.
-        set.projectedX[index] = px;
-        set.projectedY[index] = py;
+        // The scorer reuses a projection only for the pose it was made of.
+        set.projectedX[index] = set.x[index];
+        set.projectedY[index] = set.y[index];
         set.routeS[index] = route.s;
         set.routeD[index] = route.d;
         set.routeTangentX[index] = route.tangentX;
@@ -423,6 +442,8 @@ public final class CandidateGenerator
         px = 0;
         py = 0;
         ph = 0;
+        cosPh = 1;
+        sinPh = 0;
         pv = scene.egoSpeed;
     }
 
@@ -438,9 +459,29 @@ public final class CandidateGenerator
         final double vMean = 0.5 * (pv + vNext);
         stepTan = Math.tan(steer);
         final double hNext = ph + vMean * stepTan / config.wheelbaseM() * dt;
-        final double hMid = 0.5 * (ph + hNext);
-        px += vMean * Math.cos(hMid) * dt;
-        py += vMean * Math.sin(hMid) * dt;
+        // The heading's unit vector is turned twice by half the step's turn, to the middle of the step (which
+        // the point moves along) and to its end (which record keeps): one small rotation instead of four
+        // trigonometric calls a step.
+        final double half = 0.5 * (hNext - ph);
+        final double c;
+        final double s;
+        if (Math.abs(half) <= SMALL_TURN_RAD)
+        {
+            final double h2 = half * half;
+            c = 1 - h2 * (1.0 / 2 - h2 * (1.0 / 24 - h2 * (1.0 / 720 - h2 * (1.0 / 40320))));
+            s = half * (1 - h2 * (1.0 / 6 - h2 * (1.0 / 120 - h2 * (1.0 / 5040))));
+        }
+        else
+        {
+            c = Math.cos(half);
+            s = Math.sin(half);
+        }
+        final double cosMid = cosPh * c - sinPh * s;
+        final double sinMid = sinPh * c + cosPh * s;
+        px += vMean * cosMid * dt;
+        py += vMean * sinMid * dt;
+        cosPh = cosMid * c - sinMid * s;
+        sinPh = sinMid * c + cosMid * s;
         ph = hNext;
         pv = vNext;
     }
@@ -456,8 +497,8 @@ public final class CandidateGenerator
     private void record(final CandidateSet set, final int index)
     {
         final double axleToCentre = 0.5 * config.wheelbaseM();
-        set.x[index] = px + axleToCentre * (Math.cos(ph) - 1);
-        set.y[index] = py + axleToCentre * Math.sin(ph);
+        set.x[index] = px + axleToCentre * (cosPh - 1);
+        set.y[index] = py + axleToCentre * sinPh;
         set.heading[index] = ph;
         set.speed[index] = pv;
     }

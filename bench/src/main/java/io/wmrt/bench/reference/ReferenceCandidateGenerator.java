@@ -208,8 +208,10 @@ public final class ReferenceCandidateGenerator
             }
             a = clamp(a, config.accelMin(), config.accelMax());
 
-            // Pure pursuit towards the offset path.
-            route.project(px, py);
+            // Pure pursuit towards the offset path, from the footprint centre's projection (brought in on 2026-12-04
+            // with the same change to the planner's generator).
+            final double axleToCentre = 0.5 * wheelbase;
+            route.project(px + axleToCentre * (Math.cos(ph) - 1), py + axleToCentre * Math.sin(ph));
             final double lookAhead = Math.max(4.0, 3.0 + 0.9 * pv);
             route.pointAt(route.s + lookAhead, offset);
             final double alpha = wrap(Math.atan2(route.py - py, route.px - px) - ph);
