@@ -5,6 +5,7 @@ import io.wmrt.backend.OrtCpuBackend;
 import io.wmrt.bus.BusDirectory;
 import io.wmrt.bus.SceneWriter;
 import io.wmrt.bus.TrajectoryReader;
+import io.wmrt.cpu.CpuAffinity;
 import io.wmrt.model.ModelPackage;
 import io.wmrt.model.ModelPackageLoader;
 import io.wmrt.planner.PlannerAgent;
@@ -61,6 +62,14 @@ public class TickBenchmark
     @Param({NativeOrtBackend.ID, OrtCpuBackend.ID})
     public String backend;
 
+    /**
+     * Where the tick's threads run: unset (the host profile's choice, the scheduler's placement) or {@code P:H},
+     * the benchmark thread (the planner) pinned to CPU P and the planner's helper to CPU H:
+     * {@code -jvmArgsAppend -Dwmrt.bench.cores=0:1}. A system property, not a parameter, so that the gate's names
+     * for the tick's results stay as they are.
+     */
+    public static final String CORES_PROPERTY = "wmrt.bench.cores";
+
     private final TrajectoryReader.Handler onTrajectory = this::onTrajectory;
     private Path busDir;
     private BusDirectory bus;
@@ -78,8 +87,21 @@ public class TickBenchmark
     {
         final HardwareProfile host = HardwareProfileLoader.load(BenchEnvironment.profile("host"));
         final Map<String, List<String>> onlyThisBackend = Map.of(HardwareProfileLoader.DEFAULT_ROLE, List.of(backend));
+        HardwareProfile.Cpu cpu = host.cpu();
+        final String cores = System.getProperty(CORES_PROPERTY, "");
+        if (!cores.isEmpty())
+        {
+            final String[] pair = cores.split(":");
+            if (pair.length != 2)
+            {
+                throw new IllegalArgumentException(CORES_PROPERTY + ": P:H (the planner's CPU and the helper's), not " +
+                    cores);
+            }
+            cpu = new HardwareProfile.Cpu(cpu.cores(), Integer.parseInt(pair[0].trim()), Integer.parseInt(pair[1].trim()),
+                cpu.isa());
+        }
         final HardwareProfile profile = new HardwareProfile(host.file(), host.soc(), host.description(), host.npu(),
-            host.cpu(), host.memoryBandwidthGBps(), host.planner(), onlyThisBackend, host.requireSignedModels(),
+            cpu, host.memoryBandwidthGBps(), host.planner(), onlyThisBackend, host.requireSignedModels(),
             host.trustedKeys());
         final ModelPackage model = ModelPackageLoader.load(
             BenchEnvironment.model(modelName()), ModelPackageLoader.Trust.none());
@@ -90,6 +112,12 @@ public class TickBenchmark
         agent = runtime.agent();
         writer = new SceneWriter(bus);
         reader = new TrajectoryReader(bus);
+        if (cpu.plannerCore() >= 0)
+        {
+            // As the agent's runner does on its own thread: the planner's CPU, then the helper pinned to its own.
+            CpuAffinity.pinCurrentThread(cpu.plannerCore());
+            agent.onStart();
+        }
 
         // Fail here, not with a meaningless number, if a tick does not plan and publish on the chosen backend.
         tick();
