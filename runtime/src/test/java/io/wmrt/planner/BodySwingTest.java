@@ -60,6 +60,61 @@ class BodySwingTest
         assertTrue(largestOffset > 0.3, "some candidate turns enough to tell the body from the axle: " + largestOffset);
     }
 
+    /**
+     * The generator turns the heading's unit vector by small rotations (Taylor polynomials up to a half-turn of
+     * 1/16 rad a step, cos and sin beyond): at speed, with steering from nothing to full lock, the poses are the
+     * bicycle's computed with cos and sin of the heading itself, to 1e-9 m and rad over the whole horizon.
+     */
+    @Test
+    void shouldIntegrateTheHeadingByRotationsAsCosAndSinOfItWouldOnTurnsSmallAndLarge()
+    {
+        final SceneSnapshot scene = behindAVan();
+        scene.egoSpeed = 14;
+        final CandidateSet set = new CandidateSet(K, H);
+        final CandidateGenerator generator = new CandidateGenerator(config);
+        final double b = 0.5 * config.wheelbaseM();
+        final double[] steers = {0, 1e-4, 0.01, -0.05, 0.2, -0.55, 0.55};
+        double largestHalfTurn = 0;
+        double smallestHalfTurn = Double.MAX_VALUE;
+        for (int k = 0; k < steers.length; k++)
+        {
+            for (int h = 0; h < H; h++)
+            {
+                // Alternate braking and accelerating so the speed, and with it the turn per step, varies.
+                set.accel[k * H + h] = (h % 3 == 0) ? -3f : 1f;
+                set.steer[k * H + h] = (float)(steers[k] * (h % 2 == 0 ? 1 : 0.5));
+            }
+            generator.integrate(scene, set, k);
+            double x = 0;
+            double y = 0;
+            double heading = 0;
+            double v = scene.egoSpeed;
+            for (int h = 0; h < H; h++)
+            {
+                final int i = k * H + h;
+                final double vNext = Math.max(0, v + set.accel[i] * DT);
+                final double vMean = 0.5 * (v + vNext);
+                final double headingNext = heading + vMean * Math.tan(set.steer[i]) / config.wheelbaseM() * DT;
+                final double mid = 0.5 * (heading + headingNext);
+                if (headingNext != heading)
+                {
+                    largestHalfTurn = Math.max(largestHalfTurn, Math.abs(headingNext - heading) / 2);
+                    smallestHalfTurn = Math.min(smallestHalfTurn, Math.abs(headingNext - heading) / 2);
+                }
+                x += vMean * Math.cos(mid) * DT;
+                y += vMean * Math.sin(mid) * DT;
+                heading = headingNext;
+                v = vNext;
+                final String at = "steering " + steers[k] + " step " + h + ": ";
+                assertEquals(heading, set.heading[i], 1e-9, at + "heading");
+                assertEquals(x + b * (Math.cos(heading) - 1), set.x[i], 1e-9, at + "x");
+                assertEquals(y + b * Math.sin(heading), set.y[i], 1e-9, at + "y");
+            }
+        }
+        assertTrue(largestHalfTurn > 0.2 && smallestHalfTurn < 1e-3,
+            "both branches of the rotation are taken: half-turns " + smallestHalfTurn + " to " + largestHalfTurn);
+    }
+
     @Test
     void shouldPullOutFromRestBehindAParkedVanWhenTheOppositeLaneIsFree()
     {
