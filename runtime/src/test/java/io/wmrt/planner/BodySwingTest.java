@@ -29,33 +29,11 @@ class BodySwingTest
         final SceneSnapshot scene = behindAVan();
         final CandidateSet set = new CandidateSet(K, H);
         new CandidateGenerator(config).generate(scene, set, null, new float[H], 0);
-        final double b = 0.5 * config.wheelbaseM();
         double largestOffset = 0;
         for (int k = 0; k < K; k++)
         {
-            // The bicycle as documented (the set keeps actions as float: within a micrometre): speed from the
-            // applied accelerations, heading from the steering at the
-            // mean speed, the axle along the mean heading of the step; from (0, 0) at heading 0 and rest.
-            double x = 0;
-            double y = 0;
-            double heading = 0;
-            double v = scene.egoSpeed;
-            for (int h = 0; h < H; h++)
-            {
-                final int i = k * H + h;
-                final double vNext = Math.max(0, v + set.accel[i] * DT);
-                final double vMean = 0.5 * (v + vNext);
-                final double headingNext = heading + vMean * Math.tan(set.steer[i]) / config.wheelbaseM() * DT;
-                final double mid = 0.5 * (heading + headingNext);
-                x += vMean * Math.cos(mid) * DT;
-                y += vMean * Math.sin(mid) * DT;
-                heading = headingNext;
-                v = vNext;
-                assertEquals(heading, set.heading[i], 1e-6, "candidate " + k + " step " + h + ": heading");
-                assertEquals(x + b * (Math.cos(heading) - 1), set.x[i], 1e-6, "candidate " + k + " step " + h + ": x");
-                assertEquals(y + b * Math.sin(heading), set.y[i], 1e-6, "candidate " + k + " step " + h + ": y");
-                largestOffset = Math.max(largestOffset, Math.abs(b * Math.sin(heading)));
-            }
+            // The bicycle as documented (the set keeps actions as float: within a micrometre).
+            largestOffset = Math.max(largestOffset, checkAgainstBicycle(scene, set, k, 1e-6, "candidate " + k)[0]);
         }
         assertTrue(largestOffset > 0.3, "some candidate turns enough to tell the body from the axle: " + largestOffset);
     }
@@ -72,7 +50,6 @@ class BodySwingTest
         scene.egoSpeed = 14;
         final CandidateSet set = new CandidateSet(K, H);
         final CandidateGenerator generator = new CandidateGenerator(config);
-        final double b = 0.5 * config.wheelbaseM();
         final double[] steers = {0, 1e-4, 0.01, -0.05, 0.2, -0.55, 0.55};
         double largestHalfTurn = 0;
         double smallestHalfTurn = Double.MAX_VALUE;
@@ -85,31 +62,9 @@ class BodySwingTest
                 set.steer[k * H + h] = (float)(steers[k] * (h % 2 == 0 ? 1 : 0.5));
             }
             generator.integrate(scene, set, k);
-            double x = 0;
-            double y = 0;
-            double heading = 0;
-            double v = scene.egoSpeed;
-            for (int h = 0; h < H; h++)
-            {
-                final int i = k * H + h;
-                final double vNext = Math.max(0, v + set.accel[i] * DT);
-                final double vMean = 0.5 * (v + vNext);
-                final double headingNext = heading + vMean * Math.tan(set.steer[i]) / config.wheelbaseM() * DT;
-                final double mid = 0.5 * (heading + headingNext);
-                if (headingNext != heading)
-                {
-                    largestHalfTurn = Math.max(largestHalfTurn, Math.abs(headingNext - heading) / 2);
-                    smallestHalfTurn = Math.min(smallestHalfTurn, Math.abs(headingNext - heading) / 2);
-                }
-                x += vMean * Math.cos(mid) * DT;
-                y += vMean * Math.sin(mid) * DT;
-                heading = headingNext;
-                v = vNext;
-                final String at = "steering " + steers[k] + " step " + h + ": ";
-                assertEquals(heading, set.heading[i], 1e-9, at + "heading");
-                assertEquals(x + b * (Math.cos(heading) - 1), set.x[i], 1e-9, at + "x");
-                assertEquals(y + b * Math.sin(heading), set.y[i], 1e-9, at + "y");
-            }
+            final double[] turns = checkAgainstBicycle(scene, set, k, 1e-9, "steering " + steers[k]);
+            smallestHalfTurn = Math.min(smallestHalfTurn, turns[1]);
+            largestHalfTurn = Math.max(largestHalfTurn, turns[2]);
         }
         assertTrue(largestHalfTurn > 0.2 && smallestHalfTurn < 1e-3,
             "both branches of the rotation are taken: half-turns " + smallestHalfTurn + " to " + largestHalfTurn);
@@ -158,6 +113,48 @@ class BodySwingTest
      * opposite lane to 4.78 m left), a 7.5 m van parked 0.25 m right of the lane's centre with its rear 7.65 m
      * ahead of the ego's front.
      */
+    /**
+     * Candidate k's poses against the bicycle integrated here with cos and sin of the heading itself: speed from
+     * the applied accelerations, heading from the steering at the mean speed, the axle along the mean heading of
+     * the step, from (0, 0) at heading 0; the body half a wheelbase ahead of the axle.
+     *
+     * @return the largest sideways offset of the body from the axle, and the smallest and largest half-turn of a
+     * step that turns.
+     */
+    private double[] checkAgainstBicycle(
+        final SceneSnapshot scene, final CandidateSet set, final int k, final double tolerance, final String what)
+    {
+        final double b = 0.5 * config.wheelbaseM();
+        double x = 0;
+        double y = 0;
+        double heading = 0;
+        double v = scene.egoSpeed;
+        final double[] found = {0, Double.MAX_VALUE, 0};
+        for (int h = 0; h < H; h++)
+        {
+            final int i = k * H + h;
+            final double vNext = Math.max(0, v + set.accel[i] * DT);
+            final double vMean = 0.5 * (v + vNext);
+            final double headingNext = heading + vMean * Math.tan(set.steer[i]) / config.wheelbaseM() * DT;
+            final double mid = 0.5 * (heading + headingNext);
+            if (headingNext != heading)
+            {
+                found[1] = Math.min(found[1], Math.abs(headingNext - heading) / 2);
+                found[2] = Math.max(found[2], Math.abs(headingNext - heading) / 2);
+            }
+            x += vMean * Math.cos(mid) * DT;
+            y += vMean * Math.sin(mid) * DT;
+            heading = headingNext;
+            v = vNext;
+            final String at = what + " step " + h + ": ";
+            assertEquals(heading, set.heading[i], tolerance, at + "heading");
+            assertEquals(x + b * (Math.cos(heading) - 1), set.x[i], tolerance, at + "x");
+            assertEquals(y + b * Math.sin(heading), set.y[i], tolerance, at + "y");
+            found[0] = Math.max(found[0], Math.abs(b * Math.sin(heading)));
+        }
+        return found;
+    }
+
     private static SceneSnapshot behindAVan()
     {
         final SceneSnapshot scene = TestScenes.straightRoad(0, 1, 0);
