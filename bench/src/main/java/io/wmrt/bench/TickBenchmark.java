@@ -92,13 +92,24 @@ public class TickBenchmark
         if (!cores.isEmpty())
         {
             final String[] pair = cores.split(":");
-            if (pair.length != 2)
+            final int plannerCore;
+            final int helperCore;
+            try
+            {
+                if (pair.length != 2)
+                {
+                    throw new NumberFormatException("two CPUs wanted");
+                }
+                plannerCore = Integer.parseInt(pair[0].trim());
+                helperCore = Integer.parseInt(pair[1].trim());
+            }
+            catch (final NumberFormatException ex)
             {
                 throw new IllegalArgumentException(CORES_PROPERTY + ": P:H (the planner's CPU and the helper's), not " +
-                    cores);
+                    cores, ex);
             }
-            cpu = new HardwareProfile.Cpu(cpu.cores(), Integer.parseInt(pair[0].trim()), Integer.parseInt(pair[1].trim()),
-                cpu.isa());
+            // A CPU the machine lacks is refused by the runtime's own check, naming the key.
+            cpu = new HardwareProfile.Cpu(cpu.cores(), plannerCore, helperCore, cpu.isa());
         }
         final HardwareProfile profile = new HardwareProfile(host.file(), host.soc(), host.description(), host.npu(),
             cpu, host.memoryBandwidthGBps(), host.planner(), onlyThisBackend, host.requireSignedModels(),
