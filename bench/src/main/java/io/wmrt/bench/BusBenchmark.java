@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * The Trajectory path of the bus, over a real instance directory of mmap'd files (under /dev/shm):
  * <ul>
  *   <li>{@link #publishReceiveSameProcess}: one op encodes a {@value #WAYPOINTS}-waypoint Trajectory with
- *   {@link TrajectoryPublisher}, publishes it on the broadcast and receives it with a {@link TrajectoryReader}
+ *   {@link TrajectoryPublisher} as the planner does (waypoint columns, then the scalar fields), publishes it on the broadcast and receives it with a {@link TrajectoryReader}
  *   (handler made once), all on the benchmark thread.</li>
  *   <li>{@link #publishReceiveCrossProcess}: one op is a round trip to a second JVM ({@link EchoProcess}):
  *   encode and publish, the child receives it with its own TrajectoryReader and writes the sequence back
@@ -130,7 +130,7 @@ public class BusBenchmark
     public long publishReceiveSameProcess(final SameProcessState state)
     {
         final long sequence = ++state.sequence;
-        WaypointFixture.encode(state.publisher.encoder(), sequence, WAYPOINTS);
+        WaypointFixture.publishable(state.publisher, sequence, WAYPOINTS);
         state.publisher.publish();
         if (state.reader.poll(state.onTrajectory) != 1 || state.receivedSequence != sequence)
         {
@@ -143,7 +143,7 @@ public class BusBenchmark
     public long publishReceiveCrossProcess(final CrossProcessState state)
     {
         final long sequence = ++state.sequence;
-        WaypointFixture.encode(state.publisher.encoder(), sequence, WAYPOINTS);
+        WaypointFixture.publishable(state.publisher, sequence, WAYPOINTS);
         state.publisher.publish();
         return state.echo.awaitEcho(sequence);
     }

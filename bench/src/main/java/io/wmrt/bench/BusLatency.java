@@ -106,7 +106,7 @@ public final class BusLatency
                     {
                         Thread.onSpinWait();
                     }
-                    WaypointFixture.encode(publisher.encoder(), sequence, BusBenchmark.WAYPOINTS);
+                    WaypointFixture.publishable(publisher, sequence, BusBenchmark.WAYPOINTS);
                     publisher.encoder().sceneTimestampNs(System.nanoTime());
                     publisher.publish();
                 }

@@ -1,10 +1,12 @@
 package io.wmrt.bench;
 
+import io.wmrt.bus.TrajectoryPublisher;
 import io.wmrt.sbe.TrajectoryEncoder;
 
 /**
  * A fixed plan of {@value #CAPACITY} waypoints (straight ahead at 5 m/s, 0.2 s apart) that the bus and queue
- * benchmarks send: as an SBE Trajectory through {@link #encode}, or copied into a {@link WaypointMessage}.
+ * benchmarks send: into a {@link TrajectoryPublisher} as the planner writes a plan ({@link #publishable}), as an SBE
+ * Trajectory through the encoder's own setters ({@link #encode}), or copied into a {@link WaypointMessage}.
  * <p>
  * Immutable after class initialisation; safe to use from any thread.
  */
@@ -35,6 +37,21 @@ public final class WaypointFixture
 
     private WaypointFixture()
     {
+    }
+
+    /**
+     * Encode the first {@code count} waypoints, the sequence and the waypoint count into the publisher's next
+     * trajectory the way the planner does (its waypoint columns, then the encoder's scalar fields); the caller
+     * publishes.
+     */
+    public static void publishable(final TrajectoryPublisher publisher, final long sequence, final int count)
+    {
+        final TrajectoryEncoder trajectory = publisher.encoder();
+        for (int i = 0; i < count; i++)
+        {
+            publisher.waypoint(i, X[i], Y[i], HEADING[i], SPEED[i], T[i]);
+        }
+        trajectory.sequence(sequence).sceneSequence(sequence).waypointCount(count);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.wmrt.planner;
 
+import io.wmrt.bus.TrajectoryPublisher;
 import io.wmrt.sbe.BackendKind;
 import io.wmrt.sbe.PlanMode;
 import io.wmrt.sbe.TrajectoryEncoder;
@@ -95,10 +96,11 @@ final class MinimalRiskStop
     /**
      * Encode the comfortable stop as seen from {@code nowNs}, answering scene {@code sceneSequence}. Waypoint
      * times count from the published {@code sceneTimestampNs}: the plan's scene time moved on by the time
-     * since the plan was published.
+     * since the plan was published. The publisher's next sequence number is taken; the caller publishes.
      */
-    void encode(final TrajectoryEncoder out, final long nowNs, final long sceneSequence, final long tickNanos)
+    void encode(final TrajectoryPublisher publisher, final long nowNs, final long sceneSequence, final long tickNanos)
     {
+        final TrajectoryEncoder out = publisher.encoder().sequence(publisher.nextSequence());
         int waypoints = 0;
         long timestampNs = 0;
         if (havePlan)
@@ -124,8 +126,8 @@ final class MinimalRiskStop
                     v = Math.min(v, planSpeedAt(t));
                 }
                 pointAt(s);
-                out.wpX(i, (float)px).wpY(i, (float)py).wpHeading(i, (float)SceneSnapshot.wrap(ph))
-                    .wpSpeed(i, (float)Math.max(0, v)).wpT(i, (float)((i + 1) * dt));
+                publisher.waypoint(i, (float)px, (float)py, (float)SceneSnapshot.wrap(ph), (float)Math.max(0, v),
+                    (float)((i + 1) * dt));
             }
             waypoints = horizon;
             timestampNs = planSceneTimestampNs + (nowNs - planNs);

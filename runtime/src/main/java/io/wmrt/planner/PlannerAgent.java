@@ -443,8 +443,7 @@ public final class PlannerAgent implements Agent
             if (!planValid)
             {
                 final long now = nanoClock.nanoTime();
-                minimalRiskStop.encode(publisher.encoder().sequence(publisher.nextSequence()), now,
-                    sceneDecoder.sequence(), now - start);
+                minimalRiskStop.encode(publisher, now, sceneDecoder.sequence(), now - start);
                 publisher.publish();
                 published.increment();
                 minimalRiskTicks.increment();
@@ -800,11 +799,12 @@ public final class PlannerAgent implements Agent
         {
             final double x = candidates.x[base + i];
             final double y = candidates.y[base + i];
-            out.wpX(i, (float)(scene.egoWorldX + c * x - s * y));
-            out.wpY(i, (float)(scene.egoWorldY + s * x + c * y));
-            out.wpHeading(i, (float)SceneSnapshot.wrap(scene.egoWorldHeading + candidates.heading[base + i]));
-            out.wpSpeed(i, (float)candidates.speed[base + i]);
-            out.wpT(i, (float)((i + 1) * config.dtSeconds()));
+            publisher.waypoint(i,
+                (float)(scene.egoWorldX + c * x - s * y),
+                (float)(scene.egoWorldY + s * x + c * y),
+                (float)SceneSnapshot.wrap(scene.egoWorldHeading + candidates.heading[base + i]),
+                (float)candidates.speed[base + i],
+                (float)((i + 1) * config.dtSeconds()));
         }
         out.sequence(publisher.nextSequence())
             .sceneSequence(scene.sequence)

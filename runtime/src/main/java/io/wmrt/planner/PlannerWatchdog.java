@@ -77,8 +77,7 @@ public final class PlannerWatchdog implements Agent
         }
         try
         {
-            stop.encode(publisher.encoder().sequence(publisher.nextSequence()), now, sceneSequence,
-                now - gate.tickStartNs());
+            stop.encode(publisher, now, sceneSequence, now - gate.tickStartNs());
             publisher.publish();
         }
         finally
