@@ -9,6 +9,8 @@ script. Deterministic: the same bytes on every run, so `--check` can tell the co
   student-k1.onnx       one call, and the same graph for one candidate: K calls of it are the per-candidate way.
                         Both from the same seeded, untrained parameters: a dense graph costs the same whatever
                         its weights, and the committed packages' weights are not needed to compare the two.
+  student-wide-k64.onnx the same two for the committed student's architecture (models/recipe STUDENT, the wide
+  student-wide-k1.onnx  rollout: three 256-wide layers over all candidate-agent rows), fp32, seeded, untrained.
   layers-W-fp32.onnx    four dense layers (Gemm + Relu) of width W on the rollout's 2,048 agent x candidate rows,
   layers-W-int8.onnx    float32, and the same layers as the recipe quantizes them (per-tensor activations,
                         per-column int8 weights, int32 biases: the QDQ pattern ONNX Runtime's CPU provider fuses
@@ -56,12 +58,11 @@ def near_empty():
 
 # The rollout the batching figures were first measured on: the stepwise student of 4 December 2026 (30 steps
 # unrolled, hidden width 24). Kept fixed so the gate's batched / per-candidate ratio keeps its baseline; the
-# committed student is wide now (models/recipe/model.py), and the README quotes its own figure.
+# committed student is wide now (models/recipe/model.py) and is measured beside it (student-wide-*).
 STEPWISE_STUDENT = wm.Size("student", embed=32, learned=16, hidden=24, rollout=wm.STEPWISE)
 
 
-def student(candidates):
-    size = STEPWISE_STUDENT
+def student(candidates, size=STEPWISE_STUDENT):
     params = wm.init_params(size, wm.INPUTS_FULL, np.random.default_rng(SEED))
     # Untrained, the last layer is zero; give it weights so no kernel sees a constant it could skip.
     params["roll.out.w"][...] = np.random.default_rng(SEED + 1).uniform(-0.1, 0.1, params["roll.out.w"].shape)
@@ -129,7 +130,8 @@ def layers(width, int8):
 
 def main(argv):
     graphs = {"near-empty.onnx": near_empty(), "student-k64.onnx": student(wm.K_CANDIDATES),
-              "student-k1.onnx": student(1)}
+              "student-k1.onnx": student(1), "student-wide-k64.onnx": student(wm.K_CANDIDATES, wm.STUDENT),
+              "student-wide-k1.onnx": student(1, wm.STUDENT)}
     for width in LAYER_WIDTHS:
         graphs["layers-%d-fp32.onnx" % width] = layers(width, False)
         graphs["layers-%d-int8.onnx" % width] = layers(width, True)

@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -45,9 +46,11 @@ import java.util.concurrent.TimeUnit;
  *   ({@link #overheadNative}). All three with the runtime's session options (one intra-op thread). And
  *   {@link #overheadFloor}: ONNX Runtime's own cost per run, the same graph run in a loop inside the native
  *   bridge; what each path adds per call is its time minus that.</li>
- *   <li>{@link #rolloutBatched}: the student-size rollout for all 64 candidates in one call, on the native
+ *   <li>{@link #rolloutBatched}: a student-size rollout for all 64 candidates in one call, on the native
  *   bridge; {@link #rolloutPerCandidate}: the same graph built for one candidate, called 64 times, each call's
- *   actions copied in and its agent_future and risk copied out to where the batched call writes them.</li>
+ *   actions copied in and its agent_future and risk copied out to where the batched call writes them. Two
+ *   rollouts ({@link RolloutState#rollout}): batching saves each call's per-node work, which the stepwise graph
+ *   is made of and the wide one is not.</li>
  * </ul>
  * Threading: one benchmark thread; the states are per thread.
  */
@@ -182,6 +185,14 @@ public class InferenceOverheadBenchmark
     @State(Scope.Thread)
     public static class RolloutState
     {
+        /**
+         * Which student-size rollout: {@code stepwise} (30 steps unrolled, hidden width 24: 1,757 small nodes, the
+         * graph the premise was first measured on and the gate's fixed reference) or {@code wide} (the committed
+         * student's architecture: three 256-wide layers over all candidate-agent rows, a few large matrix products).
+         */
+        @Param({"stepwise", "wide"})
+        public String rollout;
+
         NativeOrtBackend backend;
         PreparedGraph batched;
         PreparedGraph single;
@@ -201,10 +212,11 @@ public class InferenceOverheadBenchmark
                 throw new IllegalStateException("native bridge unavailable: " + backend.availability().reason());
             }
             final TensorArena batchedArena = new TensorArena();
-            final GraphSpec k64 = rollout("student-k64.onnx", CANDIDATES);
+            final String prefix = "wide".equals(rollout) ? "student-wide-" : "student-";
+            final GraphSpec k64 = rollout(prefix + "k64.onnx", CANDIDATES);
             batchedArena.bind(k64);
             final TensorArena singleArena = new TensorArena();
-            final GraphSpec k1 = rollout("student-k1.onnx", 1);
+            final GraphSpec k1 = rollout(prefix + "k1.onnx", 1);
             singleArena.bind(k1);
 
             // The same latent for both; a fixed spread of accelerations and steering over the candidates.

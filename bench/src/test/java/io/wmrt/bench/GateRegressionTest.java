@@ -83,6 +83,12 @@ class GateRegressionTest
         assertEachRunFails("InferenceOverheadBenchmark.overheadNative", "native_overhead_over_pinned");
     }
 
+    @Test
+    void shouldFailTheWideRolloutWhenBatchingItBuysHalfAsMuch() throws IOException
+    {
+        assertEachRunFails("InferenceOverheadBenchmark.rolloutBatched[rollout=wide]", "batched_over_per_candidate_wide");
+    }
+
     /**
      * The one check a run can be blind to: when the machine slows the per-candidate rollouts (the ratio's
      * denominator, 34 ms an op, about 60 ops an iteration; an earlier run had them 1.65x slow), the ratio falls so
@@ -92,8 +98,8 @@ class GateRegressionTest
     @Test
     void shouldFailARolloutThatLosesHalfOfWhatBatchingBuys() throws IOException
     {
-        final String batched = "InferenceOverheadBenchmark.rolloutBatched";
-        final String perCandidate = "InferenceOverheadBenchmark.rolloutPerCandidate";
+        final String batched = "InferenceOverheadBenchmark.rolloutBatched[rollout=stepwise]";
+        final String perCandidate = "InferenceOverheadBenchmark.rolloutPerCandidate[rollout=stepwise]";
         final List<Run> runs = runs();
         final double[] ratios = runs.stream().mapToDouble(r -> score(r, batched) / score(r, perCandidate)).toArray();
         final double median = java.util.Arrays.stream(ratios).sorted().toArray()[ratios.length / 2];

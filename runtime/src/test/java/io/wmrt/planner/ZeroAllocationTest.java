@@ -176,7 +176,9 @@ class ZeroAllocationTest
                 assertSteadyStateAllocation(h, "live planner beside a shadow", ZeroAllocationTest::validScene);
                 // The shadow plans the scenes the live planner echoes, the latest one when it lags: on a loaded
                 // machine it sees fewer than the live planner's 10,000. Per-tick allocation still shows at 16 B
-                // or more a tick over the thousand-odd it makes there.
+                // or more a tick over the thousand-odd it makes there. The bound is the live planner's (under 1 B a
+                // tick): over a thousand ticks one de-optimisation the JVM charges to the thread (~800 B, seen twice
+                // with a second build running beside this one) is 0.8 B a tick, one object a tick 16 B or more.
                 final TickStats stats = shadow.runtime().agent().stats();
                 final long deadline = System.currentTimeMillis() + 30_000;
                 while (stats.ticks() < SHADOW_TICKS && System.currentTimeMillis() < deadline)
@@ -187,7 +189,7 @@ class ZeroAllocationTest
                 System.out.printf("shadow planner: %.4f bytes allocated per tick over %d ticks, %d plans compared%n",
                     perTick, stats.ticks(), shadow.comparison().compared());
                 assertTrue(stats.ticks() >= MIN_SHADOW_TICKS, "the shadow planned beside the live planner: " + stats.ticks());
-                assertTrue(perTick < 0.5, "shadow planner: bytes allocated per tick: " + perTick);
+                assertTrue(perTick < 1.0, "shadow planner: bytes allocated per tick: " + perTick);
                 assertTrue(shadow.comparison().compared() >= MIN_SHADOW_TICKS, "plans compared: " + shadow.comparison().compared());
             }
         }
