@@ -11,6 +11,7 @@ import io.wmrt.backend.PreparedGraph;
 import io.wmrt.backend.TensorArena;
 import io.wmrt.model.GraphSpec;
 import io.wmrt.model.TensorSpec;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -173,6 +174,64 @@ public class InferenceOverheadBenchmark
     public float overheadFloor(final OverheadState state) throws BackendException
     {
         NativeOrtBackend.timeRunsInNative(state.fast, FLOOR_RUNS);
+        return state.probe();
+    }
+
+    /**
+     * The three per-call costs of the near-empty graph taken in one fork, from one state, in turns: what each path
+     * adds above ONNX Runtime's own cost per run is only meaningful against a floor measured on the same sessions.
+     * In separate forks the floor itself moved between about 1.65 and 2.45 us from fork to fork on this machine
+     * (4 December 2026), while the native call stayed at about 1.65: a fork's ONNX Runtime state, not the path,
+     * decided the difference. The counters are summed per iteration; the per-call overheads are
+     * {@code (pinnedNs - floorNs) / calls} and {@code (nativeNs - floorNs) / calls}.
+     * <p>
+     * Not thread safe: one per benchmark thread.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class SameForkCounters
+    {
+        /** Calls of each path in the iteration (the floor runs as many inside C). */
+        public long calls;
+        /** Wall time of the pinned ORT Java calls, of the native bridge's calls, and of the runs looped in C. */
+        public long pinnedNs;
+        public long nativeNs;
+        public long floorNs;
+
+        @Setup(Level.Iteration)
+        public void clear()
+        {
+            calls = 0;
+            pinnedNs = 0;
+            nativeNs = 0;
+            floorNs = 0;
+        }
+    }
+
+    /**
+     * One op: {@value #FLOOR_RUNS} pinned calls, {@value #FLOOR_RUNS} native calls, then {@value #FLOOR_RUNS} runs
+     * looped inside C, each stretch timed on its own ({@link SameForkCounters}); the score is per call of the
+     * three together.
+     */
+    @Benchmark
+    @OperationsPerInvocation(3 * FLOOR_RUNS)
+    public float overheadSameFork(final OverheadState state, final SameForkCounters counters) throws BackendException
+    {
+        final long start = System.nanoTime();
+        for (int i = 0; i < FLOOR_RUNS; i++)
+        {
+            state.pinned.execute();
+        }
+        final long afterPinned = System.nanoTime();
+        for (int i = 0; i < FLOOR_RUNS; i++)
+        {
+            state.fast.execute();
+        }
+        final long afterNative = System.nanoTime();
+        counters.floorNs += NativeOrtBackend.timeRunsInNative(state.fast, FLOOR_RUNS);
+        counters.pinnedNs += afterPinned - start;
+        counters.nativeNs += afterNative - afterPinned;
+        counters.calls += FLOOR_RUNS;
         return state.probe();
     }
 
