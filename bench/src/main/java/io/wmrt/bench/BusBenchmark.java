@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
  * The Trajectory path of the bus, over a real instance directory of mmap'd files (under /dev/shm):
  * <ul>
  *   <li>{@link #publishReceiveSameProcess}: one op encodes a {@value #WAYPOINTS}-waypoint Trajectory with
- *   {@link TrajectoryPublisher} as the planner does (waypoint columns, then the scalar fields), publishes it on the broadcast and receives it with a {@link TrajectoryReader}
- *   (handler made once), all on the benchmark thread.</li>
+ *   {@link TrajectoryPublisher} as the planner does (waypoint columns, then the scalar fields), publishes it on
+ *   the broadcast and receives it with a {@link TrajectoryReader} (handler made once), all on the benchmark
+ *   thread.</li>
  *   <li>{@link #publishReceiveCrossProcess}: one op is a round trip to a second JVM ({@link EchoProcess}):
  *   encode and publish, the child receives it with its own TrajectoryReader and writes the sequence back
  *   on an echo ring, and the benchmark busy-spins until that echo arrives. The score is the round trip.

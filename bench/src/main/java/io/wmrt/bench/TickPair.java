@@ -119,8 +119,8 @@ public final class TickPair
             }
             final double[] sorted = ratios.clone();
             Arrays.sort(sorted);
-            System.out.printf(Locale.ROOT, "TickPair: %s / %s per second over %d s: median %.3f (%.2fx), %.3f to %.3f; " +
-                "%s's tick %.3f to %.3f ms%n", a, b, seconds, sorted[seconds / 2], 1 / sorted[seconds / 2], sorted[0],
+            System.out.printf(Locale.ROOT, "TickPair: %s / %s per second over %d s: median %.3f (%.2fx), " +
+                "%.3f to %.3f; %s's tick %.3f to %.3f ms%n", a, b, seconds, sorted[seconds / 2], 1 / sorted[seconds / 2], sorted[0],
                 sorted[seconds - 1], a, Arrays.stream(firstMs).min().orElse(0), Arrays.stream(firstMs).max().orElse(0));
         }
         finally

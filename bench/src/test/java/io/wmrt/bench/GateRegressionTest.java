@@ -86,7 +86,8 @@ class GateRegressionTest
     @Test
     void shouldFailTheWideRolloutWhenBatchingItBuysHalfAsMuch() throws IOException
     {
-        assertEachRunFails("InferenceOverheadBenchmark.rolloutBatched[rollout=wide]", "batched_over_per_candidate_wide");
+        assertEachRunFails("InferenceOverheadBenchmark.rolloutBatched[rollout=wide]",
+            "batched_over_per_candidate_wide");
     }
 
     /**
