@@ -119,9 +119,11 @@ class ViewCommandProcessTest
                 assertTrue(window[0] >= window[1] && window[0] <= window[1] + 3,
                     "every scene of the window answered, quiet and under attack: ticks " + window[0] + ", scenes " +
                     window[1]);
+                // Within the windows only: before them the runtime starts, compiles and shares two vCPUs with the
+                // view, the clients and this JVM starting up, and a scene superseded then says nothing about the view.
+                assertEquals(0, window[2], "no scene of the window superseded before planning");
+                assertEquals(0, window[3], "no deadline missed in the window");
             }
-            assertEquals(0, bus.counter(WmrtCounter.SCENES_DROPPED).get(), "no scene superseded before planning");
-            assertEquals(0, bus.counter(WmrtCounter.DEADLINE_MISSES).get());
 
             // A client that never reads: dropped once it has 8 MiB unread.
             final Map<String, Object> slow = node(url, "slow", 12);
@@ -149,12 +151,15 @@ class ViewCommandProcessTest
     }
 
     /**
-     * Over the window: {ticks the runtime made, scenes this test wrote}. The ticks are read once the runtime has
-     * answered the window's last scene, so they may include a scene or two written after it.
+     * Over the window: {ticks the runtime made, scenes this test wrote, scenes superseded before planning, deadlines
+     * missed}. The counters are read once the runtime has answered the window's last scene, so they may include a
+     * scene or two written after it.
      */
     private static long[] ticksOver(final BusDirectory bus, final AtomicLong written, final long ms) throws Exception
     {
         final long ticks0 = bus.counter(WmrtCounter.TICKS).get();
+        final long dropped0 = bus.counter(WmrtCounter.SCENES_DROPPED).get();
+        final long misses0 = bus.counter(WmrtCounter.DEADLINE_MISSES).get();
         final long written0 = written.get();
         Thread.sleep(ms);
         final long scenes = written.get() - written0;
@@ -163,7 +168,9 @@ class ViewCommandProcessTest
         {
             Thread.sleep(1);
         }
-        return new long[]{bus.counter(WmrtCounter.TICKS).get() - ticks0, scenes};
+        return new long[]{bus.counter(WmrtCounter.TICKS).get() - ticks0, scenes,
+            bus.counter(WmrtCounter.SCENES_DROPPED).get() - dropped0,
+            bus.counter(WmrtCounter.DEADLINE_MISSES).get() - misses0};
     }
 
     @SuppressWarnings("unchecked")
