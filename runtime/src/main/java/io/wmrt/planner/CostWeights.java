@@ -45,6 +45,13 @@ public final class CostWeights
     /** Per (m/s^2)^2 of braking harder than {@link #hardBrakeMps2}, per step: hard stops only for safety. */
     public double hardBrake = 3.0;
     public double hardBrakeMps2 = 3.0;
+    /**
+     * Per step and per m/s^2 of braking beyond {@link #brakeBoundMps2}, the comfort bound: past it a brake is a
+     * last resort, dearer than a step with a corner over the kerb and far dearer at low speed than the few
+     * centimetres it saves.
+     */
+    public double beyondBrakeBound = 60;
+    public double brakeBoundMps2 = 4.0;
     /** Per (m/s^3)^2 of jerk, averaged over the horizon. */
     public double jerk = 0.04;
     /** Per (m/s^2)^2 of lateral acceleration, averaged over the horizon. */

@@ -125,6 +125,8 @@ public final class PlannerAgent implements Agent
     private final GraphRunner.OutputCheck encoderCheck = this::latentFinite;
     private final GraphRunner.OutputCheck rolloutCheck = this::rolloutFinite;
     private final SceneSnapshot scene = new SceneSnapshot();
+    /** Each agent's braking, measured from scene to scene and carried into its predicted path. */
+    private final AgentBraking braking = new AgentBraking();
     private final CandidateSet candidates;
     private final CandidateGenerator generator;
     /** Null when the configuration asks for no helper thread: then every job runs on the planner thread. */
@@ -514,6 +516,11 @@ public final class PlannerAgent implements Agent
         {
             helper.await();
         }
+        if (modelRan)
+        {
+            braking.carryInto(scene, futureTensor, candidates.candidates, candidates.horizon, config.maxAgents(),
+                config.dtSeconds());
+        }
 
         PlanMode mode;
         int selected;
@@ -532,12 +539,25 @@ public final class PlannerAgent implements Agent
             everyCandidateCollides = scorer.firstCollisionStep[selected] >= 0;
             if (everyCandidateCollides)
             {
-                // Every scored candidate is predicted to collide: brake as hard as allowed, in lane.
-                selected = candidates.emergencyIndex;
-                if (!scorer.complete[selected])
+                // Every scored candidate is predicted to collide. Brake as hard as allowed, in lane, when that puts
+                // the first contact later than the scorer's choice and the comfortable stop do (or avoids it).
+                // When it does not (someone runs into an ego that all but stands), the hardest brake buys nothing
+                // and is a hazard of its own to whoever follows: stop comfortably, in lane, unless the scorer's
+                // choice meets the contact later still (speeding away from a car coming up behind).
+                final int emergency = candidates.emergencyIndex;
+                final int comfortStop = candidates.comfortStopIndex;
+                scoreInFull(emergency);
+                scoreInFull(comfortStop);
+                final int chosenContact = scorer.firstCollisionStep[selected];
+                final int emergencyContact = scorer.firstCollisionStep[emergency];
+                final int comfortContact = scorer.firstCollisionStep[comfortStop];
+                if (emergencyContact < 0 || emergencyContact > Math.max(chosenContact, comfortContact))
                 {
-                    // Its terms are published: score in full what the selection left part-scored.
-                    scorer.score(scene, candidates, futureTensor, riskTensor, selected);
+                    selected = emergency;
+                }
+                else if (comfortContact < 0 || comfortContact >= chosenContact)
+                {
+                    selected = comfortStop;
                 }
                 mode = PlanMode.MINIMAL_RISK;
                 minimalRiskAllCollide.increment();
@@ -609,9 +629,19 @@ public final class PlannerAgent implements Agent
         return PlanMode.NOMINAL;
     }
 
+    /** Score candidate k in full where the selection left it part-scored: its terms are compared and published. */
+    private void scoreInFull(final int k)
+    {
+        if (!scorer.complete[k])
+        {
+            scorer.score(scene, candidates, futureTensor, riskTensor, k);
+        }
+    }
+
     private void loadAndPack()
     {
         scene.load(sceneDecoder, config.maxAgents(), config.agentRangeM());
+        braking.observe(scene);
         if (scene.droppedAgents > 0)
         {
             faultCounters[SceneFault.Category.AGENT.ordinal()].getAndAdd(scene.droppedAgents);

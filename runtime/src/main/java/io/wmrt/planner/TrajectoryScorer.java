@@ -522,6 +522,7 @@ public final class TrajectoryScorer
 
         double accelSq = 0;
         double hardBraking = 0;
+        double beyondBound = 0;
         double jerkSq = 0;
         double lateralSq = 0;
         double laneCost = 0;
@@ -552,6 +553,7 @@ public final class TrajectoryScorer
             if (-a > w.hardBrakeMps2)
             {
                 hardBraking += (-a - w.hardBrakeMps2) * (-a - w.hardBrakeMps2);
+                beyondBound += Math.max(0, -a - w.brakeBoundMps2);
             }
             jerkSq += jerk * jerk;
             final float steer = set.steer[i];
@@ -661,7 +663,7 @@ public final class TrajectoryScorer
         outsideSumOf[k] = outsideSum;
         progress[k] = -w.progress * progressMetres;
         comfort[k] = (w.accel * accelSq + w.jerk * jerkSq + w.lateralAccel * lateralSq) / horizon +
-            w.hardBrake * hardBraking;
+            w.hardBrake * hardBraking + w.beyondBrakeBound * beyondBound;
         lane[k] = laneCost;
         redLight[k] = (crossedRed ? w.redLight : 0) + (leftLaneOnRedApproach ? w.queuePass : 0);
     }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -129,6 +130,49 @@ class PlannerAgentTest
             final double travelledIn2s = plan[2 * 9];
             assertTrue(travelledIn2s < 15, "slows down: covers " + travelledIn2s + " m in 2 s (16 m at speed)");
             assertFalse(h.lastMode.equals("MINIMAL_RISK"), "a normal yield, not an emergency stop");
+        }
+    }
+
+    @Test
+    void shouldPlanToStopBehindACarAheadThatIsBraking() throws Exception
+    {
+        // The ego at 10 m/s; a car 25 m ahead brakes at 5 m/s^2 from 10 m/s. The frames say only its speed:
+        // predicted at the speed it has, it would be followed at that speed into the place where it stops.
+        try (PlannerHarness h = new PlannerHarness(tmp.resolve("p"), 3))
+        {
+            float[] plan = null;
+            double egoX = 0;
+            double leadX = 0;
+            double leadSpeed = 0;
+            for (int step = 0; step <= 7; step++)
+            {
+                final double t = 0.1 * step;
+                egoX = 10 * t;
+                leadX = 25 + 10 * t - 2.5 * t * t;
+                leadSpeed = 10 - 5 * t;
+                h.writeScene(step + 1, egoX, 10, new double[][] {{V, leadX, 0, 0, leadSpeed}}, Double.NaN, false);
+                plan = h.tickAndRead();
+            }
+            final double leadRestsAt = leadX + leadSpeed * leadSpeed / 10;
+            final double egoFrontAtEnd = PlannerHarness.maxX(plan) + 2.3;
+            assertTrue(egoFrontAtEnd < leadRestsAt - 2.25,
+                "the plan ends behind where the braking car comes to rest: ego front " + egoFrontAtEnd +
+                    " m, car's rear " + (leadRestsAt - 2.25) + " m (ego at " + egoX + ")");
+            assertFalse(h.lastMode.equals("MINIMAL_RISK"), "a normal stop, not an emergency one");
+        }
+    }
+
+    @Test
+    void shouldNotBrakeHardWhenTheContactComesAtTheSameStepWhateverTheEgoDoes() throws Exception
+    {
+        // The ego at 8 m/s; a car 4 m behind its rear comes on at 20 m/s. Every plan is hit from behind at the
+        // same step: the hardest brake would gain nothing (and brings the contact closer).
+        try (PlannerHarness h = new PlannerHarness(tmp.resolve("p"), 3))
+        {
+            h.writeScene(1, 0, 8, new double[][] {{V, -8.5, 0, 0, 20}}, Double.NaN, false);
+            h.tickAndRead();
+            assertEquals(1, h.bus.counter(WmrtCounter.MINIMAL_RISK_ALL_COLLIDE).get(), "every plan collides");
+            assertNotEquals(CandidateSet.EMERGENCY_STOP, h.lastBehaviour, "the scorer's choice, not the emergency stop");
         }
     }
 

@@ -47,6 +47,7 @@ final class PlannerHarness implements AutoCloseable
     long lastSequence;
     long lastSceneSequence;
     String lastMode;
+    int lastBehaviour;
     String lastBackend;
     float lastProgress;
     float lastRedLightCost;
@@ -275,6 +276,7 @@ final class PlannerHarness implements AutoCloseable
             lastWaypointCount = t.waypointCount();
             lastEndSpeed = t.waypointCount() > 0 ? t.wpSpeed(t.waypointCount() - 1) : Float.NaN;
             lastMode = t.mode().name();
+            lastBehaviour = t.behaviour();
             lastBackend = t.backend().name();
             lastProgress = t.progressM();
             lastRedLightCost = t.costRedLight();

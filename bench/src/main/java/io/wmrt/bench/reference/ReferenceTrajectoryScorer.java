@@ -308,6 +308,7 @@ public final class ReferenceTrajectoryScorer
         double firstTtc = Double.POSITIVE_INFINITY;
         double accelSq = 0;
         double hardBraking = 0;
+        double beyondBound = 0;
         double jerkSq = 0;
         double lateralSq = 0;
         double laneCost = 0;
@@ -335,6 +336,7 @@ public final class ReferenceTrajectoryScorer
             if (-a > w.hardBrakeMps2)
             {
                 hardBraking += (-a - w.hardBrakeMps2) * (-a - w.hardBrakeMps2);
+                beyondBound += Math.max(0, -a - w.brakeBoundMps2);
             }
             jerkSq += jerk * jerk;
             final double lateral = v * v * Math.tan(set.steer[i]) / config.wheelbaseM();
@@ -479,7 +481,7 @@ public final class ReferenceTrajectoryScorer
         ttc[k] = (firstTtc < w.ttcThresholdS ? w.ttc * (w.ttcThresholdS - firstTtc) : 0) + clearanceCost;
         progress[k] = -w.progress * progressMetres;
         comfort[k] = (w.accel * accelSq + w.jerk * jerkSq + w.lateralAccel * lateralSq) / horizon +
-            w.hardBrake * hardBraking;
+            w.hardBrake * hardBraking + w.beyondBrakeBound * beyondBound;
         lane[k] = laneCost;
         redLight[k] = (crossedRed ? w.redLight : 0) + (leftLaneOnRedApproach ? w.queuePass : 0);
         pedestrian[k] = pedestrianCost;
