@@ -2,8 +2,6 @@ package io.wmrt.planner;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.FloatBuffer;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,7 +24,7 @@ class BrakeBoundTest
         brake(set, 0, 4.0, 5);   // at the bound: nothing extra
         brake(set, 1, 5.0, 5);   // 1 m/s^2 over for 5 steps
         brake(set, 2, 6.0, 5);   // 2 m/s^2 over for 5 steps
-        final TrajectoryScorer scorer = score(scene, set, 3);
+        final TrajectoryScorer scorer = TestScenes.scoreFirst(config, scene, set, 3);
         final CostWeights w = config.weights();
         // Beside the bound's term, the quadratic ones (acceleration, jerk, hard brake beyond 3 m/s^2), worked out
         // by hand: the same shape at three rates.
@@ -73,17 +71,5 @@ class BrakeBoundTest
             set.accel[i] = (float)a;
             set.steer[i] = 0;
         }
-    }
-
-    private TrajectoryScorer score(final SceneSnapshot scene, final CandidateSet set, final int count)
-    {
-        final TrajectoryScorer scorer = new TrajectoryScorer(config);
-        final FloatBuffer future = FloatBuffer.allocate(K * H * 32 * 3);
-        scorer.prepare(scene);
-        for (int k = 0; k < count; k++)
-        {
-            scorer.score(scene, set, future, k);
-        }
-        return scorer;
     }
 }

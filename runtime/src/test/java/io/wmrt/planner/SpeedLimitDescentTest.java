@@ -2,8 +2,6 @@ package io.wmrt.planner;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.FloatBuffer;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +28,7 @@ class SpeedLimitDescentTest
         straight(set, 0, 22, -config.comfortDecelMps2());
         straight(set, 1, 22, 0);
         straight(set, 2, 22, -0.5 * config.comfortDecelMps2());
-        final TrajectoryScorer scorer = score(scene, set, 3);
+        final TrajectoryScorer scorer = TestScenes.scoreFirst(config, scene, set, 3);
 
         final double lane0 = scorer.lane[0];
         assertEquals(0, lane0, 0.5, "slowing at the comfortable deceleration is not over the limit: " + lane0);
@@ -45,7 +43,7 @@ class SpeedLimitDescentTest
         final CandidateSet set = new CandidateSet(K, H);
         straight(set, 0, 10, 0);
         straight(set, 1, 10, 1.0);
-        final TrajectoryScorer scorer = score(scene, set, 2);
+        final TrajectoryScorer scorer = TestScenes.scoreFirst(config, scene, set, 2);
 
         // From 10 m/s at 1 m/s^2 the plan is over the 10 m/s limit at every step: (0.2 h)^2 * 2.0 * 0.2 each.
         double expected = 0;
@@ -80,19 +78,6 @@ class SpeedLimitDescentTest
             assertTrue(set.speed[k * H + H - 1] < 22 - 5, "and it does slow down: " + set.speed[k * H + H - 1]);
         }
     }
-
-    private TrajectoryScorer score(final SceneSnapshot scene, final CandidateSet set, final int count)
-    {
-        final TrajectoryScorer scorer = new TrajectoryScorer(config);
-        final FloatBuffer future = FloatBuffer.allocate(K * H * 32 * 3);
-        scorer.prepare(scene);
-        for (int k = 0; k < count; k++)
-        {
-            scorer.score(scene, set, future, k);
-        }
-        return scorer;
-    }
-
     /** Candidate k along the road's centre from the origin at speed v0, constant acceleration a (not below 0). */
     private static void straight(final CandidateSet set, final int k, final double v0, final double a)
     {

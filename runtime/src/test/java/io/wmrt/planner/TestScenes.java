@@ -1,5 +1,7 @@
 package io.wmrt.planner;
 
+import java.nio.FloatBuffer;
+
 /**
  * Scenes for scorer tests, built directly (no bus): a straight road through the ego.
  */
@@ -33,5 +35,22 @@ final class TestScenes
         scene.egoS = scene.route.s;
         scene.egoD = scene.route.d;
         return scene;
+    }
+
+    /**
+     * Score candidates 0 .. count - 1 of {@code set} in full on {@code scene} with no agents predicted, as the
+     * planner would with an empty rollout.
+     */
+    static TrajectoryScorer scoreFirst(
+        final PlannerConfig config, final SceneSnapshot scene, final CandidateSet set, final int count)
+    {
+        final TrajectoryScorer scorer = new TrajectoryScorer(config);
+        final FloatBuffer future = FloatBuffer.allocate(config.candidates() * config.horizon() * config.maxAgents() * 3);
+        scorer.prepare(scene);
+        for (int k = 0; k < count; k++)
+        {
+            scorer.score(scene, set, future, k);
+        }
+        return scorer;
     }
 }
