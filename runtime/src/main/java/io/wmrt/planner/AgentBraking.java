@@ -29,10 +29,13 @@ final class AgentBraking
     static final double SAME_WAY_COS = 0.5;
     /** The filter's time constant: a speed step shows as braking within a few tenths of a second. */
     static final double FILTER_S = 0.3;
-    /** Frames further apart than this restart every agent's estimate. */
-    static final double MAX_GAP_S = 1.0;
-    /** Frames closer than this (the same simulation step re-sent) leave the estimates as they are. */
-    static final double MIN_GAP_S = 0.02;
+    /** Frames further apart than this (or going back in time) restart every agent's estimate: 1 s. */
+    static final long MAX_GAP_NS = 1_000_000_000L;
+    /**
+     * A frame sooner than this after the one measured from (a producer faster than 50 Hz) is not measured over:
+     * the next is measured from the same reference, so speed noise is never divided by a tiny step.
+     */
+    static final long MIN_GAP_NS = 20_000_000L;
     /** The hardest braking believed: beyond it a speed jump is a tracking glitch. */
     static final double MAX_BRAKING_MPS2 = 9.0;
     /** Moving agents only: a standing vehicle's future is the parked/queued logic's. */
@@ -55,23 +58,28 @@ final class AgentBraking
      */
     void observe(final SceneSnapshot scene)
     {
-        final double gap = havePrevious ? (scene.timestampNs - previousTimestampNs) * 1e-9 : Double.NaN;
-        if (havePrevious && gap < MIN_GAP_S && gap >= 0)
+        // The step since the last frame measured from, exact whatever the two timestamps: when the new one is
+        // later, their difference read as unsigned is exact; one that goes back or leaps ahead (a producer that
+        // restarted its clock) measures nothing.
+        final long stepNs = scene.timestampNs - previousTimestampNs;
+        final boolean later = havePrevious && scene.timestampNs > previousTimestampNs &&
+            Long.compareUnsigned(stepNs, MAX_GAP_NS) <= 0;
+        if (later && stepNs < MIN_GAP_NS)
         {
-            // The same step again: keep the estimates, re-slotted to this scene's order.
+            // Too soon after the frame measured from to measure over: keep its speeds and time as the reference,
+            // and this scene's slots get the estimates as they stand.
             for (int i = 0; i < scene.agentCount; i++)
             {
                 final int j = previousSlot(scene.agentId[i]);
                 accel[i] = j < 0 ? 0 : previousAccel[j];
             }
-            remember(scene, false);
             return;
         }
-        final boolean continues = havePrevious && gap <= MAX_GAP_S && gap >= MIN_GAP_S;
-        final double alpha = continues ? gap / (FILTER_S + gap) : 0;
+        final double gap = stepNs * 1e-9;
+        final double alpha = later ? gap / (FILTER_S + gap) : 0;
         for (int i = 0; i < scene.agentCount; i++)
         {
-            final int j = continues ? previousSlot(scene.agentId[i]) : -1;
+            final int j = later ? previousSlot(scene.agentId[i]) : -1;
             if (j < 0)
             {
                 accel[i] = 0;
@@ -81,7 +89,7 @@ final class AgentBraking
             final double filtered = previousAccel[j] + alpha * (raw - previousAccel[j]);
             accel[i] = Math.max(-MAX_BRAKING_MPS2, Math.min(MAX_BRAKING_MPS2, filtered));
         }
-        remember(scene, true);
+        remember(scene);
     }
 
     /**
@@ -138,7 +146,7 @@ final class AgentBraking
         return -1;
     }
 
-    private void remember(final SceneSnapshot scene, final boolean advance)
+    private void remember(final SceneSnapshot scene)
     {
         previousCount = scene.agentCount;
         for (int i = 0; i < previousCount; i++)
@@ -147,10 +155,7 @@ final class AgentBraking
             previousSpeed[i] = scene.agentSpeed[i];
             previousAccel[i] = accel[i];
         }
-        if (advance || !havePrevious)
-        {
-            previousTimestampNs = scene.timestampNs;
-        }
+        previousTimestampNs = scene.timestampNs;
         havePrevious = true;
     }
 }

@@ -146,16 +146,47 @@ class AgentBrakingTest
     }
 
     @Test
-    void shouldRestartAfterAGapAndKeepEstimatesOnARepeatedFrame()
+    void shouldRestartAfterAGapOrATimestampThatGoesBackAndKeepEstimatesOnAFrameTooSoon()
     {
         final AgentBraking braking = new AgentBraking();
         brake(braking, 4.0, 0, SceneCodes.VEHICLE);
         final double before = braking.accel[0];
-        // The same simulation step again: nothing to measure, the estimate stays.
-        braking.observe(scene(2.0, new double[] {7, SceneCodes.VEHICLE, 0, 12}));
+        // 10 ms after the last frame, with a speed that would read as a 40 m/s^2 jump: not measured over.
+        braking.observe(scene(2.01, new double[] {7, SceneCodes.VEHICLE, 0, 12}));
         assertEquals(before, braking.accel[0], 1e-12);
         // 3 s without a frame: a new start.
         braking.observe(scene(5.0, new double[] {7, SceneCodes.VEHICLE, 0, 2}));
+        assertEquals(0.0, braking.accel[0], 1e-12);
+        // Back in time: a new start too, whatever the speeds say.
+        braking.observe(scene(5.1, new double[] {7, SceneCodes.VEHICLE, 0, 1.6}));
+        braking.observe(scene(4.0, new double[] {7, SceneCodes.VEHICLE, 0, 0.5}));
+        assertEquals(0.0, braking.accel[0], 1e-12);
+    }
+
+    @Test
+    void shouldMeasureAFastProducerAsItMeasuresASlowOne()
+    {
+        // 100 Hz frames: every other one is too soon and is not measured over; the estimate is the braking's.
+        final AgentBraking braking = new AgentBraking();
+        for (int step = 0; step <= 200; step++)
+        {
+            final double t = 0.01 * step;
+            braking.observe(scene(t, new double[] {7, SceneCodes.VEHICLE, 0, 20 - 4 * t}));
+        }
+        assertEquals(-4.0, braking.accel[0], 0.4);
+    }
+
+    @Test
+    void shouldMeasureNothingAcrossTimestampsThatWrapAround()
+    {
+        // A hostile pair whose difference overflows into a plausible 0.1 s.
+        final AgentBraking braking = new AgentBraking();
+        final SceneSnapshot first = scene(0, new double[] {7, SceneCodes.VEHICLE, 0, 20});
+        first.timestampNs = Long.MAX_VALUE - 50_000_000L;
+        braking.observe(first);
+        final SceneSnapshot second = scene(0, new double[] {7, SceneCodes.VEHICLE, 0, 0});
+        second.timestampNs = Long.MIN_VALUE + 49_999_999L;
+        braking.observe(second);
         assertEquals(0.0, braking.accel[0], 1e-12);
     }
 

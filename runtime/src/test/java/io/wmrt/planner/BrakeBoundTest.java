@@ -21,9 +21,9 @@ class BrakeBoundTest
     {
         final SceneSnapshot scene = TestScenes.straightRoad(0, 1, 0);
         final CandidateSet set = new CandidateSet(K, H);
-        brake(set, 0, 4.0, 5);   // at the bound: nothing extra
-        brake(set, 1, 5.0, 5);   // 1 m/s^2 over for 5 steps
-        brake(set, 2, 6.0, 5);   // 2 m/s^2 over for 5 steps
+        TestScenes.alongX(set, 0, 10, 0.2, h -> h < 5 ? -4.0 : 0);   // at the bound: nothing extra
+        TestScenes.alongX(set, 1, 10, 0.2, h -> h < 5 ? -5.0 : 0);   // 1 m/s^2 over for 5 steps
+        TestScenes.alongX(set, 2, 10, 0.2, h -> h < 5 ? -6.0 : 0);   // 2 m/s^2 over for 5 steps
         final TrajectoryScorer scorer = TestScenes.scoreFirst(config, scene, set, 3);
         final CostWeights w = config.weights();
         // Beside the bound's term, the quadratic ones (acceleration, jerk, hard brake beyond 3 m/s^2), worked out
@@ -51,25 +51,5 @@ class BrakeBoundTest
         final double emergency = PlannerConfig.DEFAULT_EMERGENCY_DECEL_MPS2;
         assertTrue(w.beyondBrakeBound * steps * (emergency - w.brakeBoundMps2) > w.offroad,
             "a second at " + emergency + " m/s^2 against one step with a corner over the kerb");
-    }
-
-    /** Candidate k brakes at {@code decel} for its first {@code steps} steps, then holds 0, on the lane centre. */
-    private static void brake(final CandidateSet set, final int k, final double decel, final int steps)
-    {
-        double v = 10;
-        double x = 0;
-        for (int h = 0; h < H; h++)
-        {
-            final int i = k * H + h;
-            final double a = h < steps ? -decel : 0;
-            v = Math.max(0, v + a * 0.2);
-            x += v * 0.2;
-            set.x[i] = x;
-            set.y[i] = 0;
-            set.heading[i] = 0;
-            set.speed[i] = v;
-            set.accel[i] = (float)a;
-            set.steer[i] = 0;
-        }
     }
 }

@@ -25,9 +25,9 @@ class SpeedLimitDescentTest
         final SceneSnapshot scene = TestScenes.straightRoad(22, 1, 0);
         scene.speedLimit = 11.4;
         final CandidateSet set = new CandidateSet(K, H);
-        straight(set, 0, 22, -config.comfortDecelMps2());
-        straight(set, 1, 22, 0);
-        straight(set, 2, 22, -0.5 * config.comfortDecelMps2());
+        TestScenes.alongX(set, 0, 22, DT, h -> -config.comfortDecelMps2());
+        TestScenes.alongX(set, 1, 22, DT, h -> 0);
+        TestScenes.alongX(set, 2, 22, DT, h -> -0.5 * config.comfortDecelMps2());
         final TrajectoryScorer scorer = TestScenes.scoreFirst(config, scene, set, 3);
 
         final double lane0 = scorer.lane[0];
@@ -41,8 +41,8 @@ class SpeedLimitDescentTest
     {
         final SceneSnapshot scene = TestScenes.straightRoad(10, 1, 0);
         final CandidateSet set = new CandidateSet(K, H);
-        straight(set, 0, 10, 0);
-        straight(set, 1, 10, 1.0);
+        TestScenes.alongX(set, 0, 10, DT, h -> 0);
+        TestScenes.alongX(set, 1, 10, DT, h -> 1.0);
         final TrajectoryScorer scorer = TestScenes.scoreFirst(config, scene, set, 2);
 
         // From 10 m/s at 1 m/s^2 the plan is over the 10 m/s limit at every step: (0.2 h)^2 * 2.0 * 0.2 each.
@@ -76,25 +76,6 @@ class SpeedLimitDescentTest
             assertTrue(lowest >= -config.comfortDecelMps2() - 1e-6,
                 "candidate " + k + " (" + CandidateSet.behaviourName(set.behaviour[k]) + ") brakes at " + lowest);
             assertTrue(set.speed[k * H + H - 1] < 22 - 5, "and it does slow down: " + set.speed[k * H + H - 1]);
-        }
-    }
-    /** Candidate k along the road's centre from the origin at speed v0, constant acceleration a (not below 0). */
-    private static void straight(final CandidateSet set, final int k, final double v0, final double a)
-    {
-        double x = 0;
-        double v = v0;
-        for (int h = 0; h < H; h++)
-        {
-            final double next = Math.max(0, v + a * DT);
-            x += 0.5 * (v + next) * DT;
-            v = next;
-            final int i = k * H + h;
-            set.x[i] = x;
-            set.y[i] = 0;
-            set.heading[i] = 0;
-            set.speed[i] = v;
-            set.accel[i] = (float)a;
-            set.steer[i] = 0;
         }
     }
 }

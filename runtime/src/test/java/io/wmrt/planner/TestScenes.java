@@ -1,6 +1,7 @@
 package io.wmrt.planner;
 
 import java.nio.FloatBuffer;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Scenes for scorer tests, built directly (no bus): a straight road through the ego.
@@ -52,5 +53,31 @@ final class TestScenes
             scorer.score(scene, set, future, k);
         }
         return scorer;
+    }
+
+    /**
+     * Candidate k of {@code set} along +x from the origin at speed v0, step h accelerating at {@code accel(h)} (the
+     * speed not below 0), steps of {@code dt}; the horizon is the set's.
+     */
+    static void alongX(
+        final CandidateSet set, final int k, final double v0, final double dt, final IntToDoubleFunction accel)
+    {
+        final int horizon = set.horizon;
+        double x = 0;
+        double v = v0;
+        for (int h = 0; h < horizon; h++)
+        {
+            final double a = accel.applyAsDouble(h);
+            final double next = Math.max(0, v + a * dt);
+            x += 0.5 * (v + next) * dt;
+            v = next;
+            final int i = k * horizon + h;
+            set.x[i] = x;
+            set.y[i] = 0;
+            set.heading[i] = 0;
+            set.speed[i] = v;
+            set.accel[i] = (float)a;
+            set.steer[i] = 0;
+        }
     }
 }
