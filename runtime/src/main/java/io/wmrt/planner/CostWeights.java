@@ -62,6 +62,14 @@ public final class CostWeights
     public double outOfLane = 0.25;
     /** Per step with any part of the footprint outside the drivable area. */
     public double offroad = 500;
+    /**
+     * Per second with the footprint touching the drivable area's edge, growing quadratically from nothing at
+     * {@link #kerbMarginM} inside it: a car that drifts onto the kerb line (away from oncoming traffic in a narrow
+     * street) cannot pull out again without its rear corner swinging over it.
+     */
+    public double kerbMargin = 10;
+    /** The room kept between the footprint and the drivable area's edge, metres. */
+    public double kerbMarginM = 0.3;
     /** Crossing a red or yellow stop line that could have been stopped for. */
     public double redLight = 2_000;
     /** Leaving the lane on the approach to a red light: a standing queue there is traffic, not parked cars. */

@@ -505,6 +505,23 @@ public final class TrajectoryScorer
     }
 
     /**
+     * What one step costs for coming within {@link CostWeights#kerbMarginM} of the drivable area's edge:
+     * quadratic in how far inside the margin the footprint reaches, the whole weight on the edge and beyond it
+     * (where the off-road term takes over).
+     *
+     * @param overEdge how far the footprint reaches past the edge, metres (negative inside).
+     */
+    private double kerbMarginCost(final double overEdge, final double dt)
+    {
+        if (w.kerbMarginM <= 0)
+        {
+            return 0;
+        }
+        final double into = Math.min(1, (overEdge + w.kerbMarginM) / w.kerbMarginM);
+        return into > 0 ? w.kerbMargin * into * into * dt : 0;
+    }
+
+    /**
      * The terms of candidate k that look at neither the predicted agents nor the learned risk: comfort, lane
      * keeping and the drivable area, speed, red lights, progress and consistency; and per step the route arc length and
      * the heading's cosine and sine, which {@link #scoreAgents} reads.
@@ -606,7 +623,8 @@ public final class TrajectoryScorer
             // sine at most the angle (with room for rounding).
             final double reachBound = Math.min(cornerReach, halfWidth * (1 + 1e-9) +
                 halfLength * (Math.abs(heading - tangentHeading) + 1e-9) + 1e-9);
-            if (d + reachBound - scene.drivableLeft <= 0 && reachBound - d - scene.drivableRight <= 0)
+            if (d + reachBound + w.kerbMarginM - scene.drivableLeft <= 0 &&
+                reachBound + w.kerbMarginM - d - scene.drivableRight <= 0)
             {
                 stepCos[i] = Double.NaN;
             }
@@ -627,6 +645,7 @@ public final class TrajectoryScorer
                 {
                     laneCost += w.offroad * Math.min(1, overEdge / OFFROAD_FULL_M);
                 }
+                laneCost += kerbMarginCost(overEdge, dt);
             }
             // Speed is priced above the limit, or above what the ego can shed at the comfortable deceleration by
             // then when the limit has just dropped below its speed: a limit sign is reached slowing, not braking.

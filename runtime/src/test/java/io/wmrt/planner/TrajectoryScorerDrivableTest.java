@@ -30,7 +30,7 @@ class TrajectoryScorerDrivableTest
         final TrajectoryScorer scorer = score(scene, set);
 
         assertTrue(scorer.lane[0] < config.weights().offroad, "aligned, on the road: " + scorer.lane[0]);
-        assertEquals(H * config.weights().offroad, scorer.lane[1] - scorer.lane[0], 1e-6,
+        assertEquals(H * overTheEdge(), scorer.lane[1] - scorer.lane[0], 1e-6,
             "at an angle, every step is charged as off the road");
     }
 
@@ -45,7 +45,7 @@ class TrajectoryScorerDrivableTest
         final TrajectoryScorer scorer = score(scene, set);
 
         assertTrue(scorer.lane[0] < config.weights().offroad, "aligned with the route: " + scorer.lane[0]);
-        assertEquals(H * config.weights().offroad, scorer.lane[1] - scorer.lane[0], 1e-6);
+        assertEquals(H * overTheEdge(), scorer.lane[1] - scorer.lane[0], 1e-6);
     }
 
     @Test
@@ -71,6 +71,51 @@ class TrajectoryScorerDrivableTest
             offset * (1.35 * 1.35 - 1.30 * 1.30), 1e-6);
         assertEquals(H * offroad, scorer.lane[2] - scorer.lane[0] - 0.30 * outside -
             offset * (1.60 * 1.60 - 1.30 * 1.30), 1e-6);
+    }
+
+    @Test
+    void shouldKeepItsMarginFromTheEdgeFreeAndChargeItQuadraticallyToTheEdge()
+    {
+        // The ego's right side 0.95 m right of its centre, the kerb 2.25 m right of the lane's centre.
+        final SceneSnapshot scene = TestScenes.straightRoad(0, 1, 0);
+        final CandidateSet set = new CandidateSet(K, H);
+        place(set, 0, 0, -0.95, 0.0, 0);   // its side 0.35 m from the kerb: outside the 0.3 m margin
+        place(set, 1, 0, -1.00, 0.0, 0);   // 0.30 m: on the margin's inner side
+        place(set, 2, 0, -1.15, 0.0, 0);   // 0.15 m: halfway, a quarter of the weight
+        place(set, 3, 0, -1.30, 0.0, 0);   // on the kerb line: the whole weight
+        final TrajectoryScorer scorer = TestScenes.scoreFirst(config, scene, set, 4);
+        final double margin = config.weights().kerbMargin * config.dtSeconds() * H;
+        final double offset = config.weights().laneOffset;
+        // Per metre outside the lane (0.8 m of room each side of the centred ego), no parked car to pass.
+        final double outside = config.weights().outOfLane * 10 * H;
+
+        assertEquals(0, scorer.lane[1] - scorer.lane[0] - offset * (1.00 * 1.00 - 0.95 * 0.95) - 0.05 * outside, 1e-6,
+            "the margin's own width is free");
+        assertEquals(0.25 * margin, scorer.lane[2] - scorer.lane[0] - offset * (1.15 * 1.15 - 0.95 * 0.95) -
+            0.20 * outside, 1e-6);
+        assertEquals(margin, scorer.lane[3] - scorer.lane[0] - offset * (1.30 * 1.30 - 0.95 * 0.95) -
+            0.35 * outside, 1e-6);
+    }
+
+    @Test
+    void shouldKeepTheSameMarginFromTheLeftEdge()
+    {
+        // Drivable 5.25 m left of the lane centre: the left side of an ego 4.0 m left of it is 0.3 m from the edge.
+        final SceneSnapshot scene = TestScenes.straightRoad(0, 1, 0);
+        final CandidateSet set = new CandidateSet(K, H);
+        place(set, 0, 0, 4.00, 0.0, 0);
+        place(set, 1, 0, 4.30, 0.0, 0);    // on the edge line
+        final TrajectoryScorer scorer = TestScenes.scoreFirst(config, scene, set, 2);
+        final double margin = config.weights().kerbMargin * config.dtSeconds() * H;
+
+        assertEquals(margin, scorer.lane[1] - scorer.lane[0] - config.weights().laneOffset * (4.3 * 4.3 - 4.0 * 4.0) -
+            0.30 * config.weights().outOfLane * 10 * H, 1e-6);
+    }
+
+    /** What a step with the footprint past the edge costs: the off-road weight and the whole margin. */
+    private double overTheEdge()
+    {
+        return config.weights().offroad + config.weights().kerbMargin * config.dtSeconds();
     }
 
     private TrajectoryScorer score(final SceneSnapshot scene, final CandidateSet set)

@@ -375,6 +375,13 @@ public final class ReferenceTrajectoryScorer
             {
                 laneCost += w.offroad * Math.min(1, overEdge / OFFROAD_FULL_M);
             }
+            // Room kept from the edge: quadratic from the margin's inner side to the edge, flat beyond.
+            final double intoMargin =
+                w.kerbMarginM > 0 ? Math.min(1, (overEdge + w.kerbMarginM) / w.kerbMarginM) : 0;
+            if (intoMargin > 0)
+            {
+                laneCost += w.kerbMargin * intoMargin * intoMargin * dt;
+            }
             // Speed is priced above the limit, or above what the ego can shed at the comfortable deceleration by
             // then when the limit has just dropped below its speed: a limit sign is reached slowing, not braking.
             final double allowed =

@@ -69,6 +69,9 @@ final class CorridorFamily implements Family
         "how long it waits (hesitating_walker only)");
     static final Parameter Z_ONCOMING = Parameter.real("oncoming_rate_per_s", "1/s", 0.02, 0.1, 3, "oncoming rate");
 
+    /** Where the double-parked scene's right-lane traffic from behind turns off: this far before the obstacle. */
+    static final double RIGHT_LANE_TURN_OFF_M = 40;
+
     static final Parameter D_OBSTACLE = Parameter.choice("obstacle", List.of("car", "two_cars", "van"),
         "what stands in the right lane");
     static final Parameter D_FRONT = Parameter.real("obstacle_front_m", "m", 110, 160, 1,
@@ -501,9 +504,16 @@ final class CorridorFamily implements Family
         {
             l.routes.entry(0, standing("dp2", type, edge, front - 4.6 - gap));
         }
-        l.routes.entry(0, Xml.f("<!-- double-parked: traffic from behind in both lanes, oncoming in both -->\n" +
+        // Traffic from behind in the right lane turns off (arrives) well before the obstacle: left to queue behind
+        // it from t = 0, SUMO's own drivers jammed both lanes for minutes before the ego came (corridor-7400-007).
+        final double obstacleRear = front - ("van".equals(obstacle) ? vanLength : "two_cars".equals(obstacle) ?
+            4.6 + gap + 4.6 : 4.6);
+        final double turnOff = Math.max(10, obstacleRear - RIGHT_LANE_TURN_OFF_M);
+        l.routes.entry(0, Xml.f("<!-- double-parked: traffic from behind in both lanes (the right lane's turns off " +
+            "at %s m, %s m before the obstacle), oncoming in both -->\n", Xml.num(turnOff, 1),
+            Xml.num(obstacleRear - turnOff, 1)) + Xml.f(
             "<flow id=\"dp_r\" type=\"car\" route=\"r_dp\" begin=\"0\" end=\"1000\" period=\"exp(%s)\" departLane=\"1\" " +
-            "departSpeed=\"max\"/>\n" +
+            "departSpeed=\"max\" arrivalLane=\"1\" arrivalPos=\"" + Xml.num(turnOff, 1) + "\"/>\n" +
             "<flow id=\"dp_l\" type=\"car\" route=\"r_dp\" begin=\"0\" end=\"1000\" period=\"exp(%s)\" departLane=\"2\" " +
             "departSpeed=\"max\"/>\n" +
             "<flow id=\"dp_onc\" type=\"car\" route=\"r_dp_onc\" begin=\"0\" end=\"1000\" period=\"exp(%s)\" " +

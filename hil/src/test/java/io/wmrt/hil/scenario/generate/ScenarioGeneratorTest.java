@@ -125,6 +125,38 @@ class ScenarioGeneratorTest
     }
 
     @Test
+    void aCorridorsRightLaneTrafficFromBehindTurnsOffBeforeTheDoubleParkedObstacle()
+    {
+        final Pattern arrival = Pattern.compile("<flow id=\"dp_r\"[^>]*arrivalLane=\"1\" arrivalPos=\"([0-9.]+)\"");
+        final Pattern standing = Pattern.compile("<vehicle id=\"dp[12]\"[^>]*departPos=\"([0-9.]+)\"");
+        final Pattern van = Pattern.compile("<vType id=\"dp_van\"[^>]*length=\"([0-9.]+)\"");
+        int seen = 0;
+        for (long seed = 1; seed <= 30; seed++)
+        {
+            final GeneratedScenario corridor = ScenarioGenerator.draw(Families.byName("corridor").orElseThrow(), seed, 0);
+            final String routes = corridor.files().get("routes.rou.xml");
+            if (!routes.contains("id=\"dp_r\""))
+            {
+                continue;
+            }
+            seen++;
+            final Matcher a = arrival.matcher(routes);
+            assertTrue(a.find(), corridor.name() + ": the right lane's flow from behind arrives in its lane");
+            double rear = Double.MAX_VALUE;
+            final Matcher v = van.matcher(routes);
+            final double length = v.find() ? Double.parseDouble(v.group(1)) : 4.6;
+            for (final Matcher m = standing.matcher(routes); m.find(); )
+            {
+                rear = Math.min(rear, Double.parseDouble(m.group(1)) - length);
+            }
+            assertTrue(rear < Double.MAX_VALUE, corridor.name() + ": an obstacle stands in the right lane");
+            assertEquals(CorridorFamily.RIGHT_LANE_TURN_OFF_M, rear - Double.parseDouble(a.group(1)), 0.11,
+                corridor.name() + ": turns off 40 m before the obstacle's rear");
+        }
+        assertTrue(seen >= 5, "corridors with a double-parked scene among 30 seeds: " + seen);
+    }
+
+    @Test
     void differentSeedsAndIndicesGiveDifferentScenarios()
     {
         for (final Family family : Families.all())
