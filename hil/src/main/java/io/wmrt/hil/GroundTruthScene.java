@@ -54,6 +54,8 @@ public final class GroundTruthScene
     public static final int MAX_AGENTS = 32;
     public static final int MAX_ROUTE_POINTS = 64;
     public static final int MAX_LIGHTS = 4;
+    /** How far the next edge's lane may start from where the route so far ends and still be the one it goes on in. */
+    private static final double ROUTE_CONTINUITY_METRES = 1.0;
     /** Length of the route centre line written, from its first point, when the route is that long. */
     public static final double ROUTE_LENGTH_METRES = 160.0;
     public static final double MIN_ROUTE_SPACING_METRES = 1.0;
@@ -384,6 +386,7 @@ public final class GroundTruthScene
             {
                 index = network.nextLaneIndex(previousEdge, previousIndex, edge).orElse(index);
             }
+            index = laneStartingAt(edge, lanes, index, raw.isEmpty() ? null : raw.get(raw.size() - 1));
             previousEdge = edge;
             previousIndex = index;
             for (Position2D point : laneShape(edge + "_" + index))
@@ -393,6 +396,40 @@ public final class GroundTruthScene
             collected = shapeLength(raw);
         }
         resample(raw);
+    }
+
+    /**
+     * The lane of {@code edge} the route goes on in from {@code end}, the last point so far: {@code index} when
+     * its centre line starts there, else the car lane that does. A lane with two connections into the next edge
+     * keeps one of them in the network's table; the junction lane the ego is on leads into one lane only, and
+     * the route must not jump a lane sideways where the two meet (3.3 m within 2 m at a corridor's section
+     * join, which every candidate then paid for as off the road).
+     */
+    private int laneStartingAt(String edge, int lanes, int index, Position2D end)
+    {
+        if (end == null || distanceToStart(edge + "_" + index, end) <= ROUTE_CONTINUITY_METRES)
+        {
+            return index;
+        }
+        int best = index;
+        double bestDistance = distanceToStart(edge + "_" + index, end);
+        for (int i = 0; i < lanes; i++)
+        {
+            String lane = edge + "_" + i;
+            double distance = distanceToStart(lane, end);
+            if (distance < bestDistance && !isSidewalk(lane))
+            {
+                best = i;
+                bestDistance = distance;
+            }
+        }
+        return best;
+    }
+
+    private double distanceToStart(String laneId, Position2D point)
+    {
+        List<Position2D> shape = laneShape(laneId);
+        return shape.isEmpty() ? Double.MAX_VALUE : shape.get(0).distanceTo(point);
     }
 
     /** The lane of {@code edge} that leads on along the route (see {@link RoadNetwork#continuingLane}). */

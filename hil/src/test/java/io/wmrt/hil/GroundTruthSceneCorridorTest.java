@@ -1,0 +1,126 @@
+package io.wmrt.hil;
+
+import io.wmrt.hil.net.RoadNetwork;
+import io.wmrt.hil.scenario.Scenario;
+import io.wmrt.hil.scenario.generate.Families;
+import io.wmrt.hil.scenario.generate.Family;
+import io.wmrt.hil.scenario.generate.ScenarioGenerator;
+import io.wmrt.hil.sumo.SumoException;
+import io.wmrt.hil.sumo.SumoProcess;
+import io.wmrt.hil.traci.TraciConnection;
+import io.wmrt.sbe.SceneFrameDecoder;
+import io.wmrt.sbe.SceneFrameEncoder;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The route {@link GroundTruthScene} writes on a generated corridor, driven through by SUMO itself: where a
+ * one-lane street meets the double-parked scene's road with two lanes each way, the junction lane the ego is on
+ * leads into one of them, and the route must go on in that one. The network's table keeps one connection per
+ * lane and next edge, and the route had jumped 3.3 m sideways within 2 m into the other lane, which the planner
+ * read as a kerb across its way (a 6 m/s² stop, corridor-7400-007).
+ */
+class GroundTruthSceneCorridorTest
+{
+    /** Corridors run W to E; the sharpest turn between route segments of 1 m or more is the ramp's merge. */
+    private static final double MAX_TURN_RAD = Math.toRadians(40);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void routeGoesOnInTheLaneTheJunctionLeadsIntoWithoutJumpingSideways() throws Exception
+    {
+        try
+        {
+            SumoProcess.resolveBinary(System.getenv());
+        }
+        catch (final SumoException missing)
+        {
+            if ("true".equals(System.getenv("CI")))
+            {
+                throw missing;
+            }
+            Assumptions.abort("SUMO is not installed (apt-get install sumo)");
+        }
+        final Family corridor = Families.byName("corridor").orElseThrow();
+        long seed = 1;
+        while (!ScenarioGenerator.draw(corridor, seed, 0).files().get("routes.rou.xml").contains("id=\"dp_r\""))
+        {
+            seed++;
+        }
+        final Path generated = ScenarioGenerator.generate(corridor, 1, seed, dir.resolve("gen")).get(0);
+        final Scenario scenario = Scenario.load(generated);
+        final String config = Files.readString(scenario.sumoConfig());
+        final Matcher net = Pattern.compile("net-file value=\"([^\"]+)\"").matcher(config);
+        assertTrue(net.find(), config);
+        final RoadNetwork network = RoadNetwork.load(scenario.sumoConfig().resolveSibling(net.group(1)));
+        final String dpEdge = doubleParkedEdge(Files.readString(generated.resolve("routes.rou.xml")));
+
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[SceneFrameEncoder.BLOCK_LENGTH]);
+        final SceneFrameEncoder encoder = new SceneFrameEncoder().wrap(buffer, 0);
+        final SceneFrameDecoder frame = new SceneFrameDecoder()
+            .wrap(buffer, 0, SceneFrameDecoder.BLOCK_LENGTH, SceneFrameDecoder.SCHEMA_VERSION);
+        int junctionSteps = 0;
+        try (SumoProcess process = SumoProcess.withConfig(scenario.sumoConfig()).seed(scenario.seed())
+            .stepLengthSeconds(0.1).lateralResolutionMetres(0.4).start())
+        {
+            final TraciConnection traci = process.connection();
+            final String ego = scenario.egoId();
+            for (int step = 0; step < 600 && !traci.vehicleIds().contains(ego); step++)
+            {
+                traci.simulationStep();
+            }
+            assertTrue(traci.vehicleIds().contains(ego), "the ego departed");
+            final List<String> route = traci.vehicleRoute(ego);
+            final String before = route.get(route.indexOf(dpEdge) - 1);
+            final double[] end = lastPoint(network.lane(before + "_1").orElseThrow().shape());
+            final GroundTruthScene scene = new GroundTruthScene(traci, ego, 80).network(network);
+            // As the rig moves its ego: straight on along the one-lane street's lane, across the junction and
+            // into the lane it lines up with, the route's edges kept.
+            for (double front = end[0] - 30; front < end[0] + 25; front += 0.5)
+            {
+                traci.moveVehicleToXY(ego, "", -1, front, end[1], 90, 1);
+                traci.simulationStep();
+                scene.fill(encoder);
+                junctionSteps += traci.vehicleLaneId(ego).startsWith(":") ? 1 : 0;
+                final int n = frame.routePointCount();
+                for (int i = 2; i < n; i++)
+                {
+                    final double a = Math.atan2(frame.routeY(i - 1) - frame.routeY(i - 2),
+                        frame.routeX(i - 1) - frame.routeX(i - 2));
+                    final double b = Math.atan2(frame.routeY(i) - frame.routeY(i - 1),
+                        frame.routeX(i) - frame.routeX(i - 1));
+                    final double turn = Math.abs(Math.IEEEremainder(b - a, 2 * Math.PI));
+                    assertTrue(turn <= MAX_TURN_RAD, generated.getFileName() + " with the front at x=" + front +
+                        " on " + traci.vehicleLaneId(ego) + ": the route turns " + Math.round(Math.toDegrees(turn)) +
+                        "° between points " + (i - 1) + " and " + i + " (" + frame.routeX(i - 1) + ", " +
+                        frame.routeY(i - 1) + ") -> (" + frame.routeX(i) + ", " + frame.routeY(i) + ")");
+                }
+            }
+        }
+        assertTrue(junctionSteps > 0, "the ego crossed the junction with the route checked");
+    }
+
+    private static double[] lastPoint(final double[] shape)
+    {
+        return new double[]{shape[shape.length - 2], shape[shape.length - 1]};
+    }
+
+    private static String doubleParkedEdge(final String routes)
+    {
+        final Matcher m = Pattern.compile("<route id=\"r_dp\" edges=\"([^\"]+)\"").matcher(routes);
+        assertTrue(m.find(), routes);
+        return m.group(1);
+    }
+}
