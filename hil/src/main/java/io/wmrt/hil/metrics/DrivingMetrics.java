@@ -97,6 +97,7 @@ public final class DrivingMetrics
     private double oppositeLaneS;
     private int laneChanges;
     private int weaving;
+    private double firstWeavingS = Double.NaN;
     private int lastLaneSlot = Integer.MIN_VALUE;
     private double lastLaneChangeTime = Double.NEGATIVE_INFINITY;
     private int lastLaneChangeDirection;
@@ -215,6 +216,10 @@ public final class DrivingMetrics
                 timeS - lastLaneChangeTime <= WEAVING_WINDOW_S)
             {
                 weaving++;
+                if (Double.isNaN(firstWeavingS))
+                {
+                    firstWeavingS = timeS;
+                }
             }
             lastLaneChangeDirection = direction;
             lastLaneChangeTime = timeS;
@@ -392,6 +397,12 @@ public final class DrivingMetrics
     public int weaving()
     {
         return weaving;
+    }
+
+    /** When the first weaving lane change was completed, simulation seconds; NaN when none was. */
+    public double firstWeavingS()
+    {
+        return firstWeavingS;
     }
 
     /** Whether acceleration, jerk and lateral acceleration stayed within NAVSIM's comfort thresholds. */

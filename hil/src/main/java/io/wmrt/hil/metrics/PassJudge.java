@@ -68,7 +68,8 @@ public final class PassJudge
         {
             if (measured.weaving() > limit)
             {
-                failures.add(measured.weaving() + " weaving lane change(s), at most " + limit + " allowed");
+                failures.add(String.format(Locale.ROOT, "%d weaving lane change(s) (the first undone at t = %.1f s), " +
+                    "at most %d allowed", measured.weaving(), measured.firstWeavingS(), limit));
             }
         });
         pass.maxLaneChanges().ifPresent(limit ->

@@ -133,6 +133,7 @@ class DrivingMetricsTest
         metrics.laneSlot(14.0, 1, false, 2);
         assertEquals(4, metrics.laneChanges());
         assertEquals(1, metrics.weaving());
+        assertEquals(2.0, metrics.firstWeavingS(), "when the lane change was undone");
     }
 
     @Test
@@ -145,6 +146,7 @@ class DrivingMetricsTest
         metrics.inOppositeLane(1.5);
         assertEquals(2, metrics.laneChanges());
         assertEquals(0, metrics.weaving());
+        assertTrue(Double.isNaN(metrics.firstWeavingS()));
         assertEquals(1.5, metrics.oppositeLaneS());
     }
 
