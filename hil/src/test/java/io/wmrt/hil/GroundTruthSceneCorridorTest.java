@@ -5,13 +5,12 @@ import io.wmrt.hil.scenario.Scenario;
 import io.wmrt.hil.scenario.generate.Families;
 import io.wmrt.hil.scenario.generate.Family;
 import io.wmrt.hil.scenario.generate.ScenarioGenerator;
-import io.wmrt.hil.sumo.SumoException;
+import io.wmrt.hil.sumo.Sumo;
 import io.wmrt.hil.sumo.SumoProcess;
 import io.wmrt.hil.traci.TraciConnection;
 import io.wmrt.sbe.SceneFrameDecoder;
 import io.wmrt.sbe.SceneFrameEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,18 +40,7 @@ class GroundTruthSceneCorridorTest
     @Test
     void routeGoesOnInTheLaneTheJunctionLeadsIntoWithoutJumpingSideways() throws Exception
     {
-        try
-        {
-            SumoProcess.resolveBinary(System.getenv());
-        }
-        catch (final SumoException missing)
-        {
-            if ("true".equals(System.getenv("CI")))
-            {
-                throw missing;
-            }
-            Assumptions.abort("SUMO is not installed (apt-get install sumo)");
-        }
+        Sumo.require();
         final Family corridor = Families.byName("corridor").orElseThrow();
         long seed = 1;
         while (!ScenarioGenerator.draw(corridor, seed, 0).files().get("routes.rou.xml").contains("id=\"dp_r\""))

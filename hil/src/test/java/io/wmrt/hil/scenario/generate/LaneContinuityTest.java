@@ -1,8 +1,7 @@
 package io.wmrt.hil.scenario.generate;
 
-import io.wmrt.hil.sumo.SumoException;
-import io.wmrt.hil.sumo.SumoProcess;
-import org.junit.jupiter.api.Assumptions;
+import io.wmrt.hil.sumo.Sumo;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,7 +83,7 @@ class LaneContinuityTest
     @Test
     void theWriterRefusesTheRampJunctionNetconvertBuiltBackwards() throws Exception
     {
-        requireSumo();
+        Sumo.require();
         final Map<String, String> files = new LinkedHashMap<>();
         files.put("m.nod.xml", """
             <nodes>
@@ -120,7 +119,7 @@ class LaneContinuityTest
     @Test
     void everyCorridorWithAMergeBuildsAContinuousNet() throws Exception
     {
-        requireSumo();
+        Sumo.require();
         final List<Path> written = ScenarioGenerator.generate(Families.byName("corridor").orElseThrow(), 10, 8000, root);
         final List<String> merges = new ArrayList<>();
         for (final Path dir : written)
@@ -132,21 +131,5 @@ class LaneContinuityTest
             }
         }
         assertTrue(merges.size() >= 3, "seed 8000 draws merges: " + merges);
-    }
-
-    private static void requireSumo()
-    {
-        try
-        {
-            SumoProcess.resolveBinary(System.getenv());
-        }
-        catch (final SumoException missing)
-        {
-            if ("true".equals(System.getenv("CI")))
-            {
-                throw missing;
-            }
-            Assumptions.abort("SUMO is not installed (apt-get install sumo)");
-        }
     }
 }
