@@ -623,8 +623,9 @@ public final class TrajectoryScorer
             // sine at most the angle (with room for rounding).
             final double reachBound = Math.min(cornerReach, halfWidth * (1 + 1e-9) +
                 halfLength * (Math.abs(heading - tangentHeading) + 1e-9) + 1e-9);
-            if (d + reachBound + w.kerbMarginM - scene.drivableLeft <= 0 &&
-                reachBound + w.kerbMarginM - d - scene.drivableRight <= 0)
+            // A negative margin (a misconfigured weight) must not widen the region where the edge is not looked at.
+            final double margin = Math.max(0, w.kerbMarginM);
+            if (d + reachBound + margin - scene.drivableLeft <= 0 && reachBound + margin - d - scene.drivableRight <= 0)
             {
                 stepCos[i] = Double.NaN;
             }

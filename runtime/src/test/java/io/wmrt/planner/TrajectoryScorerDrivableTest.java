@@ -112,6 +112,24 @@ class TrajectoryScorerDrivableTest
             0.30 * config.weights().outOfLane * 10 * H, 1e-6);
     }
 
+    @Test
+    void shouldStillChargeTheKerbWhenTheMarginIsConfiguredNegative()
+    {
+        final CostWeights weights = new CostWeights();
+        weights.kerbMarginM = -1.0;
+        final PlannerConfig negative = new PlannerConfig().candidates(K).horizon(H).dtSeconds(0.2).maxAgents(32)
+            .actionBounds(new double[]{-6, -0.55}, new double[]{3, 0.55}).weights(weights).conclude();
+        final SceneSnapshot scene = TestScenes.straightRoad(0, 1, 0);
+        final CandidateSet set = new CandidateSet(K, H);
+        place(set, 0, 0, -1.30, 0.0, 0);   // its side on the kerb line
+        place(set, 1, 0, -1.60, 0.0, 0);   // 35 cm over
+        final TrajectoryScorer scorer = TestScenes.scoreFirst(negative, scene, set, 2);
+
+        assertEquals(H * weights.offroad, scorer.lane[1] - scorer.lane[0] -
+            0.30 * weights.outOfLane * 10 * H - weights.laneOffset * (1.60 * 1.60 - 1.30 * 1.30), 1e-6,
+            "over the kerb at every step, whatever the margin says");
+    }
+
     /** What a step with the footprint past the edge costs: the off-road weight and the whole margin. */
     private double overTheEdge()
     {
