@@ -40,6 +40,16 @@ public final class CostWeights
     public double clearanceFloorM = 0.6;
     /** Reward (negative cost) per metre of progress along the route. */
     public double progress = 1.0;
+    /**
+     * Metres of progress forgone per second a plan stands (under {@link #parkedWaitSpeedMps}) behind a vehicle
+     * judged parked that it does not get past. Waiting there gains nothing while the vehicle stays parked, and a
+     * six-second horizon cannot see that: a pass from a standstill, slower and so longer out of its lane than
+     * one at speed, had cost more than waiting on an empty road, and the ego waited for good behind a van with
+     * nothing coming (double-parked-7500-004: 2.57 against 0.02). Below half of it per m/s a crawl into the
+     * standoff (which counts twice against the plan) would cost less than standing: it does not.
+     */
+    public double parkedWait = 0.8;
+    public double parkedWaitSpeedMps = 0.5;
     /** Per (m/s^2)^2 of longitudinal acceleration, averaged over the horizon. */
     public double accel = 0.4;
     /** Per (m/s^2)^2 of braking harder than {@link #hardBrakeMps2}, per step: hard stops only for safety. */

@@ -544,6 +544,7 @@ public final class TrajectoryScorer
         double lateralSq = 0;
         double laneCost = 0;
         double outsideSum = 0;
+        int standingSteps = 0;
         boolean crossedRed = false;
         boolean leftLaneOnRedApproach = false;
         double previousAccel = scene.egoAccel;
@@ -566,6 +567,10 @@ public final class TrajectoryScorer
 
             final double jerk = (a - previousAccel) / dt;
             previousAccel = a;
+            if (v < w.parkedWaitSpeedMps)
+            {
+                standingSteps++;
+            }
             accelSq += a * a;
             if (-a > w.hardBrakeMps2)
             {
@@ -668,15 +673,18 @@ public final class TrajectoryScorer
         // beyond the vehicle's front by the end of the horizon: ending alongside is not past); inside the
         // standoff every metre closer counts against the plan, so waiting further back keeps a pass possible,
         // and edging round at a crawl, which strands the ego at the bumper when traffic closes the gap, earns
-        // nothing.
+        // nothing. Standing behind a parked vehicle forgoes progress for as long as it stands (parkedWait).
         final boolean notPast = lastS - halfLength < blockerFrontS;
         final double lineS = stopLineS - halfLength;
+        final double waited = notPast ? w.parkedWait * standingSteps * dt : 0;
         final double progressMetres = advance(base, scene.egoS, lineS,
-            notPast ? blockerRearS - halfLength - blockerStandoff : Double.MAX_VALUE);
+            notPast ? blockerRearS - halfLength - blockerStandoff : Double.MAX_VALUE) -
+            (blockerStandoff == PARKED_STANDOFF_M ? waited : 0);
         progressMetresOf[k] = progressMetres;
         ruleProgressMetresOf[k] = blockerStandoff == ruleBlockerStandoff ? progressMetres :
             advance(base, scene.egoS, lineS,
-                notPast ? blockerRearS - halfLength - ruleBlockerStandoff : Double.MAX_VALUE);
+                notPast ? blockerRearS - halfLength - ruleBlockerStandoff : Double.MAX_VALUE) -
+                (ruleBlockerStandoff == PARKED_STANDOFF_M ? waited : 0);
         progressM[k] = lastS - scene.egoS;
         lastSOf[k] = lastS;
         lastDOf[k] = lastD;

@@ -47,6 +47,95 @@ class TrajectoryScorerStandoffTest
         assertEquals(set.x[H - 1], scorer.progressM[0], 1e-9, "progressM still reports where the plan ends");
     }
 
+    @Test
+    void shouldChargeStandingBehindAParkedCarTheProgressItForgoes()
+    {
+        final SceneSnapshot scene = sceneWithParkedCar();
+        final CandidateSet set = new CandidateSet(K, H);
+        stand(set, 0);
+        final TrajectoryScorer scorer = new TrajectoryScorer(config);
+        final FloatBuffer future = FloatBuffer.allocate(K * H * 32 * 3);
+        scorer.prepare(scene);
+        scorer.score(scene, set, future, 0);
+        final CostWeights w = new CostWeights();
+        assertEquals(w.parkedWait * H * 0.2, scorer.progress[0], 1e-9,
+            "six seconds standing behind a parked car forgo parkedWait metres a second");
+    }
+
+    @Test
+    void shouldNotChargeStandingBehindAQueuedCar()
+    {
+        final SceneSnapshot scene = sceneWithParkedCar();
+        scene.agentParked[0] = false;
+        scene.agentParkedByRule[0] = false;
+        final CandidateSet set = new CandidateSet(K, H);
+        stand(set, 0);
+        final TrajectoryScorer scorer = new TrajectoryScorer(config);
+        final FloatBuffer future = FloatBuffer.allocate(K * H * 32 * 3);
+        scorer.prepare(scene);
+        scorer.score(scene, set, future, 0);
+        assertEquals(0.0, scorer.progress[0], 1e-9, "a queue moves on: waiting behind it costs nothing");
+    }
+
+    @Test
+    void shouldNotChargeAPassForTheSecondItStoodBeforeGoing()
+    {
+        final SceneSnapshot scene = sceneWithParkedCar();
+        final CandidateSet set = new CandidateSet(K, H);
+        passTo(set, 0, PARKED_CENTRE_S + 2.3 + 2.3 + 1.0);
+        passTo(set, 1, PARKED_CENTRE_S + 2.3 + 2.3 + 1.0);
+        for (int h = 0; h < 5; h++)
+        {
+            set.speed[H + h] = 0;
+        }
+        final TrajectoryScorer scorer = new TrajectoryScorer(config);
+        final FloatBuffer future = FloatBuffer.allocate(K * H * 32 * 3);
+        scorer.prepare(scene);
+        scorer.score(scene, set, future, 0);
+        scorer.score(scene, set, future, 1);
+        assertEquals(scorer.progress[0], scorer.progress[1], 1e-9, "a plan that gets past the car waited for it");
+    }
+
+    @Test
+    void shouldPreferStandingToCrawlingIntoTheStandoff()
+    {
+        final SceneSnapshot scene = sceneWithParkedCar();
+        // The ego already stands at the standoff line.
+        scene.agentX[0] = 2.3 + 2.3 + TrajectoryScorer.PARKED_STANDOFF_M;
+        scene.agentS[0] = scene.egoS + scene.agentX[0];
+        final CandidateSet set = new CandidateSet(K, H);
+        stand(set, 0);
+        final CostWeights w = new CostWeights();
+        for (int h = 0; h < H; h++)
+        {
+            // Crawling at the waiting speed, 3 m into the standoff in six seconds.
+            set.x[H + h] = w.parkedWaitSpeedMps * (h + 1) * 0.2;
+            set.speed[H + h] = w.parkedWaitSpeedMps;
+        }
+        final TrajectoryScorer scorer = new TrajectoryScorer(config);
+        final FloatBuffer future = FloatBuffer.allocate(K * H * 32 * 3);
+        scorer.prepare(scene);
+        scorer.score(scene, set, future, 0);
+        scorer.score(scene, set, future, 1);
+        assertTrue(scorer.progress[0] < scorer.progress[1],
+            "standing (" + scorer.progress[0] + ") beats crawling towards the bumper (" + scorer.progress[1] + ")");
+    }
+
+    /** Candidate k: standing at the origin for the whole horizon. */
+    private static void stand(final CandidateSet set, final int k)
+    {
+        for (int h = 0; h < H; h++)
+        {
+            final int i = k * H + h;
+            set.x[i] = 0;
+            set.y[i] = 0;
+            set.heading[i] = 0;
+            set.speed[i] = 0;
+            set.accel[i] = 0;
+            set.steer[i] = 0;
+        }
+    }
+
     /** The test road with a car parked in the ego lane, its centre {@link #PARKED_CENTRE_S} m ahead. */
     private static SceneSnapshot sceneWithParkedCar()
     {
@@ -58,6 +147,7 @@ class TrajectoryScorerStandoffTest
         scene.agentLength[0] = 4.6;
         scene.agentWidth[0] = 1.8;
         scene.agentParked[0] = true;
+        scene.agentParkedByRule[0] = true;
         return scene;
     }
 

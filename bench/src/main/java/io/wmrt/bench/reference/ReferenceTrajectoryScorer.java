@@ -313,6 +313,7 @@ public final class ReferenceTrajectoryScorer
         double lateralSq = 0;
         double laneCost = 0;
         double outsideSum = 0;
+        int standingSteps = 0;
         boolean crossedRed = false;
         boolean leftLaneOnRedApproach = false;
         double pedestrianCost = 0;
@@ -332,6 +333,10 @@ public final class ReferenceTrajectoryScorer
 
             final double jerk = (a - previousAccel) / dt;
             previousAccel = a;
+            if (v < w.parkedWaitSpeedMps)
+            {
+                standingSteps++;
+            }
             accelSq += a * a;
             if (-a > w.hardBrakeMps2)
             {
@@ -474,10 +479,13 @@ public final class ReferenceTrajectoryScorer
         // nothing.
         final boolean notPast = lastS - halfLength < blockerFrontS;
         final double lineS = stopLineS - halfLength;
+        final double waited = notPast ? w.parkedWait * standingSteps * dt : 0;
         final double progressMetres =
-            advance(scene.egoS, lineS, notPast ? blockerRearS - halfLength - blockerStandoff : Double.MAX_VALUE);
+            advance(scene.egoS, lineS, notPast ? blockerRearS - halfLength - blockerStandoff : Double.MAX_VALUE) -
+            (blockerStandoff == PARKED_STANDOFF_M ? waited : 0);
         final double ruleProgressMetres = blockerStandoff == ruleBlockerStandoff ? progressMetres :
-            advance(scene.egoS, lineS, notPast ? blockerRearS - halfLength - ruleBlockerStandoff : Double.MAX_VALUE);
+            advance(scene.egoS, lineS, notPast ? blockerRearS - halfLength - ruleBlockerStandoff : Double.MAX_VALUE) -
+            (ruleBlockerStandoff == PARKED_STANDOFF_M ? waited : 0);
         progressM[k] = lastS - scene.egoS;
         afterHorizon[k] = afterHorizonCost(scene, set, future, base, halfLength, halfWidth);
         unfinishedPass[k] = w.unfinishedPass > 0 && Math.abs(lastD) - inLane > PASS_OUTSIDE_M ?

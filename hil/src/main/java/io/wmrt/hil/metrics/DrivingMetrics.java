@@ -6,8 +6,10 @@ import org.locationtech.jts.geom.Polygon;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Measures one run step by step from the ground truth the rig observes, for the scenarios' pass criteria and the
@@ -32,7 +34,9 @@ import java.util.Map;
  *       odd so that they centre on their step);</li>
  *   <li>lane change: the lane the ego's centre sits in (with hysteresis) changes sideways, the
  *       opposite direction of a two-way street included; weaving: a lane change between lanes of the ego's
- *       direction undone within {@value #WEAVING_WINDOW_S} s; time in the opposite lane: the ego's centre nearest to a lane of the
+ *       direction undone within {@value #WEAVING_WINDOW_S} s, unless in between the ego got past a vehicle or
+ *       cyclist that was ahead of it in the lane it left and went back to (an overtake, say of a double-parked
+ *       car on a road with two lanes each way); time in the opposite lane: the ego's centre nearest to a lane of the
  *       edge running the other way (passing a parked car, or overtaking a queue where it must not);</li>
  *   <li>stopped: speed below {@value #STOPPED_MPS} m/s; creeping: below {@value #CREEPING_MPS} m/s;</li>
  * </ul>
@@ -51,6 +55,11 @@ public final class DrivingMetrics
     public static final int ACCEL_WINDOW_STEPS = 7;
     public static final int JERK_WINDOW_STEPS = 15;
     public static final double WEAVING_WINDOW_S = 3.0;
+    /** How far ahead, centre to centre, a road user in the lane the ego leaves may be to count as overtaken. */
+    public static final double OVERTAKE_AHEAD_M = 60.0;
+    /** Sideways band, from the ego's centre as its lane change counts, in which that lane's road users lie. */
+    public static final double OVERTAKE_LANE_NEAR_M = 1.0;
+    public static final double OVERTAKE_LANE_FAR_M = 5.0;
     public static final double STOPPED_MPS = 0.1;
     public static final double CREEPING_MPS = 2.0;
     /** A SUMO-reported contact counts when the footprints were at most this far apart then. */
@@ -99,6 +108,12 @@ public final class DrivingMetrics
     private int weaving;
     private double firstWeavingS = Double.NaN;
     private int lastLaneSlot = Integer.MIN_VALUE;
+    private String lastLaneSlotEdge = "";
+    private final Set<String> aheadInLaneLeft = new HashSet<>();
+    private double lastX;
+    private double lastY;
+    private double lastHeading;
+    private List<RoadUser> lastOthers = List.of();
     private double lastLaneChangeTime = Double.NEGATIVE_INFINITY;
     private int lastLaneChangeDirection;
 
@@ -124,6 +139,10 @@ public final class DrivingMetrics
     {
         steps++;
         progressM += speed * dt;
+        lastX = egoX;
+        lastY = egoY;
+        lastHeading = heading;
+        lastOthers = others;
         if (!drivable)
         {
             offroad++;
@@ -195,25 +214,30 @@ public final class DrivingMetrics
 
     /**
      * The sideways lane slot the ego's centre is in (0 = rightmost lane of its direction, counting on
-     * into the opposite direction), or {@link Integer#MIN_VALUE} when it is between lanes or on a junction.
-     * A change of slot is a lane change; when the edge changes, the caller passes the new edge's slot and
-     * {@code newEdge} true, which is not a lane change. Slots from {@code ownLanes} up are the opposite
-     * direction's.
+     * into the opposite direction) on the edge the simulator has it on, or {@link Integer#MIN_VALUE} when it
+     * is between lanes or on a junction. A change of slot on the same edge is a lane change. A slot on another
+     * edge than the last slot's is not, however many steps lie between them: at a junction the simulator may
+     * report the next edge while the centre is still nearest a lane of the last one (no slot then), and
+     * comparing the next edge's first slot with the last edge's had counted a one-lane to two-lane join as a
+     * lane change, and the first real one after it as weaving. Slots from {@code ownLanes} up are the
+     * opposite direction's.
      */
-    public void laneSlot(final double timeS, final int slot, final boolean newEdge, final int ownLanes)
+    public void laneSlot(final double timeS, final String edge, final int slot, final int ownLanes)
     {
         if (slot == Integer.MIN_VALUE)
         {
             return;
         }
-        if (lastLaneSlot != Integer.MIN_VALUE && slot != lastLaneSlot && !newEdge)
+        final boolean sameEdge = edge.equals(lastLaneSlotEdge);
+        if (lastLaneSlot != Integer.MIN_VALUE && slot != lastLaneSlot && sameEdge)
         {
             final int direction = Integer.signum(slot - lastLaneSlot);
             laneChanges++;
-            // Out into the opposite direction and back is passing, not weaving.
+            // Out into the opposite direction and back is passing, not weaving; so is going back after getting
+            // past something that was ahead in the lane left.
             final boolean ownDirection = slot < ownLanes && lastLaneSlot < ownLanes;
             if (ownDirection && direction == -lastLaneChangeDirection &&
-                timeS - lastLaneChangeTime <= WEAVING_WINDOW_S)
+                timeS - lastLaneChangeTime <= WEAVING_WINDOW_S && !passedOneLeftAhead())
             {
                 weaving++;
                 if (Double.isNaN(firstWeavingS))
@@ -221,10 +245,56 @@ public final class DrivingMetrics
                     firstWeavingS = timeS;
                 }
             }
+            rememberAheadInLaneLeft(direction);
             lastLaneChangeDirection = direction;
             lastLaneChangeTime = timeS;
         }
         lastLaneSlot = slot;
+        lastLaneSlotEdge = edge;
+    }
+
+    /**
+     * The road users other than pedestrians ahead of the ego (centre 0-{@value #OVERTAKE_AHEAD_M} m along its
+     * heading) in the lane it has just left: {@value #OVERTAKE_LANE_NEAR_M}-{@value #OVERTAKE_LANE_FAR_M} m to
+     * the side it came from.
+     */
+    private void rememberAheadInLaneLeft(final int direction)
+    {
+        aheadInLaneLeft.clear();
+        final double cos = Math.cos(lastHeading);
+        final double sin = Math.sin(lastHeading);
+        for (final RoadUser other : lastOthers)
+        {
+            if (other.kind() == SceneCodes.PEDESTRIAN)
+            {
+                continue;
+            }
+            final double dx = other.x() - lastX;
+            final double dy = other.y() - lastY;
+            final double along = dx * cos + dy * sin;
+            // Slots count from the right: a change to a higher slot is to the left, so the lane left is on the right.
+            final double towardsLaneLeft = -direction * (-dx * sin + dy * cos);
+            if (along > 0 && along < OVERTAKE_AHEAD_M &&
+                towardsLaneLeft > OVERTAKE_LANE_NEAR_M && towardsLaneLeft < OVERTAKE_LANE_FAR_M)
+            {
+                aheadInLaneLeft.add(other.key());
+            }
+        }
+    }
+
+    /** Whether one of the road users ahead in the lane the ego left at its last change is now behind its centre. */
+    private boolean passedOneLeftAhead()
+    {
+        final double cos = Math.cos(lastHeading);
+        final double sin = Math.sin(lastHeading);
+        for (final RoadUser other : lastOthers)
+        {
+            if (aheadInLaneLeft.contains(other.key()) && (other.x() - lastX) * cos + (other.y() - lastY) * sin < 0)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Counts a step spent with the ego's centre in a lane of the opposite direction. */

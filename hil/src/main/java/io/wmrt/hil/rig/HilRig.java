@@ -301,7 +301,6 @@ public final class HilRig
         private double routeLengthM;
         private double egoLength;
         private double egoWidth;
-        private String lastRoad;
         private int perturbStepsLeft;
 
         Drive(final Scenario scenario, final TraciConnection traci, final RuntimeProcess runtime,
@@ -558,8 +557,6 @@ public final class HilRig
             {
                 return;
             }
-            final boolean newEdge = !road.equals(lastRoad);
-            lastRoad = road;
             RoadNetwork.Lane nearest = null;
             double best = Double.POSITIVE_INFINITY;
             for (final RoadNetwork.Lane lane : network.lanes())
@@ -593,13 +590,13 @@ public final class HilRig
             final int ownLanes = RoadNetwork.passengerLaneCount(own);
             if (nearest.edgeId().equals(road))
             {
-                metrics.laneSlot(time, ordinal(own, nearest), newEdge, ownLanes);
+                metrics.laneSlot(time, road, ordinal(own, nearest), ownLanes);
                 return;
             }
             if (null != opposite && nearest.edgeId().equals(opposite.id()))
             {
                 final int slot = ownLanes + RoadNetwork.passengerLaneCount(opposite) - 1 - ordinal(opposite, nearest);
-                metrics.laneSlot(time, slot, newEdge, ownLanes);
+                metrics.laneSlot(time, road, slot, ownLanes);
             }
         }
 

@@ -122,27 +122,95 @@ class DrivingMetricsTest
     void shouldCallALaneChangeUndoneWithinTheWindowWeaving()
     {
         final DrivingMetrics metrics = new DrivingMetrics();
-        metrics.laneSlot(0.0, 0, true, 2);
-        metrics.laneSlot(1.0, 1, false, 2);
-        metrics.laneSlot(2.0, 0, false, 2);
+        metrics.laneSlot(0.0, "AB", 0, 2);
+        metrics.laneSlot(1.0, "AB", 1, 2);
+        metrics.laneSlot(2.0, "AB", 0, 2);
         // A new edge with another lane index is not a lane change.
-        metrics.laneSlot(3.0, 1, true, 2);
-        metrics.laneSlot(4.0, Integer.MIN_VALUE, false, 2);
+        metrics.laneSlot(3.0, "BC", 1, 2);
+        metrics.laneSlot(4.0, "BC", Integer.MIN_VALUE, 2);
         // Out to the left lane and back after longer than the window: two lane changes, no weaving.
-        metrics.laneSlot(10.0, 0, false, 2);
-        metrics.laneSlot(14.0, 1, false, 2);
+        metrics.laneSlot(10.0, "BC", 0, 2);
+        metrics.laneSlot(14.0, "BC", 1, 2);
         assertEquals(4, metrics.laneChanges());
         assertEquals(1, metrics.weaving());
         assertEquals(2.0, metrics.firstWeavingS(), "when the lane change was undone");
     }
 
     @Test
+    void shouldNotCountAJoinAsALaneChangeWhenTheNewEdgesFirstSlotComesStepsAfterTheEdge()
+    {
+        // corridor-7600-000: one lane (slot 0) joins two; the simulator reports the two-lane edge while the
+        // centre is still nearest the one-lane edge's lane (no slot), then the ego is in the join's left lane
+        // (slot 1) and moves right (slot 0) 1.8 s later. One lane change, no weaving.
+        final DrivingMetrics metrics = new DrivingMetrics();
+        metrics.laneSlot(70.0, "K1K2", 0, 1);
+        metrics.laneSlot(73.2, "K2K3", 1, 2);
+        metrics.laneSlot(73.3, "K2K3", 1, 2);
+        metrics.laneSlot(75.1, "K2K3", 0, 2);
+        assertEquals(1, metrics.laneChanges());
+        assertEquals(0, metrics.weaving());
+        assertTrue(Double.isNaN(metrics.firstWeavingS()));
+    }
+
+    @Test
+    void shouldStillCallAChangeAndItsUndoingOnOneEdgeWeavingAfterAJoin()
+    {
+        final DrivingMetrics metrics = new DrivingMetrics();
+        metrics.laneSlot(70.0, "K1K2", 0, 1);
+        metrics.laneSlot(73.2, "K2K3", 1, 2);
+        metrics.laneSlot(75.1, "K2K3", 0, 2);
+        metrics.laneSlot(77.0, "K2K3", 1, 2);
+        assertEquals(2, metrics.laneChanges());
+        assertEquals(1, metrics.weaving());
+        assertEquals(77.0, metrics.firstWeavingS());
+    }
+
+    /** Ego eastbound: the right lane at y = -4.95 (slot 0), the left at -1.65 (slot 1); out at 1 s, back at 3.5 s. */
+    private static DrivingMetrics outAndBack(final DrivingMetrics.RoadUser other)
+    {
+        final DrivingMetrics metrics = new DrivingMetrics();
+        final double[][] steps = {{0.0, 0, -4.95, 0}, {1.0, 10, -1.65, 1}, {3.5, 40, -4.95, 0}};
+        for (final double[] s : steps)
+        {
+            metrics.step(s[0], DT, s[1], s[2], 0.0, 12.0, 0.0, 0.0, 4.6, 1.8, true, List.of(other));
+            metrics.laneSlot(s[0], "K2K3", (int)s[3], 2);
+        }
+        return metrics;
+    }
+
+    @Test
+    void shouldCallOutAndBackPastACarStandingInTheLaneLeftAnOvertakeNotWeaving()
+    {
+        final DrivingMetrics metrics = outAndBack(car("double-parked", 30, -4.95, 0.0));
+        assertEquals(2, metrics.laneChanges());
+        assertEquals(0, metrics.weaving());
+    }
+
+    @Test
+    void shouldStillCallOutAndBackWeavingWhenWhatWasAheadIsStillAhead()
+    {
+        final DrivingMetrics metrics = outAndBack(car("far-ahead", 100, -4.95, 0.0));
+        assertEquals(1, metrics.weaving());
+        assertEquals(3.5, metrics.firstWeavingS());
+    }
+
+    @Test
+    void shouldStillCallOutAndBackWeavingWhenWhatWasPassedWasAPedestrianOrInTheLaneGoneTo()
+    {
+        assertEquals(1, outAndBack(pedestrian("walker", 30, -4.95)).weaving(), "a pedestrian is not overtaken");
+        assertEquals(1, outAndBack(car("left-lane", 30, -1.65, 0.0)).weaving(),
+            "a car in the lane the ego moved to was not in the lane it left");
+        assertEquals(1, outAndBack(car("opposite", 30, 4.95, 0.0)).weaving(),
+            "two lanes over is not the lane left");
+    }
+
+    @Test
     void shouldNotCallPassingThroughTheOppositeLaneWeaving()
     {
         final DrivingMetrics metrics = new DrivingMetrics();
-        metrics.laneSlot(0.0, 0, true, 1);
-        metrics.laneSlot(1.0, 1, false, 1);
-        metrics.laneSlot(2.5, 0, false, 1);
+        metrics.laneSlot(0.0, "AB", 0, 1);
+        metrics.laneSlot(1.0, "AB", 1, 1);
+        metrics.laneSlot(2.5, "AB", 0, 1);
         metrics.inOppositeLane(1.5);
         assertEquals(2, metrics.laneChanges());
         assertEquals(0, metrics.weaving());
