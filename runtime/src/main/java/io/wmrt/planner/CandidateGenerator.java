@@ -31,11 +31,18 @@ public final class CandidateGenerator
     private static final double IDM_MIN_GAP_M = TrajectoryScorer.QUEUE_STANDOFF_M;
     private static final double STOP_LINE_MARGIN_M = 1.0;
     private static final double LOOK_AHEAD_S = 4.0;
+    /**
+     * How far an overtake's rear clears the last parked vehicle it passes before it steers back into its lane:
+     * the scorer's room for pulling in.
+     */
+    private static final double PULL_IN_MARGIN_M = TrajectoryScorer.PULL_IN_ROOM_M;
     private static final double NOISE_CORRELATION = 0.8;
     private static final double ACCEL_NOISE = 0.7;
     private static final double STEER_NOISE = 0.02;
 
     private final PlannerConfig config;
+    /** Where the lattice's overtakes (lane offsets to the left) steer back into the lane; see passReturnS. */
+    private double passReturnS = Double.POSITIVE_INFINITY;
     private final SeededNoise noise = new SeededNoise();
 
     // The leader of each lateral target (see findLeader), and the standstill gap of the candidate being built.
@@ -100,6 +107,7 @@ public final class CandidateGenerator
      */
     public void generateLattice(final SceneSnapshot scene, final CandidateSet set)
     {
+        passReturnS = passReturnS(scene);
         // The leader depends on the lateral target alone: find it once per target, not once per behaviour.
         for (int j = 0; j < LATERAL_FRACTIONS.length; j++)
         {
@@ -135,6 +143,15 @@ public final class CandidateGenerator
     public int refreshLattice(final SceneSnapshot scene, final CandidateSet set)
     {
         int stale = 0;
+        final double returnS = passReturnS(scene);
+        if (Double.doubleToRawLongBits(returnS) != Double.doubleToRawLongBits(passReturnS))
+        {
+            passReturnS = returnS;
+            for (int j = 0; j < LATERAL_FRACTIONS.length; j++)
+            {
+                stale |= LATERAL_FRACTIONS[j] > 0 ? 1 << j : 0;
+            }
+        }
         for (int j = 0; j < LATERAL_FRACTIONS.length; j++)
         {
             final double gap = leaderGapByTarget[j];
@@ -324,7 +341,8 @@ public final class CandidateGenerator
                 route.project(px, py);
             }
             final double lookAhead = Math.max(4.0, 3.0 + 0.9 * pv);
-            route.pointAt(route.s + lookAhead, offset);
+            // An overtake steers back into the lane once its rear is clear of what it passes.
+            route.pointAt(route.s + lookAhead, offset > 0 && route.s > passReturnS ? 0 : offset);
             // The sine of the angle from the heading to the look-ahead point, from the cross product of the
             // heading's unit vector and the chord: no atan2, no wrapping, no sine (as atan2 did for a point
             // on the pose itself, -sin(heading)).
@@ -362,6 +380,53 @@ public final class CandidateGenerator
         set.routeTangentX[index] = route.tangentX;
         set.routeTangentY[index] = route.tangentY;
         set.routeTangentHeading[index] = route.tangentHeading;
+    }
+
+    /**
+     * Where an overtake steers back into its lane, as the route's s of the ego's centre: past the nearest vehicle
+     * judged parked that stands in the ego lane ahead (its front beyond the ego's rear), and past every one
+     * standing nose to tail beyond it with less room between than the ego's length and the pull-in margin at each
+     * end, by half the ego's length and {@link #PULL_IN_MARGIN_M}. Infinite when none stands ahead: an offset to
+     * the left is then a lane change, and stays. Before, every overtake stayed in the oncoming lane for the
+     * whole horizon, so with a car coming the other way in view every one of them met it, and a pass begun
+     * before it came into view could only be broken off, at the bumper of the parked car (narrow-street-7600-006).
+     */
+    public static double passReturnS(final SceneSnapshot scene)
+    {
+        final double halfLength = 0.5 * scene.egoLength;
+        double front = Double.NaN;
+        double rear = Double.POSITIVE_INFINITY;
+        for (int n = 0; n < scene.agentCount; n++)
+        {
+            final double agentFront = scene.agentS[n] + 0.5 * scene.agentLength[n];
+            final double agentRear = scene.agentS[n] - 0.5 * scene.agentLength[n];
+            if (scene.agentParked[n] && agentFront > scene.egoS - halfLength && agentRear < rear)
+            {
+                rear = agentRear;
+                front = agentFront;
+            }
+        }
+        if (Double.isNaN(front))
+        {
+            return Double.POSITIVE_INFINITY;
+        }
+        final double room = scene.egoLength + 2 * PULL_IN_MARGIN_M;
+        boolean extended = true;
+        while (extended)
+        {
+            extended = false;
+            for (int n = 0; n < scene.agentCount; n++)
+            {
+                final double agentFront = scene.agentS[n] + 0.5 * scene.agentLength[n];
+                final double agentRear = scene.agentS[n] - 0.5 * scene.agentLength[n];
+                if (scene.agentParked[n] && agentFront > front && agentRear < front + room)
+                {
+                    front = agentFront;
+                    extended = true;
+                }
+            }
+        }
+        return front + halfLength + PULL_IN_MARGIN_M;
     }
 
     /**

@@ -53,10 +53,7 @@ class TrajectoryScorerStandoffTest
         final SceneSnapshot scene = sceneWithParkedCar();
         final CandidateSet set = new CandidateSet(K, H);
         stand(set, 0);
-        final TrajectoryScorer scorer = new TrajectoryScorer(config);
-        final FloatBuffer future = FloatBuffer.allocate(K * H * 32 * 3);
-        scorer.prepare(scene);
-        scorer.score(scene, set, future, 0);
+        final TrajectoryScorer scorer = TestScenes.scoreFirst(config, scene, set, 1);
         final CostWeights w = new CostWeights();
         assertEquals(w.parkedWait * H * 0.2, scorer.progress[0], 1e-9,
             "six seconds standing behind a parked car forgo parkedWait metres a second");
@@ -70,10 +67,7 @@ class TrajectoryScorerStandoffTest
         scene.agentParkedByRule[0] = false;
         final CandidateSet set = new CandidateSet(K, H);
         stand(set, 0);
-        final TrajectoryScorer scorer = new TrajectoryScorer(config);
-        final FloatBuffer future = FloatBuffer.allocate(K * H * 32 * 3);
-        scorer.prepare(scene);
-        scorer.score(scene, set, future, 0);
+        final TrajectoryScorer scorer = TestScenes.scoreFirst(config, scene, set, 1);
         assertEquals(0.0, scorer.progress[0], 1e-9, "a queue moves on: waiting behind it costs nothing");
     }
 
@@ -88,11 +82,7 @@ class TrajectoryScorerStandoffTest
         {
             set.speed[H + h] = 0;
         }
-        final TrajectoryScorer scorer = new TrajectoryScorer(config);
-        final FloatBuffer future = FloatBuffer.allocate(K * H * 32 * 3);
-        scorer.prepare(scene);
-        scorer.score(scene, set, future, 0);
-        scorer.score(scene, set, future, 1);
+        final TrajectoryScorer scorer = TestScenes.scoreFirst(config, scene, set, 2);
         assertEquals(scorer.progress[0], scorer.progress[1], 1e-9, "a plan that gets past the car waited for it");
     }
 
@@ -112,11 +102,7 @@ class TrajectoryScorerStandoffTest
             set.x[H + h] = w.parkedWaitSpeedMps * (h + 1) * 0.2;
             set.speed[H + h] = w.parkedWaitSpeedMps;
         }
-        final TrajectoryScorer scorer = new TrajectoryScorer(config);
-        final FloatBuffer future = FloatBuffer.allocate(K * H * 32 * 3);
-        scorer.prepare(scene);
-        scorer.score(scene, set, future, 0);
-        scorer.score(scene, set, future, 1);
+        final TrajectoryScorer scorer = TestScenes.scoreFirst(config, scene, set, 2);
         assertTrue(scorer.progress[0] < scorer.progress[1],
             "standing (" + scorer.progress[0] + ") beats crawling towards the bumper (" + scorer.progress[1] + ")");
     }

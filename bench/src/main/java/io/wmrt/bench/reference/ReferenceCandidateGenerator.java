@@ -1,5 +1,6 @@
 package io.wmrt.bench.reference;
 
+import io.wmrt.planner.CandidateGenerator;
 import io.wmrt.planner.CandidateSet;
 import io.wmrt.planner.PlannerConfig;
 import io.wmrt.planner.SceneSnapshot;
@@ -43,6 +44,7 @@ public final class ReferenceCandidateGenerator
     private static final double STEER_NOISE = 0.02;
 
     private final PlannerConfig config;
+    private double passReturnS = Double.POSITIVE_INFINITY;
     private final SeededNoise noise = new SeededNoise();
     private final ReferenceRouteFrame route = new ReferenceRouteFrame();
 
@@ -86,6 +88,7 @@ public final class ReferenceCandidateGenerator
         final double shiftSteps)
     {
         route.copyOf(scene.route);
+        passReturnS = CandidateGenerator.passReturnS(scene);
         int k = 0;
         for (final int behaviour : BEHAVIOURS)
         {
@@ -213,7 +216,7 @@ public final class ReferenceCandidateGenerator
             final double axleToCentre = 0.5 * wheelbase;
             route.project(px + axleToCentre * (Math.cos(ph) - 1), py + axleToCentre * Math.sin(ph));
             final double lookAhead = Math.max(4.0, 3.0 + 0.9 * pv);
-            route.pointAt(route.s + lookAhead, offset);
+            route.pointAt(route.s + lookAhead, offset > 0 && route.s > passReturnS ? 0 : offset);
             final double alpha = wrap(Math.atan2(route.py - py, route.px - px) - ph);
             double steer = Math.atan(2 * wheelbase * Math.sin(alpha) / lookAhead);
             steer = clamp(steer, previousSteer - steerStep, previousSteer + steerStep);
