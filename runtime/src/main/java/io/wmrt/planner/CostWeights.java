@@ -46,7 +46,9 @@ public final class CostWeights
      * six-second horizon cannot see that: a pass from a standstill, slower and so longer out of its lane than
      * one at speed, had cost more than waiting on an empty road, and the ego waited for good behind a van with
      * nothing coming (double-parked-7500-004: 2.57 against 0.02). Below half of it per m/s a crawl into the
-     * standoff (which counts twice against the plan) would cost less than standing: it does not.
+     * standoff (which counts twice against the plan) would cost less than standing: it does not. Not charged
+     * while anyone ahead comes the other way: then waiting lets them by, and charging it had started passes
+     * into a stream that ended stopped in the oncoming lane (narrow-street-7700-006).
      */
     public double parkedWait = 0.8;
     public double parkedWaitSpeedMps = 0.5;

@@ -341,6 +341,27 @@ public final class SceneSnapshot
     }
 
     /**
+     * Whether anyone on the road ahead (a vehicle or a cyclist) is coming the other way: faster than
+     * {@code minSpeed} towards the ego along the route where it is. Moves the route's projection.
+     */
+    public boolean oncomingAhead(final double minSpeed)
+    {
+        for (int n = 0; n < agentCount; n++)
+        {
+            if (agentKind[n] == SceneCodes.PEDESTRIAN || agentS[n] <= egoS)
+            {
+                continue;
+            }
+            route.pointAt(agentS[n], 0);
+            if (agentSpeed[n] * Math.cos(agentHeading[n] - route.heading) < -minSpeed)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * @return true for a vehicle (not a person) standing inside the ego lane.
      */
     public boolean isStandingInLane(final int agent)

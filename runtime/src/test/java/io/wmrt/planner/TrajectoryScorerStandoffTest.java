@@ -72,6 +72,31 @@ class TrajectoryScorerStandoffTest
     }
 
     @Test
+    void shouldNotChargeStandingBehindAParkedCarWhileACarComesTheOtherWay()
+    {
+        final SceneSnapshot scene = sceneWithParkedCar();
+        scene.agentKind[1] = SceneCodes.VEHICLE;
+        scene.agentX[1] = 60;
+        scene.agentY[1] = scene.laneWidth;
+        scene.agentHeading[1] = Math.PI;
+        scene.agentSpeed[1] = 8;
+        scene.agentLength[1] = 4.6;
+        scene.agentWidth[1] = 1.8;
+        scene.agentS[1] = scene.egoS + 60;
+        scene.agentD[1] = scene.laneWidth;
+        scene.agentCount = 2;
+        final CandidateSet set = new CandidateSet(K, H);
+        stand(set, 0);
+        final TrajectoryScorer scorer = TestScenes.scoreFirst(config, scene, set, 1);
+        assertEquals(0.0, scorer.progress[0], 1e-9, "waiting lets the oncoming car by: no charge");
+
+        scene.agentHeading[1] = 0;
+        final TrajectoryScorer same = TestScenes.scoreFirst(config, scene, set, 1);
+        assertEquals(new CostWeights().parkedWait * H * 0.2, same.progress[0], 1e-9,
+            "a car ahead going the ego's way is no reason to wait");
+    }
+
+    @Test
     void shouldNotChargeAPassForTheSecondItStoodBeforeGoing()
     {
         final SceneSnapshot scene = sceneWithParkedCar();

@@ -44,6 +44,8 @@ public final class ReferenceTrajectoryScorer
     private static final double PASSING_RANGE_M = 60;
     /** Room kept behind a parked vehicle, so the ego can still steer around it; and behind a queued one. */
     static final double PARKED_STANDOFF_M = 8.0;
+    /** Speed towards the ego along the route above which a road user ahead is coming the other way. */
+    static final double ONCOMING_MPS = 0.5;
     static final double QUEUE_STANDOFF_M = 3.0;
     private static final double STOPPABLE_DECEL_MPS2 = 4.0;
     private static final double PEDESTRIAN_SAFE_SPEED_SLOPE = 1.5;
@@ -137,6 +139,7 @@ public final class ReferenceTrajectoryScorer
     private long preparedSequence = Long.MIN_VALUE;
     private double stopLineS;
     private boolean queueZone;
+    private boolean oncoming;
     private double blockerRearS;
     private double blockerFrontS;
     private double blockerStandoff;
@@ -194,6 +197,7 @@ public final class ReferenceTrajectoryScorer
             }
         }
         queueZone = stopLineS - scene.egoS < w.queueZoneM;
+        oncoming = scene.oncomingAhead(ONCOMING_MPS);
 
         // The nearest vehicle standing in the ego lane ahead: a plan that does not get past its rear earns
         // progress only up to a standoff that leaves room to steer around it, so creeping up to its bumper,
@@ -479,7 +483,7 @@ public final class ReferenceTrajectoryScorer
         // nothing.
         final boolean notPast = lastS - halfLength < blockerFrontS;
         final double lineS = stopLineS - halfLength;
-        final double waited = notPast ? w.parkedWait * standingSteps * dt : 0;
+        final double waited = notPast && !oncoming ? w.parkedWait * standingSteps * dt : 0;
         final double progressMetres =
             advance(scene.egoS, lineS, notPast ? blockerRearS - halfLength - blockerStandoff : Double.MAX_VALUE) -
             (blockerStandoff == PARKED_STANDOFF_M ? waited : 0);
