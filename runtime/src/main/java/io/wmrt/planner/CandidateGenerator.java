@@ -396,7 +396,7 @@ public final class CandidateGenerator
         final double halfLength = 0.5 * scene.egoLength;
         double front = Double.NaN;
         double rear = Double.POSITIVE_INFINITY;
-        for (int n = 0; n < scene.agentCount; n++)
+        for (int n = 0; n < scene.allAgents(); n++)
         {
             final double agentFront = scene.agentS[n] + 0.5 * scene.agentLength[n];
             final double agentRear = scene.agentS[n] - 0.5 * scene.agentLength[n];
@@ -415,7 +415,7 @@ public final class CandidateGenerator
         while (extended)
         {
             extended = false;
-            for (int n = 0; n < scene.agentCount; n++)
+            for (int n = 0; n < scene.allAgents(); n++)
             {
                 final double agentFront = scene.agentS[n] + 0.5 * scene.agentLength[n];
                 final double agentRear = scene.agentS[n] - 0.5 * scene.agentLength[n];
@@ -439,7 +439,7 @@ public final class CandidateGenerator
         double speed = 0;
         double gapWanted = IDM_MIN_GAP_M;
         final double halfCorridor = 0.5 * scene.egoWidth + 0.3;
-        for (int i = 0; i < scene.agentCount; i++)
+        for (int i = 0; i < scene.allAgents(); i++)
         {
             final double ahead = scene.agentS[i] - scene.egoS;
             if (ahead <= 0)

@@ -105,11 +105,12 @@ public final class CostWeights
      * close beyond it to pull back in between) with room to pull back in, against each oncoming road user held
      * at its last predicted velocity for up to {@link #passLookAheadS}. The horizon alone sees only the first
      * seconds of a pass, so starting one looked as safe as finishing it. Charged from half this (met at the
-     * end of the look-ahead) to all of it (met at the end of the horizon). Off (0) by default: on fresh variants
-     * it changed nothing but one corridor, which it made worse (README, "What the tuning variants taught the
-     * planner"); 2,000 is the weight it was measured with.
+     * end of the look-ahead) to all of it (met at the end of the horizon). It was off while the scene reached
+     * 80 m (a car coming into a pass was not seen in time for it to matter); with a 150 m scene and the agents
+     * beyond the model's range carried, it is what keeps a pass from starting into traffic (README, "A scene
+     * that reaches the oncoming car").
      */
-    public double unfinishedPass = 0;
+    public double unfinishedPass = 2_000;
     public double passLookAheadS = 10.0;
     /** Per (m/s)^2 of speed near a pedestrian, scaled by how near (creep, do not rush past people). */
     public double pedestrian = 1.2;

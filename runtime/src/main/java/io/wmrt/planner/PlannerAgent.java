@@ -520,6 +520,8 @@ public final class PlannerAgent implements Agent
         {
             braking.carryInto(scene, futureTensor, candidates.candidates, candidates.horizon, config.maxAgents(),
                 config.dtSeconds());
+            scene.carryInto(futureTensor, candidates.candidates, candidates.horizon, config.maxAgents(),
+                config.dtSeconds());
         }
 
         PlanMode mode;

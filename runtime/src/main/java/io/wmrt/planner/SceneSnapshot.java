@@ -38,6 +38,15 @@ public final class SceneSnapshot
     public static final double QUEUE_GAP_M = 12;
     /** A standing vehicle the model gives less than this probability of moving within 30 s is parked. */
     public static final float PARKED_BELOW = 0.5f;
+    /** How long after its light turns green a vehicle standing before the stop line is taken to be queued. */
+    public static final long QUEUE_STARTING_NS = 10_000_000_000L;
+    /**
+     * An agent beyond the model's range is carried when within this many lane widths of the route's centre line
+     * ...
+     */
+    public static final double CARRY_ALONG_ROUTE_LANES = 2.5;
+    /** ... and heading along the route or against it, within about 45 degrees. */
+    public static final double CARRY_ALONG_ROUTE_COS = 0.7;
 
     public long sequence;
     public long timestampNs;
@@ -61,7 +70,15 @@ public final class SceneSnapshot
     /** Ego's offset from the route centre line. */
     public double egoD;
 
+    /** Agents the model sees: slots 0 .. agentCount - 1, within its range, in the frame's order. */
     public int agentCount;
+    /**
+     * Road users on the road along the route beyond the model's range (or past its slots) that the frame still
+     * reports: slots agentCount .. {@link #allAgents()} - 1. The model is not shown them; the planner carries
+     * each along the route at its reported speed ({@link #carryInto}), so that a car coming into a pass from
+     * farther than the model can see is still met in the plan.
+     */
+    public int carriedCount;
     public final int[] agentId = new int[MAX_AGENTS];
     public final byte[] agentKind = new byte[MAX_AGENTS];
     public final double[] agentX = new double[MAX_AGENTS];
@@ -87,6 +104,18 @@ public final class SceneSnapshot
      * line within {@link #QUEUE_LOOKAHEAD_M} nor another vehicle within {@link #QUEUE_GAP_M} ahead of it.
      */
     public final boolean[] agentParkedByRule = new boolean[MAX_AGENTS];
+    /** Frame indices of the agents beyond the model's range, this load. */
+    private final int[] carriedFrom = new int[MAX_AGENTS];
+    /**
+     * The next light ahead turned green less than {@link #QUEUE_STARTING_NS} ago, having shown red or yellow in
+     * an earlier frame: a vehicle standing before its stop line is queued whatever the model says, since a queue
+     * takes seconds to start and its first car may be slow to (red-light-queue's slow start, 3-8 s). A car
+     * still standing there after that is the model's to judge: a broken-down car may then be passed.
+     */
+    public boolean queueStarting;
+    /** The frame time the next light ahead last showed red or yellow, if {@link #stopShown}. */
+    private long stopShownNs;
+    private boolean stopShown;
     /** Standing vehicles in the ego lane whose learned verdict differs from the rule's, this tick. */
     public int learnedOverrides;
 
@@ -153,19 +182,36 @@ public final class SceneSnapshot
         egoD = route.d;
 
         lightCount = clamp(frame.lightCount(), MAX_LIGHTS);
+        int nextLight = -1;
         for (int i = 0; i < lightCount; i++)
         {
             lightStopS[i] = frame.lightStopS(i);
             lightState[i] = frame.lightState(i);
+            if (lightStopS[i] > egoS && (nextLight < 0 || lightStopS[i] < lightStopS[nextLight]))
+            {
+                nextLight = i;
+            }
         }
+        // How long the next light ahead has shown green (or nothing to stop for) since it last showed red or
+        // yellow: a queue is still starting in the first seconds of green.
+        if (nextLight >= 0 && isStopLight(nextLight))
+        {
+            stopShownNs = timestampNs;
+            stopShown = true;
+        }
+        final long sinceStopNs = timestampNs - stopShownNs;
+        queueStarting = nextLight >= 0 && !isStopLight(nextLight) && stopShown && sinceStopNs >= 0 &&
+            sinceStopNs < QUEUE_STARTING_NS;
 
-        // Agents beyond the model's range are left out rather than clamped onto the edge of its grid.
+        // Agents beyond the model's range are not clamped onto the edge of its grid: the model is shown those
+        // within it, and the rest, in the slots the model leaves free, are carried at constant velocity.
         final int offered = clamp(frame.agentCount(), MAX_AGENTS);
         final int capacity = Math.min(maxAgents, MAX_AGENTS);
         agentCount = 0;
+        int beyond = 0;
         droppedAgents = 0;
         lastAgentFault = null;
-        for (int j = 0; j < offered && agentCount < capacity; j++)
+        for (int j = 0; j < offered; j++)
         {
             final SceneFault fault = SceneLimits.agentFault(frame, j);
             if (null != fault)
@@ -178,31 +224,95 @@ public final class SceneSnapshot
             final double dy = frame.agentY(j) - egoWorldY;
             final double localX = c * dx + s * dy;
             final double localY = -s * dx + c * dy;
-            if (Math.abs(localX) > agentRange || Math.abs(localY) > agentRange)
+            // The model is shown what it was trained on: agents within its range of the ego, a circle (the scene
+            // its data was recorded from), though its grid reaches the square's corners.
+            if (localX * localX + localY * localY > agentRange * agentRange || agentCount == capacity)
             {
+                carriedFrom[beyond++] = j;
                 continue;
             }
-            final int i = agentCount++;
-            agentId[i] = frame.agentId(j);
-            agentKind[i] = frame.agentKind(j);
-            agentX[i] = localX;
-            agentY[i] = localY;
-            agentHeading[i] = wrap(frame.agentHeading(j) - egoWorldHeading);
-            agentSpeed[i] = frame.agentSpeed(j);
-            agentYawRate[i] = frame.agentYawRate(j);
-            agentLength[i] = frame.agentLength(j);
-            agentWidth[i] = frame.agentWidth(j);
-            route.project(agentX[i], agentY[i]);
-            agentS[i] = route.s;
-            agentD[i] = route.d;
+            copyAgent(frame, j, agentCount++, localX, localY);
+        }
+        // Of those beyond, the road users on the road along the route are carried (a car coming the other way
+        // into a pass); others, cross traffic the carrying would drive through its red light, stay out.
+        carriedCount = 0;
+        for (int k = 0; k < beyond && agentCount + carriedCount < capacity; k++)
+        {
+            final int j = carriedFrom[k];
+            final double dx = frame.agentX(j) - egoWorldX;
+            final double dy = frame.agentY(j) - egoWorldY;
+            final int i = agentCount + carriedCount;
+            copyAgent(frame, j, i, c * dx + s * dy, -s * dx + c * dy);
+            route.pointAt(agentS[i], 0);
+            if (Math.abs(agentD[i]) < CARRY_ALONG_ROUTE_LANES * laneWidth &&
+                Math.abs(Math.cos(agentHeading[i] - route.heading)) > CARRY_ALONG_ROUTE_COS)
+            {
+                carriedCount++;
+            }
         }
 
-        for (int i = 0; i < agentCount; i++)
+        for (int i = 0; i < allAgents(); i++)
         {
             agentParkedByRule[i] = isStandingInLane(i) && !queuedAhead(agentS[i] + 0.5 * agentLength[i]);
             agentParked[i] = agentParkedByRule[i];
         }
         learnedOverrides = 0;
+    }
+
+    /** Every agent the planner plans with: those the model sees, then those carried. */
+    public int allAgents()
+    {
+        return agentCount + carriedCount;
+    }
+
+    private void copyAgent(final SceneFrameDecoder frame, final int j, final int i, final double localX,
+        final double localY)
+    {
+        agentId[i] = frame.agentId(j);
+        agentKind[i] = frame.agentKind(j);
+        agentX[i] = localX;
+        agentY[i] = localY;
+        agentHeading[i] = wrap(frame.agentHeading(j) - egoWorldHeading);
+        agentSpeed[i] = frame.agentSpeed(j);
+        agentYawRate[i] = frame.agentYawRate(j);
+        agentLength[i] = frame.agentLength(j);
+        agentWidth[i] = frame.agentWidth(j);
+        route.project(localX, localY);
+        agentS[i] = route.s;
+        agentD[i] = route.d;
+    }
+
+    /**
+     * Write the carried agents' futures into the rollout's agent_future, which leaves their slots to the planner,
+     * for candidates 0 .. count - 1 (the same future for all: the model is not asked how they answer the ego).
+     * Each keeps its offset from the route's centre line and its speed along the route, so that a car coming
+     * round a bend stays in its lane.
+     *
+     * @param future the rollout's agent_future, [K, horizon, maxAgents, 3] of (x, y, heading) in the ego frame.
+     */
+    public void carryInto(final FloatBuffer future, final int count, final int horizon, final int maxAgents,
+        final double dt)
+    {
+        for (int n = agentCount; n < allAgents(); n++)
+        {
+            route.pointAt(agentS[n], 0);
+            final double along = Math.cos(agentHeading[n] - route.heading);
+            final double vs = agentSpeed[n] * along;
+            for (int h = 0; h < horizon; h++)
+            {
+                route.pointAt(agentS[n] + vs * (h + 1) * dt, agentD[n]);
+                final float x = (float)route.px;
+                final float y = (float)route.py;
+                final float heading = (float)wrap(along < 0 ? route.heading + Math.PI : route.heading);
+                for (int k = 0; k < count; k++)
+                {
+                    final int at = ((k * horizon + h) * maxAgents + n) * 3;
+                    future.put(at, x);
+                    future.put(at + 1, y);
+                    future.put(at + 2, heading);
+                }
+            }
+        }
     }
 
     /**
@@ -219,7 +329,8 @@ public final class SceneSnapshot
         for (int i = 0; i < agentCount; i++)
         {
             final float p = moves.get(i);
-            agentParked[i] = isStandingInLane(i) && p < PARKED_BELOW;
+            agentParked[i] = isStandingInLane(i) && p < PARKED_BELOW &&
+                !(queueStarting && stopLineWithin(agentS[i] + 0.5 * agentLength[i]));
             if (agentParked[i] != agentParkedByRule[i])
             {
                 overrides++;
@@ -346,7 +457,7 @@ public final class SceneSnapshot
      */
     public boolean oncomingAhead(final double minSpeed)
     {
-        for (int n = 0; n < agentCount; n++)
+        for (int n = 0; n < allAgents(); n++)
         {
             if (agentKind[n] == SceneCodes.PEDESTRIAN || agentS[n] <= egoS)
             {
@@ -371,18 +482,28 @@ public final class SceneSnapshot
 
     private boolean queuedAhead(final double frontS)
     {
-        for (int i = 0; i < lightCount; i++)
+        if (stopLineWithin(frontS))
         {
-            final double beyond = lightStopS[i] - frontS;
-            if (beyond > -1 && beyond < QUEUE_LOOKAHEAD_M)
+            return true;
+        }
+        for (int n = 0; n < allAgents(); n++)
+        {
+            final double beyond = agentS[n] - 0.5 * agentLength[n] - frontS;
+            if (!isVulnerable(n) && beyond > 0 && beyond < QUEUE_GAP_M && Math.abs(agentD[n]) < 0.5 * laneWidth)
             {
                 return true;
             }
         }
-        for (int n = 0; n < agentCount; n++)
+        return false;
+    }
+
+    /** Whether a stop line, whatever its light shows, lies within {@link #QUEUE_LOOKAHEAD_M} beyond frontS. */
+    private boolean stopLineWithin(final double frontS)
+    {
+        for (int i = 0; i < lightCount; i++)
         {
-            final double beyond = agentS[n] - 0.5 * agentLength[n] - frontS;
-            if (!isVulnerable(n) && beyond > 0 && beyond < QUEUE_GAP_M && Math.abs(agentD[n]) < 0.5 * laneWidth)
+            final double beyond = lightStopS[i] - frontS;
+            if (beyond > -1 && beyond < QUEUE_LOOKAHEAD_M)
             {
                 return true;
             }

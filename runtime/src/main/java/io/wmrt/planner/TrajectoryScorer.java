@@ -250,7 +250,7 @@ public final class TrajectoryScorer
         int blocker = -1;
         boolean passable = false;
         boolean passableByRule = false;
-        for (int n = 0; n < scene.agentCount; n++)
+        for (int n = 0; n < scene.allAgents(); n++)
         {
             if (!scene.isStandingInLane(n))
             {
@@ -286,7 +286,7 @@ public final class TrajectoryScorer
         // fall inside the clearance window (both gaps in the ego's axes under pedestrianRadiusM), and its half
         // length plus half width, which the overlap tests add to the ego's.
         final double halfWidth = 0.5 * scene.egoWidth;
-        for (int n = 0; n < scene.agentCount; n++)
+        for (int n = 0; n < scene.allAgents(); n++)
         {
             final double aHalfLength = 0.5 * scene.agentLength[n];
             final double aHalfWidth = 0.5 * scene.agentWidth[n];
@@ -305,7 +305,7 @@ public final class TrajectoryScorer
         passCount = 0;
         final RouteFrame route = scene.route;
         final double slow = PASS_SLOW_FRACTION * Math.max(scene.speedLimit, 1);
-        for (int n = 0; n < scene.agentCount; n++)
+        for (int n = 0; n < scene.allAgents(); n++)
         {
             if (scene.agentKind[n] == SceneCodes.PEDESTRIAN || Math.abs(scene.agentD[n]) >= 0.5 * scene.laneWidth ||
                 scene.agentS[n] + 0.5 * scene.agentLength[n] < scene.egoS - halfLength)
@@ -755,7 +755,7 @@ public final class TrajectoryScorer
             final double ttcHalfLength = halfLength + 0.5 * reachAhead;
             final double ttcHalfWidth = halfWidth + TTC_LATERAL_MARGIN_M;
             // This step's predicted agents in one copy; the broad phase below reads only their centres.
-            final int agents = scene.agentCount;
+            final int agents = scene.allAgents();
             future.get(i * maxAgents * 3, stepFuture, 0, agents * 3);
             // Beyond this distance from the ego's centre (plus the agent's own half length and width) an agent
             // reaches neither the inflated time-to-collision footprint (the larger of the two overlap tests) nor
@@ -959,7 +959,7 @@ public final class TrajectoryScorer
         final double dt = config.dtSeconds();
         final double step = w.afterHorizonS / AFTER_HORIZON_STEPS;
         double earliest = Double.POSITIVE_INFINITY;
-        for (int n = 0; n < scene.agentCount; n++)
+        for (int n = 0; n < scene.allAgents(); n++)
         {
             final int at = (last * maxAgents + n) * 3;
             final int before = at - maxAgents * 3;
@@ -1059,7 +1059,7 @@ public final class TrajectoryScorer
         final RouteFrame route = scene.route;
         final double dt = config.dtSeconds();
         double earliest = Double.POSITIVE_INFINITY;
-        for (int n = 0; n < scene.agentCount; n++)
+        for (int n = 0; n < scene.allAgents(); n++)
         {
             if (scene.agentKind[n] == SceneCodes.PEDESTRIAN)
             {

@@ -1,12 +1,17 @@
 package io.wmrt.planner;
 
 import io.wmrt.OptionalTensorPackage;
+import io.wmrt.TestFrames;
 import io.wmrt.backend.OrtCpuBackend;
 import io.wmrt.bus.SceneCodes;
 import io.wmrt.telemetry.WmrtCounter;
+import io.wmrt.sbe.SceneFrameDecoder;
+import io.wmrt.sbe.SceneFrameEncoder;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
 
@@ -61,6 +66,44 @@ class LearnedMovesTest
         scene.useLearnedMoves(FloatBuffer.wrap(new float[]{Float.NaN, SceneSnapshot.PARKED_BELOW, 0.0f}));
         assertFalse(scene.agentParked[0], "a model that cannot say licenses no overtake");
         assertFalse(scene.agentParked[1], "at the threshold the vehicle counts as moving");
+    }
+
+    @Test
+    void shouldKeepACarStandingAtALightThatJustTurnedGreenQueuedWhateverTheModelSays()
+    {
+        // The car 40 m ahead stands 8 m before the stop line; the model gives it 0.1 of moving.
+        final FloatBuffer moves = FloatBuffer.wrap(new float[]{0.1f, 0.9f});
+        final SceneSnapshot scene = new SceneSnapshot();
+        // At red the scorer's queue zone keeps the ego in lane, whatever the verdict.
+        load(scene, 1, SceneCodes.LIGHT_RED);
+        assertFalse(scene.queueStarting);
+        load(scene, 2, SceneCodes.LIGHT_GREEN);
+        assertTrue(scene.queueStarting);
+        scene.useLearnedMoves(moves);
+        assertFalse(scene.agentParked[0], "a tenth of a second into green: a queue that has not started yet");
+        load(scene, 1 + 99, SceneCodes.LIGHT_GREEN);
+        scene.useLearnedMoves(moves);
+        assertFalse(scene.agentParked[0], "9.9 s after red: the slowest start the families draw is 8 s");
+        load(scene, 1 + 100, SceneCodes.LIGHT_GREEN);
+        assertFalse(scene.queueStarting);
+        scene.useLearnedMoves(moves);
+        assertTrue(scene.agentParked[0], "10 s after red and still standing: the model's to judge, parked");
+
+        final SceneSnapshot arrivedOnGreen = new SceneSnapshot();
+        load(arrivedOnGreen, 1, SceneCodes.LIGHT_GREEN);
+        assertFalse(arrivedOnGreen.queueStarting, "never saw it red: nothing says a queue is starting");
+        arrivedOnGreen.useLearnedMoves(moves);
+        assertTrue(arrivedOnGreen.agentParked[0]);
+    }
+
+    /** TestFrames' straight road, frame {@code sequence} (0.1 s apart), its light 8 m beyond the standing car. */
+    private static void load(final SceneSnapshot scene, final long sequence, final byte light)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocate(SceneFrameEncoder.BLOCK_LENGTH));
+        TestFrames.straightRoad(new SceneFrameEncoder().wrap(buffer, 0), sequence, sequence * 100_000_000L, 0f)
+            .lightStopS(0, 10f + 40f + 2.25f + 8f).lightState(0, light);
+        scene.load(new SceneFrameDecoder().wrap(buffer, 0, SceneFrameDecoder.BLOCK_LENGTH,
+            SceneFrameDecoder.SCHEMA_VERSION), 32, 200);
     }
 
     @Test

@@ -24,7 +24,7 @@ class UnfinishedPassTest
     private static final double DT = 0.2;
     private static final int N = 32;
     private static final double END_X = 30;
-    /** The term is off by default; these cases price it at the weight it was measured with. */
+    /** The default weight, which these cases price it at. */
     private static final double WEIGHT = 2_000;
     private final PlannerConfig config = new PlannerConfig().candidates(K).horizon(H).dtSeconds(DT).maxAgents(N)
         .weights(weights()).actionBounds(new double[]{-6, -0.55}, new double[]{3, 0.55}).conclude();
@@ -37,9 +37,9 @@ class UnfinishedPassTest
     }
 
     @Test
-    void shouldBeOffByDefault()
+    void shouldBeOnByDefault()
     {
-        assertEquals(0, new CostWeights().unfinishedPass);
+        assertEquals(WEIGHT, new CostWeights().unfinishedPass);
     }
 
     /** One road user: kind, centre at the start of the horizon, speed along x, length, lateral offset. */

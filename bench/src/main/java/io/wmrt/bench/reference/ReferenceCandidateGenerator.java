@@ -244,7 +244,7 @@ public final class ReferenceCandidateGenerator
         double speed = 0;
         double gapWanted = IDM_MIN_GAP_M;
         final double halfCorridor = 0.5 * scene.egoWidth + 0.3;
-        for (int i = 0; i < scene.agentCount; i++)
+        for (int i = 0; i < scene.allAgents(); i++)
         {
             final double ahead = scene.agentS[i] - scene.egoS;
             if (ahead <= 0)

@@ -207,7 +207,7 @@ public final class ReferenceTrajectoryScorer
         int blocker = -1;
         boolean passable = false;
         boolean passableByRule = false;
-        for (int n = 0; n < scene.agentCount; n++)
+        for (int n = 0; n < scene.allAgents(); n++)
         {
             if (!scene.isStandingInLane(n))
             {
@@ -248,7 +248,7 @@ public final class ReferenceTrajectoryScorer
     {
         passCount = 0;
         final double slow = PASS_SLOW_FRACTION * Math.max(scene.speedLimit, 1);
-        for (int n = 0; n < scene.agentCount; n++)
+        for (int n = 0; n < scene.allAgents(); n++)
         {
             if (scene.agentKind[n] == SceneCodes.PEDESTRIAN || Math.abs(scene.agentD[n]) >= 0.5 * scene.laneWidth ||
                 scene.agentS[n] + 0.5 * scene.agentLength[n] < scene.egoS - halfLength)
@@ -413,7 +413,7 @@ public final class ReferenceTrajectoryScorer
             final double ttcHalfLength = halfLength + 0.5 * reachAhead;
             final double ttcHalfWidth = halfWidth + TTC_LATERAL_MARGIN_M;
             final int agentBase = i * maxAgents * 3;
-            for (int n = 0; n < scene.agentCount; n++)
+            for (int n = 0; n < scene.allAgents(); n++)
             {
                 final int at = agentBase + n * 3;
                 final double ax = future.get(at);
@@ -558,7 +558,7 @@ public final class ReferenceTrajectoryScorer
         final double dt = config.dtSeconds();
         final double step = w.afterHorizonS / AFTER_HORIZON_STEPS;
         double earliest = Double.POSITIVE_INFINITY;
-        for (int n = 0; n < scene.agentCount; n++)
+        for (int n = 0; n < scene.allAgents(); n++)
         {
             final int at = (last * maxAgents + n) * 3;
             final int before = at - maxAgents * 3;
@@ -657,7 +657,7 @@ public final class ReferenceTrajectoryScorer
 
         final double dt = config.dtSeconds();
         double earliest = Double.POSITIVE_INFINITY;
-        for (int n = 0; n < scene.agentCount; n++)
+        for (int n = 0; n < scene.allAgents(); n++)
         {
             if (scene.agentKind[n] == SceneCodes.PEDESTRIAN)
             {

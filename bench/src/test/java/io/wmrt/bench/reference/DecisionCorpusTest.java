@@ -182,6 +182,8 @@ class DecisionCorpusTest
             }
             rollout.execute();
             final FloatBuffer future = arena.floats(ModelPackage.AGENT_FUTURE_TENSOR);
+            // As the planner agent does: the agents beyond the model's range, carried at constant velocity.
+            scene.carryInto(future, set.candidates, set.horizon, config.maxAgents(), config.dtSeconds());
             final FloatBuffer risk = arena.floats(ModelPackage.RISK_TENSOR);
 
             scorer.prepare(scene);

@@ -61,11 +61,16 @@ public final class HilRig
      * The rig's version: part of every sweep task's id, so that a change to how the rig drives or scores makes
      * earlier sweep results stale. Bump it with any change that can change a run's metrics.
      */
-    public static final String VERSION = "hil-2026.12-4";
+    public static final String VERSION = "hil-2026.12-5";
     /** SUMO's step and the rig's: one scene per 0.1 s of simulated time. */
     public static final double STEP_S = 0.1;
-    /** Agents farther than this from the ego are left out of the scene. */
-    public static final double SCENE_RANGE_M = 80.0;
+    /**
+     * Agents farther than this from the ego are left out of the scene: about what a forward long-range radar
+     * tracks, and past what a car coming the other way closes in the time a pass takes (at 80 m a pass begun
+     * with the road clear met cars coming into view half-way, narrow-street-7800-000). A package's
+     * {@code agent_range_m} may be shorter; the planner carries the agents beyond it at constant velocity.
+     */
+    public static final double SCENE_RANGE_M = 150.0;
     /** Simulated seconds the rig waits for the ego to depart before giving up. */
     public static final double MAX_DEPART_WAIT_S = 600.0;
     /** Horizon of the recorded ground-truth futures, in steps. */
