@@ -5,7 +5,8 @@ happened:
 
     agents   [32,8]   exactly SceneSnapshot.load + packAgents: world -> ego frame in double precision
                       (x = c*dx + s*dy, y = -s*dx + c*dy, heading wrapped to [-pi, pi]), agents farther than
-                      the package's agent_range_m in x or y left out and the rest packed in slot order,
+                      the package's agent_range_m from the ego (a circle) left out and the rest packed in slot
+                      order,
                       cast to float32, empty slots zero
     ego      [8]      speed (>= 0), accel, steer, length, width, speed limit, lane width, 1.0
     route    [64,3]   SceneSnapshot.packRoute: the SceneFrame's route points in the ego frame (same
@@ -223,7 +224,7 @@ def build_samples(meta, a, agent_range_m, stride=1, target_steps=None):
     raw = a["agents"][ts]                                                     # [S,32,9]
     occupied = a["agent_valid"][ts].astype(bool)
     lx, ly = _to_ego(raw[:, :, 2], raw[:, :, 3], ex[:, None], ey[:, None], c, s)
-    keep = occupied & ~((np.abs(lx) > agent_range_m) | (np.abs(ly) > agent_range_m))
+    keep = occupied & ~(lx * lx + ly * ly > agent_range_m * agent_range_m)
     # Kept agents move to the front in their slot order (a stable sort of "not kept").
     order = np.argsort(~keep, axis=1, kind="stable")                          # packed slot -> frame slot
     packed_valid = np.take_along_axis(keep, order, axis=1)

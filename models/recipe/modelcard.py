@@ -194,7 +194,7 @@ def card(ctx, role):
     add("")
     add("encoder.onnx (graph `wm_encoder`, opset %d, IR %d)" % (17, 8))
     add("- input `agents` [1, 32, 8]: `SceneSnapshot.packAgents`: x, y, heading, speed, yaw_rate, length, "
-        "width, valid; agents beyond agent_range_m (%.0f m in x or y) left out, the rest in slot order, empty "
+        "width, valid; agents farther than agent_range_m (%.0f m) from the ego left out, the rest in slot order, empty "
         "slots zero" % export.AGENT_RANGE_M)
     if full:
         add("- input `ego` [1, 8]: `SceneSnapshot.packEgo`: speed_mps (>= 0), accel_mps2, steer_rad, "

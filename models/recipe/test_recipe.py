@@ -154,7 +154,7 @@ def scene_snapshot_pack(arrays, t, agent_range):
         a = arrays["agents"][t, j]
         dx, dy = float(a[2]) - ex, float(a[3]) - ey
         lx, ly = c * dx + s * dy, -s * dx + c * dy
-        if abs(lx) > agent_range or abs(ly) > agent_range:
+        if lx * lx + ly * ly > agent_range * agent_range:
             continue
         out[count] = [lx, ly, java_wrap(float(a[4]) - eh), a[5], a[6], a[7], a[8], 1.0]
         count += 1
