@@ -73,10 +73,10 @@ public final class SceneSnapshot
     /** Agents the model sees: slots 0 .. agentCount - 1, within its range, in the frame's order. */
     public int agentCount;
     /**
-     * Road users on the road along the route beyond the model's range (or past its slots) that the frame still
-     * reports: slots agentCount .. {@link #allAgents()} - 1. The model is not shown them; the planner carries
-     * each along the route at its reported speed ({@link #carryInto}), so that a car coming into a pass from
-     * farther than the model can see is still met in the plan.
+     * Road users on the road along the route beyond the model's range that the frame still reports, in the
+     * rollout slots the model's agents leave free: slots agentCount .. {@link #allAgents()} - 1. The model is
+     * not shown them; the planner carries each along the route at its reported speed ({@link #carryInto}), so
+     * that a car coming into a pass from farther than the model can see is still met in the plan.
      */
     public int carriedCount;
     public final int[] agentId = new int[MAX_AGENTS];
@@ -204,7 +204,7 @@ public final class SceneSnapshot
             sinceStopNs < QUEUE_STARTING_NS;
 
         // Agents beyond the model's range are not clamped onto the edge of its grid: the model is shown those
-        // within it, and the rest, in the slots the model leaves free, are carried at constant velocity.
+        // within it (as many as its slots hold), and of the rest, those along the route may be carried.
         final int offered = clamp(frame.agentCount(), MAX_AGENTS);
         final int capacity = Math.min(maxAgents, MAX_AGENTS);
         agentCount = 0;

@@ -68,7 +68,8 @@ public final class HilRig
      * Agents farther than this from the ego are left out of the scene: about what a forward long-range radar
      * tracks, and past what a car coming the other way closes in the time a pass takes (at 80 m a pass begun
      * with the road clear met cars coming into view half-way, narrow-street-7800-000). A package's
-     * {@code agent_range_m} may be shorter; the planner carries the agents beyond it at constant velocity.
+     * {@code agent_range_m} may be shorter; the planner carries those beyond it on the road along the route at
+     * their speed.
      */
     public static final double SCENE_RANGE_M = 150.0;
     /** Simulated seconds the rig waits for the ego to depart before giving up. */
