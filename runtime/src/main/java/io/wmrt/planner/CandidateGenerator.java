@@ -385,11 +385,12 @@ public final class CandidateGenerator
     /**
      * Where an overtake steers back into its lane, as the route's s of the ego's centre: past the nearest vehicle
      * judged parked that stands in the ego lane ahead (its front beyond the ego's rear), and past every one
-     * standing nose to tail beyond it with less room between than the ego's length and the pull-in margin at each
-     * end, by half the ego's length and {@link #PULL_IN_MARGIN_M}. Infinite when none stands ahead: an offset to
-     * the left is then a lane change, and stays. Before, every overtake stayed in the oncoming lane for the
-     * whole horizon, so with a car coming the other way in view every one of them met it, and a pass begun
-     * before it came into view could only be broken off, at the bumper of the parked car (narrow-street-7600-006).
+     * standing nose to tail beyond it with less room between than the scorer's slot to pull into
+     * ({@link TrajectoryScorer#pullInSlotM}), by half the ego's length and {@link #PULL_IN_MARGIN_M}. Infinite when
+     * none stands ahead: an offset to the left is then a lane change, and stays. Before, every overtake stayed in
+     * the oncoming lane for the whole horizon, so with a car coming the other way in view every one of them met
+     * it, and a pass begun before it came into view could only be broken off, at the bumper of the parked car
+     * (narrow-street-7600-006).
      */
     public static double passReturnS(final SceneSnapshot scene)
     {
@@ -410,7 +411,7 @@ public final class CandidateGenerator
         {
             return Double.POSITIVE_INFINITY;
         }
-        final double room = scene.egoLength + 2 * PULL_IN_MARGIN_M;
+        final double room = TrajectoryScorer.pullInSlotM(scene.egoLength);
         boolean extended = true;
         while (extended)
         {
@@ -464,7 +465,9 @@ public final class CandidateGenerator
             {
                 gap = g;
                 speed = Math.abs(d0) <= reach ? vs : 0;
-                gapWanted = scene.agentParked[i] ? TrajectoryScorer.PARKED_STANDOFF_M : IDM_MIN_GAP_M;
+                gapWanted = scene.agentParked[i] || scene.isStandingInLane(i) &&
+                    TrajectoryScorer.firstAtGreen(scene, scene.agentS[i] + 0.5 * scene.agentLength[i]) ?
+                    TrajectoryScorer.PARKED_STANDOFF_M : IDM_MIN_GAP_M;
             }
         }
         final double brakingDistance = scene.egoSpeed * scene.egoSpeed / (2 * config.emergencyDecelMps2());

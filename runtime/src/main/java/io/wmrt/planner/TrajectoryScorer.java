@@ -39,8 +39,15 @@ public final class TrajectoryScorer
     /** Speed towards the ego along the route above which a road user ahead is coming the other way. */
     static final double ONCOMING_MPS = 0.5;
     static final double QUEUE_STANDOFF_M = 3.0;
+    /** A vehicle standing this close before a green light's stop line is the first at it. */
+    static final double FIRST_AT_GREEN_M = 8.0;
     private static final double STOPPABLE_DECEL_MPS2 = 4.0;
     private static final double PEDESTRIAN_SAFE_SPEED_SLOPE = 1.5;
+    /**
+     * A road user on foot is in front of the ego when its footprint comes within this of the ego's sides: on a
+     * zebra, or walking at its corner; not one on the sidewalk it drives past (0.75-0.9 m on a narrow street).
+     */
+    static final double PEDESTRIAN_FRONT_ACROSS_M = 0.5;
     /** How far past the drivable edge a footprint is charged the full off-road weight; less is charged pro rata. */
     static final double OFFROAD_FULL_M = 0.2;
     /**
@@ -63,6 +70,16 @@ public final class TrajectoryScorer
     static final double PASS_OUTSIDE_M = 0.3;
     /** Room kept ahead of the last thing passed, and on each side of a gap to pull into, metres. */
     static final double PULL_IN_ROOM_M = 3.0;
+    /**
+     * The shortest gap between standing vehicles that a pass pulls into: two of the ego's lengths and the room at
+     * each end, since the ego comes in at an angle and must leave it again. With one length the ego cut into an
+     * 11 m gap and swept the front of the car it had just passed (narrow-street-7900-007).
+     */
+    static double pullInSlotM(final double egoLength)
+    {
+        return 2 * egoLength + 2 * PULL_IN_ROOM_M;
+    }
+
     /** Time to steer back into the lane once clear of what is passed. */
     static final double PASS_RETURN_S = 2.0;
     /** How the ego is taken to speed up through the rest of a pass, up to the speed limit. */
@@ -169,6 +186,16 @@ public final class TrajectoryScorer
     private double blockerRearS;
     private double blockerFrontS;
     private double blockerStandoff;
+    /**
+     * Route s up to which a plan keeping to the side the ego is on pays nothing for its lane: the ego is wholly
+     * in the lane beside its route's, no one comes towards it in that lane, and a parked vehicle stands in the
+     * route's lane ahead. Going back in only to come out again past it was weaving (a corridor's lane drop 60 m
+     * before a double-parked car, corridor-7900-000). Not for an ego half out behind a parked car with traffic
+     * coming the other way: it crept up to the bumper and stood there (corridor-8100-007). Negative
+     * infinity otherwise.
+     */
+    private double passZoneEndS;
+    private double passZoneSide;
     private double outOfLaneWeight;
     private double ruleBlockerStandoff;
     private double ruleOutOfLaneWeight;
@@ -213,7 +240,7 @@ public final class TrajectoryScorer
         order = new int[k];
         complete = new boolean[k];
         boundable = w.collision >= 0 && w.ttc >= 0 && w.clearance >= 0 && w.clearanceFloor >= 0 &&
-            w.pedestrian >= 0 && w.afterHorizon >= 0 && w.unfinishedPass >= 0;
+            w.pedestrian >= 0 && w.pedestrianFront >= 0 && w.afterHorizon >= 0 && w.unfinishedPass >= 0;
         passS = new double[(int)Math.ceil((w.passLookAheadS + PASS_RETURN_S) / PASS_STEP_S) + 1];
     }
 
@@ -272,10 +299,17 @@ public final class TrajectoryScorer
                 passableByRule |= scene.agentParkedByRule[n];
             }
         }
-        blockerStandoff = blocker >= 0 && scene.agentParked[blocker] ? PARKED_STANDOFF_M : QUEUE_STANDOFF_M;
-        ruleBlockerStandoff = blocker >= 0 && scene.agentParkedByRule[blocker] ? PARKED_STANDOFF_M : QUEUE_STANDOFF_M;
+        final boolean firstAtGreen = blocker >= 0 && firstAtGreen(scene, blockerFrontS);
+        blockerStandoff = blocker >= 0 && (scene.agentParked[blocker] || firstAtGreen) ?
+            PARKED_STANDOFF_M : QUEUE_STANDOFF_M;
+        ruleBlockerStandoff = blocker >= 0 && (scene.agentParkedByRule[blocker] || firstAtGreen) ?
+            PARKED_STANDOFF_M : QUEUE_STANDOFF_M;
         // Without a parked vehicle to pass, leaving the lane costs ten times more.
         outOfLaneWeight = passable ? w.outOfLane : 10 * w.outOfLane;
+        final boolean inLaneBeside = Math.abs(scene.egoD) >= 0.5 * (scene.laneWidth + scene.egoWidth);
+        passZoneEndS = passable && inLaneBeside && !oncomingIn(scene, scene.egoD) ?
+            CandidateGenerator.passReturnS(scene) : Double.NEGATIVE_INFINITY;
+        passZoneSide = Math.signum(scene.egoD);
         ruleOutOfLaneWeight = passableByRule ? w.outOfLane : 10 * w.outOfLane;
         if (w.unfinishedPass > 0)
         {
@@ -613,12 +647,19 @@ public final class TrajectoryScorer
             lastS = s;
             lastD = d;
             stepS[i] = s;
-            laneCost += w.laneOffset * d * d / horizon;
+            final boolean inPassZone = s < passZoneEndS && d * passZoneSide > 0;
+            if (!inPassZone)
+            {
+                laneCost += w.laneOffset * d * d / horizon;
+            }
             final double outside = Math.abs(d) - inLane;
             if (outside > 0)
             {
-                laneCost += outOfLaneWeight * outside;
-                outsideSum += outside;
+                if (!inPassZone)
+                {
+                    laneCost += outOfLaneWeight * outside;
+                    outsideSum += outside;
+                }
                 if (queueZone && outside > 0.3)
                 {
                     leftLaneOnRedApproach = true;
@@ -799,6 +840,11 @@ public final class TrajectoryScorer
                         if (v > safe)
                         {
                             pedestrianCost += w.pedestrian * (v - safe) * (v - safe) * dt;
+                        }
+                        if (across < PEDESTRIAN_FRONT_ACROSS_M && along < w.pedestrianFrontM &&
+                            dx * cosH + dy * sinH > 0)
+                        {
+                            pedestrianCost += w.pedestrianFront * sq(w.pedestrianFrontM - Math.max(0, along)) * dt;
                         }
                     }
                     else
@@ -1026,7 +1072,7 @@ public final class TrajectoryScorer
         {
             return 0;
         }
-        final double slot = scene.egoLength + 2 * PULL_IN_ROOM_M;
+        final double slot = pullInSlotM(scene.egoLength);
         int end = first + 1;
         double chainFront = passFront(scene, first, tEnd);
         while (end < passCount && passRear(scene, end, tEnd) - chainFront < slot)
@@ -1096,6 +1142,49 @@ public final class TrajectoryScorer
         }
         return earliest == Double.POSITIVE_INFINITY ? 0 :
             w.unfinishedPass * (1 - 0.5 * Math.min(1, earliest / w.passLookAheadS));
+    }
+
+    /**
+     * Whether a road user ahead comes towards the ego in the lane at offset {@code d} from the route: a lane of
+     * the other direction, not one of the ego's own.
+     */
+    private static boolean oncomingIn(final SceneSnapshot scene, final double d)
+    {
+        for (int n = 0; n < scene.allAgents(); n++)
+        {
+            if (scene.agentKind[n] == SceneCodes.PEDESTRIAN || scene.agentS[n] <= scene.egoS ||
+                Math.abs(scene.agentD[n] - d) >= scene.laneWidth)
+            {
+                continue;
+            }
+            scene.route.pointAt(scene.agentS[n], 0);
+            if (scene.agentSpeed[n] * Math.cos(scene.agentHeading[n] - scene.route.heading) < -ONCOMING_MPS)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a vehicle standing with its front at {@code frontS} is the first at a light that shows green: the
+     * next stop line beyond it within {@link #FIRST_AT_GREEN_M}, green. Whether it is a slow starter or broken
+     * down, the ego waits behind it with room to steer round, as behind a parked one: stopped 3.4 m behind a
+     * broken-down car the model first took for a slow starter, every pass left too little room past its corner
+     * (red-light-queue-7900-002).
+     */
+    static boolean firstAtGreen(final SceneSnapshot scene, final double frontS)
+    {
+        int next = -1;
+        for (int i = 0; i < scene.lightCount; i++)
+        {
+            if (scene.lightStopS[i] >= frontS && (next < 0 || scene.lightStopS[i] < scene.lightStopS[next]))
+            {
+                next = i;
+            }
+        }
+        return next >= 0 && scene.lightState[next] == SceneCodes.LIGHT_GREEN &&
+            scene.lightStopS[next] - frontS <= FIRST_AT_GREEN_M;
     }
 
     /** Front of the i-th thing to pass, {@code t} seconds after the end of the horizon. */

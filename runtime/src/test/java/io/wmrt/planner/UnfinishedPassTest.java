@@ -72,12 +72,14 @@ class UnfinishedPassTest
     @Test
     void shouldCountASecondParkedCarTooCloseToPullInBetween()
     {
-        // Alone, the first car is passed in time; with a second 3.4 m beyond it (less than a car and the room on
+        // Alone, the first car is passed in time; with a second 3.4 m beyond it (less than two cars and the room on
         // both sides) the ego must stay out until past both, and the oncoming car arrives first.
         assertEquals(0, charge(3.0, Agent.parked(28), Agent.oncoming(108)), 1e-9);
         assertTrue(charge(3.0, Agent.parked(28), Agent.parked(36), Agent.oncoming(108)) > 0);
-        // With room to pull in between, the second car is a pass of its own, decided later.
+        // A 15.4 m gap holds two cars and the room: the second car is a pass of its own, decided later.
         assertEquals(0, charge(3.0, Agent.parked(28), Agent.parked(48), Agent.oncoming(108)), 1e-9);
+        // An 11 m gap does not (the ego cut into one and swept the car it had passed, narrow-street-7900-007).
+        assertTrue(charge(3.0, Agent.parked(28), Agent.parked(43.6), Agent.oncoming(108)) > 0);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.wmrt.bench.reference;
 
 import io.wmrt.bus.SceneCodes;
+import io.wmrt.planner.CandidateGenerator;
 import io.wmrt.planner.CandidateSet;
 import io.wmrt.planner.CostWeights;
 import io.wmrt.planner.PlannerConfig;
@@ -47,8 +48,10 @@ public final class ReferenceTrajectoryScorer
     /** Speed towards the ego along the route above which a road user ahead is coming the other way. */
     static final double ONCOMING_MPS = 0.5;
     static final double QUEUE_STANDOFF_M = 3.0;
+    static final double FIRST_AT_GREEN_M = 8.0;
     private static final double STOPPABLE_DECEL_MPS2 = 4.0;
     private static final double PEDESTRIAN_SAFE_SPEED_SLOPE = 1.5;
+    static final double PEDESTRIAN_FRONT_ACROSS_M = 0.5;
     /** How far past the drivable edge a footprint is charged the full off-road weight; less is charged pro rata. */
     static final double OFFROAD_FULL_M = 0.2;
     /**
@@ -143,6 +146,8 @@ public final class ReferenceTrajectoryScorer
     private double blockerRearS;
     private double blockerFrontS;
     private double blockerStandoff;
+    private double passZoneEndS;
+    private double passZoneSide;
     private double outOfLaneWeight;
     private double ruleBlockerStandoff;
     private double ruleOutOfLaneWeight;
@@ -229,10 +234,17 @@ public final class ReferenceTrajectoryScorer
                 passableByRule |= scene.agentParkedByRule[n];
             }
         }
-        blockerStandoff = blocker >= 0 && scene.agentParked[blocker] ? PARKED_STANDOFF_M : QUEUE_STANDOFF_M;
-        ruleBlockerStandoff = blocker >= 0 && scene.agentParkedByRule[blocker] ? PARKED_STANDOFF_M : QUEUE_STANDOFF_M;
+        final boolean firstAtGreen = blocker >= 0 && firstAtGreen(scene, blockerFrontS);
+        blockerStandoff = blocker >= 0 && (scene.agentParked[blocker] || firstAtGreen) ?
+            PARKED_STANDOFF_M : QUEUE_STANDOFF_M;
+        ruleBlockerStandoff = blocker >= 0 && (scene.agentParkedByRule[blocker] || firstAtGreen) ?
+            PARKED_STANDOFF_M : QUEUE_STANDOFF_M;
         // Without a parked vehicle to pass, leaving the lane costs ten times more.
         outOfLaneWeight = passable ? w.outOfLane : 10 * w.outOfLane;
+        final boolean inLaneBeside = Math.abs(scene.egoD) >= 0.5 * (scene.laneWidth + scene.egoWidth);
+        passZoneEndS = passable && inLaneBeside && !oncomingIn(scene, scene.egoD) ?
+            CandidateGenerator.passReturnS(scene) : Double.NEGATIVE_INFINITY;
+        passZoneSide = Math.signum(scene.egoD);
         ruleOutOfLaneWeight = passableByRule ? w.outOfLane : 10 * w.outOfLane;
         if (w.unfinishedPass > 0)
         {
@@ -364,12 +376,19 @@ public final class ReferenceTrajectoryScorer
             lastS = s;
             lastD = d;
             stepS[h] = s;
-            laneCost += w.laneOffset * d * d / horizon;
+            final boolean inPassZone = s < passZoneEndS && d * passZoneSide > 0;
+            if (!inPassZone)
+            {
+                laneCost += w.laneOffset * d * d / horizon;
+            }
             final double outside = Math.abs(d) - inLane;
             if (outside > 0)
             {
-                laneCost += outOfLaneWeight * outside;
-                outsideSum += outside;
+                if (!inPassZone)
+                {
+                    laneCost += outOfLaneWeight * outside;
+                    outsideSum += outside;
+                }
                 if (queueZone && outside > 0.3)
                 {
                     leftLaneOnRedApproach = true;
@@ -436,6 +455,11 @@ public final class ReferenceTrajectoryScorer
                         if (v > safe)
                         {
                             pedestrianCost += w.pedestrian * (v - safe) * (v - safe) * dt;
+                        }
+                        if (across < PEDESTRIAN_FRONT_ACROSS_M && along < w.pedestrianFrontM &&
+                            dx * cosH + dy * sinH > 0)
+                        {
+                            pedestrianCost += w.pedestrianFront * sq(w.pedestrianFrontM - Math.max(0, along)) * dt;
                         }
                     }
                     else
@@ -625,7 +649,7 @@ public final class ReferenceTrajectoryScorer
         {
             return 0;
         }
-        final double slot = scene.egoLength + 2 * PULL_IN_ROOM_M;
+        final double slot = 2 * scene.egoLength + 2 * PULL_IN_ROOM_M;
         int end = first + 1;
         double chainFront = passFront(scene, first, tEnd);
         while (end < passCount && passRear(scene, end, tEnd) - chainFront < slot)
@@ -694,6 +718,38 @@ public final class ReferenceTrajectoryScorer
         }
         return earliest == Double.POSITIVE_INFINITY ? 0 :
             w.unfinishedPass * (1 - 0.5 * Math.min(1, earliest / w.passLookAheadS));
+    }
+
+    private static boolean oncomingIn(final SceneSnapshot scene, final double d)
+    {
+        for (int n = 0; n < scene.allAgents(); n++)
+        {
+            if (scene.agentKind[n] == SceneCodes.PEDESTRIAN || scene.agentS[n] <= scene.egoS ||
+                Math.abs(scene.agentD[n] - d) >= scene.laneWidth)
+            {
+                continue;
+            }
+            scene.route.pointAt(scene.agentS[n], 0);
+            if (scene.agentSpeed[n] * Math.cos(scene.agentHeading[n] - scene.route.heading) < -ONCOMING_MPS)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean firstAtGreen(final SceneSnapshot scene, final double frontS)
+    {
+        int next = -1;
+        for (int i = 0; i < scene.lightCount; i++)
+        {
+            if (scene.lightStopS[i] >= frontS && (next < 0 || scene.lightStopS[i] < scene.lightStopS[next]))
+            {
+                next = i;
+            }
+        }
+        return next >= 0 && scene.lightState[next] == SceneCodes.LIGHT_GREEN &&
+            scene.lightStopS[next] - frontS <= FIRST_AT_GREEN_M;
     }
 
     /** Front of the i-th thing to pass, {@code t} seconds after the end of the horizon. */
