@@ -28,7 +28,9 @@ import java.util.Map;
  *   <li>drivable area: {@code laneWidth * (lanes + 0.5)} on each side, counting the lanes of the ego's
  *       edge to its left and right and excluding sidewalks (lanes that allow only pedestrians), plus,
  *       given a {@link RoadNetwork}, the car lanes of the edge running the other way on a two-way street
- *       (room to pass on the left); on a junction's internal lane the edge the ego came from is used;</li>
+ *       (room to pass on the left); on a junction's internal lane the edge the ego came from is used;
+ *       where a following route edge has fewer such lanes on a side (an acceleration lane or a lane that
+ *       ends), that side's end is the route arc length where the edge before it ends, else 0;</li>
  *   <li>agents: every other vehicle and every person whose centre is within the range of the ego
  *       centre, nearest first, at most 32; yaw rate 0; ids are small ints kept stable per SUMO id for
  *       the life of this object (vehicles and persons have separate id spaces in SUMO, so they are
@@ -59,6 +61,8 @@ public final class GroundTruthScene
     /** Length of the route centre line written, from its first point, when the route is that long. */
     public static final double ROUTE_LENGTH_METRES = 160.0;
     public static final double MIN_ROUTE_SPACING_METRES = 1.0;
+    /** A room end is written at least this far along the route (0 on the wire means it does not end). */
+    private static final double MIN_ROOM_END_METRES = 0.1;
 
     /** The ego's acceleration to report instead of SUMO's, or NaN for SUMO's. */
     private double egoAccelMps2 = Double.NaN;
@@ -88,6 +92,12 @@ public final class GroundTruthScene
 
     private final List<Position2D> route = new ArrayList<>();
     private RoadNetwork network;
+    /** Lanes beside the ego lane on each side in the last frame (drivableLeft / drivableRight in lanes). */
+    private int roomLeft;
+    private int roomRight;
+    /** Route arc length where that room ends on each side, 0 when it lasts the route (drivable*EndS). */
+    private double leftEndS;
+    private double rightEndS;
 
     /**
      * @param traci       connection to the running SUMO
@@ -178,6 +188,8 @@ public final class GroundTruthScene
         writeAgents(encoder, centre);
 
         buildRoute(laneId, laneIndex, traci.vehicleLanePosition(egoId) - length / 2.0);
+        encoder.drivableLeftEndS((float) leftEndS);
+        encoder.drivableRightEndS((float) rightEndS);
         encoder.routePointCount(route.size());
         for (int i = 0; i < route.size(); i++)
         {
@@ -265,29 +277,52 @@ public final class GroundTruthScene
         int right = 0;
         if (lastNormalEdge != null)
         {
-            int lanes = edgeLaneCount(lastNormalEdge);
-            for (int i = 0; i < lanes; i++)
-            {
-                if (i == lastNormalLaneIndex || isSidewalk(lastNormalEdge + "_" + i))
-                {
-                    continue;
-                }
-                if (i > lastNormalLaneIndex)
-                {
-                    left++;
-                }
-                else
-                {
-                    right++;
-                }
-            }
-            if (network != null)
-            {
-                left += network.oppositeOf(lastNormalEdge).map(RoadNetwork::passengerLaneCount).orElse(0);
-            }
+            left = lanesBeside(lastNormalEdge, lastNormalLaneIndex, true);
+            right = lanesBeside(lastNormalEdge, lastNormalLaneIndex, false);
         }
+        roomLeft = left;
+        roomRight = right;
         encoder.drivableLeft((float) (laneWidth * (left + 0.5)));
         encoder.drivableRight((float) (laneWidth * (right + 0.5)));
+    }
+
+    /**
+     * Car lanes of {@code edge} beside lane {@code laneIndex} on the left (with, given a {@link RoadNetwork}, the
+     * car lanes of the edge running the other way) or on the right; sidewalks do not count.
+     */
+    private int lanesBeside(String edge, int laneIndex, boolean leftSide)
+    {
+        int count = 0;
+        int lanes = edgeLaneCount(edge);
+        for (int i = 0; i < lanes; i++)
+        {
+            if (i != laneIndex && (i > laneIndex) == leftSide && !isSidewalk(edge + "_" + i))
+            {
+                count++;
+            }
+        }
+        if (leftSide && network != null)
+        {
+            count += network.oppositeOf(edge).map(RoadNetwork::passengerLaneCount).orElse(0);
+        }
+        return count;
+    }
+
+    /**
+     * Where the route, entering {@code edge} on lane {@code laneIndex} at arc length {@code startS}, has fewer
+     * lanes beside it than the ego's edge has now: the room of {@link #writeDrivableArea} ends at the end of the
+     * edge before (the first such edge on each side counts).
+     */
+    private void noteRoomEnd(String edge, int laneIndex, double startS)
+    {
+        if (leftEndS == 0.0 && lanesBeside(edge, laneIndex, true) < roomLeft)
+        {
+            leftEndS = Math.max(MIN_ROOM_END_METRES, startS);
+        }
+        if (rightEndS == 0.0 && lanesBeside(edge, laneIndex, false) < roomRight)
+        {
+            rightEndS = Math.max(MIN_ROOM_END_METRES, startS);
+        }
     }
 
     // ------------------------------------------------------------------ agents
@@ -366,6 +401,8 @@ public final class GroundTruthScene
      */
     private void buildRoute(String laneId, int laneIndex, double centreLanePosition)
     {
+        leftEndS = 0.0;
+        rightEndS = 0.0;
         List<Position2D> raw = new ArrayList<>();
         List<Position2D> shape = laneShape(laneId);
         double scale = shapeLength(shape) / Math.max(SAME_POINT_METRES, laneLength(laneId));
@@ -389,6 +426,7 @@ public final class GroundTruthScene
             index = laneStartingAt(edge, lanes, index, raw.isEmpty() ? null : raw.get(raw.size() - 1));
             previousEdge = edge;
             previousIndex = index;
+            noteRoomEnd(edge, index, collected);
             for (Position2D point : laneShape(edge + "_" + index))
             {
                 appendPoint(raw, point);

@@ -38,6 +38,8 @@ public enum SceneFault
         SceneLimits.MAX_LANE_WIDTH_M + "] m"),
     DRIVABLE_AREA(Category.EGO, "drivableLeft/drivableRight", "must be in [0, " + SceneLimits.MAX_DRIVABLE_M +
         "] m"),
+    DRIVABLE_END(Category.EGO, "drivableLeftEndS/drivableRightEndS", "must be in [0, " +
+        SceneLimits.MAX_COORDINATE_M + "] m"),
 
     AGENT_COUNT(Category.AGENT_COUNT, "agentCount", "must be in [0, " + SceneSnapshot.MAX_AGENTS + "]"),
 

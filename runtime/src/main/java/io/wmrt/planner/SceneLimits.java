@@ -82,6 +82,11 @@ public final class SceneLimits
         {
             return SceneFault.DRIVABLE_AREA;
         }
+        if (!inRange(frame.drivableLeftEndS(), 0, MAX_COORDINATE_M) ||
+            !inRange(frame.drivableRightEndS(), 0, MAX_COORDINATE_M))
+        {
+            return SceneFault.DRIVABLE_END;
+        }
         final int agents = frame.agentCount();
         if (agents < 0 || agents > SceneSnapshot.MAX_AGENTS)
         {

@@ -65,6 +65,13 @@ public final class SceneSnapshot
     public double laneWidth;
     public double drivableLeft;
     public double drivableRight;
+    /**
+     * Route arc length past which the room counted in {@link #drivableLeft} ends and only the ego lane's half
+     * width is drivable on the left; +infinity when the frame says it lasts the whole route (0 on the wire).
+     */
+    public double drivableLeftEndS = Double.POSITIVE_INFINITY;
+    /** The same for {@link #drivableRight}: an acceleration lane's end, a lane on the right that ends. */
+    public double drivableRightEndS = Double.POSITIVE_INFINITY;
     /** Ego's arc length on the route. */
     public double egoS;
     /** Ego's offset from the route centre line. */
@@ -157,6 +164,8 @@ public final class SceneSnapshot
         laneWidth = frame.laneWidth();
         drivableLeft = frame.drivableLeft();
         drivableRight = frame.drivableRight();
+        drivableLeftEndS = endOrInfinity(frame.drivableLeftEndS());
+        drivableRightEndS = endOrInfinity(frame.drivableRightEndS());
 
         final double c = Math.cos(egoWorldHeading);
         final double s = Math.sin(egoWorldHeading);
@@ -517,6 +526,12 @@ public final class SceneSnapshot
     static double wrap(final double angle)
     {
         return Math.IEEEremainder(angle, 2 * Math.PI);
+    }
+
+    /** A frame's end of drivable room: 0 (the room lasts the whole route) as +infinity. */
+    private static double endOrInfinity(final float endS)
+    {
+        return endS > 0 ? endS : Double.POSITIVE_INFINITY;
     }
 
     private static int clamp(final int count, final int max)

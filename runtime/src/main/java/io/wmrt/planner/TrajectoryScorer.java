@@ -574,6 +574,7 @@ public final class TrajectoryScorer
         final double halfLength = 0.5 * scene.egoLength;
         final double halfWidth = 0.5 * scene.egoWidth;
         final double inLane = Math.max(0, 0.5 * scene.laneWidth - halfWidth);
+        final double halfLane = 0.5 * scene.laneWidth;
 
         double accelSq = 0;
         double hardBraking = 0;
@@ -675,7 +676,13 @@ public final class TrajectoryScorer
                 halfLength * (Math.abs(heading - tangentHeading) + 1e-9) + 1e-9);
             // A negative margin (a misconfigured weight) must not widen the region where the edge is not looked at.
             final double margin = Math.max(0, w.kerbMarginM);
-            if (d + reachBound + margin - scene.drivableLeft <= 0 && reachBound + margin - d - scene.drivableRight <= 0)
+            // Where the room beside the ego lane ends (an acceleration lane, a lane that drops), the front
+            // bumper past that point has the ego lane's own half width on that side, and no more.
+            final double drivableLeft = s + halfLength > scene.drivableLeftEndS ?
+                Math.min(scene.drivableLeft, halfLane) : scene.drivableLeft;
+            final double drivableRight = s + halfLength > scene.drivableRightEndS ?
+                Math.min(scene.drivableRight, halfLane) : scene.drivableRight;
+            if (d + reachBound + margin - drivableLeft <= 0 && reachBound + margin - d - drivableRight <= 0)
             {
                 stepCos[i] = Double.NaN;
             }
@@ -691,7 +698,7 @@ public final class TrajectoryScorer
                 final double sinRel = Math.abs(sinH * tangentX - cosH * tangentY);
                 final double sideReach = halfWidth * cosRel + halfLength * sinRel;
                 final double overEdge =
-                    Math.max(d + sideReach - scene.drivableLeft, sideReach - d - scene.drivableRight);
+                    Math.max(d + sideReach - drivableLeft, sideReach - d - drivableRight);
                 if (overEdge > 0)
                 {
                     laneCost += w.offroad * Math.min(1, overEdge / OFFROAD_FULL_M);

@@ -155,11 +155,14 @@ class SceneValidationTest
         tick(9, f -> f.lightCount(17));
         tick(10, f -> f.lightState(0, (byte)99));
         tick(11, f -> f.egoLength(1e9f));
-        assertEquals(4, counter(WmrtCounter.SCENES_REJECTED_EGO));
+        tick(12, f -> f.drivableRightEndS(Float.NaN));
+        assertSame(SceneFault.DRIVABLE_END, h.agent.lastFault());
+        tick(13, f -> f.drivableLeftEndS(-1f));
+        assertEquals(6, counter(WmrtCounter.SCENES_REJECTED_EGO));
         assertEquals(2, counter(WmrtCounter.SCENES_REJECTED_AGENT_COUNT));
         assertEquals(2, counter(WmrtCounter.SCENES_REJECTED_ROUTE));
         assertEquals(2, counter(WmrtCounter.SCENES_REJECTED_LIGHTS));
-        assertEquals(12, valid(12), "a valid frame after them all is planned");
+        assertEquals(14, valid(14), "a valid frame after them all is planned");
         assertEquals("NOMINAL", h.lastMode);
     }
 

@@ -397,8 +397,13 @@ public final class ReferenceTrajectoryScorer
             // Graded over the first OFFROAD_FULL_M: a corner grazing the edge for a step (a lane that narrows,
             // a route point a few centimetres off) must not outweigh an emergency stop on an empty road, while a
             // wheel over the kerb still costs more than any progress.
-            final double overEdge =
-                Math.max(d + sideReach - scene.drivableLeft, sideReach - d - scene.drivableRight);
+            // Past the end of the room beside the ego lane (its front bumper beyond the end on that side) only the
+            // ego lane's half width is drivable there.
+            final double left = s + halfLength > scene.drivableLeftEndS ?
+                Math.min(scene.drivableLeft, 0.5 * scene.laneWidth) : scene.drivableLeft;
+            final double right = s + halfLength > scene.drivableRightEndS ?
+                Math.min(scene.drivableRight, 0.5 * scene.laneWidth) : scene.drivableRight;
+            final double overEdge = Math.max(d + sideReach - left, sideReach - d - right);
             if (overEdge > 0)
             {
                 laneCost += w.offroad * Math.min(1, overEdge / OFFROAD_FULL_M);

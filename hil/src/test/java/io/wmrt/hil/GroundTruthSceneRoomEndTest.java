@@ -1,0 +1,119 @@
+package io.wmrt.hil;
+
+import io.wmrt.hil.net.RoadNetwork;
+import io.wmrt.hil.scenario.Scenario;
+import io.wmrt.hil.scenario.generate.Families;
+import io.wmrt.hil.scenario.generate.Family;
+import io.wmrt.hil.scenario.generate.ScenarioGenerator;
+import io.wmrt.hil.sumo.Sumo;
+import io.wmrt.hil.sumo.SumoProcess;
+import io.wmrt.hil.traci.TraciConnection;
+import io.wmrt.sbe.SceneFrameDecoder;
+import io.wmrt.sbe.SceneFrameEncoder;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Where the room beside the ego lane ends, the scene says so: on a generated merge with a lane drop the ego,
+ * moved along the acceleration lane as the rig moves it, has the acceleration lane as room on its right up to
+ * where that lane ends, and the main road's left lane on its left up to the lane drop 150 m further on. Without
+ * the ends the planner read the acceleration lane as going on for ever, drifted back into its last metres at
+ * 25 m/s after merging and ran off its end (merge-8300-001), or ran off it at 9 m/s waiting for a gap and then
+ * squeezed into one (corridor-8300-002).
+ */
+class GroundTruthSceneRoomEndTest
+{
+    private static final double LANE = 3.5;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void accelerationLaneAndLaneDropEndWhereTheirLanesDo() throws Exception
+    {
+        Sumo.require();
+        final Family merge = Families.byName("merge").orElseThrow();
+        long seed = 1;
+        while (!ScenarioGenerator.draw(merge, seed, 0).files().get("parameters.yaml").contains("lane_drop: {value: true"))
+        {
+            seed++;
+        }
+        final Path generated = ScenarioGenerator.generate(merge, 1, seed, dir.resolve("gen")).get(0);
+        final Scenario scenario = Scenario.load(generated);
+        final String config = Files.readString(scenario.sumoConfig());
+        final Matcher net = Pattern.compile("net-file value=\"([^\"]+)\"").matcher(config);
+        assertTrue(net.find(), config);
+        final RoadNetwork network = RoadNetwork.load(scenario.sumoConfig().resolveSibling(net.group(1)));
+        final double[] accelLane = network.lane("BC_0").orElseThrow().shape();
+        final double accelEndX = accelLane[accelLane.length - 2];
+        final double[] beforeDrop = network.lane("CX_0").orElseThrow().shape();
+        final double dropX = beforeDrop[beforeDrop.length - 2];
+
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[SceneFrameEncoder.BLOCK_LENGTH]);
+        final SceneFrameEncoder encoder = new SceneFrameEncoder().wrap(buffer, 0);
+        final SceneFrameDecoder frame = new SceneFrameDecoder()
+            .wrap(buffer, 0, SceneFrameDecoder.BLOCK_LENGTH, SceneFrameDecoder.SCHEMA_VERSION);
+        int onAccelLane = 0;
+        int onMainRoad = 0;
+        try (SumoProcess process = SumoProcess.withConfig(scenario.sumoConfig()).seed(scenario.seed())
+            .stepLengthSeconds(0.1).lateralResolutionMetres(0.4).start())
+        {
+            final TraciConnection traci = process.connection();
+            final String ego = scenario.egoId();
+            for (int step = 0; step < 600 && !traci.vehicleIds().contains(ego); step++)
+            {
+                traci.simulationStep();
+            }
+            assertTrue(traci.vehicleIds().contains(ego), "the ego departed");
+            final double laneY = accelLane[accelLane.length - 1];
+            final GroundTruthScene scene = new GroundTruthScene(traci, ego, 80).network(network);
+            for (double front = accelLane[0] + 20; front < accelEndX - 5; front += 5)
+            {
+                traci.moveVehicleToXY(ego, "", -1, front, laneY, 90, 1);
+                traci.simulationStep();
+                scene.fill(encoder);
+                if (!traci.vehicleLaneId(ego).equals("BC_0"))
+                {
+                    continue;
+                }
+                onAccelLane++;
+                final String where = "front at x=" + front + " on BC_0";
+                assertEquals(1.5 * LANE, frame.drivableRight(), 1e-4, where);
+                assertEquals(accelEndX - frame.egoX(), frame.drivableRightEndS(), 1.0, where);
+                assertEquals(1.5 * LANE, frame.drivableLeft(), 1e-4, where);
+                final double toDrop = dropX - frame.egoX();
+                if (toDrop < GroundTruthScene.ROUTE_LENGTH_METRES - 1)
+                {
+                    assertEquals(toDrop, frame.drivableLeftEndS(), 1.0, where);
+                }
+                else if (toDrop > GroundTruthScene.ROUTE_LENGTH_METRES + 1)
+                {
+                    assertEquals(0f, frame.drivableLeftEndS(), where + ": the drop is beyond the route");
+                }
+            }
+            // Past the acceleration lane, in the right lane of two: no room on the right, none that ends.
+            final double[] main = network.lane("CX_0").orElseThrow().shape();
+            traci.moveVehicleToXY(ego, "", -1, main[0] + 30, main[1], 90, 1);
+            traci.simulationStep();
+            scene.fill(encoder);
+            if (traci.vehicleLaneId(ego).equals("CX_0"))
+            {
+                onMainRoad++;
+                assertEquals(0.5 * LANE, frame.drivableRight(), 1e-4);
+                assertEquals(0f, frame.drivableRightEndS());
+                assertEquals(dropX - frame.egoX(), frame.drivableLeftEndS(), 1.0);
+            }
+        }
+        assertTrue(onAccelLane >= 5, "the ego was checked on the acceleration lane " + onAccelLane + " times");
+        assertEquals(1, onMainRoad, "the ego was checked past the acceleration lane");
+    }
+}
