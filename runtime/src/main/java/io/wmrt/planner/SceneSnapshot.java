@@ -41,6 +41,13 @@ public final class SceneSnapshot
     /** How long after its light turns green a vehicle standing before the stop line is taken to be queued. */
     public static final long QUEUE_STARTING_NS = 10_000_000_000L;
     /**
+     * A vehicle standing in the ego lane this long while the next light beyond it shows green is parked (broken
+     * down, or queued behind one that is) whatever the model or the queue rule says: a queue at green starts
+     * within seconds (red-light-queue's slow start, 3-8 s), and two cars waiting 40 s behind a broken-down one
+     * at a green light had kept the ego behind them for good (red-light-queue-8300-006).
+     */
+    public static final long STANDING_THROUGH_GREEN_NS = 15_000_000_000L;
+    /**
      * An agent beyond the model's range is carried when within this many lane widths of the route's centre line
      * ...
      */
@@ -108,7 +115,8 @@ public final class SceneSnapshot
     public final boolean[] agentParked = new boolean[MAX_AGENTS];
     /**
      * The scene rule's verdict, kept when the model's replaces it: standing in the ego lane with neither a stop
-     * line within {@link #QUEUE_LOOKAHEAD_M} nor another vehicle within {@link #QUEUE_GAP_M} ahead of it.
+     * line within {@link #QUEUE_LOOKAHEAD_M} nor another vehicle within {@link #QUEUE_GAP_M} ahead of it, or
+     * standing there through green for {@link #STANDING_THROUGH_GREEN_NS} (which the model's verdict keeps too).
      */
     public final boolean[] agentParkedByRule = new boolean[MAX_AGENTS];
     /** Frame indices of the agents beyond the model's range, this load. */
@@ -123,6 +131,19 @@ public final class SceneSnapshot
     /** The frame time the next light ahead last showed red or yellow, if {@link #stopShown}. */
     private long stopShownNs;
     private boolean stopShown;
+    /**
+     * Per agent slot, this load: how long it has stood in the ego lane with the next light beyond it green, ns
+     * (0 when it does not now). Counted from the first frame it was seen so by {@link #agentId}.
+     */
+    public final long[] agentStandingGreenNs = new long[MAX_AGENTS];
+    /** The ids of the vehicles standing so, and since when (frame time): this load's and the last load's. */
+    private int[] standingIds = new int[MAX_AGENTS];
+    private long[] standingSince = new long[MAX_AGENTS];
+    private int standingCount;
+    private int[] lastStandingIds = new int[MAX_AGENTS];
+    private long[] lastStandingSince = new long[MAX_AGENTS];
+    private int lastStandingCount;
+    private long lastLoadNs = Long.MIN_VALUE;
     /** Standing vehicles in the ego lane whose learned verdict differs from the rule's, this tick. */
     public int learnedOverrides;
 
@@ -260,12 +281,72 @@ public final class SceneSnapshot
             }
         }
 
+        trackStandingThroughGreen();
         for (int i = 0; i < allAgents(); i++)
         {
-            agentParkedByRule[i] = isStandingInLane(i) && !queuedAhead(agentS[i] + 0.5 * agentLength[i]);
+            agentParkedByRule[i] = isStandingInLane(i) &&
+                (!queuedAhead(agentS[i] + 0.5 * agentLength[i]) || standingThroughGreen(i));
             agentParked[i] = agentParkedByRule[i];
         }
         learnedOverrides = 0;
+    }
+
+    /**
+     * Fills {@link #agentStandingGreenNs}: the vehicles standing in the ego lane with the next light beyond them
+     * green keep the time they were first seen so, by id, from the last load; a frame stamped earlier than the
+     * last (a producer that restarted its clock) starts the count again.
+     */
+    private void trackStandingThroughGreen()
+    {
+        final int[] ids = lastStandingIds;
+        final long[] since = lastStandingSince;
+        lastStandingIds = standingIds;
+        lastStandingSince = standingSince;
+        lastStandingCount = timestampNs < lastLoadNs ? 0 : standingCount;
+        standingIds = ids;
+        standingSince = since;
+        standingCount = 0;
+        lastLoadNs = timestampNs;
+        for (int i = 0; i < allAgents(); i++)
+        {
+            agentStandingGreenNs[i] = 0;
+            if (!isStandingInLane(i) || !greenBeyond(agentS[i] + 0.5 * agentLength[i]))
+            {
+                continue;
+            }
+            long from = timestampNs;
+            for (int n = 0; n < lastStandingCount; n++)
+            {
+                if (lastStandingIds[n] == agentId[i])
+                {
+                    from = lastStandingSince[n];
+                    break;
+                }
+            }
+            standingIds[standingCount] = agentId[i];
+            standingSince[standingCount++] = from;
+            agentStandingGreenNs[i] = timestampNs - from;
+        }
+    }
+
+    /** Whether agent i has stood in the ego lane through green for {@link #STANDING_THROUGH_GREEN_NS} or more. */
+    public boolean standingThroughGreen(final int agent)
+    {
+        return agentStandingGreenNs[agent] >= STANDING_THROUGH_GREEN_NS;
+    }
+
+    /** Whether the nearest stop line beyond {@code frontS} (at most 1 m behind it) has a green light. */
+    private boolean greenBeyond(final double frontS)
+    {
+        int nearest = -1;
+        for (int i = 0; i < lightCount; i++)
+        {
+            if (lightStopS[i] - frontS > -1 && (nearest < 0 || lightStopS[i] < lightStopS[nearest]))
+            {
+                nearest = i;
+            }
+        }
+        return nearest >= 0 && lightState[nearest] == SceneCodes.LIGHT_GREEN;
     }
 
     /** Every agent the planner plans with: those the model sees, then those carried. */
@@ -338,8 +419,8 @@ public final class SceneSnapshot
         for (int i = 0; i < agentCount; i++)
         {
             final float p = moves.get(i);
-            agentParked[i] = isStandingInLane(i) && p < PARKED_BELOW &&
-                !(queueStarting && stopLineWithin(agentS[i] + 0.5 * agentLength[i]));
+            agentParked[i] = isStandingInLane(i) && (standingThroughGreen(i) || p < PARKED_BELOW &&
+                !(queueStarting && stopLineWithin(agentS[i] + 0.5 * agentLength[i])));
             if (agentParked[i] != agentParkedByRule[i])
             {
                 overrides++;

@@ -177,6 +177,9 @@ public final class TrajectoryScorer
     private final double[] agentHalfSum = new double[SceneSnapshot.MAX_AGENTS];
     /** The agents of one step that pass the broad phase, in slot order. */
     private final int[] nearAgents = new int[SceneSnapshot.MAX_AGENTS];
+    /** The pedestrians standing still in this scene (their slots), given room where they stand. */
+    private final int[] standingPedestrian = new int[SceneSnapshot.MAX_AGENTS];
+    private int standingPedestrians;
 
     // Per tick, from prepare().
     private long preparedSequence = Long.MIN_VALUE;
@@ -240,7 +243,7 @@ public final class TrajectoryScorer
         order = new int[k];
         complete = new boolean[k];
         boundable = w.collision >= 0 && w.ttc >= 0 && w.clearance >= 0 && w.clearanceFloor >= 0 &&
-            w.pedestrian >= 0 && w.pedestrianFront >= 0 && w.afterHorizon >= 0 && w.unfinishedPass >= 0;
+            w.pedestrian >= 0 && w.pedestrianFront >= 0 && w.standingPedestrian >= 0 && w.afterHorizon >= 0 && w.unfinishedPass >= 0;
         passS = new double[(int)Math.ceil((w.passLookAheadS + PASS_RETURN_S) / PASS_STEP_S) + 1];
     }
 
@@ -320,8 +323,13 @@ public final class TrajectoryScorer
         // fall inside the clearance window (both gaps in the ego's axes under pedestrianRadiusM), and its half
         // length plus half width, which the overlap tests add to the ego's.
         final double halfWidth = 0.5 * scene.egoWidth;
+        standingPedestrians = 0;
         for (int n = 0; n < scene.allAgents(); n++)
         {
+            if (scene.agentKind[n] == SceneCodes.PEDESTRIAN && scene.agentSpeed[n] < SceneSnapshot.STANDING_MPS)
+            {
+                standingPedestrian[standingPedestrians++] = n;
+            }
             final double aHalfLength = 0.5 * scene.agentLength[n];
             final double aHalfWidth = 0.5 * scene.agentWidth[n];
             windowReach[n] = Math.hypot(w.pedestrianRadiusM + halfLength + aHalfLength,
@@ -802,6 +810,23 @@ public final class TrajectoryScorer
             final double ttcY = y + 0.5 * reachAhead * sinH;
             final double ttcHalfLength = halfLength + 0.5 * reachAhead;
             final double ttcHalfWidth = halfWidth + TTC_LATERAL_MARGIN_M;
+            // Room from where each pedestrian standing still stands now, whatever the model predicts of it.
+            for (int j = 0; j < standingPedestrians; j++)
+            {
+                final int n = standingPedestrian[j];
+                final double dx = scene.agentX[n] - x;
+                final double dy = scene.agentY[n] - y;
+                final double along = Math.abs(dx * cosH + dy * sinH) - halfLength - 0.5 * scene.agentLength[n];
+                final double across = Math.abs(-dx * sinH + dy * cosH) - halfWidth - 0.5 * scene.agentWidth[n];
+                if (along < w.standingPedestrianM && across < w.standingPedestrianM)
+                {
+                    final double gap = Math.sqrt(sq(Math.max(0, along)) + sq(Math.max(0, across)));
+                    if (gap < w.standingPedestrianM)
+                    {
+                        pedestrianCost += w.standingPedestrian * sq(w.standingPedestrianM - gap) * dt;
+                    }
+                }
+            }
             // This step's predicted agents in one copy; the broad phase below reads only their centres.
             final int agents = scene.allAgents();
             future.get(i * maxAgents * 3, stepFuture, 0, agents * 3);

@@ -45,7 +45,7 @@ class PedestrianFrontTest
     void shouldNotChargeAWalkerOnTheSidewalkBesideTheNose()
     {
         // 0.75 m right of the ego's side, level with its nose, walking along: beside it, not in front.
-        assertEquals(0, standing(2.3, -(0.95 + 0.75 + 0.25), 0), 1e-12);
+        assertEquals(0, walker(2.3, -(0.95 + 0.75 + 0.25), 1.2, 0), 1e-12);
     }
 
     @Test
@@ -57,6 +57,12 @@ class PedestrianFrontTest
     /** The pedestrian term of a plan standing still, with a walker at x, starting at y and walking +y at vy. */
     private double standing(final double x, final double y, final double vy)
     {
+        return walker(x, y, 0, vy);
+    }
+
+    /** The same with the walker going (vx, vy). */
+    private double walker(final double x, final double y, final double vx, final double vy)
+    {
         final SceneSnapshot scene = TestScenes.straightRoad(0, 1, 0);
         scene.agentCount = 1;
         scene.agentKind[0] = SceneCodes.PEDESTRIAN;
@@ -64,15 +70,15 @@ class PedestrianFrontTest
         scene.agentY[0] = y;
         scene.agentS[0] = scene.egoS + x;
         scene.agentD[0] = y;
-        scene.agentHeading[0] = vy > 0 ? 0.5 * Math.PI : 0;
-        scene.agentSpeed[0] = vy;
+        scene.agentHeading[0] = Math.atan2(vy, vx);
+        scene.agentSpeed[0] = Math.hypot(vx, vy);
         scene.agentLength[0] = 0.5;
         scene.agentWidth[0] = 0.5;
         final FloatBuffer future = FloatBuffer.allocate(K * H * N * 3);
         for (int h = 0; h < H; h++)
         {
             final int at = h * N * 3;
-            future.put(at, (float)x);
+            future.put(at, (float)(x + vx * (h + 1) * DT));
             future.put(at + 1, (float)(y + vy * (h + 1) * DT));
             future.put(at + 2, (float)scene.agentHeading[0]);
         }

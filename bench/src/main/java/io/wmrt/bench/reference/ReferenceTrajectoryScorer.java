@@ -439,6 +439,21 @@ public final class ReferenceTrajectoryScorer
             final int agentBase = i * maxAgents * 3;
             for (int n = 0; n < scene.allAgents(); n++)
             {
+                // A pedestrian standing still is given room where it stands, at any speed: it may step out.
+                if (scene.agentKind[n] == SceneCodes.PEDESTRIAN && scene.agentSpeed[n] < SceneSnapshot.STANDING_MPS)
+                {
+                    final double px = scene.agentX[n] - x;
+                    final double py = scene.agentY[n] - y;
+                    final double gapAlong = Math.max(0,
+                        Math.abs(px * cosH + py * sinH) - halfLength - 0.5 * scene.agentLength[n]);
+                    final double gapAcross = Math.max(0,
+                        Math.abs(-px * sinH + py * cosH) - halfWidth - 0.5 * scene.agentWidth[n]);
+                    final double room = Math.sqrt(gapAlong * gapAlong + gapAcross * gapAcross);
+                    if (room < w.standingPedestrianM)
+                    {
+                        pedestrianCost += w.standingPedestrian * sq(w.standingPedestrianM - room) * dt;
+                    }
+                }
                 final int at = agentBase + n * 3;
                 final double ax = future.get(at);
                 final double ay = future.get(at + 1);

@@ -1,0 +1,104 @@
+package io.wmrt.planner;
+
+import io.wmrt.TestFrames;
+import io.wmrt.bus.SceneCodes;
+import io.wmrt.sbe.SceneFrameDecoder;
+import io.wmrt.sbe.SceneFrameEncoder;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A vehicle that has stood in the ego lane for 15 s while the light beyond it showed green is parked, whatever
+ * the queue rule or the model says: two cars queued behind a car broken down 18 m before a green light were,
+ * by the rule (a car 12 m ahead, a stop line within 40 m) and by the model, a queue that would move, and the
+ * ego waited behind them for 48 s, through a clear opposite lane (red-light-queue-8300-006).
+ * <p>
+ * TestFrames' straight road: the car standing 40 m ahead (id 1), with the light put 8 m beyond it; frames 0.1 s
+ * apart.
+ */
+class StandingThroughGreenTest
+{
+    private static final FloatBuffer MOVES = FloatBuffer.wrap(new float[]{0.9f, 0.9f});
+    private final SceneSnapshot scene = new SceneSnapshot();
+
+    @Test
+    void shouldCallAVehicleStandingFifteenSecondsAtGreenParkedWhateverTheRuleAndTheModelSay()
+    {
+        load(1, SceneCodes.LIGHT_GREEN, 0f);
+        assertFalse(scene.agentParkedByRule[0], "a stop line 8 m on: queued by the rule");
+        for (long n = 2; n <= 150; n++)
+        {
+            load(n, SceneCodes.LIGHT_GREEN, 0f);
+        }
+        assertEquals(14_900_000_000L, scene.agentStandingGreenNs[0]);
+        assertFalse(scene.agentParkedByRule[0], "14.9 s");
+        scene.useLearnedMoves(MOVES);
+        assertFalse(scene.agentParked[0], "14.9 s, and the model says it moves");
+        load(151, SceneCodes.LIGHT_GREEN, 0f);
+        assertTrue(scene.agentParkedByRule[0], "15 s standing through green");
+        scene.useLearnedMoves(MOVES);
+        assertTrue(scene.agentParked[0], "the model's 0.9 of moving does not outweigh 15 s of not moving");
+        assertFalse(scene.agentParked[1], "the oncoming car is not standing in the ego lane");
+    }
+
+    @Test
+    void shouldStartCountingAgainWhenTheLightShowsRed()
+    {
+        for (long n = 1; n <= 100; n++)
+        {
+            load(n, SceneCodes.LIGHT_GREEN, 0f);
+        }
+        load(101, SceneCodes.LIGHT_RED, 0f);
+        assertEquals(0, scene.agentStandingGreenNs[0], "standing at red is queueing");
+        for (long n = 102; n <= 200; n++)
+        {
+            load(n, SceneCodes.LIGHT_GREEN, 0f);
+        }
+        assertFalse(scene.agentParkedByRule[0], "9.8 s of green since the red");
+    }
+
+    @Test
+    void shouldStartCountingAgainWhenTheVehicleMoves()
+    {
+        for (long n = 1; n <= 140; n++)
+        {
+            load(n, SceneCodes.LIGHT_GREEN, 0f);
+        }
+        load(141, SceneCodes.LIGHT_GREEN, 2f);
+        assertEquals(0, scene.agentStandingGreenNs[0]);
+        for (long n = 142; n <= 160; n++)
+        {
+            load(n, SceneCodes.LIGHT_GREEN, 0f);
+        }
+        assertFalse(scene.agentParkedByRule[0], "it crept forward 1.9 s ago");
+    }
+
+    @Test
+    void shouldStartCountingAgainWhenTheClockGoesBack()
+    {
+        for (long n = 100; n <= 260; n++)
+        {
+            load(n, SceneCodes.LIGHT_GREEN, 0f);
+        }
+        assertTrue(scene.agentParkedByRule[0]);
+        load(1, SceneCodes.LIGHT_GREEN, 0f);
+        assertFalse(scene.agentParkedByRule[0], "a producer that restarted its clock has no history");
+    }
+
+    /** Frame {@code sequence} at 0.1 s per frame, the standing car at {@code speed}, the light 8 m beyond it. */
+    private void load(final long sequence, final byte light, final float speed)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocate(SceneFrameEncoder.BLOCK_LENGTH));
+        TestFrames.straightRoad(new SceneFrameEncoder().wrap(buffer, 0), sequence, sequence * 100_000_000L, 0f)
+            .agentSpeed(0, speed).lightStopS(0, 10f + 40f + 2.25f + 8f).lightState(0, light);
+        scene.load(new SceneFrameDecoder().wrap(buffer, 0, SceneFrameDecoder.BLOCK_LENGTH,
+            SceneFrameDecoder.SCHEMA_VERSION), 32, 200);
+    }
+}
