@@ -29,8 +29,10 @@ import java.util.Map;
  *       edge to its left and right and excluding sidewalks (lanes that allow only pedestrians), plus,
  *       given a {@link RoadNetwork}, the car lanes of the edge running the other way on a two-way street
  *       (room to pass on the left); on a junction's internal lane the edge the ego came from is used;
- *       where a following route edge has fewer such lanes on a side (an acceleration lane or a lane that
- *       ends), that side's end is the route arc length where the edge before it ends, else 0;</li>
+ *       where a following route edge leaves less room on a side, its lanes and the route's sideways shift
+ *       onto it counted (an acceleration lane or a lane that ends), that side's end is the route arc length
+ *       where the edge before it ends (where the route shifts sideways across the junction between them,
+ *       where that edge's lane starts), else 0;</li>
  *   <li>agents: every other vehicle and every person whose centre is within the range of the ego
  *       centre, nearest first, at most 32; yaw rate 0; ids are small ints kept stable per SUMO id for
  *       the life of this object (vehicles and persons have separate id spaces in SUMO, so they are
@@ -63,6 +65,8 @@ public final class GroundTruthScene
     public static final double MIN_ROUTE_SPACING_METRES = 1.0;
     /** A room end is written at least this far along the route (0 on the wire means it does not end). */
     private static final double MIN_ROOM_END_METRES = 0.1;
+    /** Room on a side that shrinks by no more than this where edges meet does not end there. */
+    private static final double ROOM_TOLERANCE_METRES = 0.5;
 
     /** The ego's acceleration to report instead of SUMO's, or NaN for SUMO's. */
     private double egoAccelMps2 = Double.NaN;
@@ -93,8 +97,8 @@ public final class GroundTruthScene
     private final List<Position2D> route = new ArrayList<>();
     private RoadNetwork network;
     /** Lanes beside the ego lane on each side in the last frame (drivableLeft / drivableRight in lanes). */
-    private int roomLeft;
-    private int roomRight;
+    private double roomLeft;
+    private double roomRight;
     /** Route arc length where that room ends on each side, 0 when it lasts the route (drivable*EndS). */
     private double leftEndS;
     private double rightEndS;
@@ -280,8 +284,8 @@ public final class GroundTruthScene
             left = lanesBeside(lastNormalEdge, lastNormalLaneIndex, true);
             right = lanesBeside(lastNormalEdge, lastNormalLaneIndex, false);
         }
-        roomLeft = left;
-        roomRight = right;
+        roomLeft = laneWidth * (left + 0.5);
+        roomRight = laneWidth * (right + 0.5);
         encoder.drivableLeft((float) (laneWidth * (left + 0.5)));
         encoder.drivableRight((float) (laneWidth * (right + 0.5)));
     }
@@ -309,17 +313,23 @@ public final class GroundTruthScene
     }
 
     /**
-     * Where the route, entering {@code edge} on lane {@code laneIndex} at arc length {@code startS}, has fewer
-     * lanes beside it than the ego's edge has now: the room of {@link #writeDrivableArea} ends at the end of the
-     * edge before (the first such edge on each side counts).
+     * Where the route, entering {@code edge} on lane {@code laneIndex} at arc length {@code startS} with that
+     * lane's centre {@code shift} metres to the left of where the route so far ends, has less room on a side than
+     * the ego's edge has now (its drivable edge on that side nearer the route by more than
+     * {@link #ROOM_TOLERANCE_METRES}), the room of {@link #writeDrivableArea} on that side ends at
+     * {@code startS}; the first such edge on each side counts. A lane drop whose remaining lane lies where the
+     * dropped one was shifts the route over: then the room ends on the side the road moved away from.
      */
-    private void noteRoomEnd(String edge, int laneIndex, double startS)
+    private void noteRoomEnd(String edge, int laneIndex, double startS, double shift)
     {
-        if (leftEndS == 0.0 && lanesBeside(edge, laneIndex, true) < roomLeft)
+        double width = laneWidth(edge + "_" + laneIndex);
+        double left = shift + width * (lanesBeside(edge, laneIndex, true) + 0.5);
+        double right = width * (lanesBeside(edge, laneIndex, false) + 0.5) - shift;
+        if (leftEndS == 0.0 && left < roomLeft - ROOM_TOLERANCE_METRES)
         {
             leftEndS = Math.max(MIN_ROOM_END_METRES, startS);
         }
-        if (rightEndS == 0.0 && lanesBeside(edge, laneIndex, false) < roomRight)
+        if (rightEndS == 0.0 && right < roomRight - ROOM_TOLERANCE_METRES)
         {
             rightEndS = Math.max(MIN_ROOM_END_METRES, startS);
         }
@@ -426,7 +436,14 @@ public final class GroundTruthScene
             index = laneStartingAt(edge, lanes, index, raw.isEmpty() ? null : raw.get(raw.size() - 1));
             previousEdge = edge;
             previousIndex = index;
-            noteRoomEnd(edge, index, collected);
+            // Where the route goes straight on, a lane beside it ends with its edge (an acceleration lane); where
+            // it shifts sideways across the junction (a corridor's section joins), the room lasts across the
+            // junction, which the route crosses on the slant, and ends where the next edge's lane starts.
+            List<Position2D> next = laneShape(edge + "_" + index);
+            double shift = leftShift(raw, next);
+            double across = Math.abs(shift) < ROUTE_CONTINUITY_METRES || raw.isEmpty() || next.isEmpty() ? 0.0 :
+                raw.get(raw.size() - 1).distanceTo(next.get(0));
+            noteRoomEnd(edge, index, collected + across, shift);
             for (Position2D point : laneShape(edge + "_" + index))
             {
                 appendPoint(raw, point);
@@ -484,6 +501,24 @@ public final class GroundTruthScene
             return laneIndex;
         }
         return network.continuingLane(edge, laneIndex, edges.get(routeIndex + 1)).orElse(laneIndex);
+    }
+
+    /** How far left of the end of {@code raw}, across its last segment's direction, {@code next} starts. */
+    private static double leftShift(List<Position2D> raw, List<Position2D> next)
+    {
+        if (raw.size() < 2 || next.isEmpty())
+        {
+            return 0.0;
+        }
+        Position2D a = raw.get(raw.size() - 2);
+        Position2D b = raw.get(raw.size() - 1);
+        double length = a.distanceTo(b);
+        if (length <= SAME_POINT_METRES)
+        {
+            return 0.0;
+        }
+        Position2D start = next.get(0);
+        return ((b.x() - a.x()) * (start.y() - b.y()) - (b.y() - a.y()) * (start.x() - b.x())) / length;
     }
 
     /** Appends the part of {@code shape} from arc length {@code startS} on; before its start it extends the first segment backwards. */

@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Where the room beside the ego lane ends, the scene says so: on a generated merge with a lane drop the ego,
  * moved along the acceleration lane as the rig moves it, has the acceleration lane as room on its right up to
- * where that lane ends, and the main road's left lane on its left up to the lane drop 150 m further on. Without
+ * where that lane ends; past it, in the right lane, the room on its right ends at the drop 150 m on, whose one
+ * remaining lane lies where the left lane was (the route moves over into it). Without
  * the ends the planner read the acceleration lane as going on for ever, drifted back into its last metres at
  * 25 m/s after merging and ran off its end (merge-8300-001), or ran off it at 9 m/s waiting for a gap and then
  * squeezed into one (corridor-8300-002).
@@ -55,8 +56,9 @@ class GroundTruthSceneRoomEndTest
         final RoadNetwork network = RoadNetwork.load(scenario.sumoConfig().resolveSibling(net.group(1)));
         final double[] accelLane = network.lane("BC_0").orElseThrow().shape();
         final double accelEndX = accelLane[accelLane.length - 2];
-        final double[] beforeDrop = network.lane("CX_0").orElseThrow().shape();
-        final double dropX = beforeDrop[beforeDrop.length - 2];
+        // The acceleration lane ends with its edge; at the drop the route shifts a lane over across the junction,
+        // and the room ends where the remaining lane starts.
+        final double dropX = network.lane("XD_0").orElseThrow().shape()[0];
 
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[SceneFrameEncoder.BLOCK_LENGTH]);
         final SceneFrameEncoder encoder = new SceneFrameEncoder().wrap(buffer, 0);
@@ -90,18 +92,15 @@ class GroundTruthSceneRoomEndTest
                 assertEquals(1.5 * LANE, frame.drivableRight(), 1e-4, where);
                 assertEquals(accelEndX - frame.egoX(), frame.drivableRightEndS(), 1.0, where);
                 assertEquals(1.5 * LANE, frame.drivableLeft(), 1e-4, where);
-                final double toDrop = dropX - frame.egoX();
-                if (toDrop < GroundTruthScene.ROUTE_LENGTH_METRES - 1)
-                {
-                    assertEquals(toDrop, frame.drivableLeftEndS(), 1.0, where);
-                }
-                else if (toDrop > GroundTruthScene.ROUTE_LENGTH_METRES + 1)
-                {
-                    assertEquals(0f, frame.drivableLeftEndS(), where + ": the drop is beyond the route");
-                }
+                // The lane left after the drop lies where the main road's left lane was: the route moves over
+                // into it, and the room on the left goes on.
+                assertEquals(0f, frame.drivableLeftEndS(), where);
             }
-            // Past the acceleration lane, in the right lane of two: no room on the right, none that ends.
+            // Past the acceleration lane, in the right lane of two before the drop: the road's one lane after it
+            // is where the left lane was, so the route moves over 3.5 m and the room ends on the right there.
             final double[] main = network.lane("CX_0").orElseThrow().shape();
+            final double[] after = network.lane("XD_0").orElseThrow().shape();
+            assertEquals(LANE, after[1] - main[main.length - 1], 0.1, "the drop's remaining lane lies to the left");
             traci.moveVehicleToXY(ego, "", -1, main[0] + 30, main[1], 90, 1);
             traci.simulationStep();
             scene.fill(encoder);
@@ -109,8 +108,8 @@ class GroundTruthSceneRoomEndTest
             {
                 onMainRoad++;
                 assertEquals(0.5 * LANE, frame.drivableRight(), 1e-4);
-                assertEquals(0f, frame.drivableRightEndS());
-                assertEquals(dropX - frame.egoX(), frame.drivableLeftEndS(), 1.0);
+                assertEquals(dropX - frame.egoX(), frame.drivableRightEndS(), 1.0);
+                assertEquals(0f, frame.drivableLeftEndS());
             }
         }
         assertTrue(onAccelLane >= 5, "the ego was checked on the acceleration lane " + onAccelLane + " times");

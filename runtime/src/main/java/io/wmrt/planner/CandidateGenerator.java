@@ -23,6 +23,10 @@ public final class CandidateGenerator
     private static final double[] LATERAL_FRACTIONS = {0.0, 0.5, 0.8, 1.0, -0.5};
     /** Index of the fraction 0 (keep the lane) in {@link #LATERAL_FRACTIONS}. */
     private static final int KEEP_LANE = 0;
+    /** Offset from the route, in lane widths, beyond which the ego is in the lane beside and may hold it. */
+    private static final double HOLD_LANE_FRACTION = 0.75;
+    /** How far short of the end of the room beside the ego lane a candidate holding that lane stops. */
+    private static final double ROOM_END_MARGIN_M = 1.0;
 
     private static final double IDM_ACCEL = 1.5;
     private static final double IDM_DECEL = 2.0;
@@ -111,7 +115,7 @@ public final class CandidateGenerator
         // The leader depends on the lateral target alone: find it once per target, not once per behaviour.
         for (int j = 0; j < LATERAL_FRACTIONS.length; j++)
         {
-            findLeader(scene, LATERAL_FRACTIONS[j] * scene.laneWidth, j);
+            findLeader(scene, targetOffset(scene, j), j);
         }
         int k = 0;
         for (final int behaviour : BEHAVIOURS)
@@ -123,7 +127,7 @@ public final class CandidateGenerator
                 {
                     set.comfortStopIndex = k;
                 }
-                buildTracked(scene, set, k++, behaviour, fraction * scene.laneWidth, j);
+                buildTracked(scene, set, k++, behaviour, targetOffset(scene, j), j);
             }
         }
         set.emergencyIndex = k;
@@ -157,7 +161,7 @@ public final class CandidateGenerator
             final double gap = leaderGapByTarget[j];
             final double speed = leaderSpeedByTarget[j];
             final double wanted = minGapByTarget[j];
-            findLeader(scene, LATERAL_FRACTIONS[j] * scene.laneWidth, j);
+            findLeader(scene, targetOffset(scene, j), j);
             if (Double.doubleToRawLongBits(gap) != Double.doubleToRawLongBits(leaderGapByTarget[j]) ||
                 Double.doubleToRawLongBits(speed) != Double.doubleToRawLongBits(leaderSpeedByTarget[j]) ||
                 Double.doubleToRawLongBits(wanted) != Double.doubleToRawLongBits(minGapByTarget[j]))
@@ -176,7 +180,7 @@ public final class CandidateGenerator
             {
                 if (0 != (stale & (1 << j)))
                 {
-                    buildTracked(scene, set, k, behaviour, LATERAL_FRACTIONS[j] * scene.laneWidth, j);
+                    buildTracked(scene, set, k, behaviour, targetOffset(scene, j), j);
                 }
             }
         }
@@ -431,8 +435,23 @@ public final class CandidateGenerator
     }
 
     /**
+     * Lateral target j's offset from the route: its fraction of the lane width, except that an ego wholly in a
+     * lane to the right of its route's (an acceleration lane, whose route runs in the lane it must merge into)
+     * has the half-lane-right target hold the lane it is in. Without that every candidate merged: the lattice
+     * could not wait on the acceleration lane for a gap, and once the planner knew where that lane ends it
+     * steered into a car alongside (merge-8400-003).
+     */
+    static double targetOffset(final SceneSnapshot scene, final int target)
+    {
+        final double fraction = LATERAL_FRACTIONS[target];
+        return fraction < 0 && scene.egoD < -HOLD_LANE_FRACTION * scene.laneWidth ? scene.egoD :
+            fraction * scene.laneWidth;
+    }
+
+    /**
      * The nearest thing ahead to follow inside the corridor around {@code offset}: an agent that is in it or
-     * will cross into it within the look-ahead, or a red or yellow stop line the ego can still stop for.
+     * will cross into it within the look-ahead, a red or yellow stop line the ego can still stop for, or, for an
+     * offset outside the ego lane, where the room on that side ends (as a vehicle standing there).
      */
     private void findLeader(final SceneSnapshot scene, final double offset, final int target)
     {
@@ -468,6 +487,19 @@ public final class CandidateGenerator
                 gapWanted = scene.agentParked[i] || scene.isStandingInLane(i) &&
                     TrajectoryScorer.firstAtGreen(scene, scene.agentS[i] + 0.5 * scene.agentLength[i]) ?
                     TrajectoryScorer.PARKED_STANDOFF_M : IDM_MIN_GAP_M;
+            }
+        }
+        // The end of the room beside the ego lane, for a target wholly beside the lane on that side.
+        final double outside = Math.abs(offset) - 0.5 * scene.laneWidth;
+        final double roomEndS = offset > 0 ? scene.drivableLeftEndS : scene.drivableRightEndS;
+        if (outside > 0 && roomEndS < Double.POSITIVE_INFINITY)
+        {
+            final double toEnd = roomEndS - scene.egoS - 0.5 * scene.egoLength - ROOM_END_MARGIN_M;
+            if (toEnd < gap)
+            {
+                gap = toEnd;
+                speed = 0;
+                gapWanted = 0.5;
             }
         }
         final double brakingDistance = scene.egoSpeed * scene.egoSpeed / (2 * config.emergencyDecelMps2());

@@ -47,6 +47,8 @@ public final class SceneSnapshot
      * at a green light had kept the ego behind them for good (red-light-queue-8300-006).
      */
     public static final long STANDING_THROUGH_GREEN_NS = 15_000_000_000L;
+    /** Metres beyond the ego's front within which the end of the room beside its lane counts as reached. */
+    public static final double ROOM_END_REACHED_M = 1.0;
     /**
      * An agent beyond the model's range is carried when within this many lane widths of the route's centre line
      * ...
@@ -185,8 +187,6 @@ public final class SceneSnapshot
         laneWidth = frame.laneWidth();
         drivableLeft = frame.drivableLeft();
         drivableRight = frame.drivableRight();
-        drivableLeftEndS = endOrInfinity(frame.drivableLeftEndS());
-        drivableRightEndS = endOrInfinity(frame.drivableRightEndS());
 
         final double c = Math.cos(egoWorldHeading);
         final double s = Math.sin(egoWorldHeading);
@@ -210,6 +210,13 @@ public final class SceneSnapshot
         route.project(0, 0);
         egoS = route.s;
         egoD = route.d;
+        // An ego whose front is already within ROOM_END_REACHED_M of where the room beside its lane ends (or past
+        // it) is committed to what it is doing there: the end binds the plans of an ego that can still stop short
+        // of it. Standing angled at an acceleration lane's end, every merge would first take a corner further over
+        // it, and the ego waited there while the traffic it blocked waited for it (corridor-8300-001).
+        final double front = egoS + 0.5 * egoLength + ROOM_END_REACHED_M;
+        drivableLeftEndS = endAhead(frame.drivableLeftEndS(), front);
+        drivableRightEndS = endAhead(frame.drivableRightEndS(), front);
 
         lightCount = clamp(frame.lightCount(), MAX_LIGHTS);
         int nextLight = -1;
@@ -609,10 +616,11 @@ public final class SceneSnapshot
         return Math.IEEEremainder(angle, 2 * Math.PI);
     }
 
-    /** A frame's end of drivable room: 0 (the room lasts the whole route) as +infinity. */
-    private static double endOrInfinity(final float endS)
+    /** A frame's end of drivable room beyond {@code front}; 0 (the room lasts the whole route) or one already
+     * reached as +infinity. */
+    private static double endAhead(final float endS, final double front)
     {
-        return endS > 0 ? endS : Double.POSITIVE_INFINITY;
+        return endS > 0 && endS > front ? endS : Double.POSITIVE_INFINITY;
     }
 
     private static int clamp(final int count, final int max)

@@ -1,7 +1,12 @@
 package io.wmrt.planner;
 
+import io.wmrt.TestFrames;
+import io.wmrt.sbe.SceneFrameDecoder;
+import io.wmrt.sbe.SceneFrameEncoder;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,6 +59,28 @@ class DrivableEndTest
         final double open = lane(3.5, 8, 0, Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY);
         assertTrue(lane(3.5, 8, 0, 20, Double.POSITIVE_INFINITY) - open > 100);
         assertEquals(open, lane(3.5, 8, 0, Double.POSITIVE_INFINITY, 20), 1e-9, "the right side's end is not the left's");
+    }
+
+    @Test
+    void shouldLetGoOfAnEndTheEgoHasReached()
+    {
+        // TestFrames' route starts 10 m behind the ego, whose front is 2.3 m ahead of its centre: at 12.3 m.
+        assertEquals(25, load(25f).drivableRightEndS, 1e-6);
+        assertEquals(25, load(25f).drivableLeftEndS, 1e-6);
+        assertEquals(Double.POSITIVE_INFINITY, load(13f).drivableRightEndS, "within 1 m of the front: reached");
+        assertEquals(Double.POSITIVE_INFINITY, load(5f).drivableRightEndS, "behind the front: reached");
+        assertEquals(Double.POSITIVE_INFINITY, load(0f).drivableRightEndS, "0: the room lasts the route");
+    }
+
+    private static SceneSnapshot load(final float endS)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocate(SceneFrameEncoder.BLOCK_LENGTH));
+        TestFrames.straightRoad(new SceneFrameEncoder().wrap(buffer, 0), 1, 100_000_000L, 0f)
+            .egoLength(4.6f).drivableLeftEndS(endS).drivableRightEndS(endS);
+        final SceneSnapshot scene = new SceneSnapshot();
+        scene.load(new SceneFrameDecoder().wrap(buffer, 0, SceneFrameDecoder.BLOCK_LENGTH,
+            SceneFrameDecoder.SCHEMA_VERSION), 32, 200);
+        return scene;
     }
 
     /** The lane term of a plan at offset {@code d} from speed v0 at constant acceleration, the room ending as given. */

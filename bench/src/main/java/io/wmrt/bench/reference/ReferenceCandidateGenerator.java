@@ -98,7 +98,10 @@ public final class ReferenceCandidateGenerator
                 {
                     set.comfortStopIndex = k;
                 }
-                buildTracked(scene, set, k++, behaviour, fraction * scene.laneWidth);
+                // Wholly in a lane right of the route's (an acceleration lane), half a lane right holds that lane.
+                final double offset = fraction < 0 && scene.egoD < -0.75 * scene.laneWidth ? scene.egoD :
+                    fraction * scene.laneWidth;
+                buildTracked(scene, set, k++, behaviour, offset);
             }
         }
         set.emergencyIndex = k;
@@ -273,6 +276,15 @@ public final class ReferenceCandidateGenerator
                     ReferenceTrajectoryScorer.firstAtGreen(scene, scene.agentS[i] + 0.5 * scene.agentLength[i]) ?
                     ReferenceTrajectoryScorer.PARKED_STANDOFF_M : IDM_MIN_GAP_M;
             }
+        }
+        // Beside the ego lane, where the room on that side ends stands like a vehicle, 1 m short of it.
+        final double roomEndS = offset > 0 ? scene.drivableLeftEndS : scene.drivableRightEndS;
+        if (Math.abs(offset) > 0.5 * scene.laneWidth && roomEndS < Double.POSITIVE_INFINITY &&
+            roomEndS - scene.egoS - 0.5 * scene.egoLength - 1.0 < gap)
+        {
+            gap = roomEndS - scene.egoS - 0.5 * scene.egoLength - 1.0;
+            speed = 0;
+            gapWanted = 0.5;
         }
         final double brakingDistance = scene.egoSpeed * scene.egoSpeed / (2 * config.emergencyDecelMps2());
         for (int i = 0; i < scene.lightCount; i++)
