@@ -1,10 +1,6 @@
 package io.wmrt.hil;
 
 import io.wmrt.hil.net.RoadNetwork;
-import io.wmrt.hil.scenario.Scenario;
-import io.wmrt.hil.scenario.generate.Families;
-import io.wmrt.hil.scenario.generate.Family;
-import io.wmrt.hil.scenario.generate.ScenarioGenerator;
 import io.wmrt.hil.sumo.Sumo;
 import io.wmrt.hil.sumo.SumoProcess;
 import io.wmrt.hil.traci.TraciConnection;
@@ -41,18 +37,10 @@ class GroundTruthSceneCorridorTest
     void routeGoesOnInTheLaneTheJunctionLeadsIntoWithoutJumpingSideways() throws Exception
     {
         Sumo.require();
-        final Family corridor = Families.byName("corridor").orElseThrow();
-        long seed = 1;
-        while (!ScenarioGenerator.draw(corridor, seed, 0).files().get("routes.rou.xml").contains("id=\"dp_r\""))
-        {
-            seed++;
-        }
-        final Path generated = ScenarioGenerator.generate(corridor, 1, seed, dir.resolve("gen")).get(0);
-        final Scenario scenario = Scenario.load(generated);
-        final String config = Files.readString(scenario.sumoConfig());
-        final Matcher net = Pattern.compile("net-file value=\"([^\"]+)\"").matcher(config);
-        assertTrue(net.find(), config);
-        final RoadNetwork network = RoadNetwork.load(scenario.sumoConfig().resolveSibling(net.group(1)));
+        final GeneratedNet corridor = GeneratedNet.first("corridor", "routes.rou.xml",
+            routes -> routes.contains("id=\"dp_r\""), dir);
+        final Path generated = corridor.directory();
+        final RoadNetwork network = corridor.network();
         final String dpEdge = doubleParkedEdge(Files.readString(generated.resolve("routes.rou.xml")));
 
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[SceneFrameEncoder.BLOCK_LENGTH]);
@@ -60,16 +48,10 @@ class GroundTruthSceneCorridorTest
         final SceneFrameDecoder frame = new SceneFrameDecoder()
             .wrap(buffer, 0, SceneFrameDecoder.BLOCK_LENGTH, SceneFrameDecoder.SCHEMA_VERSION);
         int junctionSteps = 0;
-        try (SumoProcess process = SumoProcess.withConfig(scenario.sumoConfig()).seed(scenario.seed())
-            .stepLengthSeconds(0.1).lateralResolutionMetres(0.4).start())
+        try (SumoProcess process = corridor.startWithEgo())
         {
             final TraciConnection traci = process.connection();
-            final String ego = scenario.egoId();
-            for (int step = 0; step < 600 && !traci.vehicleIds().contains(ego); step++)
-            {
-                traci.simulationStep();
-            }
-            assertTrue(traci.vehicleIds().contains(ego), "the ego departed");
+            final String ego = corridor.scenario().egoId();
             final List<String> route = traci.vehicleRoute(ego);
             final String before = route.get(route.indexOf(dpEdge) - 1);
             final double[] end = lastPoint(network.lane(before + "_1").orElseThrow().shape());

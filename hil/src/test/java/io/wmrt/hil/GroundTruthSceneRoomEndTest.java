@@ -1,10 +1,6 @@
 package io.wmrt.hil;
 
 import io.wmrt.hil.net.RoadNetwork;
-import io.wmrt.hil.scenario.Scenario;
-import io.wmrt.hil.scenario.generate.Families;
-import io.wmrt.hil.scenario.generate.Family;
-import io.wmrt.hil.scenario.generate.ScenarioGenerator;
 import io.wmrt.hil.sumo.Sumo;
 import io.wmrt.hil.sumo.SumoProcess;
 import io.wmrt.hil.traci.TraciConnection;
@@ -14,10 +10,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,18 +35,9 @@ class GroundTruthSceneRoomEndTest
     void accelerationLaneAndLaneDropEndWhereTheirLanesDo() throws Exception
     {
         Sumo.require();
-        final Family merge = Families.byName("merge").orElseThrow();
-        long seed = 1;
-        while (!ScenarioGenerator.draw(merge, seed, 0).files().get("parameters.yaml").contains("lane_drop: {value: true"))
-        {
-            seed++;
-        }
-        final Path generated = ScenarioGenerator.generate(merge, 1, seed, dir.resolve("gen")).get(0);
-        final Scenario scenario = Scenario.load(generated);
-        final String config = Files.readString(scenario.sumoConfig());
-        final Matcher net = Pattern.compile("net-file value=\"([^\"]+)\"").matcher(config);
-        assertTrue(net.find(), config);
-        final RoadNetwork network = RoadNetwork.load(scenario.sumoConfig().resolveSibling(net.group(1)));
+        final GeneratedNet generated = GeneratedNet.first("merge", "parameters.yaml",
+            parameters -> parameters.contains("lane_drop: {value: true"), dir);
+        final RoadNetwork network = generated.network();
         final double[] accelLane = network.lane("BC_0").orElseThrow().shape();
         final double accelEndX = accelLane[accelLane.length - 2];
         // The acceleration lane ends with its edge; at the drop the route shifts a lane over across the junction,
@@ -66,16 +50,10 @@ class GroundTruthSceneRoomEndTest
             .wrap(buffer, 0, SceneFrameDecoder.BLOCK_LENGTH, SceneFrameDecoder.SCHEMA_VERSION);
         int onAccelLane = 0;
         int onMainRoad = 0;
-        try (SumoProcess process = SumoProcess.withConfig(scenario.sumoConfig()).seed(scenario.seed())
-            .stepLengthSeconds(0.1).lateralResolutionMetres(0.4).start())
+        try (SumoProcess process = generated.startWithEgo())
         {
             final TraciConnection traci = process.connection();
-            final String ego = scenario.egoId();
-            for (int step = 0; step < 600 && !traci.vehicleIds().contains(ego); step++)
-            {
-                traci.simulationStep();
-            }
-            assertTrue(traci.vehicleIds().contains(ego), "the ego departed");
+            final String ego = generated.scenario().egoId();
             final double laneY = accelLane[accelLane.length - 1];
             final GroundTruthScene scene = new GroundTruthScene(traci, ego, 80).network(network);
             for (double front = accelLane[0] + 20; front < accelEndX - 5; front += 5)
