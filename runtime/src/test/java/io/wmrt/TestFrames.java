@@ -24,7 +24,7 @@ public final class TestFrames
         f.sequence(sequence).timestampNs(timestampNs)
             .egoX(egoX).egoY(0f).egoHeading(0f).egoSpeed(8f).egoAccel(0f).egoSteer(0f)
             .egoLength(4.6f).egoWidth(1.9f).speedLimit(10f).laneWidth(LANE)
-            .drivableLeft(1.5f * LANE).drivableRight(0.5f * LANE + 0.5f)
+            .drivableLeft(1.5f * LANE).drivableRight(0.5f * LANE + 0.5f).drivableLeftEndS(0f).drivableRightEndS(0f)
             .agentCount(2)
             .agentId(0, 1).agentKind(0, SceneCodes.VEHICLE).agentX(0, egoX + 40f).agentY(0, 0f)
             .agentHeading(0, 0f).agentSpeed(0, 0f).agentYawRate(0, 0f).agentLength(0, 4.5f).agentWidth(0, 1.9f)

@@ -164,7 +164,8 @@ public final class TestProcesses
         }
         f.sequence(seq).timestampNs(timestampNs).egoX(seq * 0.4f).egoY(0f).egoHeading(0f)
             .egoSpeed(8f).egoAccel(0f).egoSteer(0f).egoLength(4.6f).egoWidth(1.9f).speedLimit(10f).laneWidth(3.5f)
-            .drivableLeft(5.25f).drivableRight(2.25f).agentCount(1).lightCount(1).routePointCount(2)
+            .drivableLeft(5.25f).drivableRight(2.25f)
+            .drivableLeftEndS(0f).drivableRightEndS(0f).agentCount(1).lightCount(1).routePointCount(2)
             .routeX(0, 0f).routeY(0, 0f).routeX(1, 500f).routeY(1, 0f)
             .agentId(0, 7).agentX(0, seq * 0.4f + carAheadM).agentY(0, 0f).agentHeading(0, 0f).agentSpeed(0, carSpeed)
             .agentYawRate(0, 0f).agentLength(0, 4.5f).agentWidth(0, 1.8f).agentKind(0, (byte)0)
@@ -183,7 +184,8 @@ public final class TestProcesses
         final SceneFrameEncoder f = writer.claim();
         f.sequence(sequence).timestampNs(sequence * 50_000_000L).egoX(sequence * 0.4f).egoY(0f).egoHeading(0f)
             .egoSpeed(8f).egoAccel(0f).egoSteer(0f).egoLength(4.6f).egoWidth(1.9f).speedLimit(10f).laneWidth(3.5f)
-            .drivableLeft(5.25f).drivableRight(2.25f).agentCount(0).lightCount(0).routePointCount(2)
+            .drivableLeft(5.25f).drivableRight(2.25f)
+            .drivableLeftEndS(0f).drivableRightEndS(0f).agentCount(0).lightCount(0).routePointCount(2)
             .routeX(0, 0f).routeY(0, 0f).routeX(1, 500f).routeY(1, 0f);
         writer.commit();
     }

@@ -60,7 +60,7 @@ public final class StraightRoadScene
             .speedLimit((float)SPEED_LIMIT_MPS)
             .laneWidth((float)LANE_WIDTH_M)
             .drivableLeft((float)(1.5 * LANE_WIDTH_M))
-            .drivableRight((float)(0.5 * LANE_WIDTH_M + 0.5))
+            .drivableRight((float)(0.5 * LANE_WIDTH_M + 0.5)).drivableLeftEndS(0f).drivableRightEndS(0f)
             .agentCount(AGENT_COUNT);
 
         agent(frame, 0, SceneCodes.VEHICLE, PARKED_CAR_X, 0.0, 0.0, 0.0, 4.5f, 1.9f);

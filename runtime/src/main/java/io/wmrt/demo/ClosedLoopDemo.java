@@ -347,7 +347,7 @@ public final class ClosedLoopDemo
             .speedLimit((float)scenario.speedLimit())
             .laneWidth((float)scenario.laneWidth())
             .drivableLeft((float)scenario.drivableLeft())
-            .drivableRight((float)scenario.drivableRight());
+            .drivableRight((float)scenario.drivableRight()).drivableLeftEndS(0f).drivableRightEndS(0f);
 
         final List<ScriptedAgent> agents = scenario.agents();
         frame.agentCount(agents.size());

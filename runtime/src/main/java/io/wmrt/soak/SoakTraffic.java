@@ -177,6 +177,7 @@ final class SoakTraffic
             .egoX(frameEgoX).egoY(0f).egoHeading(0f).egoSpeed((float)egoV).egoAccel((float)egoA)
             .egoSteer(0f).egoLength(EGO_LENGTH).egoWidth(EGO_WIDTH).speedLimit(SPEED_LIMIT).laneWidth(LANE_WIDTH)
             .drivableLeft(1.5f * LANE_WIDTH).drivableRight(0.5f * LANE_WIDTH + 0.5f)
+            .drivableLeftEndS(0f).drivableRightEndS(0f)
             .reserved(0);
 
         agentCount = 0;

@@ -44,7 +44,8 @@ class RunCommandProcessTest
                 final SceneFrameEncoder f = writer.claim();
                 f.sequence(seq).timestampNs(seq * 100_000_000L).egoX(seq * 0.8f).egoY(0f).egoHeading(0f)
                     .egoSpeed(8f).egoAccel(0f).egoSteer(0f).egoLength(4.6f).egoWidth(1.9f).speedLimit(10f)
-                    .laneWidth(3.5f).drivableLeft(5.25f).drivableRight(2.25f).agentCount(0).lightCount(0)
+                    .laneWidth(3.5f).drivableLeft(5.25f).drivableRight(2.25f)
+                    .drivableLeftEndS(0f).drivableRightEndS(0f).agentCount(0).lightCount(0)
                     .routePointCount(2).routeX(0, 0f).routeY(0, 0f).routeX(1, 500f).routeY(1, 0f);
                 writer.commit();
                 Thread.sleep(10);

@@ -165,6 +165,8 @@ class SceneRingFuzzTest
             frame("ego size 0", f -> f.egoLength(0f).egoWidth(0f)),
             frame("lane width 0", f -> f.laneWidth(0f)),
             frame("speed limit +Inf", f -> f.speedLimit(Float.POSITIVE_INFINITY)),
+            frame("drivable end NaN", f -> f.drivableRightEndS(Float.NaN)),
+            frame("drivable end -1", f -> f.drivableLeftEndS(-1f)),
             frame("agent heading +Inf", f -> f.agentHeading(0, Float.POSITIVE_INFINITY)),
             frame("agent heading -1e30", f -> f.agentHeading(1, -1e30f)),
             frame("agent x NaN", f -> f.agentX(0, Float.NaN)),
@@ -357,6 +359,7 @@ class SceneRingFuzzTest
         f.sequence(1).timestampNs(PERIOD_NS / 2)
             .egoX(0f).egoY(0f).egoHeading(0f).egoSpeed(8f).egoAccel(0f).egoSteer(0f)
             .egoLength(4.6f).egoWidth(1.9f).speedLimit(13.9f).laneWidth(3.5f).drivableLeft(5.25f).drivableRight(2.25f)
+            .drivableLeftEndS(0f).drivableRightEndS(0f)
             .agentCount(2)
             .agentId(0, 1).agentKind(0, SceneCodes.VEHICLE).agentX(0, 80f).agentY(0, 3.5f)
             .agentHeading(0, (float)Math.PI).agentSpeed(0, 8f).agentYawRate(0, 0f).agentLength(0, 4.5f)

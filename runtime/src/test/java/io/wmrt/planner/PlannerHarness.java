@@ -216,6 +216,7 @@ final class PlannerHarness implements AutoCloseable
             .egoX((float)egoX).egoY(0f).egoHeading(0f).egoSpeed((float)egoSpeed).egoAccel(0f).egoSteer(0f)
             .egoLength(4.6f).egoWidth(1.9f).speedLimit(10f).laneWidth((float)LANE)
             .drivableLeft((float)(1.5 * LANE)).drivableRight((float)(0.5 * LANE + 0.5))
+            .drivableLeftEndS(0f).drivableRightEndS(0f)
             .agentCount(agents.length);
         for (int i = 0; i < agents.length; i++)
         {

@@ -73,7 +73,8 @@ class PlannerOptionalTensorsTest
             f.sequence(1).timestampNs(100_000_000L)
                 .egoX((float)egoX).egoY((float)egoY).egoHeading((float)egoHeading).egoSpeed(7.5f).egoAccel(-0.8f)
                 .egoSteer(0.05f).egoLength(4.6f).egoWidth(1.9f).speedLimit(13.9f).laneWidth(3.2f)
-                .drivableLeft(4.8f).drivableRight(2.1f).agentCount(0).routePointCount(routeX.length)
+                .drivableLeft(4.8f).drivableRight(2.1f)
+                .drivableLeftEndS(0f).drivableRightEndS(0f).agentCount(0).routePointCount(routeX.length)
                 .lightCount(stopS.length);
             for (int i = 0; i < routeX.length; i++)
             {
@@ -118,7 +119,8 @@ class PlannerOptionalTensorsTest
             final SceneFrameEncoder g = h.writer.claim();
             g.sequence(2).timestampNs(200_000_000L).egoX(0f).egoY(0f).egoHeading(0f).egoSpeed(5f).egoAccel(0f)
                 .egoSteer(0f).egoLength(4.6f).egoWidth(1.9f).speedLimit(10f).laneWidth(3.5f).drivableLeft(5f)
-                .drivableRight(2f).agentCount(0).routePointCount(0).lightCount(0);
+                .drivableRight(2f)
+                .drivableLeftEndS(0f).drivableRightEndS(0f).agentCount(0).routePointCount(0).lightCount(0);
             h.writer.commit();
             h.tickAndRead();
 

@@ -125,7 +125,7 @@ public final class RecordedScenes
             .speedLimit(ego(t, "speed_limit"))
             .laneWidth(ego(t, "lane_width"))
             .drivableLeft(ego(t, "drivable_left"))
-            .drivableRight(ego(t, "drivable_right"));
+            .drivableRight(ego(t, "drivable_right")).drivableLeftEndS(0f).drivableRightEndS(0f);
         final int count = agentCount(t);
         frame.agentCount(count);
         for (int i = 0; i < count; i++)
