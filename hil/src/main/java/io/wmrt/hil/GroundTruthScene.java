@@ -286,8 +286,8 @@ public final class GroundTruthScene
         }
         roomLeft = laneWidth * (left + 0.5);
         roomRight = laneWidth * (right + 0.5);
-        encoder.drivableLeft((float) (laneWidth * (left + 0.5)));
-        encoder.drivableRight((float) (laneWidth * (right + 0.5)));
+        encoder.drivableLeft((float) roomLeft);
+        encoder.drivableRight((float) roomRight);
     }
 
     /**
@@ -444,7 +444,7 @@ public final class GroundTruthScene
             double across = Math.abs(shift) < ROUTE_CONTINUITY_METRES || raw.isEmpty() || next.isEmpty() ? 0.0 :
                 raw.get(raw.size() - 1).distanceTo(next.get(0));
             noteRoomEnd(edge, index, collected + across, shift);
-            for (Position2D point : laneShape(edge + "_" + index))
+            for (Position2D point : next)
             {
                 appendPoint(raw, point);
             }

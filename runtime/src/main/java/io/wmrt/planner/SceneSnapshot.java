@@ -47,6 +47,8 @@ public final class SceneSnapshot
      * at a green light had kept the ego behind them for good (red-light-queue-8300-006).
      */
     public static final long STANDING_THROUGH_GREEN_NS = 15_000_000_000L;
+    /** Frames further apart than this (or stamped back) start the count of {@link #STANDING_THROUGH_GREEN_NS} again. */
+    public static final long STANDING_SEEN_GAP_NS = 1_000_000_000L;
     /** Metres beyond the ego's front within which the end of the room beside its lane counts as reached. */
     public static final double ROOM_END_REACHED_M = 1.0;
     /**
@@ -215,8 +217,9 @@ public final class SceneSnapshot
         // of it. Standing angled at an acceleration lane's end, every merge would first take a corner further over
         // it, and the ego waited there while the traffic it blocked waited for it (corridor-8300-001).
         final double front = egoS + 0.5 * egoLength + ROOM_END_REACHED_M;
-        drivableLeftEndS = endAhead(frame.drivableLeftEndS(), front);
-        drivableRightEndS = endAhead(frame.drivableRightEndS(), front);
+        // Without the frame's route the ends, arc lengths along it, say nothing about the stand-in line.
+        drivableLeftEndS = routeGiven ? endAhead(frame.drivableLeftEndS(), front) : Double.POSITIVE_INFINITY;
+        drivableRightEndS = routeGiven ? endAhead(frame.drivableRightEndS(), front) : Double.POSITIVE_INFINITY;
 
         lightCount = clamp(frame.lightCount(), MAX_LIGHTS);
         int nextLight = -1;
@@ -301,7 +304,8 @@ public final class SceneSnapshot
     /**
      * Fills {@link #agentStandingGreenNs}: the vehicles standing in the ego lane with the next light beyond them
      * green keep the time they were first seen so, by id, from the last load; a frame stamped earlier than the
-     * last (a producer that restarted its clock) starts the count again.
+     * last (a producer that restarted its clock) or more than {@link #STANDING_SEEN_GAP_NS} after it starts the
+     * count again.
      */
     private void trackStandingThroughGreen()
     {
@@ -309,7 +313,10 @@ public final class SceneSnapshot
         final long[] since = lastStandingSince;
         lastStandingIds = standingIds;
         lastStandingSince = standingSince;
-        lastStandingCount = timestampNs < lastLoadNs ? 0 : standingCount;
+        // Standing is counted over frames seen at most STANDING_SEEN_GAP_NS apart: across a gap nobody saw it stand.
+        final long sinceLast = timestampNs - lastLoadNs;
+        lastStandingCount = timestampNs >= lastLoadNs && sinceLast >= 0 && sinceLast <= STANDING_SEEN_GAP_NS ?
+            standingCount : 0;
         standingIds = ids;
         standingSince = since;
         standingCount = 0;

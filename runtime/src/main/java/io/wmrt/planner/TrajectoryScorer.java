@@ -243,7 +243,8 @@ public final class TrajectoryScorer
         order = new int[k];
         complete = new boolean[k];
         boundable = w.collision >= 0 && w.ttc >= 0 && w.clearance >= 0 && w.clearanceFloor >= 0 &&
-            w.pedestrian >= 0 && w.pedestrianFront >= 0 && w.standingPedestrian >= 0 && w.afterHorizon >= 0 && w.unfinishedPass >= 0;
+            w.pedestrian >= 0 && w.pedestrianFront >= 0 && w.standingPedestrian >= 0 && w.afterHorizon >= 0 &&
+            w.unfinishedPass >= 0;
         passS = new double[(int)Math.ceil((w.passLookAheadS + PASS_RETURN_S) / PASS_STEP_S) + 1];
     }
 

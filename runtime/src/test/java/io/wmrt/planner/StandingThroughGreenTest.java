@@ -92,6 +92,23 @@ class StandingThroughGreenTest
         assertFalse(scene.agentParkedByRule[0], "a producer that restarted its clock has no history");
     }
 
+    @Test
+    void shouldStartCountingAgainAfterAGapInTheFrames()
+    {
+        for (long n = 1; n <= 100; n++)
+        {
+            load(n, SceneCodes.LIGHT_GREEN, 0f);
+        }
+        // 1.1 s without a frame: nobody saw it stand then.
+        load(111, SceneCodes.LIGHT_GREEN, 0f);
+        assertEquals(0, scene.agentStandingGreenNs[0]);
+        for (long n = 112; n <= 200; n++)
+        {
+            load(n, SceneCodes.LIGHT_GREEN, 0f);
+        }
+        assertFalse(scene.agentParkedByRule[0], "8.9 s seen standing since the gap");
+    }
+
     /** Frame {@code sequence} at 0.1 s per frame, the standing car at {@code speed}, the light 8 m beyond it. */
     private void load(final long sequence, final byte light, final float speed)
     {
