@@ -485,7 +485,7 @@ public final class CandidateGenerator
                 gap = g;
                 speed = Math.abs(d0) <= reach ? vs : 0;
                 gapWanted = scene.agentParked[i] || scene.isStandingInLane(i) &&
-                    TrajectoryScorer.firstAtGreen(scene, scene.agentS[i] + 0.5 * scene.agentLength[i]) ?
+                    TrajectoryScorer.waitWithRoom(scene, i) ?
                     TrajectoryScorer.PARKED_STANDOFF_M : IDM_MIN_GAP_M;
             }
         }

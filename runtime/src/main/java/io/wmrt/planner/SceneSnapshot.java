@@ -44,7 +44,9 @@ public final class SceneSnapshot
      * A vehicle standing in the ego lane this long while the next light beyond it shows green is parked (broken
      * down, or queued behind one that is) whatever the model or the queue rule says: a queue at green starts
      * within seconds (red-light-queue's slow start, 3-8 s), and two cars waiting 40 s behind a broken-down one
-     * at a green light had kept the ego behind them for good (red-light-queue-8300-006).
+     * at a green light had kept the ego behind them for good (red-light-queue-8300-006). It stays parked through
+     * the red that follows for as long as it stands: taken for a queue again at red, the car behind a broken-down
+     * one let the ego close up to 3 m, too close to steer round it at the next green.
      */
     public static final long STANDING_THROUGH_GREEN_NS = 15_000_000_000L;
     /** Frames further apart than this (or stamped back) start the count of {@link #STANDING_THROUGH_GREEN_NS} again. */
@@ -137,7 +139,8 @@ public final class SceneSnapshot
     private boolean stopShown;
     /**
      * Per agent slot, this load: how long it has stood in the ego lane with the next light beyond it green, ns
-     * (0 when it does not now). Counted from the first frame it was seen so by {@link #agentId}.
+     * (0 when it does not now). Counted from the first frame it was seen so by {@link #agentId}; a vehicle that
+     * reached {@link #STANDING_THROUGH_GREEN_NS} keeps counting at red while it stands.
      */
     public final long[] agentStandingGreenNs = new long[MAX_AGENTS];
     /** The ids of the vehicles standing so, and since when (frame time): this load's and the last load's. */
@@ -324,11 +327,11 @@ public final class SceneSnapshot
         for (int i = 0; i < allAgents(); i++)
         {
             agentStandingGreenNs[i] = 0;
-            if (!isStandingInLane(i) || !greenBeyond(agentS[i] + 0.5 * agentLength[i]))
+            if (!isStandingInLane(i))
             {
                 continue;
             }
-            long from = timestampNs;
+            long from = Long.MIN_VALUE;
             for (int n = 0; n < lastStandingCount; n++)
             {
                 if (lastStandingIds[n] == agentId[i])
@@ -336,6 +339,19 @@ public final class SceneSnapshot
                     from = lastStandingSince[n];
                     break;
                 }
+            }
+            if (!greenBeyond(agentS[i] + 0.5 * agentLength[i]))
+            {
+                // At red a standing car queues, unless it stood through a whole green before: that one is
+                // broken down, and stays so for as long as it stands.
+                if (Long.MIN_VALUE == from || timestampNs - from < STANDING_THROUGH_GREEN_NS)
+                {
+                    continue;
+                }
+            }
+            else if (Long.MIN_VALUE == from)
+            {
+                from = timestampNs;
             }
             standingIds[standingCount] = agentId[i];
             standingSince[standingCount++] = from;

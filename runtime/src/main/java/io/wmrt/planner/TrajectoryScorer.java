@@ -201,6 +201,9 @@ public final class TrajectoryScorer
     private double passZoneSide;
     private double outOfLaneWeight;
     private double ruleBlockerStandoff;
+    /** Whether the blocker is judged parked (the model's verdict, the rule's): standing behind it forgoes progress. */
+    private boolean blockerParked;
+    private boolean ruleBlockerParked;
     private double ruleOutOfLaneWeight;
     // What scoreOwnTerms scored ahead of select this tick.
     private CandidateSet ownScoredSet;
@@ -303,11 +306,13 @@ public final class TrajectoryScorer
                 passableByRule |= scene.agentParkedByRule[n];
             }
         }
-        final boolean firstAtGreen = blocker >= 0 && firstAtGreen(scene, blockerFrontS);
-        blockerStandoff = blocker >= 0 && (scene.agentParked[blocker] || firstAtGreen) ?
+        final boolean roomToSteerRound = blocker >= 0 && waitWithRoom(scene, blocker);
+        blockerStandoff = blocker >= 0 && (scene.agentParked[blocker] || roomToSteerRound) ?
             PARKED_STANDOFF_M : QUEUE_STANDOFF_M;
-        ruleBlockerStandoff = blocker >= 0 && (scene.agentParkedByRule[blocker] || firstAtGreen) ?
+        ruleBlockerStandoff = blocker >= 0 && (scene.agentParkedByRule[blocker] || roomToSteerRound) ?
             PARKED_STANDOFF_M : QUEUE_STANDOFF_M;
+        blockerParked = blocker >= 0 && scene.agentParked[blocker];
+        ruleBlockerParked = blocker >= 0 && scene.agentParkedByRule[blocker];
         // Without a parked vehicle to pass, leaving the lane costs ten times more.
         outOfLaneWeight = passable ? w.outOfLane : 10 * w.outOfLane;
         final boolean inLaneBeside = Math.abs(scene.egoD) >= 0.5 * (scene.laneWidth + scene.egoWidth);
@@ -740,12 +745,13 @@ public final class TrajectoryScorer
         final double waited = notPast && !oncoming ? w.parkedWait * standingSteps * dt : 0;
         final double progressMetres = advance(base, scene.egoS, lineS,
             notPast ? blockerRearS - halfLength - blockerStandoff : Double.MAX_VALUE) -
-            (blockerStandoff == PARKED_STANDOFF_M ? waited : 0);
+            (blockerParked ? waited : 0);
         progressMetresOf[k] = progressMetres;
-        ruleProgressMetresOf[k] = blockerStandoff == ruleBlockerStandoff ? progressMetres :
+        final boolean sameBlocker = blockerStandoff == ruleBlockerStandoff && blockerParked == ruleBlockerParked;
+        ruleProgressMetresOf[k] = sameBlocker ? progressMetres :
             advance(base, scene.egoS, lineS,
                 notPast ? blockerRearS - halfLength - ruleBlockerStandoff : Double.MAX_VALUE) -
-                (ruleBlockerStandoff == PARKED_STANDOFF_M ? waited : 0);
+                (ruleBlockerParked ? waited : 0);
         progressM[k] = lastS - scene.egoS;
         lastSOf[k] = lastS;
         lastDOf[k] = lastD;
@@ -1218,6 +1224,52 @@ public final class TrajectoryScorer
         }
         return next >= 0 && scene.lightState[next] == SceneCodes.LIGHT_GREEN &&
             scene.lightStopS[next] - frontS <= FIRST_AT_GREEN_M;
+    }
+
+    /**
+     * Whether the ego waits behind standing vehicle {@code n} with room to steer round it, whatever the verdict
+     * on it says: the next stop line beyond it shows green, or nothing holds it where it stands (no stop line that
+     * is not green within {@link #FIRST_AT_GREEN_M} beyond its front, no vehicle within
+     * {@link SceneSnapshot#QUEUE_GAP_M} ahead of it in the lane). At green a standing queue starts within
+     * seconds, and one that does not is held by something broken down; traffic closes up to the line or to the
+     * car in front, so a car standing 21 m short of a red line with the road ahead empty is broken down or about
+     * to move. Stopped a queue's 3 m behind either, the ego could never steer round once they were judged parked:
+     * it cannot reverse (red-light-queue-8500-004, -8300-000: it arrived in the first seconds of green, when a
+     * car standing before the line is taken for a slow starter).
+     */
+    static boolean waitWithRoom(final SceneSnapshot scene, final int n)
+    {
+        final double frontS = scene.agentS[n] + 0.5 * scene.agentLength[n];
+        int next = -1;
+        for (int i = 0; i < scene.lightCount; i++)
+        {
+            if (scene.lightStopS[i] >= frontS && (next < 0 || scene.lightStopS[i] < scene.lightStopS[next]))
+            {
+                next = i;
+            }
+        }
+        if (next >= 0 && scene.lightState[next] == SceneCodes.LIGHT_GREEN)
+        {
+            return true;
+        }
+        for (int i = 0; i < scene.lightCount; i++)
+        {
+            final double beyond = scene.lightStopS[i] - frontS;
+            if (beyond > -1 && beyond <= FIRST_AT_GREEN_M && scene.lightState[i] != SceneCodes.LIGHT_GREEN)
+            {
+                return false;
+            }
+        }
+        for (int m = 0; m < scene.allAgents(); m++)
+        {
+            final double beyond = scene.agentS[m] - 0.5 * scene.agentLength[m] - frontS;
+            if (m != n && !scene.isVulnerable(m) && beyond > 0 && beyond < SceneSnapshot.QUEUE_GAP_M &&
+                Math.abs(scene.agentD[m]) < 0.5 * scene.laneWidth)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Front of the i-th thing to pass, {@code t} seconds after the end of the horizon. */

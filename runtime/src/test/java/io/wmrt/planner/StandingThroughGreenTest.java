@@ -65,6 +65,27 @@ class StandingThroughGreenTest
     }
 
     @Test
+    void shouldKeepAVehicleThatStoodThroughGreenParkedAtTheRedThatFollows()
+    {
+        for (long n = 1; n <= 151; n++)
+        {
+            load(n, SceneCodes.LIGHT_GREEN, 0f);
+        }
+        assertTrue(scene.agentParkedByRule[0]);
+        for (long n = 152; n <= 500; n++)
+        {
+            load(n, SceneCodes.LIGHT_RED, 0f);
+            assertTrue(scene.agentParkedByRule[0], "broken down at green, broken down at red: frame " + n);
+        }
+        load(501, SceneCodes.LIGHT_GREEN, 0f);
+        assertTrue(scene.agentParkedByRule[0], "still standing at the next green");
+        load(502, SceneCodes.LIGHT_RED, 2f);
+        assertFalse(scene.agentParkedByRule[0], "it moved");
+        load(503, SceneCodes.LIGHT_RED, 0f);
+        assertEquals(0, scene.agentStandingGreenNs[0], "standing again at red: queueing");
+    }
+
+    @Test
     void shouldStartCountingAgainWhenTheVehicleMoves()
     {
         for (long n = 1; n <= 140; n++)

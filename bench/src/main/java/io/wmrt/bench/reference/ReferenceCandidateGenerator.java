@@ -273,7 +273,7 @@ public final class ReferenceCandidateGenerator
                 gap = g;
                 speed = Math.abs(d0) <= reach ? vs : 0;
                 gapWanted = scene.agentParked[i] || scene.isStandingInLane(i) &&
-                    ReferenceTrajectoryScorer.firstAtGreen(scene, scene.agentS[i] + 0.5 * scene.agentLength[i]) ?
+                    ReferenceTrajectoryScorer.waitWithRoom(scene, i) ?
                     ReferenceTrajectoryScorer.PARKED_STANDOFF_M : IDM_MIN_GAP_M;
             }
         }

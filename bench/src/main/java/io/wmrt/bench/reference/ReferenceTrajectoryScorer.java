@@ -150,6 +150,9 @@ public final class ReferenceTrajectoryScorer
     private double passZoneSide;
     private double outOfLaneWeight;
     private double ruleBlockerStandoff;
+    /** Whether the blocker is judged parked (the model's verdict, the rule's): standing behind it forgoes progress. */
+    private boolean blockerParked;
+    private boolean ruleBlockerParked;
     private double ruleOutOfLaneWeight;
 
     public ReferenceTrajectoryScorer(final PlannerConfig config)
@@ -234,11 +237,13 @@ public final class ReferenceTrajectoryScorer
                 passableByRule |= scene.agentParkedByRule[n];
             }
         }
-        final boolean firstAtGreen = blocker >= 0 && firstAtGreen(scene, blockerFrontS);
-        blockerStandoff = blocker >= 0 && (scene.agentParked[blocker] || firstAtGreen) ?
+        final boolean withRoom = blocker >= 0 && waitWithRoom(scene, blocker);
+        blockerStandoff = blocker >= 0 && (scene.agentParked[blocker] || withRoom) ?
             PARKED_STANDOFF_M : QUEUE_STANDOFF_M;
-        ruleBlockerStandoff = blocker >= 0 && (scene.agentParkedByRule[blocker] || firstAtGreen) ?
+        ruleBlockerStandoff = blocker >= 0 && (scene.agentParkedByRule[blocker] || withRoom) ?
             PARKED_STANDOFF_M : QUEUE_STANDOFF_M;
+        blockerParked = blocker >= 0 && scene.agentParked[blocker];
+        ruleBlockerParked = blocker >= 0 && scene.agentParkedByRule[blocker];
         // Without a parked vehicle to pass, leaving the lane costs ten times more.
         outOfLaneWeight = passable ? w.outOfLane : 10 * w.outOfLane;
         final boolean inLaneBeside = Math.abs(scene.egoD) >= 0.5 * (scene.laneWidth + scene.egoWidth);
@@ -530,10 +535,11 @@ public final class ReferenceTrajectoryScorer
         final double waited = notPast && !oncoming ? w.parkedWait * standingSteps * dt : 0;
         final double progressMetres =
             advance(scene.egoS, lineS, notPast ? blockerRearS - halfLength - blockerStandoff : Double.MAX_VALUE) -
-            (blockerStandoff == PARKED_STANDOFF_M ? waited : 0);
-        final double ruleProgressMetres = blockerStandoff == ruleBlockerStandoff ? progressMetres :
+            (blockerParked ? waited : 0);
+        final boolean sameBlocker = blockerStandoff == ruleBlockerStandoff && blockerParked == ruleBlockerParked;
+        final double ruleProgressMetres = sameBlocker ? progressMetres :
             advance(scene.egoS, lineS, notPast ? blockerRearS - halfLength - ruleBlockerStandoff : Double.MAX_VALUE) -
-            (ruleBlockerStandoff == PARKED_STANDOFF_M ? waited : 0);
+            (ruleBlockerParked ? waited : 0);
         progressM[k] = lastS - scene.egoS;
         afterHorizon[k] = afterHorizonCost(scene, set, future, base, halfLength, halfWidth);
         unfinishedPass[k] = w.unfinishedPass > 0 && Math.abs(lastD) - inLane > PASS_OUTSIDE_M ?
@@ -770,6 +776,39 @@ public final class ReferenceTrajectoryScorer
         }
         return next >= 0 && scene.lightState[next] == SceneCodes.LIGHT_GREEN &&
             scene.lightStopS[next] - frontS <= FIRST_AT_GREEN_M;
+    }
+
+    /** Before a green light, or held neither by a stop line (not green) nor by a vehicle close ahead. */
+    static boolean waitWithRoom(final SceneSnapshot scene, final int n)
+    {
+        final double front = scene.agentS[n] + 0.5 * scene.agentLength[n];
+        double nextLine = Double.POSITIVE_INFINITY;
+        boolean nextGreen = false;
+        boolean held = false;
+        for (int i = 0; i < scene.lightCount; i++)
+        {
+            final double line = scene.lightStopS[i];
+            if (line >= front && line < nextLine)
+            {
+                nextLine = line;
+                nextGreen = scene.lightState[i] == SceneCodes.LIGHT_GREEN;
+            }
+            held |= line - front > -1 && line - front <= FIRST_AT_GREEN_M && scene.lightState[i] != SceneCodes.LIGHT_GREEN;
+        }
+        if (nextGreen)
+        {
+            return true;
+        }
+        for (int m = 0; m < scene.allAgents(); m++)
+        {
+            if (m == n || scene.isVulnerable(m) || Math.abs(scene.agentD[m]) >= 0.5 * scene.laneWidth)
+            {
+                continue;
+            }
+            final double gap = scene.agentS[m] - 0.5 * scene.agentLength[m] - front;
+            held |= gap > 0 && gap < SceneSnapshot.QUEUE_GAP_M;
+        }
+        return !held;
     }
 
     /** Front of the i-th thing to pass, {@code t} seconds after the end of the horizon. */

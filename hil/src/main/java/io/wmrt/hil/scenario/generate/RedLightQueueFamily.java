@@ -20,7 +20,7 @@ final class RedLightQueueFamily implements Family
         "speed limit of every street");
     static final Parameter BROKEN_DOWN = Parameter.flag("broken_down", 0.3,
         "a broken-down car stands for good in the ego's lane before the light, which is green early");
-    static final Parameter BROKEN_DIST = Parameter.real("broken_down_dist_m", "m", 2, 30, 1,
+    static final Parameter BROKEN_DIST = Parameter.real("broken_down_dist_m", "m", 8, 30, 1,
         "distance from the broken-down car's front to the stop line (broken_down only)");
     static final Parameter GREEN_AT = Parameter.real("ego_green_at_s", "s", 0, 45, 0,
         "light phase offset: the ego's signal turns green at this time (15-45 s; 0-20 s with broken_down), then " +

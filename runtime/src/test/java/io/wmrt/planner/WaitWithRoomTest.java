@@ -1,0 +1,147 @@
+package io.wmrt.planner;
+
+import io.wmrt.bus.SceneCodes;
+import org.junit.jupiter.api.Test;
+
+import java.nio.FloatBuffer;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Behind a standing vehicle that nothing holds (no stop line close beyond it that is not green, no vehicle close
+ * ahead of it) the ego waits with room to steer round it, whatever the verdict on it: traffic closes up to the
+ * line or to the car in front, so a car standing 21 m short of a red line with the road ahead empty is broken down
+ * or about to move. Stopped a queue's 3 m behind it, the ego could never steer round it once it was judged
+ * parked (red-light-queue-8500-004). A car held by the line or by the car ahead is a queue, closed up to.
+ * <p>
+ * The ego at the origin facing +x at 6 m/s; a car 4.6 m long standing in lane with its front at 30 m.
+ */
+class WaitWithRoomTest
+{
+    private static final int K = 32;
+    private static final int H = 30;
+    private static final double DT = 0.2;
+    private static final int N = 8;
+    private static final double FRONT = 30;
+    private final PlannerConfig config = new PlannerConfig().candidates(K).horizon(H).dtSeconds(DT).maxAgents(N)
+        .actionBounds(new double[]{-6, -0.55}, new double[]{3, 0.55}).conclude();
+
+    @Test
+    void shouldTakeACarThatNothingHoldsForOneToSteerRound()
+    {
+        assertTrue(TrajectoryScorer.waitWithRoom(scene(FRONT + 21, SceneCodes.LIGHT_RED, Double.NaN, false), 0));
+        assertTrue(TrajectoryScorer.waitWithRoom(scene(Double.NaN, (byte)0, Double.NaN, false), 0));
+        // A person crossing in front of it holds nothing: it is a vehicle the ego may have to steer round.
+        assertTrue(TrajectoryScorer.waitWithRoom(scene(Double.NaN, (byte)0, 4, true), 0));
+        // Before a green line, first at it or queued behind a car that does not start.
+        assertTrue(TrajectoryScorer.waitWithRoom(scene(FRONT + 3, SceneCodes.LIGHT_GREEN, Double.NaN, false), 0));
+        assertTrue(TrajectoryScorer.waitWithRoom(scene(FRONT + 30, SceneCodes.LIGHT_GREEN, 2.5, false), 0));
+    }
+
+    @Test
+    void shouldTakeACarHeldByTheLineOrTheCarAheadForAQueue()
+    {
+        assertFalse(TrajectoryScorer.waitWithRoom(scene(FRONT + 3, SceneCodes.LIGHT_RED, Double.NaN, false), 0));
+        assertFalse(TrajectoryScorer.waitWithRoom(scene(FRONT + 3, SceneCodes.LIGHT_YELLOW, Double.NaN, false), 0));
+        assertFalse(TrajectoryScorer.waitWithRoom(scene(FRONT + 40, SceneCodes.LIGHT_RED, 2.5, false), 0));
+        assertFalse(TrajectoryScorer.waitWithRoom(scene(Double.NaN, (byte)0, 2.5, false), 0));
+        // A car further ahead than a queue's gap does not hold it.
+        assertTrue(TrajectoryScorer.waitWithRoom(scene(Double.NaN, (byte)0, 15, false), 0));
+    }
+
+    @Test
+    void shouldWaitFurtherBackBehindACarThatNothingHolds()
+    {
+        // Stopping with 3.4 m to its rear against stopping with 8.4 m: with the red line 21 m beyond it the longer
+        // gap wins; with the line 3 m beyond it, or a car queued 2.5 m ahead of it, the shorter.
+        assertTrue(stopAt(3.4, FRONT + 21, Double.NaN) > stopAt(8.4, FRONT + 21, Double.NaN));
+        assertTrue(stopAt(3.4, FRONT + 3, Double.NaN) < stopAt(8.4, FRONT + 3, Double.NaN));
+        assertTrue(stopAt(3.4, FRONT + 40, 2.5) < stopAt(8.4, FRONT + 40, 2.5));
+    }
+
+    @Test
+    void shouldPlanItsStopWithRoomToSteerRound()
+    {
+        // The lattice's follow-the-limit candidate comes to rest further back behind the car nothing holds.
+        assertTrue(restingGap(FRONT + 21, Double.NaN) > 6.0, "behind a car nothing holds");
+        assertTrue(restingGap(FRONT + 40, 2.5) < 5.0, "behind a queued car");
+    }
+
+    /** The progress term of a plan braking evenly from 6 m/s to a stop {@code gap} metres behind the car's rear. */
+    private double stopAt(final double gap, final double lineS, final double aheadGap)
+    {
+        final SceneSnapshot scene = scene(lineS, SceneCodes.LIGHT_RED, aheadGap, false);
+        final FloatBuffer future = FloatBuffer.allocate(K * H * N * 3);
+        for (int h = 0; h < H; h++)
+        {
+            for (int n = 0; n < scene.agentCount; n++)
+            {
+                future.put((h * N + n) * 3, (float)(scene.agentS[n] - scene.egoS));
+            }
+        }
+        final double stopX = FRONT - 4.6 - gap - 2.3;
+        final double decel = 6 * 6 / (2 * stopX);
+        final CandidateSet set = new CandidateSet(K, H);
+        TestScenes.alongX(set, 0, 6, DT, h -> -decel);
+        final TrajectoryScorer scorer = new TrajectoryScorer(config);
+        scorer.prepare(scene);
+        scorer.score(scene, set, future, 0);
+        return scorer.progress[0];
+    }
+
+    /** The gap the lattice's first candidate (follow the limit, keep the lane) leaves to the car's rear at rest. */
+    private double restingGap(final double lineS, final double aheadGap)
+    {
+        final PlannerConfig lattice = new PlannerConfig().candidates(64).horizon(32).dtSeconds(DT).maxAgents(N)
+            .actionBounds(new double[]{-6, -0.55}, new double[]{3, 0.55}).conclude();
+        final SceneSnapshot scene = scene(lineS, SceneCodes.LIGHT_RED, aheadGap, false);
+        final CandidateSet set = new CandidateSet(lattice.candidates(), lattice.horizon());
+        new CandidateGenerator(lattice).generate(scene, set, null, new float[lattice.horizon()], 0);
+        final int last = lattice.horizon() - 1;
+        assertTrue(set.speed[last] < 0.2, "at rest by the horizon's end: " + set.speed[last]);
+        return FRONT - 4.6 - (set.x[last] + 2.3);
+    }
+
+    /**
+     * The car (slot 0); a stop line at {@code lineS} (NaN: none); another vehicle, or a person, {@code aheadGap}
+     * metres ahead of its front (NaN: none).
+     */
+    private static SceneSnapshot scene(final double lineS, final byte light, final double aheadGap,
+        final boolean person)
+    {
+        final SceneSnapshot scene = TestScenes.straightRoad(6, 1, 0);
+        scene.speedLimit = 14;
+        if (!Double.isNaN(lineS))
+        {
+            scene.lightCount = 1;
+            scene.lightStopS[0] = scene.egoS + lineS;
+            scene.lightState[0] = light;
+        }
+        scene.agentCount = 1;
+        standing(scene, 0, SceneCodes.VEHICLE, FRONT - 2.3, 4.6);
+        if (!Double.isNaN(aheadGap))
+        {
+            scene.agentCount = 2;
+            if (person)
+            {
+                standing(scene, 1, SceneCodes.PEDESTRIAN, FRONT + aheadGap + 0.25, 0.5);
+            }
+            else
+            {
+                standing(scene, 1, SceneCodes.VEHICLE, FRONT + aheadGap + 2.3, 4.6);
+            }
+        }
+        return scene;
+    }
+
+    private static void standing(final SceneSnapshot scene, final int i, final byte kind, final double x,
+        final double length)
+    {
+        scene.agentKind[i] = kind;
+        scene.agentX[i] = x;
+        scene.agentS[i] = scene.egoS + x;
+        scene.agentLength[i] = length;
+        scene.agentWidth[i] = SceneCodes.PEDESTRIAN == kind ? 0.5 : 1.8;
+    }
+}
