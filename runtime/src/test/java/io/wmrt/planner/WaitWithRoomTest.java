@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
+ * A vehicle standing first at a green light (slow to start, or broken down) is waited for with room to steer round
+ * it, as a parked one is: 3.4 m behind a broken-down car that the model first took for a slow starter, every pass
+ * left too little room past its corner (red-light-queue-7900-002). At a red light it is a queue, closed up to.
+ * <p>
  * Behind a standing vehicle that nothing holds (no stop line close beyond it that is not green, no vehicle close
  * ahead of it) the ego waits with room to steer round it, whatever the verdict on it: traffic closes up to the
  * line or to the car in front, so a car standing 21 m short of a red line with the road ahead empty is broken down
@@ -26,6 +30,29 @@ class WaitWithRoomTest
     private static final double FRONT = 30;
     private final PlannerConfig config = new PlannerConfig().candidates(K).horizon(H).dtSeconds(DT).maxAgents(N)
         .actionBounds(new double[]{-6, -0.55}, new double[]{3, 0.55}).conclude();
+
+    @Test
+    void shouldTakeACarJustBeforeAGreenStopLineForTheFirstAtIt()
+    {
+        assertTrue(firstAtGreen(FRONT + 3, SceneCodes.LIGHT_GREEN));
+        assertFalse(firstAtGreen(FRONT + 3, SceneCodes.LIGHT_RED));
+        assertFalse(firstAtGreen(FRONT + 3, SceneCodes.LIGHT_YELLOW));
+        // Further back, something may stand between it and the line: it is traffic.
+        assertFalse(firstAtGreen(FRONT + 20, SceneCodes.LIGHT_GREEN));
+        // A line it has already passed is not its light.
+        assertFalse(firstAtGreen(FRONT - 6, SceneCodes.LIGHT_GREEN));
+    }
+
+    @Test
+    void shouldWaitFurtherBackBehindTheFirstAtAGreenLight()
+    {
+        // Stopping with 3.4 m to its rear against stopping with 8.4 m: at green the longer gap wins, at red the
+        // shorter (the queue standoff is 3 m).
+        assertTrue(stopAt(3.4, FRONT + 3, SceneCodes.LIGHT_GREEN, Double.NaN) >
+            stopAt(8.4, FRONT + 3, SceneCodes.LIGHT_GREEN, Double.NaN));
+        assertTrue(stopAt(3.4, FRONT + 3, SceneCodes.LIGHT_RED, Double.NaN) <
+            stopAt(8.4, FRONT + 3, SceneCodes.LIGHT_RED, Double.NaN));
+    }
 
     @Test
     void shouldTakeACarThatNothingHoldsForOneToSteerRound()
@@ -55,9 +82,10 @@ class WaitWithRoomTest
     {
         // Stopping with 3.4 m to its rear against stopping with 8.4 m: with the red line 21 m beyond it the longer
         // gap wins; with the line 3 m beyond it, or a car queued 2.5 m ahead of it, the shorter.
-        assertTrue(stopAt(3.4, FRONT + 21, Double.NaN) > stopAt(8.4, FRONT + 21, Double.NaN));
-        assertTrue(stopAt(3.4, FRONT + 3, Double.NaN) < stopAt(8.4, FRONT + 3, Double.NaN));
-        assertTrue(stopAt(3.4, FRONT + 40, 2.5) < stopAt(8.4, FRONT + 40, 2.5));
+        final byte red = SceneCodes.LIGHT_RED;
+        assertTrue(stopAt(3.4, FRONT + 21, red, Double.NaN) > stopAt(8.4, FRONT + 21, red, Double.NaN));
+        assertTrue(stopAt(3.4, FRONT + 3, red, Double.NaN) < stopAt(8.4, FRONT + 3, red, Double.NaN));
+        assertTrue(stopAt(3.4, FRONT + 40, red, 2.5) < stopAt(8.4, FRONT + 40, red, 2.5));
     }
 
     @Test
@@ -69,9 +97,9 @@ class WaitWithRoomTest
     }
 
     /** The progress term of a plan braking evenly from 6 m/s to a stop {@code gap} metres behind the car's rear. */
-    private double stopAt(final double gap, final double lineS, final double aheadGap)
+    private double stopAt(final double gap, final double lineS, final byte light, final double aheadGap)
     {
-        final SceneSnapshot scene = scene(lineS, SceneCodes.LIGHT_RED, aheadGap, false);
+        final SceneSnapshot scene = scene(lineS, light, aheadGap, false);
         final FloatBuffer future = FloatBuffer.allocate(K * H * N * 3);
         for (int h = 0; h < H; h++)
         {
@@ -88,6 +116,12 @@ class WaitWithRoomTest
         scorer.prepare(scene);
         scorer.score(scene, set, future, 0);
         return scorer.progress[0];
+    }
+
+    private static boolean firstAtGreen(final double lineS, final byte light)
+    {
+        final SceneSnapshot scene = scene(lineS, light, Double.NaN, false);
+        return TrajectoryScorer.firstAtGreen(scene, scene.egoS + FRONT);
     }
 
     /** The gap the lattice's first candidate (follow the limit, keep the lane) leaves to the car's rear at rest. */
