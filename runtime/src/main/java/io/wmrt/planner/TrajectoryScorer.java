@@ -1206,27 +1206,6 @@ public final class TrajectoryScorer
     }
 
     /**
-     * Whether a vehicle standing with its front at {@code frontS} is the first at a light that shows green: the
-     * next stop line beyond it within {@link #FIRST_AT_GREEN_M}, green. Whether it is a slow starter or broken
-     * down, the ego waits behind it with room to steer round, as behind a parked one: stopped 3.4 m behind a
-     * broken-down car the model first took for a slow starter, every pass left too little room past its corner
-     * (red-light-queue-7900-002).
-     */
-    static boolean firstAtGreen(final SceneSnapshot scene, final double frontS)
-    {
-        int next = -1;
-        for (int i = 0; i < scene.lightCount; i++)
-        {
-            if (scene.lightStopS[i] >= frontS && (next < 0 || scene.lightStopS[i] < scene.lightStopS[next]))
-            {
-                next = i;
-            }
-        }
-        return next >= 0 && scene.lightState[next] == SceneCodes.LIGHT_GREEN &&
-            scene.lightStopS[next] - frontS <= FIRST_AT_GREEN_M;
-    }
-
-    /**
      * Whether the ego waits behind standing vehicle {@code n} with room to steer round it, whatever the verdict
      * on it says: the next stop line beyond it shows green, or nothing holds it where it stands (no stop line that
      * is not green within {@link #FIRST_AT_GREEN_M} beyond its front, no vehicle within

@@ -32,15 +32,13 @@ class WaitWithRoomTest
         .actionBounds(new double[]{-6, -0.55}, new double[]{3, 0.55}).conclude();
 
     @Test
-    void shouldTakeACarJustBeforeAGreenStopLineForTheFirstAtIt()
+    void shouldTakeACarJustBeforeAGreenStopLineForOneToSteerRoundAndBeforeARedOneForAQueue()
     {
-        assertTrue(firstAtGreen(FRONT + 3, SceneCodes.LIGHT_GREEN));
-        assertFalse(firstAtGreen(FRONT + 3, SceneCodes.LIGHT_RED));
-        assertFalse(firstAtGreen(FRONT + 3, SceneCodes.LIGHT_YELLOW));
-        // Further back, something may stand between it and the line: it is traffic.
-        assertFalse(firstAtGreen(FRONT + 20, SceneCodes.LIGHT_GREEN));
-        // A line it has already passed is not its light.
-        assertFalse(firstAtGreen(FRONT - 6, SceneCodes.LIGHT_GREEN));
+        assertTrue(waitWithRoom(FRONT + 3, SceneCodes.LIGHT_GREEN));
+        assertFalse(waitWithRoom(FRONT + 3, SceneCodes.LIGHT_RED));
+        assertFalse(waitWithRoom(FRONT + 3, SceneCodes.LIGHT_YELLOW));
+        // A line it has already passed holds nothing.
+        assertTrue(waitWithRoom(FRONT - 6, SceneCodes.LIGHT_RED));
     }
 
     @Test
@@ -118,10 +116,9 @@ class WaitWithRoomTest
         return scorer.progress[0];
     }
 
-    private static boolean firstAtGreen(final double lineS, final byte light)
+    private static boolean waitWithRoom(final double lineS, final byte light)
     {
-        final SceneSnapshot scene = scene(lineS, light, Double.NaN, false);
-        return TrajectoryScorer.firstAtGreen(scene, scene.egoS + FRONT);
+        return TrajectoryScorer.waitWithRoom(scene(lineS, light, Double.NaN, false), 0);
     }
 
     /** The gap the lattice's first candidate (follow the limit, keep the lane) leaves to the car's rear at rest. */
