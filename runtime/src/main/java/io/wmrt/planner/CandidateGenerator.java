@@ -29,6 +29,13 @@ public final class CandidateGenerator
     private static final double ROOM_END_MARGIN_M = 1.0;
 
     private static final double IDM_ACCEL = 1.5;
+    /**
+     * The IDM's acceleration for a target beside the ego lane (a pass), within the action bounds: at 1.5 m/s² a
+     * pass from a standstill behind two cars parked nose to tail had covered 24 of the 31 m it needed when the
+     * horizon ended, so every pass ended beside them with the next oncoming car in view, and the ego stood for good
+     * (narrow-street-8700-011, -014, -036, -039); at 2.0 the same pass is done within the horizon.
+     */
+    private static final double PASS_IDM_ACCEL_MPS2 = 2.0;
     private static final double IDM_DECEL = 2.0;
     private static final double IDM_HEADWAY_S = 1.2;
     /** Standstill gap behind moving or queued traffic; behind a parked vehicle the scorer's standoff. */
@@ -51,9 +58,11 @@ public final class CandidateGenerator
 
     // The leader of each lateral target (see findLeader), and the standstill gap of the candidate being built.
     private double minGap = IDM_MIN_GAP_M;
+    private double idmAccel = IDM_ACCEL;
     private final double[] leaderGapByTarget = new double[LATERAL_FRACTIONS.length];
     private final double[] leaderSpeedByTarget = new double[LATERAL_FRACTIONS.length];
     private final double[] minGapByTarget = new double[LATERAL_FRACTIONS.length];
+    private final double[] idmAccelByTarget = new double[LATERAL_FRACTIONS.length];
     private long latticeRebuilds;
 
     // Integration state of the candidate being built.
@@ -161,10 +170,12 @@ public final class CandidateGenerator
             final double gap = leaderGapByTarget[j];
             final double speed = leaderSpeedByTarget[j];
             final double wanted = minGapByTarget[j];
+            final double accel = idmAccelByTarget[j];
             findLeader(scene, targetOffset(scene, j), j);
             if (Double.doubleToRawLongBits(gap) != Double.doubleToRawLongBits(leaderGapByTarget[j]) ||
                 Double.doubleToRawLongBits(speed) != Double.doubleToRawLongBits(leaderSpeedByTarget[j]) ||
-                Double.doubleToRawLongBits(wanted) != Double.doubleToRawLongBits(minGapByTarget[j]))
+                Double.doubleToRawLongBits(wanted) != Double.doubleToRawLongBits(minGapByTarget[j]) ||
+                Double.doubleToRawLongBits(accel) != Double.doubleToRawLongBits(idmAccelByTarget[j]))
             {
                 stale |= 1 << j;
             }
@@ -297,6 +308,7 @@ public final class CandidateGenerator
         double leaderS = leaderGapByTarget[target];
         final double leaderSpeed = leaderSpeedByTarget[target];
         minGap = minGapByTarget[target];
+        idmAccel = idmAccelByTarget[target];
 
         double previousA = scene.egoAccel;
         double previousSteer = scene.egoSteer;
@@ -451,7 +463,9 @@ public final class CandidateGenerator
     /**
      * The nearest thing ahead to follow inside the corridor around {@code offset}: an agent that is in it or
      * will cross into it within the look-ahead, a red or yellow stop line the ego can still stop for, or, for an
-     * offset outside the ego lane, where the room on that side ends (as a vehicle standing there).
+     * offset outside the ego lane, where the room on that side ends (as a vehicle standing there). Beside the ego
+     * lane a road user coming the other way is not followed: slowing down in its lane only makes the pass last
+     * longer (the scorer prices meeting it), and the pass speeds up at {@link #PASS_IDM_ACCEL_MPS2}.
      */
     private void findLeader(final SceneSnapshot scene, final double offset, final int target)
     {
@@ -459,6 +473,7 @@ public final class CandidateGenerator
         double speed = 0;
         double gapWanted = IDM_MIN_GAP_M;
         final double halfCorridor = 0.5 * scene.egoWidth + 0.3;
+        final double outside = Math.abs(offset) - 0.5 * scene.laneWidth;
         for (int i = 0; i < scene.allAgents(); i++)
         {
             final double ahead = scene.agentS[i] - scene.egoS;
@@ -470,6 +485,10 @@ public final class CandidateGenerator
             scene.route.pointAt(scene.agentS[i], 0);
             final double relative = scene.agentHeading[i] - scene.route.heading;
             final double vs = scene.agentSpeed[i] * Math.cos(relative);
+            if (outside > 0 && vs < -TrajectoryScorer.ONCOMING_MPS)
+            {
+                continue;
+            }
             final double vd = scene.agentSpeed[i] * Math.sin(relative);
             final double reach = halfCorridor + 0.5 * scene.agentWidth[i];
             final double d0 = scene.agentD[i] - offset;
@@ -490,7 +509,6 @@ public final class CandidateGenerator
             }
         }
         // The end of the room beside the ego lane, for a target wholly beside the lane on that side.
-        final double outside = Math.abs(offset) - 0.5 * scene.laneWidth;
         final double roomEndS = offset > 0 ? scene.drivableLeftEndS : scene.drivableRightEndS;
         if (outside > 0 && roomEndS < Double.POSITIVE_INFINITY)
         {
@@ -516,6 +534,8 @@ public final class CandidateGenerator
         leaderGapByTarget[target] = gap;
         leaderSpeedByTarget[target] = speed;
         minGapByTarget[target] = gapWanted;
+        idmAccelByTarget[target] = outside > 0 ? Math.max(IDM_ACCEL, Math.min(config.accelMax(),
+            PASS_IDM_ACCEL_MPS2)) : IDM_ACCEL;
     }
 
     /**
@@ -527,15 +547,15 @@ public final class CandidateGenerator
     private double idm(final double v, final double desired, final double gap, final double closing)
     {
         final double free =
-            Math.max(-config.comfortDecelMps2() / IDM_ACCEL, 1 - Math.pow(v / Math.max(desired, 0.1), 4));
+            Math.max(-config.comfortDecelMps2() / idmAccel, 1 - Math.pow(v / Math.max(desired, 0.1), 4));
         if (gap >= 1e6)
         {
-            return IDM_ACCEL * free;
+            return idmAccel * free;
         }
         final double wanted = minGap + Math.max(0,
-            v * IDM_HEADWAY_S + v * closing / (2 * Math.sqrt(IDM_ACCEL * IDM_DECEL)));
+            v * IDM_HEADWAY_S + v * closing / (2 * Math.sqrt(idmAccel * IDM_DECEL)));
         final double g = Math.max(gap, 0.1);
-        return IDM_ACCEL * (free - (wanted / g) * (wanted / g));
+        return idmAccel * (free - (wanted / g) * (wanted / g));
     }
 
     private void start(final SceneSnapshot scene)

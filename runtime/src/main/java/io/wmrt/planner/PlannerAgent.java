@@ -125,8 +125,8 @@ public final class PlannerAgent implements Agent
     private final GraphRunner.OutputCheck encoderCheck = this::latentFinite;
     private final GraphRunner.OutputCheck rolloutCheck = this::rolloutFinite;
     private final SceneSnapshot scene = new SceneSnapshot();
-    /** Each agent's braking, measured from scene to scene and carried into its predicted path. */
-    private final AgentBraking braking = new AgentBraking();
+    /** Each agent's braking and turning, measured from scene to scene and carried into its predicted path. */
+    private final AgentMotion motion = new AgentMotion();
     private final CandidateSet candidates;
     private final CandidateGenerator generator;
     /** Null when the configuration asks for no helper thread: then every job runs on the planner thread. */
@@ -518,7 +518,9 @@ public final class PlannerAgent implements Agent
         }
         if (modelRan)
         {
-            braking.carryInto(scene, futureTensor, candidates.candidates, candidates.horizon, config.maxAgents(),
+            motion.carryTurnsInto(scene, futureTensor, candidates.candidates, candidates.horizon, config.maxAgents(),
+                config.dtSeconds());
+            motion.carryInto(scene, futureTensor, candidates.candidates, candidates.horizon, config.maxAgents(),
                 config.dtSeconds());
             scene.carryInto(futureTensor, candidates.candidates, candidates.horizon, config.maxAgents(),
                 config.dtSeconds());
@@ -643,7 +645,7 @@ public final class PlannerAgent implements Agent
     private void loadAndPack()
     {
         scene.load(sceneDecoder, config.maxAgents(), config.agentRangeM());
-        braking.observe(scene);
+        motion.observe(scene);
         if (scene.droppedAgents > 0)
         {
             faultCounters[SceneFault.Category.AGENT.ordinal()].getAndAdd(scene.droppedAgents);

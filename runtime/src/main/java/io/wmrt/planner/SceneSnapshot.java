@@ -41,15 +41,19 @@ public final class SceneSnapshot
     /** How long after its light turns green a vehicle standing before the stop line is taken to be queued. */
     public static final long QUEUE_STARTING_NS = 10_000_000_000L;
     /**
-     * A vehicle standing in the ego lane this long while the next light beyond it shows green is parked (broken
-     * down, or queued behind one that is) whatever the model or the queue rule says: a queue at green starts
-     * within seconds (red-light-queue's slow start, 3-8 s), and two cars waiting 40 s behind a broken-down one
-     * at a green light had kept the ego behind them for good (red-light-queue-8300-006). It stays parked through
-     * the red that follows for as long as it stands: taken for a queue again at red, the car behind a broken-down
-     * one let the ego close up to 3 m, too close to steer round it at the next green.
+     * A vehicle standing in the ego lane this long while nothing holds it is parked (broken down, or queued
+     * behind one that is) whatever the model or the queue rule says. What holds a standing vehicle is a stop line
+     * that does not show green within {@link #QUEUE_LOOKAHEAD_M} beyond its front, or a moving vehicle within
+     * {@link #QUEUE_GAP_M} ahead of it, or a standing one there that is itself held ({@link #heldAhead}): a
+     * queue at green starts within seconds (red-light-queue's slow start, 3-8 s), while two cars waiting 40 s
+     * behind a broken-down one at a green light had kept the ego behind them for good (red-light-queue-8300-006),
+     * and so had two cars parked nose to tail on a street without a light (narrow-street-8700-011, -014, -036,
+     * -039). It stays parked through the red that follows for as long as it stands: taken for a queue again at
+     * red, the car behind a broken-down one let the ego close up to 3 m, too close to steer round it at the next
+     * green.
      */
-    public static final long STANDING_THROUGH_GREEN_NS = 15_000_000_000L;
-    /** Frames further apart than this (or stamped back) start the count of {@link #STANDING_THROUGH_GREEN_NS} again. */
+    public static final long STANDING_UNHELD_NS = 15_000_000_000L;
+    /** Frames further apart than this (or stamped back) start the count of {@link #STANDING_UNHELD_NS} again. */
     public static final long STANDING_SEEN_GAP_NS = 1_000_000_000L;
     /** Metres beyond the ego's front within which the end of the room beside its lane counts as reached. */
     public static final double ROOM_END_REACHED_M = 1.0;
@@ -121,8 +125,9 @@ public final class SceneSnapshot
     public final boolean[] agentParked = new boolean[MAX_AGENTS];
     /**
      * The scene rule's verdict, kept when the model's replaces it: standing in the ego lane with neither a stop
-     * line within {@link #QUEUE_LOOKAHEAD_M} nor another vehicle within {@link #QUEUE_GAP_M} ahead of it, or
-     * standing there through green for {@link #STANDING_THROUGH_GREEN_NS} (which the model's verdict keeps too).
+     * line within {@link #QUEUE_LOOKAHEAD_M} nor another vehicle, or a walker or cyclist on the road, within
+     * {@link #QUEUE_GAP_M} ahead of it, or
+     * standing there unheld for {@link #STANDING_UNHELD_NS} (which the model's verdict keeps too).
      */
     public final boolean[] agentParkedByRule = new boolean[MAX_AGENTS];
     /** Frame indices of the agents beyond the model's range, this load. */
@@ -138,11 +143,11 @@ public final class SceneSnapshot
     private long stopShownNs;
     private boolean stopShown;
     /**
-     * Per agent slot, this load: how long it has stood in the ego lane with the next light beyond it green, ns
-     * (0 when it does not now). Counted from the first frame it was seen so by {@link #agentId}; a vehicle that
-     * reached {@link #STANDING_THROUGH_GREEN_NS} keeps counting at red while it stands.
+     * Per agent slot, this load: how long it has stood in the ego lane with nothing holding it ({@link
+     * #heldAhead}) or with the next light beyond it green, ns (0 when it does not now). Counted from the first frame it was seen so by {@link #agentId}; a vehicle that
+     * reached {@link #STANDING_UNHELD_NS} keeps counting at red while it stands.
      */
-    public final long[] agentStandingGreenNs = new long[MAX_AGENTS];
+    public final long[] agentStandingUnheldNs = new long[MAX_AGENTS];
     /** The ids of the vehicles standing so, and since when (frame time): this load's and the last load's. */
     private int[] standingIds = new int[MAX_AGENTS];
     private long[] standingSince = new long[MAX_AGENTS];
@@ -294,23 +299,23 @@ public final class SceneSnapshot
             }
         }
 
-        trackStandingThroughGreen();
+        trackStandingUnheld();
         for (int i = 0; i < allAgents(); i++)
         {
             agentParkedByRule[i] = isStandingInLane(i) &&
-                (!queuedAhead(agentS[i] + 0.5 * agentLength[i]) || standingThroughGreen(i));
+                (!queuedAhead(agentS[i] + 0.5 * agentLength[i]) || standingUnheld(i));
             agentParked[i] = agentParkedByRule[i];
         }
         learnedOverrides = 0;
     }
 
     /**
-     * Fills {@link #agentStandingGreenNs}: the vehicles standing in the ego lane with the next light beyond them
-     * green keep the time they were first seen so, by id, from the last load; a frame stamped earlier than the
+     * Fills {@link #agentStandingUnheldNs}: the vehicles standing in the ego lane with the next light beyond them
+     * green, or with nothing holding them ({@link #heldAhead}), keep the time they were first seen so, by id, from the last load; a frame stamped earlier than the
      * last (a producer that restarted its clock) or more than {@link #STANDING_SEEN_GAP_NS} after it starts the
      * count again.
      */
-    private void trackStandingThroughGreen()
+    private void trackStandingUnheld()
     {
         final int[] ids = lastStandingIds;
         final long[] since = lastStandingSince;
@@ -326,7 +331,7 @@ public final class SceneSnapshot
         lastLoadNs = timestampNs;
         for (int i = 0; i < allAgents(); i++)
         {
-            agentStandingGreenNs[i] = 0;
+            agentStandingUnheldNs[i] = 0;
             if (!isStandingInLane(i))
             {
                 continue;
@@ -340,11 +345,12 @@ public final class SceneSnapshot
                     break;
                 }
             }
-            if (!greenBeyond(agentS[i] + 0.5 * agentLength[i]))
+            final double frontS = agentS[i] + 0.5 * agentLength[i];
+            if (!greenBeyond(frontS) && heldAhead(frontS))
             {
-                // At red a standing car queues, unless it stood through a whole green before: that one is
-                // broken down, and stays so for as long as it stands.
-                if (Long.MIN_VALUE == from || timestampNs - from < STANDING_THROUGH_GREEN_NS)
+                // Held by a light that is not green, or by traffic ahead, a standing car queues, unless it stood
+                // unheld for long before: that one is broken down, and stays so for as long as it stands.
+                if (Long.MIN_VALUE == from || timestampNs - from < STANDING_UNHELD_NS)
                 {
                     continue;
                 }
@@ -355,14 +361,61 @@ public final class SceneSnapshot
             }
             standingIds[standingCount] = agentId[i];
             standingSince[standingCount++] = from;
-            agentStandingGreenNs[i] = timestampNs - from;
+            agentStandingUnheldNs[i] = timestampNs - from;
         }
     }
 
-    /** Whether agent i has stood in the ego lane through green for {@link #STANDING_THROUGH_GREEN_NS} or more. */
-    public boolean standingThroughGreen(final int agent)
+    /** Whether agent i has stood in the ego lane unheld for {@link #STANDING_UNHELD_NS} or more. */
+    public boolean standingUnheld(final int agent)
     {
-        return agentStandingGreenNs[agent] >= STANDING_THROUGH_GREEN_NS;
+        return agentStandingUnheldNs[agent] >= STANDING_UNHELD_NS;
+    }
+
+    /**
+     * Whether something holds a vehicle standing with its front at {@code frontS}: a stop line that does not show
+     * green within {@link #QUEUE_LOOKAHEAD_M} beyond it, a moving vehicle within {@link #QUEUE_GAP_M} ahead in
+     * the lane, or a standing one there that is itself held; or a walker or cyclist on the road within
+     * {@link #QUEUE_GAP_M} ahead (a car waiting at a zebra). The chain ends within {@link #allAgents} steps.
+     */
+    private boolean heldAhead(final double frontS)
+    {
+        double front = frontS;
+        for (int step = 0; step <= allAgents(); step++)
+        {
+            for (int i = 0; i < lightCount; i++)
+            {
+                final double beyond = lightStopS[i] - front;
+                if (beyond > -1 && beyond < QUEUE_LOOKAHEAD_M && lightState[i] != SceneCodes.LIGHT_GREEN)
+                {
+                    return true;
+                }
+            }
+            if (walkerOnRoadAhead(front))
+            {
+                return true;
+            }
+            int next = -1;
+            double nearest = QUEUE_GAP_M;
+            for (int n = 0; n < allAgents(); n++)
+            {
+                final double beyond = agentS[n] - 0.5 * agentLength[n] - front;
+                if (!isVulnerable(n) && beyond > 0 && beyond < nearest && Math.abs(agentD[n]) < 0.5 * laneWidth)
+                {
+                    next = n;
+                    nearest = beyond;
+                }
+            }
+            if (next < 0)
+            {
+                return false;
+            }
+            if (agentSpeed[next] >= STANDING_MPS)
+            {
+                return true;
+            }
+            front = agentS[next] + 0.5 * agentLength[next];
+        }
+        return true;
     }
 
     /** Whether the nearest stop line beyond {@code frontS} (at most 1 m behind it) has a green light. */
@@ -449,7 +502,7 @@ public final class SceneSnapshot
         for (int i = 0; i < agentCount; i++)
         {
             final float p = moves.get(i);
-            agentParked[i] = isStandingInLane(i) && (standingThroughGreen(i) || p < PARKED_BELOW &&
+            agentParked[i] = isStandingInLane(i) && (standingUnheld(i) || p < PARKED_BELOW &&
                 !(queueStarting && stopLineWithin(agentS[i] + 0.5 * agentLength[i])));
             if (agentParked[i] != agentParkedByRule[i])
             {
@@ -602,7 +655,7 @@ public final class SceneSnapshot
 
     private boolean queuedAhead(final double frontS)
     {
-        if (stopLineWithin(frontS))
+        if (stopLineWithin(frontS) || walkerOnRoadAhead(frontS))
         {
             return true;
         }
@@ -610,6 +663,24 @@ public final class SceneSnapshot
         {
             final double beyond = agentS[n] - 0.5 * agentLength[n] - frontS;
             if (!isVulnerable(n) && beyond > 0 && beyond < QUEUE_GAP_M && Math.abs(agentD[n]) < 0.5 * laneWidth)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a walker or cyclist is on the road (between the ego lane's right edge and the far edge of the lane
+     * beside it) within {@link #QUEUE_GAP_M} beyond {@code frontS}: a vehicle standing behind one waits for it.
+     */
+    private boolean walkerOnRoadAhead(final double frontS)
+    {
+        for (int n = 0; n < allAgents(); n++)
+        {
+            final double beyond = agentS[n] - frontS;
+            if (isVulnerable(n) && beyond > 0 && beyond < QUEUE_GAP_M && agentD[n] > -0.5 * laneWidth &&
+                agentD[n] < 1.5 * laneWidth)
             {
                 return true;
             }

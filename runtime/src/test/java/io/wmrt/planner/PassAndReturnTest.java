@@ -76,6 +76,39 @@ class PassAndReturnTest
             set.y[k * H + H - 1]);
     }
 
+    /**
+     * From a standstill 8 m behind two cars parked nose to tail (31 m to clear them), with a car coming the other way
+     * 60 m off: the full pass covers the 31 m within the six-second horizon (whether it meets that car is the
+     * scorer's to price). Following the oncoming car as a leader it covered 24; at the IDM's 1.5 m/s², with no car
+     * coming, 25 (narrow-street-8700-011): it ended beside the parked cars, and every pass was an unfinished one.
+     */
+    @Test
+    void shouldPassAtPaceFromAStandstillWithoutFollowingACarComingTheOtherWay()
+    {
+        final SceneSnapshot scene = TestScenes.straightRoad(0, 1, 0);
+        parked(scene, 0, 2.3 + 8 + 2.3, 4.6);
+        parked(scene, 1, 2.3 + 8 + 4.6 + 7 + 2.3, 4.6);
+        scene.agentKind[2] = SceneCodes.VEHICLE;
+        scene.agentX[2] = 60;
+        scene.agentY[2] = scene.laneWidth;
+        scene.agentHeading[2] = Math.PI;
+        scene.agentSpeed[2] = 7;
+        scene.agentLength[2] = 4.6;
+        scene.agentWidth[2] = 1.8;
+        scene.route.project(60, scene.laneWidth);
+        scene.agentS[2] = scene.route.s;
+        scene.agentD[2] = scene.route.d;
+        scene.agentCount = 3;
+        scene.route.project(0, 0);
+        final CandidateSet set = lattice(scene);
+        final int k = followLimitAt(set, scene.laneWidth);
+        final double cleared = 2.3 + 8 + 4.6 + 7 + 4.6;
+        assertTrue(set.x[k * H + H - 1] - 2.3 > cleared, "rear at " + (set.x[k * H + H - 1] - 2.3) +
+            " after six seconds, the second car's front at " + cleared);
+        final int inLane = followLimitAt(set, 0);
+        assertTrue(set.x[inLane * H + H - 1] < 2.3, "in its lane it stays behind the parked cars");
+    }
+
     private CandidateSet lattice(final SceneSnapshot scene)
     {
         final CandidateSet set = new CandidateSet(K, H);

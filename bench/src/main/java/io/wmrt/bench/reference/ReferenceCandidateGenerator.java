@@ -52,6 +52,7 @@ public final class ReferenceCandidateGenerator
     private double leaderGapAtStart;
     private double leaderSpeed;
     private double minGap = IDM_MIN_GAP_M;
+    private double idmAccel = IDM_ACCEL;
 
     // Integration state of the candidate being built.
     private double px;
@@ -258,6 +259,11 @@ public final class ReferenceCandidateGenerator
             route.pointAt(scene.agentS[i], 0);
             final double relative = scene.agentHeading[i] - route.heading;
             final double vs = scene.agentSpeed[i] * Math.cos(relative);
+            // Beside the ego lane a road user coming the other way is the scorer's to price, not one to follow.
+            if (Math.abs(offset) > 0.5 * scene.laneWidth && vs < -0.5)
+            {
+                continue;
+            }
             final double vd = scene.agentSpeed[i] * Math.sin(relative);
             final double reach = halfCorridor + 0.5 * scene.agentWidth[i];
             final double d0 = scene.agentD[i] - offset;
@@ -300,6 +306,8 @@ public final class ReferenceCandidateGenerator
         leaderGapAtStart = gap;
         leaderSpeed = speed;
         minGap = gapWanted;
+        idmAccel = Math.abs(offset) > 0.5 * scene.laneWidth ? Math.max(IDM_ACCEL, Math.min(config.accelMax(), 2.0)) :
+            IDM_ACCEL;
     }
 
     /**
@@ -311,15 +319,15 @@ public final class ReferenceCandidateGenerator
     private double idm(final double v, final double desired, final double gap, final double closing)
     {
         final double free =
-            Math.max(-config.comfortDecelMps2() / IDM_ACCEL, 1 - Math.pow(v / Math.max(desired, 0.1), 4));
+            Math.max(-config.comfortDecelMps2() / idmAccel, 1 - Math.pow(v / Math.max(desired, 0.1), 4));
         if (gap >= 1e6)
         {
-            return IDM_ACCEL * free;
+            return idmAccel * free;
         }
         final double wanted = minGap + Math.max(0,
-            v * IDM_HEADWAY_S + v * closing / (2 * Math.sqrt(IDM_ACCEL * IDM_DECEL)));
+            v * IDM_HEADWAY_S + v * closing / (2 * Math.sqrt(idmAccel * IDM_DECEL)));
         final double g = Math.max(gap, 0.1);
-        return IDM_ACCEL * (free - (wanted / g) * (wanted / g));
+        return idmAccel * (free - (wanted / g) * (wanted / g));
     }
 
     private void start(final SceneSnapshot scene)

@@ -5,7 +5,10 @@ import io.wmrt.bus.SceneCodes;
 import java.nio.FloatBuffer;
 
 /**
- * What the SceneFrame does not say and the world model therefore cannot see: that a vehicle is braking. The
+ * What the SceneFrame does not say and the world model therefore cannot see: that a vehicle is braking, and that
+ * one is finishing a turn onto the road.
+ * <p>
+ * <b>Braking.</b> The
  * frame carries each agent's speed, not its acceleration, so a car ahead slowing at 4 m/s² is predicted as if
  * it kept its speed, and the ego closes in on it until only an emergency brake is left. This class measures
  * each agent's acceleration from its speed in successive scenes (matched by the agent's id, low-pass filtered)
@@ -19,9 +22,22 @@ import java.nio.FloatBuffer;
  * agent speeding up is left as predicted too, since a car that accelerates now need not go on doing so. The
  * model's own change to the path (a follower braking for the ego) stays in: the two are added.
  * <p>
+ * <b>Finishing a turn.</b> The frame carries no yaw rate (the rig sends 0, as the data the models learned from
+ * did), so a car turning in from a side road is predicted along the heading it has mid-turn: straight across the
+ * centre line into the ego lane, where every candidate then meets it and the planner brakes hard for a car that
+ * will straighten up in its own lane (red-light-queue-8700-024, -026, -028, -036: a car turning right out of the
+ * cross street into the lane coming the other way, predicted so by the cv-baseline and the int8 student alike).
+ * The yaw rate is measured here from the heading in successive scenes, filtered like the braking. A vehicle or
+ * cyclist on the road along the route ({@link #TURN_ROAD_LANES} lane widths of the ego lane's centre), moving
+ * within 45 degrees of the route's direction or against it, at least {@link #TURN_MIN_RAD} off it and turning
+ * towards it faster than {@link #TURN_RATE_RADPS}, is predicted to go on sideways at its present rate only as
+ * far as the first lane centre it reaches (a lane centre lies every lane width from the ego lane's), and then
+ * along the lane at its full speed. A car turning across the ego's path (its heading leaving the road's
+ * direction) is left as predicted.
+ * <p>
  * Allocation-free; not thread safe: owned by the planner thread.
  */
-final class AgentBraking
+final class AgentMotion
 {
     /** Braking gentler than this (m/s², as a magnitude) is left to the prediction: coasting, or noise. */
     static final double BRAKING_MPS2 = 1.0;
@@ -38,17 +54,33 @@ final class AgentBraking
     static final long MIN_GAP_NS = 20_000_000L;
     /** The hardest braking believed: beyond it a speed jump is a tracking glitch. */
     static final double MAX_BRAKING_MPS2 = 9.0;
+    /** The fastest turn believed (rad/s): beyond it a heading jump is a tracking glitch. */
+    static final double MAX_YAW_RATE_RADPS = 2.0;
     /** Moving agents only: a standing vehicle's future is the parked/queued logic's. */
     static final double MOVING_MPS = 0.5;
+    /** A turn is carried only for agents at least this fast: below it a heading is not a direction of travel. */
+    static final double TURN_MOVING_MPS = 2.0;
+    /** Off the road's direction by less than this (rad, about 3 degrees) a vehicle is driving along it. */
+    static final double TURN_MIN_RAD = 0.05;
+    /** Turning slower than this (rad/s) towards the road's direction is not a turn: heading noise. */
+    static final double TURN_RATE_RADPS = 0.1;
+    /** How far from the ego lane's centre, in lane widths, an agent is on the road the turn is carried for. */
+    static final double TURN_ROAD_LANES = 2.0;
+    /** Within about 45 degrees of the route's direction, along it or against it. */
+    static final double TURN_ALONG_COS = 0.7;
 
     private static final int CAPACITY = SceneSnapshot.MAX_AGENTS;
 
     /** This scene's estimate per agent slot, m/s² (negative when braking); 0 for agents seen for the first time. */
     final double[] accel = new double[CAPACITY];
+    /** This scene's yaw rate per agent slot, rad/s (counter-clockwise positive); 0 for agents seen the first time. */
+    final double[] yawRate = new double[CAPACITY];
 
     private final int[] previousId = new int[CAPACITY];
     private final double[] previousSpeed = new double[CAPACITY];
     private final double[] previousAccel = new double[CAPACITY];
+    private final double[] previousHeading = new double[CAPACITY];
+    private final double[] previousYawRate = new double[CAPACITY];
     private int previousCount;
     private long previousTimestampNs;
     private boolean havePrevious;
@@ -72,6 +104,7 @@ final class AgentBraking
             {
                 final int j = previousSlot(scene.agentId[i]);
                 accel[i] = j < 0 ? 0 : previousAccel[j];
+                yawRate[i] = j < 0 ? 0 : previousYawRate[j];
             }
             return;
         }
@@ -83,11 +116,15 @@ final class AgentBraking
             if (j < 0)
             {
                 accel[i] = 0;
+                yawRate[i] = 0;
                 continue;
             }
             final double raw = (scene.agentSpeed[i] - previousSpeed[j]) / gap;
             final double filtered = previousAccel[j] + alpha * (raw - previousAccel[j]);
             accel[i] = Math.max(-MAX_BRAKING_MPS2, Math.min(MAX_BRAKING_MPS2, filtered));
+            final double turn = SceneSnapshot.wrap(worldHeading(scene, i) - previousHeading[j]) / gap;
+            final double turnFiltered = previousYawRate[j] + alpha * (turn - previousYawRate[j]);
+            yawRate[i] = Math.max(-MAX_YAW_RATE_RADPS, Math.min(MAX_YAW_RATE_RADPS, turnFiltered));
         }
         remember(scene);
     }
@@ -134,6 +171,84 @@ final class AgentBraking
         return moved;
     }
 
+    /**
+     * Carry every agent finishing a turn onto the road along the route into the lane it is turning into, for
+     * candidates 0 .. count - 1 (see the class comment). Needs a usable route; the same path for every candidate.
+     *
+     * @param future the rollout's agent_future, [K, horizon, maxAgents, 3] of (x, y, heading) in the ego frame.
+     * @return the number of agents carried.
+     */
+    int carryTurnsInto(
+        final SceneSnapshot scene, final FloatBuffer future, final int count, final int horizon, final int maxAgents,
+        final double dt)
+    {
+        final RouteFrame route = scene.route;
+        final double laneWidth = scene.laneWidth;
+        if (!route.usable() || !(laneWidth > 0))
+        {
+            return 0;
+        }
+        int carried = 0;
+        final int agents = Math.min(scene.agentCount, maxAgents);
+        for (int n = 0; n < agents; n++)
+        {
+            final byte kind = scene.agentKind[n];
+            final double v = scene.agentSpeed[n];
+            final double d = scene.agentD[n];
+            if ((kind != SceneCodes.VEHICLE && kind != SceneCodes.CYCLIST) || !(v >= TURN_MOVING_MPS) ||
+                !(Math.abs(d) < TURN_ROAD_LANES * laneWidth))
+            {
+                continue;
+            }
+            route.pointAt(scene.agentS[n], 0);
+            final double relative = SceneSnapshot.wrap(scene.agentHeading[n] - route.heading);
+            final double along = Math.cos(relative);
+            if (Math.abs(along) < TURN_ALONG_COS)
+            {
+                continue;
+            }
+            // Off the road's direction (along it, or against it) by e, and turning back towards it.
+            final double off = along > 0 ? relative : SceneSnapshot.wrap(relative - Math.PI);
+            final double w = yawRate[n];
+            if (Math.abs(off) < TURN_MIN_RAD || Math.abs(w) < TURN_RATE_RADPS || off * w >= 0)
+            {
+                continue;
+            }
+            carried++;
+            final double sideways = v * Math.sin(relative);
+            final double ahead = v * along;
+            final double target = sideways < 0 ? Math.floor(d / laneWidth) * laneWidth :
+                Math.ceil(d / laneWidth) * laneWidth;
+            final double reach = sideways == 0 ? 0 : (target - d) / sideways;
+            final double back = along > 0 ? 0 : Math.PI;
+            for (int h = 0; h < horizon; h++)
+            {
+                final double t = (h + 1) * dt;
+                final double turning = Math.min(t, reach);
+                final double s = scene.agentS[n] + ahead * turning + Math.copySign(v, ahead) * (t - turning);
+                route.pointAt(s, t < reach ? d + sideways * t : target);
+                final float x = (float)route.px;
+                final float y = (float)route.py;
+                final float heading = (float)SceneSnapshot.wrap(t < reach ? scene.agentHeading[n] :
+                    route.heading + back);
+                for (int k = 0; k < count; k++)
+                {
+                    final int at = ((k * horizon + h) * maxAgents + n) * 3;
+                    future.put(at, x);
+                    future.put(at + 1, y);
+                    future.put(at + 2, heading);
+                }
+            }
+        }
+        return carried;
+    }
+
+    /** Agent i's heading in the world (the scene keeps it relative to the ego's). */
+    private static double worldHeading(final SceneSnapshot scene, final int i)
+    {
+        return scene.agentHeading[i] + scene.egoWorldHeading;
+    }
+
     private int previousSlot(final int id)
     {
         for (int j = 0; j < previousCount; j++)
@@ -154,6 +269,8 @@ final class AgentBraking
             previousId[i] = scene.agentId[i];
             previousSpeed[i] = scene.agentSpeed[i];
             previousAccel[i] = accel[i];
+            previousHeading[i] = worldHeading(scene, i);
+            previousYawRate[i] = yawRate[i];
         }
         previousTimestampNs = scene.timestampNs;
         havePrevious = true;
