@@ -47,6 +47,18 @@ public final class TestProcesses
     }
 
     /**
+     * The command with SIGINT restored to its default action (coreutils' env): a test stopped by Ctrl-C from a
+     * shell that runs it in the background without job control inherits SIGINT ignored, and so would every
+     * process it starts, which then cannot be stopped the way a user stops it.
+     */
+    public static List<String> interruptible(final List<String> command)
+    {
+        final List<String> env = new ArrayList<>(List.of("env", "--default-signal=INT"));
+        env.addAll(command);
+        return env;
+    }
+
+    /**
      * The command run by a shell with umask 000, so whatever it creates is as open as it itself asks for.
      */
     public static List<String> withOpenUmask(final List<String> command)

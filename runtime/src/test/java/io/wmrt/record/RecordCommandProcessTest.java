@@ -56,8 +56,8 @@ class RecordCommandProcessTest
         final Map<Long, byte[]> written = new HashMap<>();
         try (BusDirectory bus = BusDirectory.await(dir, 60_000))
         {
-            record = TestProcesses.start(TestProcesses.wmrt("record", "--dir", dir.toString(), "--out",
-                file.toString()), tmp.resolve("record.log"));
+            record = TestProcesses.start(TestProcesses.interruptible(TestProcesses.wmrt("record", "--dir",
+                dir.toString(), "--out", file.toString())), tmp.resolve("record.log"));
             doomed = TestProcesses.start(TestProcesses.wmrt("record", "--dir", dir.toString(), "--out",
                 crashed.toString()), tmp.resolve("doomed.log"));
             TestProcesses.awaitLog(tmp.resolve("record.log"), "wmrt record:");

@@ -94,8 +94,9 @@ class ShadowModeProcessTest
             {
                 Thread.sleep(20);
             }
-            final Process record = TestProcesses.start(TestProcesses.wmrt("record", "--dir", dir.toString(), "--out",
-                tmp.resolve(name + ".mcap").toString(), "--shadow-divergence-m", divergence),
+            final Process record = TestProcesses.start(TestProcesses.interruptible(TestProcesses.wmrt("record",
+                "--dir", dir.toString(), "--out", tmp.resolve(name + ".mcap").toString(), "--shadow-divergence-m",
+                divergence)),
                 tmp.resolve(name + "-record.log"));
             while (!TestProcesses.read(tmp.resolve(name + "-record.log")).contains("with the shadow planner") &&
                 System.currentTimeMillis() < deadline)
