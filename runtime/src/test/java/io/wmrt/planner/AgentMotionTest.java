@@ -301,6 +301,17 @@ class AgentMotionTest
     }
 
 
+    @Test
+    void shouldNotBelieveAHeadingJumpBeyondTheFastestTurnNorMeasureAcrossAGap()
+    {
+        final AgentMotion motion = new AgentMotion();
+        motion.observe(turning(0.0, 30, 4.2, Math.PI));
+        motion.observe(turning(0.1, 29.2, 4.2, 0.0));
+        assertTrue(Math.abs(motion.yawRate[1]) <= AgentMotion.MAX_YAW_RATE_RADPS, "a half turn in 0.1 s is a glitch");
+        motion.observe(turning(2.0, 20, 4.2, Math.PI - 0.5));
+        assertEquals(0, motion.yawRate[1], 1e-9, "1.9 s without a frame: nothing is measured across it");
+    }
+
     private static void assertUnmoved(final AgentMotion braking, final SceneSnapshot s, final String what)
     {
         final FloatBuffer future = constantSpeedFutures(s);

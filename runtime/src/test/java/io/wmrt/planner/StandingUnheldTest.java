@@ -191,21 +191,30 @@ class StandingUnheldTest
      */
     private void loadPair(final long sequence, final float speed, final byte kind, final float across)
     {
-        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocate(SceneFrameEncoder.BLOCK_LENGTH));
-        final SceneFrameEncoder frame = TestFrames.straightRoad(new SceneFrameEncoder().wrap(buffer, 0), sequence,
-            sequence * 100_000_000L, 0f).lightCount(0);
-        addAhead(frame, speed, kind, across);
-        scene.load(new SceneFrameDecoder().wrap(buffer, 0, SceneFrameDecoder.BLOCK_LENGTH,
-            SceneFrameDecoder.SCHEMA_VERSION), 32, 200);
+        loadPair(sequence, speed, kind, across, SceneCodes.LIGHT_GREEN, false);
     }
 
     /** As {@link #loadPair} with a standing car ahead, and a light 30 m beyond that car's front. */
     private void loadPairBeforeLight(final long sequence, final byte light)
     {
+        loadPair(sequence, 0f, SceneCodes.VEHICLE, 0f, light, true);
+    }
+
+    private void loadPair(final long sequence, final float speed, final byte kind, final float across,
+        final byte light, final boolean withLight)
+    {
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocate(SceneFrameEncoder.BLOCK_LENGTH));
         final SceneFrameEncoder frame = TestFrames.straightRoad(new SceneFrameEncoder().wrap(buffer, 0), sequence,
-            sequence * 100_000_000L, 0f).lightStopS(0, 10f + 40f + 2.25f + 7f + 4.5f + 30f).lightState(0, light);
-        addAhead(frame, 0f, SceneCodes.VEHICLE, 0f);
+            sequence * 100_000_000L, 0f);
+        if (withLight)
+        {
+            frame.lightStopS(0, 10f + 40f + 2.25f + 7f + 4.5f + 30f).lightState(0, light);
+        }
+        else
+        {
+            frame.lightCount(0);
+        }
+        addAhead(frame, speed, kind, across);
         scene.load(new SceneFrameDecoder().wrap(buffer, 0, SceneFrameDecoder.BLOCK_LENGTH,
             SceneFrameDecoder.SCHEMA_VERSION), 32, 200);
     }
