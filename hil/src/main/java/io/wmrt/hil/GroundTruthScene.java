@@ -95,6 +95,19 @@ public final class GroundTruthScene
     private int lastNormalLaneIndex;
 
     private final List<Position2D> route = new ArrayList<>();
+
+    /**
+     * How far past its stop line the ego's front may be and still be shown the light it reached: a stop that
+     * overshot the line by less than this has not entered the junction.
+     */
+    static final double LIGHT_KEPT_PAST_LINE_METRES = 2.0;
+    /** A light SUMO stops listing while its line is still this close ahead is kept too. */
+    private static final double LIGHT_KEPT_BEFORE_LINE_METRES = 5.0;
+    private static final double LIGHT_LINE_ON_ROUTE_METRES = 1.0;
+    /** The first light listed in the last scene, its link and its stop line (null: none to keep). */
+    private String lightStoodAt;
+    private int linkStoodAt;
+    private Position2D lineStoodAt;
     private RoadNetwork network;
     /** Lanes beside the ego lane on each side in the last frame (drivableLeft / drivableRight in lanes). */
     private double roomLeft;
@@ -636,15 +649,67 @@ public final class GroundTruthScene
     private void writeLights(SceneFrameEncoder encoder, Position2D front)
     {
         List<NextTrafficLight> lights = traci.vehicleNextTrafficLights(egoId);
-        int count = Math.min(MAX_LIGHTS, lights.size());
         double frontS = arcLengthOfProjection(route, front);
-        encoder.lightCount(count);
-        for (int i = 0; i < count; i++)
+        int count = 0;
+        if (route.isEmpty())
+        {
+            lineStoodAt = null;
+        }
+        if (lineStoodAt != null && !(!lights.isEmpty() && lights.get(0).trafficLightId().equals(lightStoodAt)
+                && lights.get(0).linkIndex() == linkStoodAt))
+        {
+            // SUMO stops listing a light once the ego's front reaches its stop line, while the ego has not yet
+            // entered the junction: the light still holds it, so the scene keeps it, with its state read from
+            // the light itself, until the front is well past the line.
+            double lineS = arcLengthOfProjection(route, lineStoodAt);
+            boolean onRoute = pointAtArcLength(route, lineS).distanceTo(lineStoodAt) < LIGHT_LINE_ON_ROUTE_METRES;
+            String states = traci.trafficLightState(lightStoodAt);
+            if (onRoute && lineS >= frontS - LIGHT_KEPT_PAST_LINE_METRES && lineS <= frontS + LIGHT_KEPT_BEFORE_LINE_METRES
+                    && linkStoodAt < states.length())
+            {
+                encoder.lightStopS(count, (float) lineS);
+                encoder.lightState(count, lightCode(states.charAt(linkStoodAt)));
+                count++;
+            }
+            else
+            {
+                lineStoodAt = null;
+            }
+        }
+        for (int i = 0; i < lights.size() && count < MAX_LIGHTS; i++)
         {
             NextTrafficLight light = lights.get(i);
-            encoder.lightStopS(i, (float) (frontS + light.distanceMetres()));
-            encoder.lightState(i, lightCode(light.state()));
+            encoder.lightStopS(count, (float) (frontS + light.distanceMetres()));
+            encoder.lightState(count, lightCode(light.state()));
+            count++;
         }
+        encoder.lightCount(count);
+        if (!lights.isEmpty() && !route.isEmpty())
+        {
+            NextTrafficLight next = lights.get(0);
+            lightStoodAt = next.trafficLightId();
+            linkStoodAt = next.linkIndex();
+            lineStoodAt = pointAtArcLength(route, frontS + next.distanceMetres());
+        }
+    }
+
+    /** The point at arc length {@code s} along {@code polyline}, clamped to its ends. */
+    static Position2D pointAtArcLength(List<Position2D> polyline, double s)
+    {
+        double walked = 0.0;
+        for (int i = 0; i + 1 < polyline.size(); i++)
+        {
+            Position2D a = polyline.get(i);
+            Position2D b = polyline.get(i + 1);
+            double segment = a.distanceTo(b);
+            if (walked + segment >= s && segment > SAME_POINT_METRES)
+            {
+                double t = Math.max(0.0, (s - walked) / segment);
+                return new Position2D(a.x() + (b.x() - a.x()) * t, a.y() + (b.y() - a.y()) * t);
+            }
+            walked += segment;
+        }
+        return polyline.get(polyline.size() - 1);
     }
 
     // ------------------------------------------------------------------ cached static network data

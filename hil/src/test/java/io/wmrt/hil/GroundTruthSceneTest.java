@@ -10,6 +10,7 @@ import io.wmrt.hil.sumo.SumoProcess;
 import io.wmrt.hil.sumo.TinyScenario;
 import io.wmrt.hil.traci.NextTrafficLight;
 import io.wmrt.hil.traci.Position2D;
+import io.wmrt.hil.traci.SumoAngles;
 import io.wmrt.hil.traci.TraciConnection;
 import io.wmrt.sbe.SceneFrameDecoder;
 import io.wmrt.sbe.SceneFrameEncoder;
@@ -272,6 +273,68 @@ class GroundTruthSceneTest
             assertTrue(states.contains(SceneCodes.LIGHT_GREEN), "seen " + states);
             assertEquals(SceneCodes.LIGHT_UNKNOWN, GroundTruthScene.lightCode('o'));
             assertEquals(SceneCodes.LIGHT_YELLOW, GroundTruthScene.lightCode('Y'));
+        }
+    }
+
+    /**
+     * SUMO stops listing a light once the ego's front reaches its stop line; the scene keeps it while the front
+     * stands on the line or just past it (red-light-queue-8800-008 crept into the junction at red without it).
+     */
+    @Test
+    void lightReachedIsKeptWhileTheFrontStandsOnItsLineOrJustPastIt()
+    {
+        try (SumoProcess sumo = startSumoWithEgo())
+        {
+            TraciConnection traci = sumo.connection();
+            GroundTruthScene scene = new GroundTruthScene(traci, EGO, RANGE);
+            traci.setVehicleSpeedMode(EGO, 0);
+            traci.setVehicleLaneChangeMode(EGO, 0);
+            traci.simulationStep();
+            List<Position2D> lane = traci.laneShape(traci.vehicleLaneId(EGO));
+            Position2D start = lane.get(lane.size() - 2);
+            Position2D line = lane.get(lane.size() - 1);
+            double length = start.distanceTo(line);
+            double ux = (line.x() - start.x()) / length;
+            double uy = (line.y() - start.y()) / length;
+            double angle = SumoAngles.headingRadiansToSumoDegrees(Math.atan2(uy, ux));
+            NextTrafficLight reached = null;
+            boolean droppedBySumo = false;
+            for (double past = -20.0; past <= 3.01; past += 0.5)
+            {
+                traci.moveVehicleToXY(EGO, "", -1, line.x() + ux * past, line.y() + uy * past, angle, 1);
+                traci.setVehicleSpeed(EGO, 0.0);
+                traci.simulationStep();
+                scene.fill(encoder);
+                List<NextTrafficLight> listed = traci.vehicleNextTrafficLights(EGO);
+                if (past < -1.0)
+                {
+                    reached = listed.get(0);
+                    continue;
+                }
+                droppedBySumo |= listed.isEmpty() || !listed.get(0).trafficLightId().equals(reached.trafficLightId());
+                double lineS = GroundTruthScene.arcLengthOfProjection(routePoints(frame), line);
+                int shown = -1;
+                for (int i = 0; i < frame.lightCount(); i++)
+                {
+                    if (Math.abs(frame.lightStopS(i) - lineS) < 1.0)
+                    {
+                        shown = i;
+                    }
+                }
+                if (past > GroundTruthScene.LIGHT_KEPT_PAST_LINE_METRES + 0.5)
+                {
+                    assertEquals(-1, shown, "front " + past + " m past the line: the junction is entered");
+                    continue;
+                }
+                if (past > GroundTruthScene.LIGHT_KEPT_PAST_LINE_METRES - 0.5)
+                {
+                    continue;
+                }
+                assertTrue(shown >= 0, "front " + past + " m past the line: its light is in the scene");
+                char state = traci.trafficLightState(reached.trafficLightId()).charAt(reached.linkIndex());
+                assertEquals(GroundTruthScene.lightCode(state), frame.lightState(shown), "state, " + past + " m past");
+            }
+            assertTrue(droppedBySumo, "SUMO stopped listing the light at its line, which the scene must bridge");
         }
     }
 

@@ -42,6 +42,17 @@ public final class TrajectoryScorer
     /** A vehicle standing this close before a green light's stop line is the first at it. */
     static final double FIRST_AT_GREEN_M = 8.0;
     private static final double STOPPABLE_DECEL_MPS2 = 4.0;
+    /**
+     * How far before a red light's line the plans aim to stand. The rig's ruler, like a camera at the junction,
+     * counts the front reaching the line at red as crossing it; a plan paid for progress right up to the line
+     * stopped on it, and the actuator's lag carried the front over (red-light-queue-8800-008).
+     */
+    static final double STOP_LINE_MARGIN_M = 1.0;
+    /**
+     * How far past a red light's stop line the front of a stopped ego may stand and still be held by it: the
+     * ego that stopped with its front on the line had been let through at red (red-light-queue-8800-008).
+     */
+    static final double STOP_LINE_HELD_M = 1.0;
     private static final double PEDESTRIAN_SAFE_SPEED_SLOPE = 1.5;
     /**
      * A road user on foot is in front of the ego when its footprint comes within this of the ego's sides: on a
@@ -265,13 +276,25 @@ public final class TrajectoryScorer
         // The first stop light ahead that the ego can still stop for.
         stopLineS = Double.MAX_VALUE;
         final double stoppingDistance = scene.egoSpeed * scene.egoSpeed / (2 * STOPPABLE_DECEL_MPS2);
+        // A stopped ego whose front stands on the line, or just past it (a stop that overshot), is still held: it
+        // has not entered the junction, and from there a plan crosses the line by moving on at all.
+        final boolean stopped = scene.egoSpeed < SceneSnapshot.STANDING_MPS;
         for (int i = 0; i < scene.lightCount; i++)
         {
             final double toLine = scene.lightStopS[i] - scene.egoS - halfLength;
-            if (scene.isStopLight(i) && toLine > stoppingDistance && scene.lightStopS[i] < stopLineS)
+            if (scene.isStopLight(i) && (toLine > stoppingDistance || stopped && toLine > -STOP_LINE_HELD_M) &&
+                scene.lightStopS[i] < stopLineS)
             {
                 stopLineS = scene.lightStopS[i];
             }
+        }
+        if (stopLineS != Double.MAX_VALUE)
+        {
+            // The ego stands a margin before the line where it can brake to there at the bound used above, and
+            // where it cannot (or stands closer already) as far back as it can.
+            final double frontS = scene.egoS + halfLength;
+            stopLineS = Math.max(stopLineS - STOP_LINE_MARGIN_M, Math.min(stopLineS, frontS + stoppingDistance));
+            stopLineS = Math.max(stopLineS, frontS);
         }
         queueZone = stopLineS - scene.egoS < w.queueZoneM;
         oncoming = scene.oncomingAhead(ONCOMING_MPS);

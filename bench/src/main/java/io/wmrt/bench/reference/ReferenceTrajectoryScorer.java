@@ -50,6 +50,8 @@ public final class ReferenceTrajectoryScorer
     static final double QUEUE_STANDOFF_M = 3.0;
     static final double FIRST_AT_GREEN_M = 8.0;
     private static final double STOPPABLE_DECEL_MPS2 = 4.0;
+    private static final double STOP_LINE_MARGIN_M = 1.0;
+    private static final double STOP_LINE_HELD_M = 1.0;
     private static final double PEDESTRIAN_SAFE_SPEED_SLOPE = 1.5;
     static final double PEDESTRIAN_FRONT_ACROSS_M = 0.5;
     /** How far past the drivable edge a footprint is charged the full off-road weight; less is charged pro rata. */
@@ -196,13 +198,25 @@ public final class ReferenceTrajectoryScorer
         // The first stop light ahead that the ego can still stop for.
         stopLineS = Double.MAX_VALUE;
         final double stoppingDistance = scene.egoSpeed * scene.egoSpeed / (2 * STOPPABLE_DECEL_MPS2);
+        // A stopped ego whose front stands on the line, or just past it (a stop that overshot), is still held: it
+        // has not entered the junction, and from there a plan crosses the line by moving on at all.
+        final boolean stopped = scene.egoSpeed < SceneSnapshot.STANDING_MPS;
         for (int i = 0; i < scene.lightCount; i++)
         {
             final double toLine = scene.lightStopS[i] - scene.egoS - halfLength;
-            if (scene.isStopLight(i) && toLine > stoppingDistance && scene.lightStopS[i] < stopLineS)
+            if (scene.isStopLight(i) && (toLine > stoppingDistance || stopped && toLine > -STOP_LINE_HELD_M) &&
+                scene.lightStopS[i] < stopLineS)
             {
                 stopLineS = scene.lightStopS[i];
             }
+        }
+        if (stopLineS != Double.MAX_VALUE)
+        {
+            // The ego stands a margin before the line where it can brake to there at the bound used above, and
+            // where it cannot (or stands closer already) as far back as it can.
+            final double frontS = scene.egoS + halfLength;
+            stopLineS = Math.max(stopLineS - STOP_LINE_MARGIN_M, Math.min(stopLineS, frontS + stoppingDistance));
+            stopLineS = Math.max(stopLineS, frontS);
         }
         queueZone = stopLineS - scene.egoS < w.queueZoneM;
         oncoming = scene.oncomingAhead(ONCOMING_MPS);

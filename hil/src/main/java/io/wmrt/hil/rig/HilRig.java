@@ -77,6 +77,9 @@ public final class HilRig
     /** Horizon of the recorded ground-truth futures, in steps. */
     public static final int RECORD_HORIZON_STEPS = 30;
     private static final long FIRST_PLAN_WAIT_MS = 20_000;
+    /** Scenes a deterministic run lets its MCAP recorder fall behind: well inside the scene echo's 48. */
+    private static final int RECORDER_SLACK_SCENES = 8;
+    private static final long RECORDER_WAIT_MS = 30_000;
     private static final double PROGRESS_EVERY_S = 10.0;
     private static final double ROUTE_END_MARGIN_M = 3.0;
 
@@ -198,6 +201,7 @@ public final class HilRig
         {
             drive = new Drive(scenario, sumo.connection(), runtime, network, trace);
             drive.shadow = null == shadow ? null : new TrajectoryReader(shadow);
+            drive.recording = recording;
             drive.run();
             deadlineMisses = runtime.bus().counter(WmrtCounter.DEADLINE_MISSES).get();
             clockDegradedTicks = runtime.bus().counter(WmrtCounter.DEGRADED_BY_WALL_CLOCK).get();
@@ -280,6 +284,8 @@ public final class HilRig
         private final TrajectoryReader reader;
         /** The shadow planner's plans, when the run has one. */
         private TrajectoryReader shadow;
+        private McapRecording recording;
+        private long scenesPublished;
         private final TrajectoryReader.Handler onShadowPlan = this::onShadowPlan;
         private boolean shadowAnswered;
         private final EgoActuator actuator = new EgoActuator();
@@ -357,6 +363,7 @@ public final class HilRig
                 final long planWaitMs = options.timing().planWaitMs(options.planWaitMs());
                 awaitPlan(step == 0 ? Math.max(FIRST_PLAN_WAIT_MS, planWaitMs) : planWaitMs);
                 awaitShadowPlan(step == 0 ? Math.max(FIRST_PLAN_WAIT_MS, planWaitMs) : planWaitMs);
+                awaitRecording();
                 final NextTrafficLight lightBefore = GroundTruth.nextLight(traci, ego);
                 final boolean perturbed = perturbStep(step);
                 final double time = traci.getTime() + STEP_S;
@@ -403,6 +410,7 @@ public final class HilRig
             sceneSpeed = decoder.egoSpeed();
             // Keep the actuator on SUMO's pose: it is the ground truth the runtime sees.
             actuator.resync(sceneX, sceneY, sceneHeading);
+            scenesPublished++;
             if (!sceneRing.write(BusLayout.SCENE_MSG_TYPE, frameBuffer, 0, SceneWriter.FRAME_LENGTH))
             {
                 throw new IOException("scene ring of " + runtime.bus().dir() + " is full: the runtime (pid " +
@@ -429,6 +437,23 @@ public final class HilRig
                 {
                     Thread.onSpinWait();
                 }
+            }
+        }
+
+        /**
+         * With deterministic timing, the simulation waits for the MCAP recorder to keep within a few scenes of it,
+         * so a recording holds every scene however busy the machine; with wall-clock timing nothing waits.
+         */
+        private void awaitRecording() throws IOException
+        {
+            if (!options.timing().deterministic() || null == recording)
+            {
+                return;
+            }
+            if (!recording.awaitRecorded(scenesPublished, RECORDER_SLACK_SCENES, RECORDER_WAIT_MS))
+            {
+                throw new IOException("the MCAP recorder of " + scenario.name() + " is " + RECORDER_WAIT_MS +
+                    " ms behind scene " + awaitedSequence + " (deterministic timing): " + recording.summary());
             }
         }
 

@@ -9,6 +9,7 @@ import org.agrona.concurrent.IdleStrategy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One rig run's MCAP recording ({@code wmrt hil --record-mcap}): a {@link BusRecorder} on the runtime's bus, in
@@ -27,6 +28,8 @@ final class McapRecording implements AutoCloseable
     private volatile boolean stop;
     private boolean closed;
     private volatile IOException failure;
+    /** Scenes the thread has written, for the rig to pace a deterministic run by. */
+    private volatile long scenesRecorded;
 
     private McapRecording()
     {
@@ -71,7 +74,12 @@ final class McapRecording implements AutoCloseable
         {
             while (!stop)
             {
-                idle.idle(recorder.poll());
+                final int work = recorder.poll();
+                if (work > 0)
+                {
+                    scenesRecorded = recorder.scenesRecorded();
+                }
+                idle.idle(work);
             }
             // What the runtime publishes after the rig stopped driving: the last scene's echo, and a shadow
             // planner's last plans (it plans once the live planner is idle). Until 200 ms pass with nothing new.
@@ -90,6 +98,32 @@ final class McapRecording implements AutoCloseable
         {
             failure = ex;
         }
+    }
+
+    /**
+     * Waits, up to {@code waitMs}, until at most {@code slack} of the {@code published} scenes are still to be
+     * recorded; at once when nothing is recorded. A deterministic run waits here each step: on a busy machine the
+     * recorder thread falls behind a fast planner, and once the scene echo holds more than it can keep (about 48
+     * scenes) the oldest are lost; the simulation, not the runtime, is what waits.
+     *
+     * @return whether the recorder caught up in time.
+     */
+    boolean awaitRecorded(final long published, final int slack, final long waitMs)
+    {
+        if (null == thread)
+        {
+            return true;
+        }
+        final long deadline = System.nanoTime() + waitMs * 1_000_000L;
+        while (published - scenesRecorded > slack)
+        {
+            if (System.nanoTime() - deadline > 0 || null != failure || !thread.isAlive())
+            {
+                return false;
+            }
+            LockSupport.parkNanos(100_000);
+        }
+        return true;
     }
 
     /** What was recorded, for the rig's progress output; empty when nothing is recorded. */
