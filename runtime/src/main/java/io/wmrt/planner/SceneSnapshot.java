@@ -64,6 +64,11 @@ public final class SceneSnapshot
     public static final double CARRY_ALONG_ROUTE_LANES = 2.5;
     /** ... and heading along the route or against it, within about 45 degrees. */
     public static final double CARRY_ALONG_ROUTE_COS = 0.7;
+    /**
+     * An agent beyond the model's range behind the ego is carried when faster than this: the car coming up in the
+     * lane a merge joins, which came into the model's range half-way through the merge (corridor-8800-001).
+     */
+    public static final double CARRY_BEHIND_MIN_MPS = 1.0;
 
     public long sequence;
     public long timestampNs;
@@ -130,6 +135,8 @@ public final class SceneSnapshot
      * standing there unheld for {@link #STANDING_UNHELD_NS} (which the model's verdict keeps too).
      */
     public final boolean[] agentParkedByRule = new boolean[MAX_AGENTS];
+    /** Carried agents coming up behind the ego, carried straight on rather than along the route. */
+    private final boolean[] carriedStraight = new boolean[MAX_AGENTS];
     /** Frame indices of the agents beyond the model's range, this load. */
     private final int[] carriedFrom = new int[MAX_AGENTS];
     /**
@@ -292,9 +299,15 @@ public final class SceneSnapshot
             final int i = agentCount + carriedCount;
             copyAgent(frame, j, i, c * dx + s * dy, -s * dx + c * dy);
             route.pointAt(agentS[i], 0);
-            if (Math.abs(agentD[i]) < CARRY_ALONG_ROUTE_LANES * laneWidth &&
+            carriedStraight[i] = false;
+            if (agentS[i] >= 0 && Math.abs(agentD[i]) < CARRY_ALONG_ROUTE_LANES * laneWidth &&
                 Math.abs(Math.cos(agentHeading[i] - route.heading)) > CARRY_ALONG_ROUTE_COS)
             {
+                carriedCount++;
+            }
+            else if (agentS[i] < 0 && comingUpBehind(i))
+            {
+                carriedStraight[i] = true;
                 carriedCount++;
             }
         }
@@ -468,6 +481,11 @@ public final class SceneSnapshot
     {
         for (int n = agentCount; n < allAgents(); n++)
         {
+            if (carriedStraight[n])
+            {
+                carryStraight(future, count, horizon, maxAgents, dt, n);
+                continue;
+            }
             route.pointAt(agentS[n], 0);
             final double along = Math.cos(agentHeading[n] - route.heading);
             final double vs = agentSpeed[n] * along;
@@ -484,6 +502,41 @@ public final class SceneSnapshot
                     future.put(at + 1, y);
                     future.put(at + 2, heading);
                 }
+            }
+        }
+    }
+
+    /**
+     * Whether carried agent {@code i}, behind the route's start, is coming up behind the ego: moving, heading the
+     * ego's way (within about 45 degrees) and towards it, on a line that passes within
+     * {@link #CARRY_ALONG_ROUTE_LANES} lane widths of it. Behind the ego the route gives no lane to carry it
+     * along (its first segment, extended back, may be a junction's slant), so it is carried straight on.
+     */
+    private boolean comingUpBehind(final int i)
+    {
+        final double cos = Math.cos(agentHeading[i]);
+        final double sin = Math.sin(agentHeading[i]);
+        final double ahead = -agentX[i] * cos - agentY[i] * sin;
+        final double beside = Math.abs(agentX[i] * sin - agentY[i] * cos);
+        return agentSpeed[i] > CARRY_BEHIND_MIN_MPS && cos > CARRY_ALONG_ROUTE_COS && ahead > 0 &&
+            beside < CARRY_ALONG_ROUTE_LANES * laneWidth;
+    }
+
+    private void carryStraight(final FloatBuffer future, final int count, final int horizon, final int maxAgents,
+        final double dt, final int n)
+    {
+        final double vx = agentSpeed[n] * Math.cos(agentHeading[n]);
+        final double vy = agentSpeed[n] * Math.sin(agentHeading[n]);
+        for (int h = 0; h < horizon; h++)
+        {
+            final float x = (float)(agentX[n] + vx * (h + 1) * dt);
+            final float y = (float)(agentY[n] + vy * (h + 1) * dt);
+            for (int k = 0; k < count; k++)
+            {
+                final int at = ((k * horizon + h) * maxAgents + n) * 3;
+                future.put(at, x);
+                future.put(at + 1, y);
+                future.put(at + 2, (float)agentHeading[n]);
             }
         }
     }

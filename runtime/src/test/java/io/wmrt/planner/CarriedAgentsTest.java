@@ -121,6 +121,62 @@ class CarriedAgentsTest
         assertEquals(0, scene.carriedCount);
     }
 
+    /**
+     * The ego joins a road on a junction's slant (its route's first segment at 25 degrees), and a car comes up
+     * behind it in the lane it joins, 100 m back at 14 m/s: the route, extended back along the slant, passes 45 m
+     * from it, so it was not carried, and came into the model's range half-way through the merge
+     * (corridor-8800-001). It is carried straight on now; one standing, one going away and one crossing are not.
+     */
+    @Test
+    void shouldCarryACarComingUpBehindInTheLaneAMergeJoins()
+    {
+        final double slant = Math.toRadians(25);
+        final SceneSnapshot scene = joining(slant, 0f, 14f);
+        assertEquals(1, scene.carriedCount, "the car coming up behind is carried");
+        final int n = scene.agentCount;
+        assertEquals(2, scene.agentId[n]);
+
+        final FloatBuffer future = FloatBuffer.allocate(K * H * N * 3);
+        scene.carryInto(future, K, H, N, DT);
+        for (final int h : new int[]{0, H - 1})
+        {
+            // Where it is in the world then, on its road (y = 3.3), in the ego's frame.
+            final double wx = -100 + 14 * (h + 1) * DT;
+            final double wy = 3.3;
+            final int at = ((K - 1) * H + h) * N * 3 + n * 3;
+            assertEquals(Math.cos(slant) * wx + Math.sin(slant) * wy, future.get(at), 1e-3, "x, step " + h);
+            assertEquals(-Math.sin(slant) * wx + Math.cos(slant) * wy, future.get(at + 1), 1e-3, "y, step " + h);
+            assertEquals(-slant, future.get(at + 2), 1e-6, "heading, step " + h);
+        }
+
+        assertEquals(0, joining(slant, 0f, 0f).carriedCount, "a car standing behind is not coming up");
+        assertEquals(0, joining(slant, (float)Math.PI, 14f).carriedCount, "a car going away is not coming up");
+        assertEquals(0, joining(slant, (float)(0.5 * Math.PI), 14f).carriedCount, "nor is one crossing");
+    }
+
+    /**
+     * The ego at the origin, heading {@code slant} on its route's first segment, which then runs east at y = 3.3;
+     * the standing car ahead on it, and a car 100 m behind in that lane with world heading {@code heading}.
+     */
+    private static SceneSnapshot joining(final double slant, final float heading, final float speed)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocate(SceneFrameEncoder.BLOCK_LENGTH));
+        final SceneFrameEncoder encoder = new SceneFrameEncoder().wrap(buffer, 0);
+        TestFrames.straightRoad(encoder, 1, 100_000_000L, 0f).egoHeading((float)slant)
+            .agentX(0, 40f).agentY(0, 3.3f).agentX(1, -100f).agentY(1, 3.3f).agentHeading(1, heading)
+            .agentSpeed(1, speed);
+        final double join = 3.3 / Math.tan(slant);
+        encoder.routeX(0, 0f).routeY(0, 0f);
+        for (int i = 1; i < 40; i++)
+        {
+            encoder.routeX(i, (float)(join + 10 * (i - 1))).routeY(i, 3.3f);
+        }
+        final SceneSnapshot scene = new SceneSnapshot();
+        scene.load(new SceneFrameDecoder().wrap(buffer, 0, SceneFrameDecoder.BLOCK_LENGTH,
+            SceneFrameDecoder.SCHEMA_VERSION), N, MODEL_RANGE_M);
+        return scene;
+    }
+
     @Test
     void shouldCarryOnlyAsManyAsTheModelLeavesSlotsFor()
     {
