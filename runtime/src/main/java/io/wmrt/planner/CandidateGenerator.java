@@ -302,7 +302,6 @@ public final class CandidateGenerator
         final double dt = config.dtSeconds();
         final double wheelbase = config.wheelbaseM();
         final double jerkStep = config.maxJerkMps3() * dt;
-        final double steerStep = config.maxSteerRateRadps() * dt;
 
         // The leader in the target corridor (or a red stop line), advanced at its along-route speed.
         double leaderS = leaderGapByTarget[target];
@@ -311,7 +310,7 @@ public final class CandidateGenerator
         idmAccel = idmAccelByTarget[target];
 
         double previousA = scene.egoAccel;
-        double previousSteer = scene.egoSteer;
+        double previousSteer = scene.steerNow;
         final int base = k * set.horizon;
         double travelled = 0;
         for (int i = 0; i < set.horizon; i++)
@@ -367,6 +366,7 @@ public final class CandidateGenerator
             final double chord = Math.sqrt(dx * dx + dy * dy);
             final double sinAlpha = chord > 0 ? (dy * cosPh - dx * sinPh) / chord : -sinPh;
             double steer = Math.atan(2 * wheelbase * sinAlpha / lookAhead);
+            final double steerStep = config.steerStep(pv) * (i == 0 ? scene.steerHeldSteps : 1.0);
             steer = clamp(steer, previousSteer - steerStep, previousSteer + steerStep);
             steer = clamp(steer, config.steerMin(), config.steerMax());
 

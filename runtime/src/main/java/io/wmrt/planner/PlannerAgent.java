@@ -472,6 +472,15 @@ public final class PlannerAgent implements Agent
         // The previous plan's steps are shifted by the time since it was made (the timeline bounds the step).
         samplesShift = havePrevious ?
             Math.max(0, (scene.timestampNs - previousPlanTimestampNs) / (config.dtSeconds() * 1e9)) : 0;
+        if (havePrevious)
+        {
+            // The vehicle is executing the previous plan: the lattice steers on from where that plan has the wheels
+            // now, not from a frame that may not report the steering (from a straight wheel each tick, the car
+            // turned in steps).
+            final int inForce = (int)Math.min(Math.max(0, Math.ceil(samplesShift) - 1), config.horizon() - 1);
+            scene.steerNow = previousSteer[inForce];
+            scene.steerHeldSteps = Math.min(1.0, samplesShift - inForce);
+        }
         // The candidates are made before the encoder has said which standing vehicles are parked: with a helper,
         // while the encoder runs, and brought up to date once it has said.
         if (null != helper)

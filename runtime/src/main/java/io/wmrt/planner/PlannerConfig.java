@@ -17,6 +17,13 @@ public final class PlannerConfig
     public static final double DEFAULT_EMERGENCY_DECEL_MPS2 = 6.0;
     public static final double DEFAULT_MAX_JERK_MPS3 = 6.0;
     public static final double DEFAULT_MAX_STEER_RATE_RADPS = 0.7;
+    /**
+     * The fastest the lattice's steering may change the heading's rate of turn, rad/s²: above about 6 m/s it binds
+     * before the steering rate does (the rate of turn is v·tan(δ)/L). NAVSIM's comfort bound is 1.93; its
+     * five-sample estimate reads a step of the turn rate as more than four times the step per second, so the
+     * planner keeps to less.
+     */
+    public static final double DEFAULT_MAX_YAW_ACCEL_RADPS2 = 0.6;
     public static final long DEFAULT_SEED = 0x5EED_2026L;
     /** Past this fraction of the deadline after inference, only the lattice is scored (anytime planning). */
     public static final double DEFAULT_ANYTIME_FRACTION = 0.6;
@@ -318,6 +325,21 @@ public final class PlannerConfig
     public double maxSteerRateRadps()
     {
         return maxSteerRateRadps;
+    }
+
+    public double maxYawAccelRadps2()
+    {
+        return DEFAULT_MAX_YAW_ACCEL_RADPS2;
+    }
+
+    /**
+     * The most the lattice's steering may change in one step at {@code speedMps}: the steering rate's bound, or
+     * at speed the yaw acceleration's, whichever is tighter.
+     */
+    public double steerStep(final double speedMps)
+    {
+        final double byYaw = speedMps > 0 ? maxYawAccelRadps2() * wheelbaseM / speedMps : Double.POSITIVE_INFINITY;
+        return Math.min(maxSteerRateRadps, byYaw) * dtSeconds;
     }
 
     public long seed()

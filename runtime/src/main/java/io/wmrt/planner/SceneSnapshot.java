@@ -80,6 +80,17 @@ public final class SceneSnapshot
     public double egoSpeed;
     public double egoAccel;
     public double egoSteer;
+    /**
+     * The steering the lattice starts from: the frame's {@link #egoSteer}, unless the planner knows better (the
+     * steering its previous plan has in force now, which the vehicle is executing).
+     */
+    public double steerNow;
+    /**
+     * For how much of a step {@link #steerNow} has been in force (1 without a previous plan): the lattice's first
+     * step may change it by the steering's bound for that long, so a plan every half step does not turn the wheel
+     * twice as fast as any one plan may.
+     */
+    public double steerHeldSteps = 1.0;
     public double egoLength;
     public double egoWidth;
 
@@ -198,6 +209,8 @@ public final class SceneSnapshot
         egoSpeed = Math.max(0, frame.egoSpeed());
         egoAccel = frame.egoAccel();
         egoSteer = frame.egoSteer();
+        steerNow = egoSteer;
+        steerHeldSteps = 1.0;
         egoLength = frame.egoLength();
         egoWidth = frame.egoWidth();
         speedLimit = frame.speedLimit();

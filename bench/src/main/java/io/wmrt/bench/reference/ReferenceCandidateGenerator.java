@@ -174,7 +174,6 @@ public final class ReferenceCandidateGenerator
         final double dt = config.dtSeconds();
         final double wheelbase = config.wheelbaseM();
         final double jerkStep = config.maxJerkMps3() * dt;
-        final double steerStep = config.maxSteerRateRadps() * dt;
 
         // The leader in the target corridor (or a red stop line), advanced at its along-route speed.
         findLeader(scene, offset);
@@ -182,7 +181,7 @@ public final class ReferenceCandidateGenerator
         final double leaderSpeed = this.leaderSpeed;
 
         double previousA = scene.egoAccel;
-        double previousSteer = scene.egoSteer;
+        double previousSteer = scene.steerNow;
         final int base = k * set.horizon;
         double travelled = 0;
         for (int i = 0; i < set.horizon; i++)
@@ -223,6 +222,7 @@ public final class ReferenceCandidateGenerator
             route.pointAt(route.s + lookAhead, offset > 0 && route.s > passReturnS ? 0 : offset);
             final double alpha = wrap(Math.atan2(route.py - py, route.px - px) - ph);
             double steer = Math.atan(2 * wheelbase * Math.sin(alpha) / lookAhead);
+            final double steerStep = config.steerStep(pv) * (i == 0 ? scene.steerHeldSteps : 1.0);
             steer = clamp(steer, previousSteer - steerStep, previousSteer + steerStep);
             steer = clamp(steer, config.steerMin(), config.steerMax());
 
