@@ -27,8 +27,11 @@ public final class RuntimeProcess implements AutoCloseable
 {
     /** The runtime's command line; the rig runs its {@code run} command. */
     public static final String WMRT_MAIN = "io.wmrt.cli.WmrtCommand";
-    /** How long {@code wmrt run} may take to map its bus. */
-    public static final long START_TIMEOUT_MS = 30_000;
+    /**
+     * How long {@code wmrt run} may take to map its bus while it is alive (one that exits is reported at once).
+     * Eight rigs starting together on two cores took over 30 s to start a JVM that had printed nothing yet.
+     */
+    public static final long START_TIMEOUT_MS = 120_000;
     private static final long STOP_GRACE_MS = 10_000;
     /** Runtimes started and not yet stopped, with their bus directories. */
     private static final Map<Process, Path> RUNNING = new ConcurrentHashMap<>();
