@@ -34,8 +34,8 @@ class SteeringRateTest
     {
         final SceneSnapshot scene = TestScenes.straightRoad(14, 1, 0);
         scene.speedLimit = 14;
-        final CandidateSet set = lattice(scene);
-        final int k = followLimitAt(set, scene.laneWidth);
+        final CandidateSet set = TestScenes.lattice(config, scene);
+        final int k = TestScenes.followLimitAt(set, scene.laneWidth);
         double previous = scene.steerNow;
         double previousSpeed = scene.egoSpeed;
         double widestStep = 0;
@@ -60,29 +60,10 @@ class SteeringRateTest
         // Turning left, half a step into it: keeping the lane straightens the wheel by half a step's worth at most.
         scene.steerNow = 0.05;
         scene.steerHeldSteps = 0.5;
-        final CandidateSet set = lattice(scene);
-        final int k = followLimitAt(set, 0);
+        final CandidateSet set = TestScenes.lattice(config, scene);
+        final int k = TestScenes.followLimitAt(set, 0);
         final double first = set.steer[k * H];
         assertEquals(0.05 - 0.5 * config.steerStep(10), first, 1e-6, "the first step straightens as far as it may");
         assertTrue(set.steer[k * H + 1] < first, "and goes on straightening: " + set.steer[k * H + 1]);
-    }
-
-    private CandidateSet lattice(final SceneSnapshot scene)
-    {
-        final CandidateSet set = new CandidateSet(K, H);
-        new CandidateGenerator(config).generate(scene, set, null, null, 0);
-        return set;
-    }
-
-    private static int followLimitAt(final CandidateSet set, final double offset)
-    {
-        for (int k = 0; k < set.latticeCount; k++)
-        {
-            if (set.behaviour[k] == CandidateSet.FOLLOW_LIMIT && set.lateralTarget[k] == offset)
-            {
-                return k;
-            }
-        }
-        throw new AssertionError("no FOLLOW_LIMIT candidate at offset " + offset);
     }
 }

@@ -80,4 +80,25 @@ final class TestScenes
             set.steer[i] = 0;
         }
     }
+
+    /** The lattice and samples {@code config} makes of {@code scene}, with no previous plan. */
+    static CandidateSet lattice(final PlannerConfig config, final SceneSnapshot scene)
+    {
+        final CandidateSet set = new CandidateSet(config.candidates(), config.horizon());
+        new CandidateGenerator(config).generate(scene, set, null, null, 0);
+        return set;
+    }
+
+    /** The lattice's FOLLOW_LIMIT candidate with lateral target {@code offset}. */
+    static int followLimitAt(final CandidateSet set, final double offset)
+    {
+        for (int k = 0; k < set.latticeCount; k++)
+        {
+            if (set.behaviour[k] == CandidateSet.FOLLOW_LIMIT && set.lateralTarget[k] == offset)
+            {
+                return k;
+            }
+        }
+        throw new AssertionError("no FOLLOW_LIMIT candidate at offset " + offset);
+    }
 }
