@@ -36,8 +36,6 @@ public final class SceneSnapshot
     public static final double QUEUE_LOOKAHEAD_M = 40;
     /** Another vehicle this close ahead of a standing vehicle makes it queued. */
     public static final double QUEUE_GAP_M = 12;
-    /** A stop line that is not green this close beyond a standing vehicle's front holds it ({@link #waitWithRoom}), m. */
-    public static final double FIRST_AT_GREEN_M = 8.0;
     /** A standing vehicle the model gives less than this probability of moving within 30 s is parked. */
     public static final float PARKED_BELOW = 0.5f;
     /** How long after its light turns green a vehicle standing before the stop line is taken to be queued. */
@@ -444,64 +442,6 @@ public final class SceneSnapshot
             front = agentS[next] + 0.5 * agentLength[next];
         }
         return true;
-    }
-
-    /**
-     * Whether the ego waits behind standing vehicle {@code n} with room to steer round it, whatever the verdict
-     * on it says: the next stop line beyond it shows green, or nothing holds it where it stands. What holds it: a
-     * stop line that is not green within {@link #FIRST_AT_GREEN_M} beyond its front, a moving vehicle within
-     * {@link #QUEUE_GAP_M} ahead of it in the lane, or a standing one there that is itself held (the chain is
-     * followed to its head; a walker crossing in front holds nothing here, the ego may still have to steer round
-     * the car). At green a standing queue starts within seconds, and one that does not is held by something
-     * broken down; traffic closes up to the line or to the car in front, so a car standing 21 m short of a red line
-     * with the road ahead empty is broken down or about to move. Stopped a queue's 3 m behind either, the ego could
-     * never steer round once they were judged parked: it cannot reverse (red-light-queue-8500-004, -8300-000: it
-     * arrived in the first seconds of green, when a car standing before the line is taken for a slow starter). Two
-     * cars parked nose to tail with nothing ahead of them are both waited for so, as the 15 s rule
-     * ({@link #heldAhead}) follows the same chain: the front one had held the rear one, and a stop planned behind
-     * them was a queue's 3 m (narrow-street-9200-045, where the ego, braking out of a pass it broke off at
-     * 8 m/s, could keep to neither gap and stood 1.5 m behind the rear car for the rest of the run).
-     */
-    public boolean waitWithRoom(final int n)
-    {
-        double front = agentS[n] + 0.5 * agentLength[n];
-        if (greenBeyond(front))
-        {
-            return true;
-        }
-        for (int step = 0; step <= allAgents(); step++)
-        {
-            for (int i = 0; i < lightCount; i++)
-            {
-                final double beyond = lightStopS[i] - front;
-                if (beyond > -1 && beyond <= FIRST_AT_GREEN_M && lightState[i] != SceneCodes.LIGHT_GREEN)
-                {
-                    return false;
-                }
-            }
-            int next = -1;
-            double nearest = QUEUE_GAP_M;
-            for (int m = 0; m < allAgents(); m++)
-            {
-                final double beyond = agentS[m] - 0.5 * agentLength[m] - front;
-                if (m != n && !isVulnerable(m) && beyond > 0 && beyond < nearest &&
-                    Math.abs(agentD[m]) < 0.5 * laneWidth)
-                {
-                    next = m;
-                    nearest = beyond;
-                }
-            }
-            if (next < 0)
-            {
-                return true;
-            }
-            if (agentSpeed[next] >= STANDING_MPS)
-            {
-                return false;
-            }
-            front = agentS[next] + 0.5 * agentLength[next];
-        }
-        return false;
     }
 
     /** Whether the nearest stop line beyond {@code frontS} (at most 1 m behind it) has a green light. */

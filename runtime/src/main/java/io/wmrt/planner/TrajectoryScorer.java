@@ -40,6 +40,7 @@ public final class TrajectoryScorer
     static final double ONCOMING_MPS = 0.5;
     static final double QUEUE_STANDOFF_M = 3.0;
     /** A vehicle standing this close before a green light's stop line is the first at it. */
+    static final double FIRST_AT_GREEN_M = 8.0;
     private static final double STOPPABLE_DECEL_MPS2 = 4.0;
     /**
      * How far before a red light's line the plans aim to stand. The rig's ruler, like a camera at the junction,
@@ -328,7 +329,7 @@ public final class TrajectoryScorer
                 passableByRule |= scene.agentParkedByRule[n];
             }
         }
-        final boolean roomToSteerRound = blocker >= 0 && scene.waitWithRoom(blocker);
+        final boolean roomToSteerRound = blocker >= 0 && waitWithRoom(scene, blocker);
         blockerStandoff = blocker >= 0 && (scene.agentParked[blocker] || roomToSteerRound) ?
             PARKED_STANDOFF_M : QUEUE_STANDOFF_M;
         ruleBlockerStandoff = blocker >= 0 && (scene.agentParkedByRule[blocker] || roomToSteerRound) ?
@@ -1225,6 +1226,52 @@ public final class TrajectoryScorer
             }
         }
         return false;
+    }
+
+    /**
+     * Whether the ego waits behind standing vehicle {@code n} with room to steer round it, whatever the verdict
+     * on it says: the next stop line beyond it shows green, or nothing holds it where it stands (no stop line that
+     * is not green within {@link #FIRST_AT_GREEN_M} beyond its front, no vehicle within
+     * {@link SceneSnapshot#QUEUE_GAP_M} ahead of it in the lane). At green a standing queue starts within
+     * seconds, and one that does not is held by something broken down; traffic closes up to the line or to the
+     * car in front, so a car standing 21 m short of a red line with the road ahead empty is broken down or about
+     * to move. Stopped a queue's 3 m behind either, the ego could never steer round once they were judged parked:
+     * it cannot reverse (red-light-queue-8500-004, -8300-000: it arrived in the first seconds of green, when a
+     * car standing before the line is taken for a slow starter).
+     */
+    static boolean waitWithRoom(final SceneSnapshot scene, final int n)
+    {
+        final double frontS = scene.agentS[n] + 0.5 * scene.agentLength[n];
+        int next = -1;
+        for (int i = 0; i < scene.lightCount; i++)
+        {
+            if (scene.lightStopS[i] >= frontS && (next < 0 || scene.lightStopS[i] < scene.lightStopS[next]))
+            {
+                next = i;
+            }
+        }
+        if (next >= 0 && scene.lightState[next] == SceneCodes.LIGHT_GREEN)
+        {
+            return true;
+        }
+        for (int i = 0; i < scene.lightCount; i++)
+        {
+            final double beyond = scene.lightStopS[i] - frontS;
+            if (beyond > -1 && beyond <= FIRST_AT_GREEN_M && scene.lightState[i] != SceneCodes.LIGHT_GREEN)
+            {
+                return false;
+            }
+        }
+        for (int m = 0; m < scene.allAgents(); m++)
+        {
+            final double beyond = scene.agentS[m] - 0.5 * scene.agentLength[m] - frontS;
+            if (m != n && !scene.isVulnerable(m) && beyond > 0 && beyond < SceneSnapshot.QUEUE_GAP_M &&
+                Math.abs(scene.agentD[m]) < 0.5 * scene.laneWidth)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Front of the i-th thing to pass, {@code t} seconds after the end of the horizon. */

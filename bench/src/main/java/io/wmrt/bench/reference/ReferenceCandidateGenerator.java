@@ -279,7 +279,7 @@ public final class ReferenceCandidateGenerator
                 gap = g;
                 speed = Math.abs(d0) <= reach ? vs : 0;
                 gapWanted = scene.agentParked[i] || scene.isStandingInLane(i) &&
-                    scene.waitWithRoom(i) ?
+                    ReferenceTrajectoryScorer.waitWithRoom(scene, i) ?
                     ReferenceTrajectoryScorer.PARKED_STANDOFF_M : IDM_MIN_GAP_M;
             }
         }

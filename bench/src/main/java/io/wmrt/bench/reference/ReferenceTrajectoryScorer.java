@@ -48,6 +48,7 @@ public final class ReferenceTrajectoryScorer
     /** Speed towards the ego along the route above which a road user ahead is coming the other way. */
     static final double ONCOMING_MPS = 0.5;
     static final double QUEUE_STANDOFF_M = 3.0;
+    static final double FIRST_AT_GREEN_M = 8.0;
     private static final double STOPPABLE_DECEL_MPS2 = 4.0;
     private static final double STOP_LINE_MARGIN_M = 1.0;
     private static final double STOP_LINE_HELD_M = 1.0;
@@ -250,7 +251,7 @@ public final class ReferenceTrajectoryScorer
                 passableByRule |= scene.agentParkedByRule[n];
             }
         }
-        final boolean withRoom = blocker >= 0 && scene.waitWithRoom(blocker);
+        final boolean withRoom = blocker >= 0 && waitWithRoom(scene, blocker);
         blockerStandoff = blocker >= 0 && (scene.agentParked[blocker] || withRoom) ?
             PARKED_STANDOFF_M : QUEUE_STANDOFF_M;
         ruleBlockerStandoff = blocker >= 0 && (scene.agentParkedByRule[blocker] || withRoom) ?
@@ -775,6 +776,53 @@ public final class ReferenceTrajectoryScorer
             }
         }
         return false;
+    }
+
+    static boolean firstAtGreen(final SceneSnapshot scene, final double frontS)
+    {
+        int next = -1;
+        for (int i = 0; i < scene.lightCount; i++)
+        {
+            if (scene.lightStopS[i] >= frontS && (next < 0 || scene.lightStopS[i] < scene.lightStopS[next]))
+            {
+                next = i;
+            }
+        }
+        return next >= 0 && scene.lightState[next] == SceneCodes.LIGHT_GREEN &&
+            scene.lightStopS[next] - frontS <= FIRST_AT_GREEN_M;
+    }
+
+    /** Before a green light, or held neither by a stop line (not green) nor by a vehicle close ahead. */
+    static boolean waitWithRoom(final SceneSnapshot scene, final int n)
+    {
+        final double front = scene.agentS[n] + 0.5 * scene.agentLength[n];
+        double nextLine = Double.POSITIVE_INFINITY;
+        boolean nextGreen = false;
+        boolean held = false;
+        for (int i = 0; i < scene.lightCount; i++)
+        {
+            final double line = scene.lightStopS[i];
+            if (line >= front && line < nextLine)
+            {
+                nextLine = line;
+                nextGreen = scene.lightState[i] == SceneCodes.LIGHT_GREEN;
+            }
+            held |= line - front > -1 && line - front <= FIRST_AT_GREEN_M && scene.lightState[i] != SceneCodes.LIGHT_GREEN;
+        }
+        if (nextGreen)
+        {
+            return true;
+        }
+        for (int m = 0; m < scene.allAgents(); m++)
+        {
+            if (m == n || scene.isVulnerable(m) || Math.abs(scene.agentD[m]) >= 0.5 * scene.laneWidth)
+            {
+                continue;
+            }
+            final double gap = scene.agentS[m] - 0.5 * scene.agentLength[m] - front;
+            held |= gap > 0 && gap < SceneSnapshot.QUEUE_GAP_M;
+        }
+        return !held;
     }
 
     /** Front of the i-th thing to pass, {@code t} seconds after the end of the horizon. */
