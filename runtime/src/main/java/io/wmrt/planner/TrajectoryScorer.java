@@ -53,6 +53,14 @@ public final class TrajectoryScorer
      * ego that stopped with its front on the line had been let through at red (red-light-queue-8800-008).
      */
     static final double STOP_LINE_HELD_M = 1.0;
+    /**
+     * How far past the point it must stop at a plan's front may settle before it counts as crossing the red: a plan
+     * that stands drifts by millimetres, and where the ego already stands at that point (its margin before the
+     * line, or on the line) every plan had crossed, standing ones too, so the light no longer told them apart and
+     * the ego crept on into the junction at red (red-light-queue-9200-019, under a form of the standoff rule since
+     * withdrawn, which brought it to the line later).
+     */
+    static final double RED_CROSS_SLACK_M = 0.05;
     private static final double PEDESTRIAN_SAFE_SPEED_SLOPE = 1.5;
     /**
      * A road user on foot is in front of the ego when its footprint comes within this of the ego's sides: on a
@@ -750,7 +758,7 @@ public final class TrajectoryScorer
             {
                 laneCost += w.overSpeed * (v - allowed) * (v - allowed) * dt;
             }
-            if (s + halfLength > stopLineS)
+            if (s + halfLength > stopLineS + RED_CROSS_SLACK_M)
             {
                 crossedRed = true;
             }

@@ -26,6 +26,27 @@ class RedLightHoldTest
     }
 
     @Test
+    void shouldLetAStandingPlanSettleByMillimetresWithoutCrossing()
+    {
+        // Stopped at its margin 1 m before the line (and on it), a plan that stands but drifts 3 mm is not a
+        // crossing; one that creeps on is. Every plan, standing ones too, had been priced as crossing, and the ego
+        // crept into the junction at red (red-light-queue-9200-019).
+        for (final double past : new double[]{-1.0, 0.0})
+        {
+            final SceneSnapshot scene = TestScenes.straightRoad(0, 1, 0);
+            scene.lightCount = 1;
+            scene.lightStopS[0] = scene.egoS + 0.5 * scene.egoLength - past;
+            scene.lightState[0] = SceneCodes.LIGHT_RED;
+            final CandidateSet set = new CandidateSet(64, H);
+            TestScenes.alongX(set, 0, 0, DT, h -> 0.003 / (0.5 * H * DT * H * DT));
+            TestScenes.alongX(set, 1, 0, DT, h -> 0.5);
+            final TrajectoryScorer scorer = TestScenes.scoreFirst(config, scene, set, 2);
+            assertEquals(0, scorer.redLight[0], "drifting 3 mm, front " + past + " m past the line");
+            assertTrue(scorer.redLight[1] > 0, "creeping on, front " + past + " m past the line");
+        }
+    }
+
+    @Test
     void shouldNotHoldAnEgoWellPastTheLine()
     {
         final TrajectoryScorer scorer = standOrCreep(1.5);

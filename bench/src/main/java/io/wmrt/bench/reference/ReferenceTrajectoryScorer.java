@@ -52,6 +52,7 @@ public final class ReferenceTrajectoryScorer
     private static final double STOPPABLE_DECEL_MPS2 = 4.0;
     private static final double STOP_LINE_MARGIN_M = 1.0;
     private static final double STOP_LINE_HELD_M = 1.0;
+    private static final double RED_CROSS_SLACK_M = 0.05;
     private static final double PEDESTRIAN_SAFE_SPEED_SLOPE = 1.5;
     static final double PEDESTRIAN_FRONT_ACROSS_M = 0.5;
     /** How far past the drivable edge a footprint is charged the full off-road weight; less is charged pro rata. */
@@ -442,7 +443,7 @@ public final class ReferenceTrajectoryScorer
             {
                 laneCost += w.overSpeed * (v - allowed) * (v - allowed) * dt;
             }
-            if (s + halfLength > stopLineS)
+            if (s + halfLength > stopLineS + RED_CROSS_SLACK_M)
             {
                 crossedRed = true;
             }
