@@ -15,8 +15,9 @@ import java.util.Map;
  * Sections meet at nodes K1, K2, ...; the route ends on a 100 m lead-out street to Z.
  *
  * <p>Every street but the merge section's has 2 m sidewalks (lane 0), so car lanes count from 1 there. Traffic is
- * local to each scene (flows start and end inside it), and what must meet the ego (the signal's queue and
- * light phase) is timed from the ego's earliest possible arrival (driving at the limits), so it is approximate.
+ * local to each scene (flows start and end inside it, none on a street the ego drives), and what must meet the ego
+ * (the signal's queue and light phase) is timed from the ego's earliest possible arrival (driving at the limits),
+ * so it is approximate.
  * The pass criteria have no {@code max_opposite_lane_s} (the narrow street needs the opposite lane).
  */
 final class CorridorFamily implements Family
@@ -71,6 +72,9 @@ final class CorridorFamily implements Family
 
     /** Where the double-parked scene's right-lane traffic from behind turns off: this far before the obstacle. */
     static final double RIGHT_LANE_TURN_OFF_M = 40;
+    /** The double-parked scene's side street D runs from this far west and south of the section's start to it. */
+    static final double SIDE_STREET_BACK_M = 50;
+    static final double SIDE_STREET_SOUTH_M = 60;
 
     static final Parameter D_OBSTACLE = Parameter.choice("obstacle", List.of("car", "two_cars", "van"),
         "what stands in the right lane");
@@ -80,7 +84,7 @@ final class CorridorFamily implements Family
     static final Parameter D_VAN_LENGTH = Parameter.real("van_length_m", "m", 6.5, 7.5, 1, "van length (van only)");
     static final Parameter D_SPEED = Parameter.integer("speed_limit_kmh", "km/h", 40, 60, "speed limit");
     static final Parameter D_BEHIND = Parameter.real("behind_rate_per_s", "1/s", 0.05, 0.2, 3,
-        "eastbound traffic entering the section behind the ego, each lane");
+        "eastbound traffic entering the section behind the ego from a side street, each lane");
     static final Parameter D_ONCOMING = Parameter.real("oncoming_rate_per_s", "1/s", 0.05, 0.15, 3,
         "westbound traffic, each lane");
 
@@ -496,8 +500,19 @@ final class CorridorFamily implements Family
             l.routes.head(Xml.f("<vType id=\"dp_van\" vClass=\"delivery\" length=\"%s\" width=\"2.1\" minGap=\"0.5\" height=\"2.6\" " +
                 "color=\"0.9,0.9,0.9\"/>", Xml.num(vanLength, 1)));
         }
-        l.routes.head(Xml.f("<route id=\"r_dp\" edges=\"%s\"/>", edge)).head(Xml.f("<route id=\"r_dp_onc\" " +
-            "edges=\"%s%s\"/>", to, from));
+        // Traffic from behind comes in from a side street joining at the section's start, so that the ego sees it
+        // coming: inserted on the section itself, a car appeared 1.5 m behind the ego at 9.9 m/s as it moved right
+        // (corridor-9300-034, generator version 4).
+        final String side = "D" + from;
+        l.node("D", l.x - SIDE_STREET_BACK_M, -SIDE_STREET_SOUTH_M, "priority");
+        l.edges.append(Xml.f("    <edge id=\"%s\" from=\"D\" to=\"%s\" priority=\"1\" numLanes=\"2\" speed=\"%s\" " +
+            "width=\"3.3\" allow=\"passenger\"/>\n", side, from, Xml.num(v)));
+        l.connections.append(Xml.f("    <!-- double-parked: the side street D feeds both eastbound lanes of %s -->\n" +
+            "    <connection from=\"%s\" to=\"%s\" fromLane=\"0\" toLane=\"1\"/>\n" +
+            "    <connection from=\"%s\" to=\"%s\" fromLane=\"1\" toLane=\"2\"/>\n", edge, side, edge, side, edge));
+        l.routes.head(Xml.f("<route id=\"r_dp\" edges=\"%s\"/>", edge))
+            .head(Xml.f("<route id=\"r_dp_in\" edges=\"%s %s\"/>", side, edge))
+            .head(Xml.f("<route id=\"r_dp_onc\" edges=\"%s%s\"/>", to, from));
         l.routes.entry(0, Xml.f("<!-- double-parked: a %s in the right lane %s_1, front at %s m -->\n", obstacle, edge,
             Xml.num(front, 1)) + standing("dp1", type, edge, front));
         if ("two_cars".equals(obstacle))
@@ -509,12 +524,12 @@ final class CorridorFamily implements Family
         final double obstacleRear = front - ("van".equals(obstacle) ? vanLength : "two_cars".equals(obstacle) ?
             4.6 + gap + 4.6 : 4.6);
         final double turnOff = Math.max(10, obstacleRear - RIGHT_LANE_TURN_OFF_M);
-        l.routes.entry(0, Xml.f("<!-- double-parked: traffic from behind in both lanes (the right lane's turns off " +
+        l.routes.entry(0, Xml.f("<!-- double-parked: traffic from behind in both lanes, from the side street D (the right lane's turns off " +
             "at %s m, %s m before the obstacle), oncoming in both -->\n", Xml.num(turnOff, 1),
             Xml.num(obstacleRear - turnOff, 1)) + Xml.f(
-            "<flow id=\"dp_r\" type=\"car\" route=\"r_dp\" begin=\"0\" end=\"1000\" period=\"exp(%s)\" departLane=\"1\" " +
-            "departSpeed=\"max\" arrivalLane=\"1\" arrivalPos=\"" + Xml.num(turnOff, 1) + "\"/>\n" +
-            "<flow id=\"dp_l\" type=\"car\" route=\"r_dp\" begin=\"0\" end=\"1000\" period=\"exp(%s)\" departLane=\"2\" " +
+            "<flow id=\"dp_r\" type=\"car\" route=\"r_dp_in\" begin=\"0\" end=\"1000\" period=\"exp(%s)\" " +
+            "departLane=\"0\" departSpeed=\"max\" arrivalLane=\"1\" arrivalPos=\"" + Xml.num(turnOff, 1) + "\"/>\n" +
+            "<flow id=\"dp_l\" type=\"car\" route=\"r_dp_in\" begin=\"0\" end=\"1000\" period=\"exp(%s)\" departLane=\"1\" " +
             "departSpeed=\"max\"/>\n" +
             "<flow id=\"dp_onc\" type=\"car\" route=\"r_dp_onc\" begin=\"0\" end=\"1000\" period=\"exp(%s)\" " +
             "departLane=\"random\" departSpeed=\"max\"/>", Xml.num(behind, 3), Xml.num(behind, 3),
