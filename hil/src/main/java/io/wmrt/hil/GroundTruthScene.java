@@ -67,6 +67,18 @@ public final class GroundTruthScene
     private static final double MIN_ROOM_END_METRES = 0.1;
     /** Room on a side that shrinks by no more than this where edges meet does not end there. */
     private static final double ROOM_TOLERANCE_METRES = 0.5;
+    /**
+     * A lower speed limit is written from where a driver at the ego's speed would start slowing for its sign at
+     * {@link #SIGN_DECEL_MPS2}, {@link #SIGN_MARGIN_METRES} early, and at most {@link #SIGN_SIGHT_METRES} before
+     * the edge it starts on: with only the limit in force the planner learned of a drop from 77 to 30 km/h where
+     * a merge section meets a narrow street when it got there, at 19.5 m/s, and braked at 5.3 m/s²
+     * (corridor-9300-003). Not from the sign's full sight distance: 100 m after a merge, the ego would have
+     * slowed on the acceleration lane it must leave at the traffic's speed. A higher limit counts from where it
+     * starts.
+     */
+    static final double SIGN_SIGHT_METRES = 100.0;
+    static final double SIGN_DECEL_MPS2 = 2.5;
+    static final double SIGN_MARGIN_METRES = 10.0;
 
     /** The ego's acceleration to report instead of SUMO's, or NaN for SUMO's. */
     private double egoAccelMps2 = Double.NaN;
@@ -89,6 +101,7 @@ public final class GroundTruthScene
     private final Map<String, Double> laneLengths = new HashMap<>();
     private final Map<String, Boolean> sidewalks = new HashMap<>();
     private final Map<String, Integer> edgeLaneCounts = new HashMap<>();
+    private final Map<String, Double> laneSpeeds = new HashMap<>();
 
     /** Edge and lane index of the ego's last normal (non-internal) lane, used on junctions. */
     private String lastNormalEdge;
@@ -115,6 +128,12 @@ public final class GroundTruthScene
     /** Route arc length where that room ends on each side, 0 when it lasts the route (drivable*EndS). */
     private double leftEndS;
     private double rightEndS;
+    /** The lowest limit of the route's edges whose sign the ego is slowing for (SIGN_*), m/s (+inf: none). */
+    private double limitInSight;
+    /** The ego speed written in the frame being filled. */
+    private double speedNow;
+    /** The edge whose lower limit the last frame wrote before the ego got there (null: none). */
+    private String slowingFor;
 
     /**
      * @param traci       connection to the running SUMO
@@ -192,12 +211,12 @@ public final class GroundTruthScene
         encoder.egoX((float) centre.x());
         encoder.egoY((float) centre.y());
         encoder.egoHeading((float) heading);
-        encoder.egoSpeed((float) Math.max(0.0, Double.isNaN(egoSpeedMps) ? traci.vehicleSpeed(egoId) : egoSpeedMps));
+        speedNow = Math.max(0.0, Double.isNaN(egoSpeedMps) ? traci.vehicleSpeed(egoId) : egoSpeedMps);
+        encoder.egoSpeed((float) speedNow);
         encoder.egoAccel((float) (Double.isNaN(egoAccelMps2) ? traci.vehicleAcceleration(egoId) : egoAccelMps2));
         encoder.egoSteer(0.0f);
         encoder.egoLength((float) length);
         encoder.egoWidth((float) width);
-        encoder.speedLimit((float) traci.laneMaxSpeed(laneId));
         encoder.laneWidth((float) laneWidth);
         writeDrivableArea(encoder, laneWidth);
         encoder.reserved(0);
@@ -205,6 +224,7 @@ public final class GroundTruthScene
         writeAgents(encoder, centre);
 
         buildRoute(laneId, laneIndex, traci.vehicleLanePosition(egoId) - length / 2.0);
+        encoder.speedLimit((float) Math.min(laneSpeed(laneId), limitInSight));
         encoder.drivableLeftEndS((float) leftEndS);
         encoder.drivableRightEndS((float) rightEndS);
         encoder.routePointCount(route.size());
@@ -426,6 +446,8 @@ public final class GroundTruthScene
     {
         leftEndS = 0.0;
         rightEndS = 0.0;
+        limitInSight = Double.POSITIVE_INFINITY;
+        String slowingForNext = null;
         List<Position2D> raw = new ArrayList<>();
         List<Position2D> shape = laneShape(laneId);
         double scale = shapeLength(shape) / Math.max(SAME_POINT_METRES, laneLength(laneId));
@@ -457,12 +479,22 @@ public final class GroundTruthScene
             double across = Math.abs(shift) < ROUTE_CONTINUITY_METRES || raw.isEmpty() || next.isEmpty() ? 0.0 :
                 raw.get(raw.size() - 1).distanceTo(next.get(0));
             noteRoomEnd(edge, index, collected + across, shift);
+            // Once the ego slows for a sign it keeps doing so until it gets there, whatever its speed then.
+            double limit = laneSpeed(edge + "_" + index);
+            double slowing = (speedNow * speedNow - limit * limit) / (2 * SIGN_DECEL_MPS2) + SIGN_MARGIN_METRES;
+            double sight = edge.equals(slowingFor) ? SIGN_SIGHT_METRES : Math.min(SIGN_SIGHT_METRES, slowing);
+            if (collected + across < sight && limit < limitInSight)
+            {
+                limitInSight = limit;
+                slowingForNext = edge;
+            }
             for (Position2D point : next)
             {
                 appendPoint(raw, point);
             }
             collected = shapeLength(raw);
         }
+        slowingFor = slowingForNext;
         resample(raw);
     }
 
@@ -717,6 +749,11 @@ public final class GroundTruthScene
     private List<Position2D> laneShape(String laneId)
     {
         return laneShapes.computeIfAbsent(laneId, traci::laneShape);
+    }
+
+    private double laneSpeed(String laneId)
+    {
+        return laneSpeeds.computeIfAbsent(laneId, traci::laneMaxSpeed);
     }
 
     private double laneWidth(String laneId)

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -80,6 +81,69 @@ class GroundTruthSceneCorridorTest
             }
         }
         assertTrue(junctionSteps > 0, "the ego crossed the junction with the route checked");
+    }
+
+    @Test
+    void aLowerLimitAheadIsWrittenFromWhereTheEgoWouldStartSlowingForIt() throws Exception
+    {
+        Sumo.require();
+        // A merge section, then a slower street from K1: the limit drops where CK1 ends.
+        final GeneratedNet corridor = GeneratedNet.first("corridor", "routes.rou.xml",
+            routes -> routes.contains("r_merge_main") && routes.contains("edges=\"RB BC CK1 K1K2"), dir);
+        final RoadNetwork network = corridor.network();
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[SceneFrameEncoder.BLOCK_LENGTH]);
+        final SceneFrameEncoder encoder = new SceneFrameEncoder().wrap(buffer, 0);
+        final SceneFrameDecoder frame = new SceneFrameDecoder()
+            .wrap(buffer, 0, SceneFrameDecoder.BLOCK_LENGTH, SceneFrameDecoder.SCHEMA_VERSION);
+        try (SumoProcess process = corridor.startWithEgo())
+        {
+            final TraciConnection traci = process.connection();
+            final String ego = corridor.scenario().egoId();
+            final double main = traci.laneMaxSpeed("CK1_0");
+            final double street = traci.laneMaxSpeed("K1K2_1");
+            assertTrue(street < main - 1, "the corridor's next street is slower: " + street + " < " + main);
+            final double[] k1 = lastPoint(network.lane("CK1_0").orElseThrow().shape());
+            final double speed = main;
+            final double slowing = (speed * speed - street * street) / (2 * GroundTruthScene.SIGN_DECEL_MPS2) +
+                GroundTruthScene.SIGN_MARGIN_METRES;
+            final double sight = Math.min(GroundTruthScene.SIGN_SIGHT_METRES, slowing);
+            final GroundTruthScene scene = new GroundTruthScene(traci, ego, 80).network(network);
+            final double halfLength = 0.5 * traci.vehicleLength(ego);
+            double firstLower = Double.NaN;
+            // Front from 95 m before K1 on: the ego's centre is then beyond the sight distance of a car at the
+            // main road's limit until it is within it.
+            for (double front = k1[0] - 95; front < k1[0] - 2; front += 1.0)
+            {
+                traci.moveVehicleToXY(ego, "", -1, front, k1[1], 90, 1);
+                traci.simulationStep();
+                scene.egoMotion(speed, 0);
+                scene.fill(encoder);
+                final double toK1 = k1[0] - (front - halfLength);
+                if (frame.speedLimit() < main - 0.01)
+                {
+                    assertEquals(street, frame.speedLimit(), 0.01, "the slower street's limit");
+                    if (Double.isNaN(firstLower))
+                    {
+                        firstLower = toK1;
+                    }
+                }
+                else
+                {
+                    assertEquals(main, frame.speedLimit(), 0.01, "the limit in force");
+                    assertTrue(Double.isNaN(firstLower), "once slowing, the lower limit stays until the ego gets " +
+                        "there; back at " + toK1 + " m");
+                }
+                if (toK1 < 5)
+                {
+                    break;
+                }
+            }
+            assertEquals(sight, firstLower, 2.0, "written from where a car at " + speed + " m/s starts slowing");
+            // Slowed down (here: standing), it is still written until the ego gets there.
+            scene.egoMotion(0, 0);
+            scene.fill(encoder);
+            assertEquals(street, frame.speedLimit(), 0.01, "held while the ego slows");
+        }
     }
 
     private static double[] lastPoint(final double[] shape)

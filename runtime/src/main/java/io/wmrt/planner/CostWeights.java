@@ -38,6 +38,16 @@ public final class CostWeights
      */
     public double clearanceFloor = 3_000;
     public double clearanceFloorM = 0.6;
+    /**
+     * Per second that the ego's footprint lies within {@link #cutInHeadwayS} (plus a metre) ahead of a vehicle or
+     * cyclist behind it going its way in a lane the ego is not already in: a lane change or merge in front of a
+     * follower that leaves it less than that time gap. The predictions held the follower at its speed, and the
+     * ego changed lanes with a car entering from a side street 3 m behind it and speeding up, which ran into its
+     * side (corridor-9300-011). With 0.8 s the ego let one car after another by on an acceleration lane until
+     * it stood at the lane's end (corridor-9300-000). Reported with the time-to-collision term.
+     */
+    public double cutIn = 200;
+    public double cutInHeadwayS = 0.5;
     /** Reward (negative cost) per metre of progress along the route. */
     public double progress = 1.0;
     /**
@@ -127,7 +137,9 @@ public final class CostWeights
      * Per m^2, per second, that the gap to a pedestrian standing still (under {@link SceneSnapshot#STANDING_MPS})
      * is under {@link #standingPedestrianM}, at any speed: one waiting at a zebra's kerb may step out, and the
      * speed term let the ego pass one at 5 m/s with 0.73 m, centred in its lane (zebra-8300-003), where half a
-     * metre to the left was free.
+     * metre to the left was free. A pedestrian on the road (its centre within the drivable area) gets the same
+     * room from where it is now, walking or not: the ego, predicting a walker on a zebra would carry on across,
+     * swung behind it at 5 m/s, it stopped on the centre line, and the ego passed it at 0.56 m (zebra-9300-036).
      */
     public double standingPedestrian = 1_000;
     public double standingPedestrianM = 1.25;

@@ -32,6 +32,14 @@ public final class TrajectoryScorer
     private static final double TTC_LONGITUDINAL_MARGIN_M = 0.5;
     private static final double TTC_MARGIN_PER_MPS = 0.5;
     private static final double TTC_LATERAL_MARGIN_M = 0.3;
+    /** A follower for {@code CostWeights.cutIn}: heading within 45 degrees of the ego's, at least this fast. */
+    static final double FOLLOWER_COS = 0.7;
+    static final double FOLLOWER_MIN_MPS = 1.0;
+    /** The follower's headway box: a metre beyond its time gap, this much wider than it on each side. */
+    static final double FOLLOWER_MARGIN_M = 1.0;
+    static final double FOLLOWER_LATERAL_MARGIN_M = 0.2;
+    /** An ego whose centre is within this of a follower's line is in its lane already, not cutting in. */
+    static final double FOLLOWER_SAME_LANE_M = 1.0;
     /** Overtaking is considered only for a parked vehicle this close. */
     private static final double PASSING_RANGE_M = 60;
     /** Room kept behind a parked vehicle, so the ego can still steer around it; and behind a queued one. */
@@ -194,6 +202,8 @@ public final class TrajectoryScorer
     private final float[] stepFuture = new float[SceneSnapshot.MAX_AGENTS * 3];
     private final double[] windowReach = new double[SceneSnapshot.MAX_AGENTS];
     private final double[] agentHalfSum = new double[SceneSnapshot.MAX_AGENTS];
+    /** Per agent, the length of its headway box when it is a follower the ego could cut in front of, else 0. */
+    private final double[] followerReach = new double[SceneSnapshot.MAX_AGENTS];
     /** The agents of one step that pass the broad phase, in slot order. */
     private final int[] nearAgents = new int[SceneSnapshot.MAX_AGENTS];
     /** The pedestrians standing still in this scene (their slots), given room where they stand. */
@@ -266,7 +276,7 @@ public final class TrajectoryScorer
         complete = new boolean[k];
         boundable = w.collision >= 0 && w.ttc >= 0 && w.clearance >= 0 && w.clearanceFloor >= 0 &&
             w.pedestrian >= 0 && w.pedestrianFront >= 0 && w.standingPedestrian >= 0 && w.afterHorizon >= 0 &&
-            w.unfinishedPass >= 0;
+            w.unfinishedPass >= 0 && w.cutIn >= 0;
         passS = new double[(int)Math.ceil((w.passLookAheadS + PASS_RETURN_S) / PASS_STEP_S) + 1];
     }
 
@@ -363,7 +373,8 @@ public final class TrajectoryScorer
         standingPedestrians = 0;
         for (int n = 0; n < scene.allAgents(); n++)
         {
-            if (scene.agentKind[n] == SceneCodes.PEDESTRIAN && scene.agentSpeed[n] < SceneSnapshot.STANDING_MPS)
+            if (scene.agentKind[n] == SceneCodes.PEDESTRIAN &&
+                (scene.agentSpeed[n] < SceneSnapshot.STANDING_MPS || onRoad(scene, n)))
             {
                 standingPedestrian[standingPedestrians++] = n;
             }
@@ -372,7 +383,46 @@ public final class TrajectoryScorer
             windowReach[n] = Math.hypot(w.pedestrianRadiusM + halfLength + aHalfLength,
                 w.pedestrianRadiusM + halfWidth + aHalfWidth);
             agentHalfSum[n] = aHalfLength + aHalfWidth;
+            followerReach[n] = followerReach(scene, n);
+            if (followerReach[n] > 0)
+            {
+                // The headway box's far end lies its length beyond the agent's centre.
+                windowReach[n] = Math.max(windowReach[n], followerReach[n] + aHalfLength + aHalfWidth +
+                    FOLLOWER_LATERAL_MARGIN_M + halfLength + halfWidth);
+            }
         }
+    }
+
+    /**
+     * The length of agent {@code n}'s headway box ({@code CostWeights.cutIn}): its time gap at its speed now plus
+     * {@link #FOLLOWER_MARGIN_M}, for a vehicle or cyclist whose centre is behind the ego's, going the ego's way at
+     * {@link #FOLLOWER_MIN_MPS} or more, with the ego's centre more than {@link #FOLLOWER_SAME_LANE_M} from its line
+     * (a follower already in the ego's lane is not cut in on); 0 for every other agent.
+     */
+    /** Whether agent {@code n}'s centre lies within the drivable area across the route (a walker on the road). */
+    static boolean onRoad(final SceneSnapshot scene, final int n)
+    {
+        return scene.agentD[n] < scene.drivableLeft && scene.agentD[n] > -scene.drivableRight;
+    }
+
+    static double followerReach(final SceneSnapshot scene, final int n, final CostWeights w)
+    {
+        if (w.cutIn <= 0 || scene.agentKind[n] == SceneCodes.PEDESTRIAN || scene.agentSpeed[n] < FOLLOWER_MIN_MPS ||
+            scene.agentX[n] >= 0)
+        {
+            return 0;
+        }
+        final double cosA = Math.cos(scene.agentHeading[n]);
+        final double sinA = Math.sin(scene.agentHeading[n]);
+        // The ego's centre (the origin) across the agent's line.
+        final double across = Math.abs(scene.agentX[n] * sinA - scene.agentY[n] * cosA);
+        return cosA < FOLLOWER_COS || across <= FOLLOWER_SAME_LANE_M ? 0 :
+            FOLLOWER_MARGIN_M + w.cutInHeadwayS * scene.agentSpeed[n];
+    }
+
+    private double followerReach(final SceneSnapshot scene, final int n)
+    {
+        return followerReach(scene, n, w);
     }
 
     /**
@@ -848,7 +898,7 @@ public final class TrajectoryScorer
             final double ttcY = y + 0.5 * reachAhead * sinH;
             final double ttcHalfLength = halfLength + 0.5 * reachAhead;
             final double ttcHalfWidth = halfWidth + TTC_LATERAL_MARGIN_M;
-            // Room from where each pedestrian standing still stands now, whatever the model predicts of it.
+            // Room from where each pedestrian standing still, or on the road, is now, whatever the model predicts.
             for (int j = 0; j < standingPedestrians; j++)
             {
                 final int n = standingPedestrian[j];
@@ -942,6 +992,22 @@ public final class TrajectoryScorer
                     }
                 }
 
+                final double reach = followerReach[n];
+                if (reach > 0)
+                {
+                    if (!agentTrig)
+                    {
+                        agentCos = Math.cos(ah);
+                        agentSin = Math.sin(ah);
+                        agentTrig = true;
+                    }
+                    if (Footprints.overlap(x, y, cosH, sinH, halfLength, halfWidth, ax + 0.5 * reach * agentCos,
+                        ay + 0.5 * reach * agentSin, agentCos, agentSin, aHalfLength + 0.5 * reach,
+                        aHalfWidth + FOLLOWER_LATERAL_MARGIN_M))
+                    {
+                        clearanceCost += w.cutIn * dt;
+                    }
+                }
                 final boolean apart = Footprints.apart(x, y, halfLength, halfWidth, ax, ay, aHalfLength, aHalfWidth);
                 final boolean ttcApart = t >= firstTtc ||
                     Footprints.apart(ttcX, ttcY, ttcHalfLength, ttcHalfWidth, ax, ay, aHalfLength, aHalfWidth);

@@ -41,6 +41,11 @@ public final class ReferenceTrajectoryScorer
     private static final double TTC_LONGITUDINAL_MARGIN_M = 0.5;
     private static final double TTC_MARGIN_PER_MPS = 0.5;
     private static final double TTC_LATERAL_MARGIN_M = 0.3;
+    private static final double FOLLOWER_COS = 0.7;
+    private static final double FOLLOWER_MIN_MPS = 1.0;
+    private static final double FOLLOWER_MARGIN_M = 1.0;
+    private static final double FOLLOWER_LATERAL_MARGIN_M = 0.2;
+    private static final double FOLLOWER_SAME_LANE_M = 1.0;
     /** Overtaking is considered only for a parked vehicle this close. */
     private static final double PASSING_RANGE_M = 60;
     /** Room kept behind a parked vehicle, so the ego can still steer around it; and behind a queued one. */
@@ -459,8 +464,10 @@ public final class ReferenceTrajectoryScorer
             final int agentBase = i * maxAgents * 3;
             for (int n = 0; n < scene.allAgents(); n++)
             {
-                // A pedestrian standing still is given room where it stands, at any speed: it may step out.
-                if (scene.agentKind[n] == SceneCodes.PEDESTRIAN && scene.agentSpeed[n] < SceneSnapshot.STANDING_MPS)
+                // A pedestrian standing still is given room where it stands, at any speed: it may step out; and one
+                // on the road (within the drivable area across the route) room where it is now, walking or not.
+                if (scene.agentKind[n] == SceneCodes.PEDESTRIAN && (scene.agentSpeed[n] < SceneSnapshot.STANDING_MPS ||
+                    scene.agentD[n] < scene.drivableLeft && scene.agentD[n] > -scene.drivableRight))
                 {
                     final double px = scene.agentX[n] - x;
                     final double py = scene.agentY[n] - y;
@@ -521,6 +528,21 @@ public final class ReferenceTrajectoryScorer
                     }
                 }
 
+                // Cutting in within a follower's time gap, where the ego is not in its lane already.
+                if (w.cutIn > 0 && scene.agentKind[n] != SceneCodes.PEDESTRIAN &&
+                    scene.agentSpeed[n] >= FOLLOWER_MIN_MPS && scene.agentX[n] < 0 &&
+                    Math.cos(scene.agentHeading[n]) >= FOLLOWER_COS &&
+                    Math.abs(scene.agentX[n] * Math.sin(scene.agentHeading[n]) -
+                        scene.agentY[n] * Math.cos(scene.agentHeading[n])) > FOLLOWER_SAME_LANE_M)
+                {
+                    final double reach = FOLLOWER_MARGIN_M + w.cutInHeadwayS * scene.agentSpeed[n];
+                    if (ReferenceFootprints.overlap(x, y, heading, halfLength, halfWidth,
+                        ax + 0.5 * reach * Math.cos(ah), ay + 0.5 * reach * Math.sin(ah), ah,
+                        aHalfLength + 0.5 * reach, aHalfWidth + FOLLOWER_LATERAL_MARGIN_M))
+                    {
+                        clearanceCost += w.cutIn * dt;
+                    }
+                }
                 if (ReferenceFootprints.overlap(x, y, heading, halfLength, halfWidth, ax, ay, ah, aHalfLength, aHalfWidth))
                 {
                     if (firstCollision < 0)
