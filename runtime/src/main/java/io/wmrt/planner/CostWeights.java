@@ -137,9 +137,7 @@ public final class CostWeights
      * Per m^2, per second, that the gap to a pedestrian standing still (under {@link SceneSnapshot#STANDING_MPS})
      * is under {@link #standingPedestrianM}, at any speed: one waiting at a zebra's kerb may step out, and the
      * speed term let the ego pass one at 5 m/s with 0.73 m, centred in its lane (zebra-8300-003), where half a
-     * metre to the left was free. A pedestrian on the road (its centre within the drivable area) gets the same
-     * room from where it is now, walking or not: the ego, predicting a walker on a zebra would carry on across,
-     * swung behind it at 5 m/s, it stopped on the centre line, and the ego passed it at 0.56 m (zebra-9300-036).
+     * metre to the left was free.
      */
     public double standingPedestrian = 1_000;
     public double standingPedestrianM = 1.25;

@@ -373,8 +373,7 @@ public final class TrajectoryScorer
         standingPedestrians = 0;
         for (int n = 0; n < scene.allAgents(); n++)
         {
-            if (scene.agentKind[n] == SceneCodes.PEDESTRIAN &&
-                (scene.agentSpeed[n] < SceneSnapshot.STANDING_MPS || onRoad(scene, n)))
+            if (scene.agentKind[n] == SceneCodes.PEDESTRIAN && scene.agentSpeed[n] < SceneSnapshot.STANDING_MPS)
             {
                 standingPedestrian[standingPedestrians++] = n;
             }
@@ -399,12 +398,6 @@ public final class TrajectoryScorer
      * {@link #FOLLOWER_MIN_MPS} or more, with the ego's centre more than {@link #FOLLOWER_SAME_LANE_M} from its line
      * (a follower already in the ego's lane is not cut in on); 0 for every other agent.
      */
-    /** Whether agent {@code n}'s centre lies within the drivable area across the route (a walker on the road). */
-    static boolean onRoad(final SceneSnapshot scene, final int n)
-    {
-        return scene.agentD[n] < scene.drivableLeft && scene.agentD[n] > -scene.drivableRight;
-    }
-
     static double followerReach(final SceneSnapshot scene, final int n, final CostWeights w)
     {
         if (w.cutIn <= 0 || scene.agentKind[n] == SceneCodes.PEDESTRIAN || scene.agentSpeed[n] < FOLLOWER_MIN_MPS ||
@@ -898,7 +891,7 @@ public final class TrajectoryScorer
             final double ttcY = y + 0.5 * reachAhead * sinH;
             final double ttcHalfLength = halfLength + 0.5 * reachAhead;
             final double ttcHalfWidth = halfWidth + TTC_LATERAL_MARGIN_M;
-            // Room from where each pedestrian standing still, or on the road, is now, whatever the model predicts.
+            // Room from where each pedestrian standing still stands now, whatever the model predicts of it.
             for (int j = 0; j < standingPedestrians; j++)
             {
                 final int n = standingPedestrian[j];

@@ -64,8 +64,6 @@ class PedestrianFrontTest
     private double walker(final double x, final double y, final double vx, final double vy)
     {
         final SceneSnapshot scene = TestScenes.straightRoad(0, 1, 0);
-        // The road ends at the lane's right edge: a kerb, the sidewalk beyond it.
-        scene.drivableRight = 1.75;
         scene.agentCount = 1;
         scene.agentKind[0] = SceneCodes.PEDESTRIAN;
         scene.agentX[0] = x;

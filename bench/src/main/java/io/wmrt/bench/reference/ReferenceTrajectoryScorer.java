@@ -464,10 +464,8 @@ public final class ReferenceTrajectoryScorer
             final int agentBase = i * maxAgents * 3;
             for (int n = 0; n < scene.allAgents(); n++)
             {
-                // A pedestrian standing still is given room where it stands, at any speed: it may step out; and one
-                // on the road (within the drivable area across the route) room where it is now, walking or not.
-                if (scene.agentKind[n] == SceneCodes.PEDESTRIAN && (scene.agentSpeed[n] < SceneSnapshot.STANDING_MPS ||
-                    scene.agentD[n] < scene.drivableLeft && scene.agentD[n] > -scene.drivableRight))
+                // A pedestrian standing still is given room where it stands, at any speed: it may step out.
+                if (scene.agentKind[n] == SceneCodes.PEDESTRIAN && scene.agentSpeed[n] < SceneSnapshot.STANDING_MPS)
                 {
                     final double px = scene.agentX[n] - x;
                     final double py = scene.agentY[n] - y;
