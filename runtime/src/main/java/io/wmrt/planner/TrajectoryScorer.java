@@ -382,7 +382,7 @@ public final class TrajectoryScorer
             windowReach[n] = Math.hypot(w.pedestrianRadiusM + halfLength + aHalfLength,
                 w.pedestrianRadiusM + halfWidth + aHalfWidth);
             agentHalfSum[n] = aHalfLength + aHalfWidth;
-            followerReach[n] = followerReach(scene, n);
+            followerReach[n] = followerReach(scene, n, w);
             if (followerReach[n] > 0)
             {
                 // The headway box's far end lies its length beyond the agent's centre.
@@ -411,11 +411,6 @@ public final class TrajectoryScorer
         final double across = Math.abs(scene.agentX[n] * sinA - scene.agentY[n] * cosA);
         return cosA < FOLLOWER_COS || across <= FOLLOWER_SAME_LANE_M ? 0 :
             FOLLOWER_MARGIN_M + w.cutInHeadwayS * scene.agentSpeed[n];
-    }
-
-    private double followerReach(final SceneSnapshot scene, final int n)
-    {
-        return followerReach(scene, n, w);
     }
 
     /**

@@ -524,8 +524,8 @@ final class CorridorFamily implements Family
         final double obstacleRear = front - ("van".equals(obstacle) ? vanLength : "two_cars".equals(obstacle) ?
             4.6 + gap + 4.6 : 4.6);
         final double turnOff = Math.max(10, obstacleRear - RIGHT_LANE_TURN_OFF_M);
-        l.routes.entry(0, Xml.f("<!-- double-parked: traffic from behind in both lanes, from the side street D (the right lane's turns off " +
-            "at %s m, %s m before the obstacle), oncoming in both -->\n", Xml.num(turnOff, 1),
+        l.routes.entry(0, Xml.f("<!-- double-parked: traffic from behind in both lanes, from the side street D " +
+            "(the right lane's turns off at %s m, %s m before the obstacle), oncoming in both -->\n", Xml.num(turnOff, 1),
             Xml.num(obstacleRear - turnOff, 1)) + Xml.f(
             "<flow id=\"dp_r\" type=\"car\" route=\"r_dp_in\" begin=\"0\" end=\"1000\" period=\"exp(%s)\" " +
             "departLane=\"0\" departSpeed=\"max\" arrivalLane=\"1\" arrivalPos=\"" + Xml.num(turnOff, 1) + "\"/>\n" +
