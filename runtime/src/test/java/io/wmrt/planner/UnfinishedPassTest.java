@@ -93,6 +93,17 @@ class UnfinishedPassTest
     }
 
     @Test
+    void shouldGiveTheReturnTheTimeTheLatticeTakes()
+    {
+        // The ego's rear is 3 m clear of the parked car 1.5 s after the horizon (speeding up from 5 m/s at 1.5 m/s²).
+        // The rig's passes were out of an oncoming car's way at most 1.6 s later, so a car whose nose comes within
+        // 2 m of the ego's at 3.25 s prices the plan, and one that does so only at 3.5 s (which a 2 s return
+        // counted, turning down the gap in narrow-street-9400-019) does not.
+        assertTrue(charge(3.0, Agent.parked(28), Agent.oncoming(90)) > 0);
+        assertEquals(0, charge(3.0, Agent.parked(28), Agent.oncoming(96)), 1e-9);
+    }
+
+    @Test
     void shouldNotChargeAPlanThatStaysInLane()
     {
         assertEquals(0, charge(0, Agent.parked(36), Agent.oncoming(70)), 1e-9);
