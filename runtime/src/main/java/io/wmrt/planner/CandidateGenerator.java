@@ -504,7 +504,7 @@ public final class CandidateGenerator
                 gap = g;
                 speed = Math.abs(d0) <= reach ? vs : 0;
                 gapWanted = scene.agentParked[i] || scene.isStandingInLane(i) &&
-                    TrajectoryScorer.waitWithRoom(scene, i) ?
+                    TrajectoryScorer.waitWithRoom(scene, i) || TrajectoryScorer.tailsStandingBlocker(scene, i) ?
                     TrajectoryScorer.PARKED_STANDOFF_M : IDM_MIN_GAP_M;
             }
         }

@@ -49,6 +49,8 @@ public final class TrajectoryScorer
     static final double QUEUE_STANDOFF_M = 3.0;
     /** A vehicle standing this close before a green light's stop line is the first at it. */
     static final double FIRST_AT_GREEN_M = 8.0;
+    /** A vehicle slower than this pulling up behind one the ego waits behind with room gets that room too. */
+    static final double TAILING_SLOW_MPS = 3.0;
     private static final double STOPPABLE_DECEL_MPS2 = 4.0;
     /**
      * How far before a red light's line the plans aim to stand. The rig's ruler, like a camera at the junction,
@@ -331,7 +333,8 @@ public final class TrajectoryScorer
         boolean passableByRule = false;
         for (int n = 0; n < scene.allAgents(); n++)
         {
-            if (!scene.isStandingInLane(n))
+            final boolean standing = scene.isStandingInLane(n);
+            if (!standing && !tailsStandingBlocker(scene, n))
             {
                 continue;
             }
@@ -345,13 +348,15 @@ public final class TrajectoryScorer
             }
             // Leaving the lane is an overtake, and the only overtake worth its risk is past a parked vehicle,
             // ahead or alongside; a queued one is traffic, whatever the light shows now.
-            if (front > scene.egoS - halfLength && rear - scene.egoS < PASSING_RANGE_M)
+            if (standing && front > scene.egoS - halfLength && rear - scene.egoS < PASSING_RANGE_M)
             {
                 passable |= scene.agentParked[n];
                 passableByRule |= scene.agentParkedByRule[n];
             }
         }
-        final boolean roomToSteerRound = blocker >= 0 && waitWithRoom(scene, blocker);
+        // A slow vehicle pulling up behind one the ego waits behind with room (the blocker only then) gets it too.
+        final boolean roomToSteerRound = blocker >= 0 &&
+            (!scene.isStandingInLane(blocker) || waitWithRoom(scene, blocker));
         blockerStandoff = blocker >= 0 && (scene.agentParked[blocker] || roomToSteerRound) ?
             PARKED_STANDOFF_M : QUEUE_STANDOFF_M;
         ruleBlockerStandoff = blocker >= 0 && (scene.agentParkedByRule[blocker] || roomToSteerRound) ?
@@ -1338,6 +1343,34 @@ public final class TrajectoryScorer
             }
         }
         return true;
+    }
+
+    /**
+     * Whether vehicle {@code n}, moving in the ego lane but slower than {@link #TAILING_SLOW_MPS}, has within
+     * {@link SceneSnapshot#QUEUE_GAP_M} ahead of its front a vehicle standing in the lane that the ego would wait
+     * behind with room (judged parked, or {@link #waitWithRoom}): it is about to pull out round that one, and may
+     * stop half way. Followed at a queue's gap, the ego closed up to 2 m behind a car that had started round a
+     * broken-down one at green and stopped across the centre line for the rest of the green; from there no path
+     * led past either (red-light-queue-9400-019, -036).
+     */
+    static boolean tailsStandingBlocker(final SceneSnapshot scene, final int n)
+    {
+        if (scene.isVulnerable(n) || scene.agentSpeed[n] < SceneSnapshot.STANDING_MPS ||
+            scene.agentSpeed[n] >= TAILING_SLOW_MPS || Math.abs(scene.agentD[n]) >= 0.5 * scene.laneWidth)
+        {
+            return false;
+        }
+        final double frontS = scene.agentS[n] + 0.5 * scene.agentLength[n];
+        for (int m = 0; m < scene.allAgents(); m++)
+        {
+            final double beyond = scene.agentS[m] - 0.5 * scene.agentLength[m] - frontS;
+            if (m != n && beyond > 0 && beyond < SceneSnapshot.QUEUE_GAP_M && scene.isStandingInLane(m) &&
+                (scene.agentParked[m] || waitWithRoom(scene, m)))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Front of the i-th thing to pass, {@code t} seconds after the end of the horizon. */

@@ -94,6 +94,46 @@ class WaitWithRoomTest
         assertTrue(restingGap(FRONT + 40, 2.5) < 5.0, "behind a queued car");
     }
 
+    @Test
+    void shouldKeepRoomBehindASlowCarPullingUpBehindOneItWouldSteerRound()
+    {
+        // The car standing first at a green light (front at 30 m), and a car 6 m behind it moving up at 1.5 m/s: it
+        // may start round the standing one and stop across the centre line, as two SUMO cars did for the rest of the
+        // green while the ego stood 2 m behind them with no way past (red-light-queue-9400-019, -036).
+        final SceneSnapshot green = tailing(SceneCodes.LIGHT_GREEN, 1.5);
+        assertTrue(TrajectoryScorer.tailsStandingBlocker(green, 1));
+        assertTrue(followingGap(green) > 6.0, "behind the slow car: " + followingGap(green));
+        // At red the standing car is a queue, and so is the car closing up to it; a car at speed is traffic.
+        final SceneSnapshot red = tailing(SceneCodes.LIGHT_RED, 1.5);
+        assertFalse(TrajectoryScorer.tailsStandingBlocker(red, 1));
+        assertTrue(followingGap(red) < 5.0, "behind a car closing up to a queue at red: " + followingGap(red));
+        assertFalse(TrajectoryScorer.tailsStandingBlocker(tailing(SceneCodes.LIGHT_GREEN, 4.0), 1));
+        // Standing, it is the standing rules' (waitWithRoom) to judge.
+        assertFalse(TrajectoryScorer.tailsStandingBlocker(tailing(SceneCodes.LIGHT_GREEN, 0.2), 1));
+    }
+
+    /** The standing car (slot 0) with its front 3 m before a stop line showing {@code light}; slot 1 behind it. */
+    private static SceneSnapshot tailing(final byte light, final double speed)
+    {
+        final SceneSnapshot scene = scene(FRONT + 3, light, Double.NaN, false);
+        scene.agentCount = 2;
+        standing(scene, 1, SceneCodes.VEHICLE, FRONT - 4.6 - 6 - 2.3, 4.6);
+        scene.agentSpeed[1] = speed;
+        return scene;
+    }
+
+    /** The gap the lattice's first candidate leaves at the horizon's end to slot 1 carried on at its speed. */
+    private double followingGap(final SceneSnapshot scene)
+    {
+        final PlannerConfig lattice = new PlannerConfig().candidates(64).horizon(32).dtSeconds(DT).maxAgents(N)
+            .actionBounds(new double[]{-6, -0.55}, new double[]{3, 0.55}).conclude();
+        final CandidateSet set = new CandidateSet(lattice.candidates(), lattice.horizon());
+        new CandidateGenerator(lattice).generate(scene, set, null, new float[lattice.horizon()], 0);
+        final int last = lattice.horizon() - 1;
+        final double leaderRear = scene.agentX[1] + scene.agentSpeed[1] * lattice.horizon() * DT - 2.3;
+        return leaderRear - (set.x[last] + 2.3);
+    }
+
     /** The progress term of a plan braking evenly from 6 m/s to a stop {@code gap} metres behind the car's rear. */
     private double stopAt(final double gap, final double lineS, final byte light, final double aheadGap)
     {

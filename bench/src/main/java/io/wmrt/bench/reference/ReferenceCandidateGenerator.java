@@ -279,7 +279,8 @@ public final class ReferenceCandidateGenerator
                 gap = g;
                 speed = Math.abs(d0) <= reach ? vs : 0;
                 gapWanted = scene.agentParked[i] || scene.isStandingInLane(i) &&
-                    ReferenceTrajectoryScorer.waitWithRoom(scene, i) ?
+                    ReferenceTrajectoryScorer.waitWithRoom(scene, i) ||
+                    ReferenceTrajectoryScorer.tailsStandingBlocker(scene, i) ?
                     ReferenceTrajectoryScorer.PARKED_STANDOFF_M : IDM_MIN_GAP_M;
             }
         }

@@ -54,6 +54,7 @@ public final class ReferenceTrajectoryScorer
     static final double ONCOMING_MPS = 0.5;
     static final double QUEUE_STANDOFF_M = 3.0;
     static final double FIRST_AT_GREEN_M = 8.0;
+    static final double TAILING_SLOW_MPS = 3.0;
     private static final double STOPPABLE_DECEL_MPS2 = 4.0;
     private static final double STOP_LINE_MARGIN_M = 1.0;
     private static final double STOP_LINE_HELD_M = 1.0;
@@ -241,7 +242,8 @@ public final class ReferenceTrajectoryScorer
         boolean passableByRule = false;
         for (int n = 0; n < scene.allAgents(); n++)
         {
-            if (!scene.isStandingInLane(n))
+            final boolean standing = scene.isStandingInLane(n);
+            if (!standing && !tailsStandingBlocker(scene, n))
             {
                 continue;
             }
@@ -255,13 +257,13 @@ public final class ReferenceTrajectoryScorer
             }
             // Leaving the lane is an overtake, and the only overtake worth its risk is past a parked vehicle,
             // ahead or alongside; a queued one is traffic, whatever the light shows now.
-            if (front > scene.egoS - halfLength && rear - scene.egoS < PASSING_RANGE_M)
+            if (standing && front > scene.egoS - halfLength && rear - scene.egoS < PASSING_RANGE_M)
             {
                 passable |= scene.agentParked[n];
                 passableByRule |= scene.agentParkedByRule[n];
             }
         }
-        final boolean withRoom = blocker >= 0 && waitWithRoom(scene, blocker);
+        final boolean withRoom = blocker >= 0 && (!scene.isStandingInLane(blocker) || waitWithRoom(scene, blocker));
         blockerStandoff = blocker >= 0 && (scene.agentParked[blocker] || withRoom) ?
             PARKED_STANDOFF_M : QUEUE_STANDOFF_M;
         ruleBlockerStandoff = blocker >= 0 && (scene.agentParkedByRule[blocker] || withRoom) ?
@@ -848,6 +850,31 @@ public final class ReferenceTrajectoryScorer
             held |= gap > 0 && gap < SceneSnapshot.QUEUE_GAP_M;
         }
         return !held;
+    }
+
+    /**
+     * Whether vehicle {@code n}, moving in the ego lane slower than {@link #TAILING_SLOW_MPS}, has a vehicle standing
+     * in the lane within a queue's gap ahead of it that the ego would wait behind with room: it is followed with
+     * that room too (the planner's {@code TrajectoryScorer.tailsStandingBlocker}).
+     */
+    static boolean tailsStandingBlocker(final SceneSnapshot scene, final int n)
+    {
+        if (scene.isVulnerable(n) || scene.agentSpeed[n] < SceneSnapshot.STANDING_MPS ||
+            scene.agentSpeed[n] >= TAILING_SLOW_MPS || Math.abs(scene.agentD[n]) >= 0.5 * scene.laneWidth)
+        {
+            return false;
+        }
+        final double frontS = scene.agentS[n] + 0.5 * scene.agentLength[n];
+        for (int m = 0; m < scene.allAgents(); m++)
+        {
+            final double beyond = scene.agentS[m] - 0.5 * scene.agentLength[m] - frontS;
+            if (m != n && beyond > 0 && beyond < SceneSnapshot.QUEUE_GAP_M && scene.isStandingInLane(m) &&
+                (scene.agentParked[m] || waitWithRoom(scene, m)))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Front of the i-th thing to pass, {@code t} seconds after the end of the horizon. */
