@@ -86,7 +86,7 @@ public final class ReferenceTrajectoryScorer
     /**
      * Time to steer out of the oncoming lane once clear of what is passed. The lattice's passes in the rig took
      * 0.0 to 1.6 s from the ego's rear being {@link #PULL_IN_ROOM_M} clear to its side being out of an oncoming
-     * car's way (40 passes, narrow-street 9400 variants); 2.0 s turned down gaps the ego had (narrow-street-9400-019).
+     * car's way (39 passes, narrow-street 9400 variants); 2.0 s turned down gaps the ego had (narrow-street-9400-019).
      */
     static final double PASS_RETURN_S = 1.6;
     /** How the ego is taken to speed up through the rest of a pass, up to the speed limit. */
