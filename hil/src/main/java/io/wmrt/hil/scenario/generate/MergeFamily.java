@@ -8,8 +8,11 @@ import java.util.Map;
  * {@code merge}: the layout of hil/scenarios/on-ramp-merge (a one-way main road A - B - C with 3.5 m lanes, an
  * on-ramp R - B feeding an acceleration lane {@code BC_0} that ends at C) with a drawn acceleration lane length,
  * main-road density and truck share, main-road and ramp speeds, and an optional lane drop: after the merge the
- * road runs on C - X (2 lanes, 150 m) and X - D, which has 2 lanes, or 1 with the lane drop (the left lane ends
- * at X).
+ * road runs on C - X (2 lanes, 150 m) and X - D, which has 2 lanes, or 1 with the lane drop: the left lane ends
+ * at X and the right one runs straight on, X - D drawn 3.5 m south of the node line so that its one lane lies
+ * where the right lane was. (Up to generator version 5 it lay where the left lane was, so the right lane, which
+ * continued, jogged 3.5 m left inside the 8 m junction: a 24 degree kink no road has, into which the left lane's
+ * cars, stopped at their lane's end, stood; merge-9500-007, -024 and -032 braked hard there.)
  */
 final class MergeFamily implements Family
 {
@@ -111,8 +114,8 @@ final class MergeFamily implements Family
             Xml.f("    <edge id=\"AB\" from=\"A\" to=\"B\" priority=\"3\" numLanes=\"2\" speed=\"%s\" width=\"3.5\"/>\n", main) +
             Xml.f("    <edge id=\"BC\" from=\"B\" to=\"C\" priority=\"3\" numLanes=\"3\" speed=\"%s\" width=\"3.5\"/>\n", main) +
             Xml.f("    <edge id=\"CX\" from=\"C\" to=\"X\" priority=\"3\" numLanes=\"2\" speed=\"%s\" width=\"3.5\"/>\n", main) +
-            Xml.f("    <edge id=\"XD\" from=\"X\" to=\"D\" priority=\"3\" numLanes=\"%d\" speed=\"%s\" width=\"3.5\"/>\n",
-                drop ? 1 : 2, main) +
+            Xml.f("    <edge id=\"XD\" from=\"X\" to=\"D\" priority=\"3\" numLanes=\"%d\" speed=\"%s\" width=\"3.5\"%s/>\n",
+                drop ? 1 : 2, main, drop ? Xml.f(" shape=\"%s,-3.5 %s,-3.5\"", Xml.num(xx, 1), Xml.num(dx, 1)) : "") +
             Xml.f("    <edge id=\"RB\" from=\"R\" to=\"B\" priority=\"1\" numLanes=\"1\" speed=\"%s\" width=\"3.5\"\n" +
                 "          shape=\"%s\"/>\n", Xml.num(rampSpeed), shape) +
             "</edges>\n");

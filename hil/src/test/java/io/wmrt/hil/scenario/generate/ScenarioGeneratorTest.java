@@ -380,6 +380,35 @@ class ScenarioGeneratorTest
     }
 
     @Test
+    void aMergesLaneDropEndsTheLeftLaneAndTheRightOneRunsStraightOn() throws Exception
+    {
+        // Up to generator version 5 the one lane after the drop lay where the left lane had been, so the right
+        // lane, which continues, jogged 3.5 m left inside the 8 m junction X; the merges with a drop among the
+        // failed 9500 variants all braked hard there.
+        requireSumo();
+        final Pattern laneShape = Pattern.compile("<lane id=\"(CX_0|XD_0|XD_1)\"[^>]*shape=\"([^\"]+)\"");
+        int drops = 0;
+        for (final Path dir : ScenarioGenerator.generate(Families.byName("merge").orElseThrow(), 8, 11, root))
+        {
+            final String name = dir.getFileName().toString();
+            final boolean drop = parameters(Files.readString(dir.resolve("parameters.yaml")), "merge")
+                .get("lane_drop").equals("true");
+            final Map<String, double[]> lanes = new HashMap<>();
+            for (final Matcher m = laneShape.matcher(Files.readString(dir.resolve(name + ".net.xml"))); m.find(); )
+            {
+                final String[] points = m.group(2).split(" ");
+                final String[] first = points[0].split(",");
+                final String[] last = points[points.length - 1].split(",");
+                lanes.put(m.group(1), new double[] {Double.parseDouble(first[1]), Double.parseDouble(last[1])});
+            }
+            assertEquals(lanes.get("CX_0")[1], lanes.get("XD_0")[0], 0.01, name + ": XD_0 starts where CX_0 ends");
+            assertEquals(!drop, lanes.containsKey("XD_1"), name + ": X - D has one lane with the drop, two without");
+            drops += drop ? 1 : 0;
+        }
+        assertTrue(drops > 0 && drops < 8, "merges with a lane drop among 8: " + drops);
+    }
+
+    @Test
     void anExistingNonEmptyTargetIsRefusedNamingItAndNothingIsWritten() throws Exception
     {
         final Family family = Families.byName("double-parked").orElseThrow();
