@@ -51,6 +51,11 @@ public final class TrajectoryScorer
     static final double FIRST_AT_GREEN_M = 8.0;
     /** A vehicle slower than this pulling up behind one the ego waits behind with room gets that room too. */
     static final double TAILING_SLOW_MPS = 3.0;
+    /** A plan ending slower than this may be cornered behind a standing vehicle ({@link #cornered}). */
+    static final double CORNERED_MPS = 0.5;
+    /** Room the ego's side keeps from the standing vehicle's as it steers round it, and slack on the room ahead. */
+    static final double CORNERED_CLEARANCE_M = 0.3;
+    static final double CORNERED_SLACK_M = 1.0;
     private static final double STOPPABLE_DECEL_MPS2 = 4.0;
     /**
      * How far before a red light's line the plans aim to stand. The rig's ruler, like a camera at the junction,
@@ -181,6 +186,9 @@ public final class TrajectoryScorer
     /** Per candidate, from its own terms: what {@link #scoreAgents} and the totals need. */
     private final double[] progressMetresOf;
     private final double[] ruleProgressMetresOf;
+    /** Candidate k's {@link CostWeights#cornered} charge with the model's verdict on the blocker, and the rule's. */
+    private final double[] corneredOf;
+    private final double[] ruleCorneredOf;
     private final double[] lastSOf;
     private final double[] lastDOf;
     private final double[] outsideSumOf;
@@ -224,6 +232,10 @@ public final class TrajectoryScorer
     private double blockerRearS;
     private double blockerFrontS;
     private double blockerStandoff;
+    /** The blocker's offset from the route and half width; whether it stands (not one pulling out round it). */
+    private double blockerD;
+    private double blockerHalfWidth;
+    private boolean blockerStands;
     /**
      * Route s up to which a plan keeping to the side the ego is on pays nothing for its lane: the ego is wholly
      * in the lane beside its route's, no one comes towards it in that lane, and a parked vehicle stands in the
@@ -273,6 +285,8 @@ public final class TrajectoryScorer
         stepSin = new double[k * horizon];
         progressMetresOf = new double[k];
         ruleProgressMetresOf = new double[k];
+        corneredOf = new double[k];
+        ruleCorneredOf = new double[k];
         lastSOf = new double[k];
         lastDOf = new double[k];
         outsideSumOf = new double[k];
@@ -363,6 +377,9 @@ public final class TrajectoryScorer
             PARKED_STANDOFF_M : QUEUE_STANDOFF_M;
         blockerParked = blocker >= 0 && scene.agentParked[blocker];
         ruleBlockerParked = blocker >= 0 && scene.agentParkedByRule[blocker];
+        blockerStands = blocker >= 0 && scene.isStandingInLane(blocker);
+        blockerD = blocker >= 0 ? scene.agentD[blocker] : 0;
+        blockerHalfWidth = blocker >= 0 ? 0.5 * scene.agentWidth[blocker] : 0;
         // Without a parked vehicle to pass, leaving the lane costs ten times more.
         outOfLaneWeight = passable ? w.outOfLane : 10 * w.outOfLane;
         final boolean inLaneBeside = Math.abs(scene.egoD) >= 0.5 * (scene.laneWidth + scene.egoWidth);
@@ -681,6 +698,7 @@ public final class TrajectoryScorer
         double previousAccel = scene.egoAccel;
         double lastS = scene.egoS;
         double lastD = scene.egoD;
+        double lastHeadingToRoute = 0;
         final boolean projectedRoute = set.projectedRoute[k] == route && set.projectedVersion[k] == route.version();
         // The most a footprint reaches sideways of its centre at any heading (half width times the cosine plus
         // half length times the sine of its angle to the route is at most their hypotenuse), with room for
@@ -739,6 +757,7 @@ public final class TrajectoryScorer
             }
             lastS = s;
             lastD = d;
+            lastHeadingToRoute = heading - tangentHeading;
             stepS[i] = s;
             final boolean inPassZone = s < passZoneEndS && d * passZoneSide > 0;
             if (!inPassZone)
@@ -834,7 +853,13 @@ public final class TrajectoryScorer
         lastSOf[k] = lastS;
         lastDOf[k] = lastD;
         outsideSumOf[k] = outsideSum;
-        progress[k] = -w.progress * progressMetres;
+        // Cornered behind a standing vehicle the ego would wait behind with room (judged parked, or one it must
+        // steer round anyway): a plan that leaves it there can never get past.
+        final boolean cornered = notPast && blockerStands && set.speed[base + horizon - 1] < CORNERED_MPS &&
+            cornered(lastS + halfLength, lastD, lastHeadingToRoute, halfWidth);
+        corneredOf[k] = cornered && blockerStandoff == PARKED_STANDOFF_M ? w.cornered : 0;
+        ruleCorneredOf[k] = cornered && ruleBlockerStandoff == PARKED_STANDOFF_M ? w.cornered : 0;
+        progress[k] = -w.progress * progressMetres + corneredOf[k];
         comfort[k] = (w.accel * accelSq + w.jerk * jerkSq + w.lateralAccel * lateralSq) / horizon +
             w.hardBrake * hardBraking + w.beyondBrakeBound * beyondBound;
         lane[k] = laneCost;
@@ -1074,7 +1099,8 @@ public final class TrajectoryScorer
     private double analyticOf(final int k, final double totalValue)
     {
         return totalValue - risk[k] + (ruleOutOfLaneWeight - outOfLaneWeight) * outsideSumOf[k] -
-            w.progress * (ruleProgressMetresOf[k] - progressMetresOf[k]);
+            w.progress * (ruleProgressMetresOf[k] - progressMetresOf[k]) +
+            (ruleCorneredOf[k] == corneredOf[k] ? 0 : ruleCorneredOf[k] - corneredOf[k]);
     }
 
     private void leaveIncomplete(final int k)
@@ -1091,6 +1117,50 @@ public final class TrajectoryScorer
         analytic[k] = Double.NaN;
     }
 
+
+    /**
+     * Whether an ego at rest with its front at route arc length {@code frontS}, its centre {@code d} off the route
+     * and its heading {@code headingToRoute} from the route's, stands too close behind this tick's blocker to
+     * steer round it without reversing: to get its side {@link #CORNERED_CLEARANCE_M} clear of the blocker's on
+     * either side, turning at full lock (radius wheelbase / tan of the steering bound) from its heading, the ego
+     * must move forward further than the gap to the blocker's rear allows, less {@link #CORNERED_SLACK_M}. The
+     * arc is the rear axle's; the slack stands for the front corner's wider sweep.
+     */
+    private boolean cornered(final double frontS, final double d, final double headingToRoute, final double halfWidth)
+    {
+        final double gap = blockerRearS - frontS;
+        if (gap < 0)
+        {
+            return false;
+        }
+        final double leftNeed = blockerD + blockerHalfWidth + CORNERED_CLEARANCE_M - (d - halfWidth);
+        final double rightNeed = d + halfWidth - (blockerD - blockerHalfWidth - CORNERED_CLEARANCE_M);
+        final double heading = Math.atan2(Math.sin(headingToRoute), Math.cos(headingToRoute));
+        final double radius = config.wheelbaseM() / Math.tan(Math.max(Math.abs(config.steerMin()), config.steerMax()));
+        final double room = Math.min(fullLockAdvance(leftNeed, heading, radius),
+            fullLockAdvance(rightNeed, -heading, radius));
+        return gap < room + CORNERED_SLACK_M;
+    }
+
+    /**
+     * How far forward a turn of {@code radius} towards one side, starting at {@code heading} (towards that side
+     * positive), goes before it has moved {@code need} metres to that side: 0 when it need not move, and at most
+     * the advance to a quarter turn (more than that is no longer forward).
+     */
+    static double fullLockAdvance(final double need, final double heading, final double radius)
+    {
+        if (need <= 0)
+        {
+            return 0;
+        }
+        final double sinStart = Math.sin(heading);
+        final double cosEnd = Math.cos(heading) - need / radius;
+        if (cosEnd <= 0)
+        {
+            return Math.max(0, radius * (1 - sinStart));
+        }
+        return Math.max(0, radius * (Math.sqrt(1 - cosEnd * cosEnd) - sinStart));
+    }
 
     /**
      * Mean advance over the horizon of this tick's scored steps, doubled (equal to the end advance at constant
@@ -1302,8 +1372,11 @@ public final class TrajectoryScorer
     /**
      * Whether the ego waits behind standing vehicle {@code n} with room to steer round it, whatever the verdict
      * on it says: the next stop line beyond it shows green, or nothing holds it where it stands (no stop line that
-     * is not green within {@link #FIRST_AT_GREEN_M} beyond its front, no vehicle within
-     * {@link SceneSnapshot#QUEUE_GAP_M} ahead of it in the lane). At green a standing queue starts within
+     * is not green within {@link #FIRST_AT_GREEN_M} beyond its front, and the nearest vehicle within
+     * {@link SceneSnapshot#QUEUE_GAP_M} ahead of it in the lane, if any, standing and not held itself: the chain is
+     * followed to its head). Two cars parked nose to tail 2.6 m apart were, for the rule, a queue of two; the ego
+     * closed up to 4 m behind the rear one and stood there, with no room to steer round it, after both were judged
+     * parked (double-parked-9500-004, -028). At green a standing queue starts within
      * seconds, and one that does not is held by something broken down; traffic closes up to the line or to the
      * car in front, so a car standing 21 m short of a red line with the road ahead empty is broken down or about
      * to move. Stopped a queue's 3 m behind either, the ego could never steer round once they were judged parked:
@@ -1333,14 +1406,23 @@ public final class TrajectoryScorer
                 return false;
             }
         }
+        // The nearest vehicle in the lane within QUEUE_GAP_M ahead: one moving holds this one; one standing holds
+        // it only if it is held itself, so two cars parked nose to tail are waited behind with room as one is.
+        int ahead = -1;
+        double nearest = SceneSnapshot.QUEUE_GAP_M;
         for (int m = 0; m < scene.allAgents(); m++)
         {
             final double beyond = scene.agentS[m] - 0.5 * scene.agentLength[m] - frontS;
-            if (m != n && !scene.isVulnerable(m) && beyond > 0 && beyond < SceneSnapshot.QUEUE_GAP_M &&
+            if (m != n && !scene.isVulnerable(m) && beyond > 0 && beyond < nearest &&
                 Math.abs(scene.agentD[m]) < 0.5 * scene.laneWidth)
             {
-                return false;
+                ahead = m;
+                nearest = beyond;
             }
+        }
+        if (ahead >= 0)
+        {
+            return scene.agentSpeed[ahead] < SceneSnapshot.STANDING_MPS && waitWithRoom(scene, ahead);
         }
         return true;
     }

@@ -132,6 +132,77 @@ class TrajectoryScorerStandoffTest
             "standing (" + scorer.progress[0] + ") beats crawling towards the bumper (" + scorer.progress[1] + ")");
     }
 
+    @Test
+    void shouldChargeAStopTooCloseBehindAParkedCarToSteerRoundIt()
+    {
+        // A comfort stop into the 13 m gap between two parked cars, half out of the lane past the first, left the
+        // ego 1 m behind the second with no way round it (narrow-street-9500-025).
+        final SceneSnapshot scene = sceneWithParkedCar();
+        final double rear = PARKED_CENTRE_S - 2.3;
+        final CandidateSet set = new CandidateSet(K, H);
+        stopAt(set, 0, rear - 1.0 - 2.3, 0);
+        stopAt(set, 1, rear - TrajectoryScorer.PARKED_STANDOFF_M - 2.3, 0);
+        // Far enough left that its side clears the parked car's by more than the clearance: not cornered.
+        stopAt(set, 2, rear - 1.0 - 2.3, 1.8 + TrajectoryScorer.CORNERED_CLEARANCE_M + 0.05);
+        // Angled 30 degrees towards the way round with room for that: it can still steer out.
+        stopAt(set, 3, rear - 3.0 - 2.3, 0.9);
+        for (int h = 0; h < H; h++)
+        {
+            set.heading[3 * H + h] = Math.toRadians(30);
+        }
+        final TrajectoryScorer scorer = TestScenes.scoreFirst(config, scene, set, 4);
+        final CostWeights w = new CostWeights();
+        assertTrue(scorer.progress[0] > 0.9 * w.cornered, "1 m behind, in lane: cornered, got " + scorer.progress[0]);
+        assertTrue(scorer.progress[1] < w.cornered / 10, "8 m behind: room to steer round, got " + scorer.progress[1]);
+        assertTrue(scorer.progress[2] < w.cornered / 10, "clear of its side, got " + scorer.progress[2]);
+        assertTrue(scorer.progress[3] < w.cornered / 10, "angled out with room, got " + scorer.progress[3]);
+
+        // A queued car (one moving off 7 m ahead of it holds it) is not steered round: standing close behind it
+        // is where a queue waits.
+        scene.agentParked[0] = false;
+        scene.agentParkedByRule[0] = false;
+        scene.agentCount = 2;
+        scene.agentKind[1] = SceneCodes.VEHICLE;
+        scene.agentX[1] = PARKED_CENTRE_S + 4.6 + 7;
+        scene.agentS[1] = scene.egoS + scene.agentX[1];
+        scene.agentSpeed[1] = 2;
+        scene.agentLength[1] = 4.6;
+        scene.agentWidth[1] = 1.8;
+        final TrajectoryScorer queued = TestScenes.scoreFirst(config, scene, set, 1);
+        assertTrue(queued.progress[0] < w.cornered / 10, "behind a queued car, got " + queued.progress[0]);
+    }
+
+    @Test
+    void fullLockAdvanceIsTheArcsForwardRun()
+    {
+        final double r = 4.5;
+        assertEquals(0, TrajectoryScorer.fullLockAdvance(0, 0, r), 0);
+        assertEquals(0, TrajectoryScorer.fullLockAdvance(-1, 0, r), 0);
+        // From along the lane, the chord of a circle: x^2 = 2 r n - n^2.
+        assertEquals(Math.sqrt(2 * r * 1.5 - 1.5 * 1.5), TrajectoryScorer.fullLockAdvance(1.5, 0, r), 1e-12);
+        // At least a quarter turn: no more forward than the radius.
+        assertEquals(r, TrajectoryScorer.fullLockAdvance(6, 0, r), 1e-12);
+        // Already turned towards that side it needs less; turned away, more.
+        assertTrue(TrajectoryScorer.fullLockAdvance(1.5, 0.3, r) < TrajectoryScorer.fullLockAdvance(1.5, 0, r));
+        assertTrue(TrajectoryScorer.fullLockAdvance(1.5, -0.3, r) > TrajectoryScorer.fullLockAdvance(1.5, 0, r));
+    }
+
+    /** Candidate k: braking from 3 m/s to a stop at (x, y), heading along the road, standing at the end. */
+    private static void stopAt(final CandidateSet set, final int k, final double x, final double y)
+    {
+        for (int h = 0; h < H; h++)
+        {
+            final int i = k * H + h;
+            final double f = Math.min(1, (h + 1.0) / (H / 2.0));
+            set.x[i] = x - (1 - f) * (1 - f) * 4;
+            set.y[i] = y;
+            set.heading[i] = 0;
+            set.speed[i] = 3 * (1 - f);
+            set.accel[i] = h < H / 2 ? -1 : 0;
+            set.steer[i] = 0;
+        }
+    }
+
     /** Candidate k: standing at the origin for the whole horizon. */
     private static void stand(final CandidateSet set, final int k)
     {

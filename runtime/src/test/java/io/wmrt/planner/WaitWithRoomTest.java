@@ -28,6 +28,8 @@ class WaitWithRoomTest
     private static final double DT = 0.2;
     private static final int N = 8;
     private static final double FRONT = 30;
+    /** A red stop line 3 m beyond the front of a car standing 2.5 m ahead of the one at {@link #FRONT}. */
+    private static final double QUEUED_LINE = FRONT + 2.5 + 4.6 + 3;
     private final PlannerConfig config = new PlannerConfig().candidates(K).horizon(H).dtSeconds(DT).maxAgents(N)
         .actionBounds(new double[]{-6, -0.55}, new double[]{3, 0.55}).conclude();
 
@@ -69,21 +71,42 @@ class WaitWithRoomTest
     {
         assertFalse(TrajectoryScorer.waitWithRoom(scene(FRONT + 3, SceneCodes.LIGHT_RED, Double.NaN, false), 0));
         assertFalse(TrajectoryScorer.waitWithRoom(scene(FRONT + 3, SceneCodes.LIGHT_YELLOW, Double.NaN, false), 0));
-        assertFalse(TrajectoryScorer.waitWithRoom(scene(FRONT + 40, SceneCodes.LIGHT_RED, 2.5, false), 0));
-        assertFalse(TrajectoryScorer.waitWithRoom(scene(Double.NaN, (byte)0, 2.5, false), 0));
+        // Held by a car in front that moves off, or by one standing that is itself held (by the red line 1 m
+        // beyond its front): the chain is followed to its head.
+        final SceneSnapshot movingOff = scene(Double.NaN, (byte)0, 2.5, false);
+        movingOff.agentSpeed[1] = 1.0;
+        assertFalse(TrajectoryScorer.waitWithRoom(movingOff, 0));
+        assertFalse(TrajectoryScorer.waitWithRoom(scene(FRONT + 2.5 + 4.6 + 1, SceneCodes.LIGHT_RED, 2.5, false), 0));
         // A car further ahead than a queue's gap does not hold it.
         assertTrue(TrajectoryScorer.waitWithRoom(scene(Double.NaN, (byte)0, 15, false), 0));
+    }
+
+    @Test
+    void shouldTakeTwoCarsNoseToTailThatNothingHoldsForOneToSteerRound()
+    {
+        // Two cars standing 2.5 m apart with the road ahead of the first empty (double-parked-9500-004, -028:
+        // taken for a queue of two, the ego closed up to 4 m behind the rear one and could not steer round it
+        // once both were judged parked), or 33 m short of a red line, where a queue would have closed up.
+        assertTrue(TrajectoryScorer.waitWithRoom(scene(Double.NaN, (byte)0, 2.5, false), 0));
+        assertTrue(TrajectoryScorer.waitWithRoom(scene(FRONT + 40, SceneCodes.LIGHT_RED, 2.5, false), 0));
+        // Three in a chain, the head held by a car moving off in front of it.
+        final SceneSnapshot three = scene(Double.NaN, (byte)0, 2.5, false);
+        three.agentCount = 3;
+        standing(three, 2, SceneCodes.VEHICLE, FRONT + 2.5 + 4.6 + 2.5 + 2.3, 4.6);
+        assertTrue(TrajectoryScorer.waitWithRoom(three, 0));
+        three.agentSpeed[2] = 2.0;
+        assertFalse(TrajectoryScorer.waitWithRoom(three, 0));
     }
 
     @Test
     void shouldWaitFurtherBackBehindACarThatNothingHolds()
     {
         // Stopping with 3.4 m to its rear against stopping with 8.4 m: with the red line 21 m beyond it the longer
-        // gap wins; with the line 3 m beyond it, or a car queued 2.5 m ahead of it, the shorter.
+        // gap wins; with the line 3 m beyond it, or a car 2.5 m ahead of it queued 3 m before the line, the shorter.
         final byte red = SceneCodes.LIGHT_RED;
         assertTrue(stopAt(3.4, FRONT + 21, red, Double.NaN) > stopAt(8.4, FRONT + 21, red, Double.NaN));
         assertTrue(stopAt(3.4, FRONT + 3, red, Double.NaN) < stopAt(8.4, FRONT + 3, red, Double.NaN));
-        assertTrue(stopAt(3.4, FRONT + 40, red, 2.5) < stopAt(8.4, FRONT + 40, red, 2.5));
+        assertTrue(stopAt(3.4, QUEUED_LINE, red, 2.5) < stopAt(8.4, QUEUED_LINE, red, 2.5));
     }
 
     @Test
@@ -91,7 +114,7 @@ class WaitWithRoomTest
     {
         // The lattice's follow-the-limit candidate comes to rest further back behind the car nothing holds.
         assertTrue(restingGap(FRONT + 21, Double.NaN) > 6.0, "behind a car nothing holds");
-        assertTrue(restingGap(FRONT + 40, 2.5) < 5.0, "behind a queued car");
+        assertTrue(restingGap(QUEUED_LINE, 2.5) < 5.0, "behind a queued car");
     }
 
     @Test

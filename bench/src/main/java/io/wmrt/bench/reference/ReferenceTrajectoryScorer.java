@@ -50,6 +50,9 @@ public final class ReferenceTrajectoryScorer
     private static final double PASSING_RANGE_M = 60;
     /** Room kept behind a parked vehicle, so the ego can still steer around it; and behind a queued one. */
     static final double PARKED_STANDOFF_M = 8.0;
+    static final double CORNERED_MPS = 0.5;
+    static final double CORNERED_CLEARANCE_M = 0.3;
+    static final double CORNERED_SLACK_M = 1.0;
     /** Speed towards the ego along the route above which a road user ahead is coming the other way. */
     static final double ONCOMING_MPS = 0.5;
     static final double QUEUE_STANDOFF_M = 3.0;
@@ -158,6 +161,9 @@ public final class ReferenceTrajectoryScorer
     private boolean oncoming;
     private double blockerRearS;
     private double blockerFrontS;
+    private double blockerD;
+    private double blockerHalfWidth;
+    private boolean blockerStands;
     private double blockerStandoff;
     private double passZoneEndS;
     private double passZoneSide;
@@ -270,6 +276,9 @@ public final class ReferenceTrajectoryScorer
             PARKED_STANDOFF_M : QUEUE_STANDOFF_M;
         blockerParked = blocker >= 0 && scene.agentParked[blocker];
         ruleBlockerParked = blocker >= 0 && scene.agentParkedByRule[blocker];
+        blockerStands = blocker >= 0 && scene.isStandingInLane(blocker);
+        blockerD = blocker >= 0 ? scene.agentD[blocker] : 0;
+        blockerHalfWidth = blocker >= 0 ? 0.5 * scene.agentWidth[blocker] : 0;
         // Without a parked vehicle to pass, leaving the lane costs ten times more.
         outOfLaneWeight = passable ? w.outOfLane : 10 * w.outOfLane;
         final boolean inLaneBeside = Math.abs(scene.egoD) >= 0.5 * (scene.laneWidth + scene.egoWidth);
@@ -368,6 +377,7 @@ public final class ReferenceTrajectoryScorer
         double previousAccel = scene.egoAccel;
         double lastS = scene.egoS;
         double lastD = scene.egoD;
+        double lastTurn = 0;
 
         for (int h = 0; h < horizon; h++)
         {
@@ -406,6 +416,7 @@ public final class ReferenceTrajectoryScorer
             final double sideReach = halfWidth * cosRel + halfLength * sinRel;
             lastS = s;
             lastD = d;
+            lastTurn = heading - Math.atan2(route.tangentY, route.tangentX);
             stepS[h] = s;
             final boolean inPassZone = s < passZoneEndS && d * passZoneSide > 0;
             if (!inPassZone)
@@ -589,7 +600,13 @@ public final class ReferenceTrajectoryScorer
         firstCollisionStep[k] = firstCollision;
         minTtcS[k] = firstTtc;
         ttc[k] = (firstTtc < w.ttcThresholdS ? w.ttc * (w.ttcThresholdS - firstTtc) : 0) + clearanceCost;
-        progress[k] = -w.progress * progressMetres;
+        // Stopped closer behind a standing blocker the ego waits behind with room than it needs to steer round it
+        // (the planner's TrajectoryScorer.cornered).
+        final boolean stuck = notPast && blockerStands && set.speed[base + horizon - 1] < CORNERED_MPS &&
+            tooCloseToSteerRound(lastS + halfLength, lastD, lastTurn, halfWidth);
+        final double corneredCost = stuck && blockerStandoff == PARKED_STANDOFF_M ? w.cornered : 0;
+        final double ruleCorneredCost = stuck && ruleBlockerStandoff == PARKED_STANDOFF_M ? w.cornered : 0;
+        progress[k] = -w.progress * progressMetres + corneredCost;
         comfort[k] = (w.accel * accelSq + w.jerk * jerkSq + w.lateralAccel * lateralSq) / horizon +
             w.hardBrake * hardBraking + w.beyondBrakeBound * beyondBound;
         lane[k] = laneCost;
@@ -600,7 +617,40 @@ public final class ReferenceTrajectoryScorer
         total[k] = collision[k] + ttc[k] + progress[k] + comfort[k] + lane[k] + redLight[k] + pedestrian[k] +
             consistency[k] + risk[k];
         analytic[k] = total[k] - risk[k] + (ruleOutOfLaneWeight - outOfLaneWeight) * outsideSum -
-            w.progress * (ruleProgressMetres - progressMetres);
+            w.progress * (ruleProgressMetres - progressMetres) +
+            (ruleCorneredCost == corneredCost ? 0 : ruleCorneredCost - corneredCost);
+    }
+
+    /**
+     * Whether the ego, its front at {@code frontS}, centre {@code d} off the route and heading {@code turn} from
+     * it, cannot steer round the blocker at full lock in the gap to its rear (less a metre's slack) so that its
+     * side passes 0.3 m from the blocker's, on either side.
+     */
+    private boolean tooCloseToSteerRound(final double frontS, final double d, final double turn, final double halfWidth)
+    {
+        final double gap = blockerRearS - frontS;
+        if (gap < 0)
+        {
+            return false;
+        }
+        final double radius = config.wheelbaseM() / Math.tan(Math.max(-config.steerMin(), config.steerMax()));
+        final double angle = Math.atan2(Math.sin(turn), Math.cos(turn));
+        final double toLeft = blockerD + blockerHalfWidth + CORNERED_CLEARANCE_M - d + halfWidth;
+        final double toRight = d + halfWidth - blockerD + blockerHalfWidth + CORNERED_CLEARANCE_M;
+        final double room = Math.min(arcRun(toLeft, angle, radius), arcRun(toRight, -angle, radius));
+        return gap < room + CORNERED_SLACK_M;
+    }
+
+    /** Forward run of a full-lock arc from {@code angle} until it has moved {@code side} metres sideways. */
+    private static double arcRun(final double side, final double angle, final double radius)
+    {
+        if (side <= 0)
+        {
+            return 0;
+        }
+        final double c = Math.cos(angle) - side / radius;
+        final double s = c <= 0 ? 1 : Math.sqrt(1 - c * c);
+        return Math.max(0, radius * (s - Math.sin(angle)));
     }
 
     /**
@@ -840,6 +890,13 @@ public final class ReferenceTrajectoryScorer
         {
             return true;
         }
+        if (held)
+        {
+            return false;
+        }
+        // Held by the next vehicle within a queue's gap if it moves, or if it stands and is held itself.
+        int next = -1;
+        double nextGap = SceneSnapshot.QUEUE_GAP_M;
         for (int m = 0; m < scene.allAgents(); m++)
         {
             if (m == n || scene.isVulnerable(m) || Math.abs(scene.agentD[m]) >= 0.5 * scene.laneWidth)
@@ -847,9 +904,13 @@ public final class ReferenceTrajectoryScorer
                 continue;
             }
             final double gap = scene.agentS[m] - 0.5 * scene.agentLength[m] - front;
-            held |= gap > 0 && gap < SceneSnapshot.QUEUE_GAP_M;
+            if (gap > 0 && gap < nextGap)
+            {
+                next = m;
+                nextGap = gap;
+            }
         }
-        return !held;
+        return next < 0 || scene.agentSpeed[next] < SceneSnapshot.STANDING_MPS && waitWithRoom(scene, next);
     }
 
     /**
