@@ -127,7 +127,7 @@ public final class CostWeights
      * parked, or {@code TrajectoryScorer.waitWithRoom}) than the ego needs to steer round it at full lock: it
      * cannot reverse, so from there it never gets past (TrajectoryScorer.cornered). Half out of the lane past
      * the first of two cars parked 13 m apart, a comfort stop into the gap between them tied with finishing the
-     * pass, and the ego stood 1 m behind the second for the rest of the run (narrow-street-9500-023, -025).
+     * pass, and the ego stood 1 m behind the second for the rest of the run (narrow-street-9500-025).
      */
     public double cornered = 1_000;
     /** Per (m/s)^2 of speed near a pedestrian, scaled by how near (creep, do not rush past people). */
