@@ -3,6 +3,7 @@ package io.wmrt.planner;
 import io.wmrt.bus.SceneCodes;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
  * Scores every candidate against the world model's predicted agent futures with analytic terms, so that a
@@ -218,6 +219,10 @@ public final class TrajectoryScorer
     private final double[] agentHalfSum = new double[SceneSnapshot.MAX_AGENTS];
     /** Per agent, the length of its headway box when it is a follower the ego could cut in front of, else 0. */
     private final double[] followerReach = new double[SceneSnapshot.MAX_AGENTS];
+    /** Per agent, whether it comes up behind the ego in its lane, going its way ({@link #behindInLane}). */
+    private final boolean[] behindInLane = new boolean[SceneSnapshot.MAX_AGENTS];
+    /** Per agent behind in the lane, whether the candidate being scored has met it from behind. */
+    private final boolean[] rearEnded = new boolean[SceneSnapshot.MAX_AGENTS];
     /** The agents of one step that pass the broad phase, in slot order. */
     private final int[] nearAgents = new int[SceneSnapshot.MAX_AGENTS];
     /** The pedestrians standing still in this scene (their slots), given room where they stand. */
@@ -409,6 +414,7 @@ public final class TrajectoryScorer
                 w.pedestrianRadiusM + halfWidth + aHalfWidth);
             agentHalfSum[n] = aHalfLength + aHalfWidth;
             followerReach[n] = followerReach(scene, n, w);
+            behindInLane[n] = behindInLane(scene, n);
             if (followerReach[n] > 0)
             {
                 // The headway box's far end lies its length beyond the agent's centre.
@@ -437,6 +443,26 @@ public final class TrajectoryScorer
         final double across = Math.abs(scene.agentX[n] * sinA - scene.agentY[n] * cosA);
         return cosA < FOLLOWER_COS || across <= FOLLOWER_SAME_LANE_M ? 0 :
             FOLLOWER_MARGIN_M + w.cutInHeadwayS * scene.agentSpeed[n];
+    }
+
+    /**
+     * Whether agent n is a vehicle or cyclist behind the ego's centre, heading within 45 degrees of the ego's way
+     * with the ego's centre on its line: running into the ego from behind is its to avoid (NAVSIM does not hold a
+     * rear-end against the car in front, and neither does the rig), so while its predicted centre is behind the
+     * ego's, and after it has met the ego from there, the plan is not charged for meeting it. The model's
+     * followers did not always brake for an ego slowing down ahead of them, and plans that slowed paid for the
+     * rear-end: three corridors braked harder than 4 m/s² (corridor-9600-018, -024, -025).
+     */
+    static boolean behindInLane(final SceneSnapshot scene, final int n)
+    {
+        if (scene.agentKind[n] == SceneCodes.PEDESTRIAN || scene.agentX[n] >= 0)
+        {
+            return false;
+        }
+        final double cosA = Math.cos(scene.agentHeading[n]);
+        final double sinA = Math.sin(scene.agentHeading[n]);
+        return cosA >= FOLLOWER_COS &&
+            Math.abs(scene.agentX[n] * sinA - scene.agentY[n] * cosA) <= FOLLOWER_SAME_LANE_M;
     }
 
     /**
@@ -897,6 +923,7 @@ public final class TrajectoryScorer
         double firstTtc = Double.POSITIVE_INFINITY;
         double pedestrianCost = 0;
         double clearanceCost = 0;
+        Arrays.fill(rearEnded, 0, scene.allAgents(), false);
 
         for (int h = 0; h < horizon; h++)
         {
@@ -963,6 +990,14 @@ public final class TrajectoryScorer
                 final double dx = ax - x;
                 final double dy = ay - y;
                 final double ah = stepFuture[3 * n + 2];
+                if (behindInLane[n] && (rearEnded[n] || dx * cosH + dy * sinH < 0))
+                {
+                    // A follower still behind the ego's centre, or one that has met it so: a rear-end is the
+                    // follower's to avoid, and so is whatever its prediction does through the ego after it.
+                    rearEnded[n] = rearEnded[n] || Footprints.overlap(x, y, cosH, sinH, halfLength, halfWidth,
+                        ax, ay, Math.cos(ah), Math.sin(ah), 0.5 * scene.agentLength[n], 0.5 * scene.agentWidth[n]);
+                    continue;
+                }
                 // The agent's heading as cosine and sine, computed once when a footprint test needs them.
                 boolean agentTrig = false;
                 double agentCos = 0;

@@ -8,6 +8,7 @@ import io.wmrt.planner.PlannerConfig;
 import io.wmrt.planner.SceneSnapshot;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 /**
  * Scores every candidate against the world model's predicted agent futures with analytic terms, so that a
@@ -151,6 +152,8 @@ public final class ReferenceTrajectoryScorer
     /** What a pass must clear this tick: slow or standing road users in the ego lane ahead, by rear. */
     private final int[] passObstacle = new int[SceneSnapshot.MAX_AGENTS];
     private final double[] passAlong = new double[SceneSnapshot.MAX_AGENTS];
+    /** Per agent, whether the candidate being scored met it from behind in the ego's lane. */
+    private final boolean[] metFromBehind = new boolean[SceneSnapshot.MAX_AGENTS];
     private int passCount;
     private final ReferenceRouteFrame route = new ReferenceRouteFrame();
 
@@ -374,6 +377,7 @@ public final class ReferenceTrajectoryScorer
         boolean leftLaneOnRedApproach = false;
         double pedestrianCost = 0;
         double clearanceCost = 0;
+        Arrays.fill(metFromBehind, false);
         double previousAccel = scene.egoAccel;
         double lastS = scene.egoS;
         double lastD = scene.egoD;
@@ -506,6 +510,21 @@ public final class ReferenceTrajectoryScorer
                 // Clearance between the footprints, in the ego's own axes (agents taken as aligned with it).
                 final double dx = ax - x;
                 final double dy = ay - y;
+                // A vehicle or cyclist coming up behind in the ego's lane, its way, predicted still behind the
+                // ego's centre, or met from there already: running into the ego is its to avoid.
+                if (scene.agentKind[n] != SceneCodes.PEDESTRIAN && scene.agentX[n] < 0 &&
+                    Math.cos(scene.agentHeading[n]) >= FOLLOWER_COS &&
+                    Math.abs(scene.agentX[n] * Math.sin(scene.agentHeading[n]) -
+                        scene.agentY[n] * Math.cos(scene.agentHeading[n])) <= FOLLOWER_SAME_LANE_M &&
+                    (metFromBehind[n] || dx * cosH + dy * sinH < 0))
+                {
+                    if (ReferenceFootprints.overlap(x, y, heading, halfLength, halfWidth, ax, ay, ah, aHalfLength,
+                        aHalfWidth))
+                    {
+                        metFromBehind[n] = true;
+                    }
+                    continue;
+                }
                 final double along = Math.abs(dx * cosH + dy * sinH) - halfLength - aHalfLength;
                 final double across = Math.abs(-dx * sinH + dy * cosH) - halfWidth - aHalfWidth;
                 if (along < w.pedestrianRadiusM && across < w.pedestrianRadiusM)
