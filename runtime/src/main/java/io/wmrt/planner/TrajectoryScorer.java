@@ -451,7 +451,7 @@ public final class TrajectoryScorer
      * rear-end against the car in front, and neither does the rig), so while its predicted centre is behind the
      * ego's, and after it has met the ego from there, the plan is not charged for meeting it. The model's
      * followers did not always brake for an ego slowing down ahead of them, and plans that slowed paid for the
-     * rear-end: four corridors braked harder than 4 m/s² (corridor-9600-018, -024, -025, -042).
+     * rear-end: five corridors braked harder than 4 m/s² (corridor-9600-002, -018, -024, -025, -042).
      */
     static boolean behindInLane(final SceneSnapshot scene, final int n)
     {
