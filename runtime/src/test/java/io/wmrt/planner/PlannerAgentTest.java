@@ -165,14 +165,30 @@ class PlannerAgentTest
     @Test
     void shouldNotBrakeHardWhenTheContactComesAtTheSameStepWhateverTheEgoDoes() throws Exception
     {
-        // The ego at 8 m/s; a car 4 m behind its rear comes on at 20 m/s. Every plan is hit from behind at the
-        // same step: the hardest brake would gain nothing (and brings the contact closer).
+        // The ego at 8 m/s; a car 3 m to its right comes across at 20 m/s, its nose 0.6 m from the ego's side.
+        // Every plan is hit at the same step: the hardest brake would gain nothing.
+        try (PlannerHarness h = new PlannerHarness(tmp.resolve("p"), 3))
+        {
+            h.writeScene(1, 0, 8, new double[][] {{V, 0.5, -3.8, 0.5 * Math.PI, 20}}, Double.NaN, false);
+            h.tickAndRead();
+            assertEquals(1, h.bus.counter(WmrtCounter.MINIMAL_RISK_ALL_COLLIDE).get(), "every plan collides");
+            assertNotEquals(CandidateSet.EMERGENCY_STOP, h.lastBehaviour, "the scorer's choice, not the emergency stop");
+        }
+    }
+
+    @Test
+    void shouldNotTakeAFollowerRunningIntoTheEgoFromBehindForItsCollision() throws Exception
+    {
+        // The ego at 8 m/s; a car 4 m behind its rear comes on at 20 m/s in its lane. Running into the car in
+        // front is the follower's to avoid (TrajectoryScorer.behindInLane): no plan is charged for it, and the
+        // ego neither takes the emergency stop nor leaves its lane.
         try (PlannerHarness h = new PlannerHarness(tmp.resolve("p"), 3))
         {
             h.writeScene(1, 0, 8, new double[][] {{V, -8.5, 0, 0, 20}}, Double.NaN, false);
             h.tickAndRead();
-            assertEquals(1, h.bus.counter(WmrtCounter.MINIMAL_RISK_ALL_COLLIDE).get(), "every plan collides");
-            assertNotEquals(CandidateSet.EMERGENCY_STOP, h.lastBehaviour, "the scorer's choice, not the emergency stop");
+            assertEquals(0, h.bus.counter(WmrtCounter.MINIMAL_RISK_ALL_COLLIDE).get());
+            assertNotEquals(CandidateSet.EMERGENCY_STOP, h.lastBehaviour);
+            assertEquals("NOMINAL", h.lastMode);
         }
     }
 
