@@ -432,17 +432,29 @@ public final class TrajectoryScorer
      */
     static double followerReach(final SceneSnapshot scene, final int n, final CostWeights w)
     {
-        if (w.cutIn <= 0 || scene.agentKind[n] == SceneCodes.PEDESTRIAN || scene.agentSpeed[n] < FOLLOWER_MIN_MPS ||
-            scene.agentX[n] >= 0)
+        if (w.cutIn <= 0 || scene.agentSpeed[n] < FOLLOWER_MIN_MPS)
         {
             return 0;
         }
+        final double across = followerAcross(scene, n);
+        return across == Double.POSITIVE_INFINITY || across <= FOLLOWER_SAME_LANE_M ? 0 :
+            FOLLOWER_MARGIN_M + w.cutInHeadwayS * scene.agentSpeed[n];
+    }
+
+    /**
+     * How far the ego's centre (the origin) lies from agent {@code n}'s line, for a vehicle or cyclist whose centre
+     * is behind the ego's heading within 45 degrees of the ego's way; infinite for every other agent.
+     */
+    private static double followerAcross(final SceneSnapshot scene, final int n)
+    {
+        if (scene.agentKind[n] == SceneCodes.PEDESTRIAN || scene.agentX[n] >= 0)
+        {
+            return Double.POSITIVE_INFINITY;
+        }
         final double cosA = Math.cos(scene.agentHeading[n]);
         final double sinA = Math.sin(scene.agentHeading[n]);
-        // The ego's centre (the origin) across the agent's line.
-        final double across = Math.abs(scene.agentX[n] * sinA - scene.agentY[n] * cosA);
-        return cosA < FOLLOWER_COS || across <= FOLLOWER_SAME_LANE_M ? 0 :
-            FOLLOWER_MARGIN_M + w.cutInHeadwayS * scene.agentSpeed[n];
+        return cosA < FOLLOWER_COS ? Double.POSITIVE_INFINITY :
+            Math.abs(scene.agentX[n] * sinA - scene.agentY[n] * cosA);
     }
 
     /**
@@ -455,14 +467,7 @@ public final class TrajectoryScorer
      */
     static boolean behindInLane(final SceneSnapshot scene, final int n)
     {
-        if (scene.agentKind[n] == SceneCodes.PEDESTRIAN || scene.agentX[n] >= 0)
-        {
-            return false;
-        }
-        final double cosA = Math.cos(scene.agentHeading[n]);
-        final double sinA = Math.sin(scene.agentHeading[n]);
-        return cosA >= FOLLOWER_COS &&
-            Math.abs(scene.agentX[n] * sinA - scene.agentY[n] * cosA) <= FOLLOWER_SAME_LANE_M;
+        return followerAcross(scene, n) <= FOLLOWER_SAME_LANE_M;
     }
 
     /**
@@ -990,20 +995,22 @@ public final class TrajectoryScorer
                 final double dx = ax - x;
                 final double dy = ay - y;
                 final double ah = stepFuture[3 * n + 2];
+                final double aHalfLength = 0.5 * scene.agentLength[n];
+                final double aHalfWidth = 0.5 * scene.agentWidth[n];
                 if (behindInLane[n] && (rearEnded[n] || dx * cosH + dy * sinH < 0))
                 {
                     // A follower still behind the ego's centre, or one that has met it so: a rear-end is the
                     // follower's to avoid, and so is whatever its prediction does through the ego after it.
-                    rearEnded[n] = rearEnded[n] || Footprints.overlap(x, y, cosH, sinH, halfLength, halfWidth,
-                        ax, ay, Math.cos(ah), Math.sin(ah), 0.5 * scene.agentLength[n], 0.5 * scene.agentWidth[n]);
+                    rearEnded[n] = rearEnded[n] ||
+                        !Footprints.apart(x, y, halfLength, halfWidth, ax, ay, aHalfLength, aHalfWidth) &&
+                        Footprints.overlap(x, y, cosH, sinH, halfLength, halfWidth, ax, ay, Math.cos(ah), Math.sin(ah),
+                            aHalfLength, aHalfWidth);
                     continue;
                 }
                 // The agent's heading as cosine and sine, computed once when a footprint test needs them.
                 boolean agentTrig = false;
                 double agentCos = 0;
                 double agentSin = 0;
-                final double aHalfLength = 0.5 * scene.agentLength[n];
-                final double aHalfWidth = 0.5 * scene.agentWidth[n];
 
                 // Clearance between the footprints, in the ego's own axes (agents taken as aligned with it).
                 final double along = Math.abs(dx * cosH + dy * sinH) - halfLength - aHalfLength;

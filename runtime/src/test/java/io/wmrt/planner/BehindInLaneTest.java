@@ -72,6 +72,9 @@ class BehindInLaneTest
         final SceneSnapshot walker = sceneWithCarAt(-12, 0, 0);
         walker.agentKind[0] = SceneCodes.PEDESTRIAN;
         assertFalse(TrajectoryScorer.behindInLane(walker, 0), "on foot");
+        // Scene validation refuses such a frame first; the rule alone takes nothing it cannot read for a follower.
+        assertFalse(TrajectoryScorer.behindInLane(sceneWithCarAt(-12, 0, Double.NaN), 0), "a NaN heading");
+        assertFalse(TrajectoryScorer.behindInLane(sceneWithCarAt(Double.NEGATIVE_INFINITY, 0, 0), 0), "-Inf behind");
     }
 
     private static SceneSnapshot sceneWithCarAt(final double x, final double y, final double heading)
