@@ -5,8 +5,8 @@ import io.wmrt.bus.SceneCodes;
 import java.nio.FloatBuffer;
 
 /**
- * What the SceneFrame does not say and the world model therefore cannot see: that a vehicle is braking, and that
- * one is finishing a turn onto the road.
+ * What the SceneFrame does not say and the world model therefore cannot see: that a vehicle is braking, that
+ * one is finishing a turn onto the road, and that a walker on a crossing walks straight across it.
  * <p>
  * <b>Braking.</b> The
  * frame carries each agent's speed, not its acceleration, so a car ahead slowing at 4 m/s² is predicted as if
@@ -34,6 +34,11 @@ import java.nio.FloatBuffer;
  * far as the first lane centre it reaches (a lane centre lies every lane width from the ego lane's), and then
  * along the lane at its full speed. A car turning across the ego's path (its heading leaving the road's
  * direction) is left as predicted.
+ * <p>
+ * <b>Crossing.</b> The models learned walkers on sidewalks and crossings from the rig's data, and predicted one
+ * entering a zebra from its corner on a slant that cut into the ego lane, where a stop short of the walkers' line
+ * met it (zebra-9700-039). A walker heading across the road on the drivable area, or within
+ * {@link #CROSSING_KERB_M} of it, is predicted straight on at its velocity.
  * <p>
  * Allocation-free; not thread safe: owned by the planner thread.
  */
@@ -68,6 +73,8 @@ final class AgentMotion
     static final double TURN_ROAD_LANES = 2.0;
     /** Within about 45 degrees of the route's direction, along it or against it. */
     static final double TURN_ALONG_COS = 0.7;
+    /** A walker heading across this close to the drivable area (m) is about to step onto it. */
+    static final double CROSSING_KERB_M = 1.0;
 
     private static final int CAPACITY = SceneSnapshot.MAX_AGENTS;
 
@@ -237,6 +244,60 @@ final class AgentMotion
                     future.put(at, x);
                     future.put(at + 1, y);
                     future.put(at + 2, heading);
+                }
+            }
+        }
+        return carried;
+    }
+
+    /**
+     * Carry every walker crossing the road straight on at its velocity, for candidates 0 .. count - 1: a walker
+     * heading across (see {@link SceneSnapshot#YIELD_ACROSS_COS}) on the drivable area or within
+     * {@link #CROSSING_KERB_M} of it. The same path for every candidate.
+     *
+     * @param future the rollout's agent_future, [K, horizon, maxAgents, 3] of (x, y, heading) in the ego frame.
+     * @return the number of walkers carried.
+     */
+    int carryCrossingsInto(
+        final SceneSnapshot scene, final FloatBuffer future, final int count, final int horizon, final int maxAgents,
+        final double dt)
+    {
+        final RouteFrame route = scene.route;
+        if (!route.usable())
+        {
+            return 0;
+        }
+        int carried = 0;
+        final int agents = Math.min(scene.agentCount, maxAgents);
+        for (int n = 0; n < agents; n++)
+        {
+            final double v = scene.agentSpeed[n];
+            final double d = scene.agentD[n];
+            if (scene.agentKind[n] != SceneCodes.PEDESTRIAN || !(v >= MOVING_MPS) ||
+                !(d > -scene.drivableRight - CROSSING_KERB_M && d < scene.drivableLeft + CROSSING_KERB_M))
+            {
+                continue;
+            }
+            route.pointAt(scene.agentS[n], 0);
+            final double heading = scene.agentHeading[n];
+            if (Math.abs(Math.cos(SceneSnapshot.wrap(heading - route.heading))) >= SceneSnapshot.YIELD_ACROSS_COS)
+            {
+                continue;
+            }
+            carried++;
+            final double vx = v * Math.cos(heading);
+            final double vy = v * Math.sin(heading);
+            for (int h = 0; h < horizon; h++)
+            {
+                final double t = (h + 1) * dt;
+                final float x = (float)(scene.agentX[n] + vx * t);
+                final float y = (float)(scene.agentY[n] + vy * t);
+                for (int k = 0; k < count; k++)
+                {
+                    final int at = ((k * horizon + h) * maxAgents + n) * 3;
+                    future.put(at, x);
+                    future.put(at + 1, y);
+                    future.put(at + 2, (float)heading);
                 }
             }
         }

@@ -40,7 +40,7 @@ public final class CandidateGenerator
     private static final double IDM_HEADWAY_S = 1.2;
     /** Standstill gap behind moving or queued traffic; behind a parked vehicle the scorer's standoff. */
     private static final double IDM_MIN_GAP_M = TrajectoryScorer.QUEUE_STANDOFF_M;
-    private static final double STOP_LINE_MARGIN_M = 1.0;
+    private static final double STOP_LINE_MARGIN_M = SceneSnapshot.STOP_LINE_MARGIN_M;
     private static final double LOOK_AHEAD_S = 4.0;
     /**
      * How far an overtake's rear clears the last parked vehicle it passes before it steers back into its lane:
@@ -530,6 +530,13 @@ public final class CandidateGenerator
                 speed = 0;
                 gapWanted = 0.5;
             }
+        }
+        final double toYield = scene.walkerYieldS - scene.egoS - 0.5 * scene.egoLength - STOP_LINE_MARGIN_M;
+        if (toYield > brakingDistance && toYield < gap)
+        {
+            gap = toYield;
+            speed = 0;
+            gapWanted = 0.5;
         }
         leaderGapByTarget[target] = gap;
         leaderSpeedByTarget[target] = speed;

@@ -529,6 +529,8 @@ public final class PlannerAgent implements Agent
         {
             motion.carryTurnsInto(scene, futureTensor, candidates.candidates, candidates.horizon, config.maxAgents(),
                 config.dtSeconds());
+            motion.carryCrossingsInto(scene, futureTensor, candidates.candidates, candidates.horizon,
+                config.maxAgents(), config.dtSeconds());
             motion.carryInto(scene, futureTensor, candidates.candidates, candidates.horizon, config.maxAgents(),
                 config.dtSeconds());
             scene.carryInto(futureTensor, candidates.candidates, candidates.horizon, config.maxAgents(),

@@ -65,6 +65,27 @@ public final class SceneSnapshot
     /** ... and heading along the route or against it, within about 45 degrees. */
     public static final double CARRY_ALONG_ROUTE_COS = 0.7;
     /**
+     * A walker heading across the road (more than about 45 degrees off the route's direction, either way) is
+     * given way to: see {@link #walkerYieldS}.
+     */
+    public static final double YIELD_ACROSS_COS = 0.7;
+    /** How far before a line it must stop at the ego's plans stand, m (see the scorer's red-light rule). */
+    public static final double STOP_LINE_MARGIN_M = 1.0;
+    /** How fast the ego is taken to speed up when working out whether it is past before a walker comes, m/s². */
+    public static final double YIELD_ACCEL_MPS2 = 1.5;
+    /** How far the ego's rear must be past a walker's line before it comes, m. */
+    public static final double YIELD_CLEAR_M = 1.0;
+    /** ... and how long before, s. */
+    public static final double YIELD_MARGIN_S = 0.5;
+    /** The room a walker is given beside the ego's side, m: the zebra family's bar is 1 m. */
+    public static final double YIELD_SIDE_M = 1.2;
+    /** The ego gives way this far before the walker's line along the route, m (stop lines add their margin). */
+    public static final double YIELD_BEFORE_M = 2.0;
+    /** The deceleration (m/s²) the ego must be able to stop at for a walker not yet in its way. */
+    public static final double YIELD_COMING_DECEL_MPS2 = 2.5;
+    /** Walkers further ahead than this are not given way to yet, m. */
+    public static final double YIELD_AHEAD_M = 50.0;
+    /**
      * An agent beyond the model's range behind the ego is carried when faster than this: the car coming up in the
      * lane a merge joins, which came into the model's range half-way through the merge (corridor-8800-001).
      */
@@ -105,6 +126,16 @@ public final class SceneSnapshot
     public double drivableLeftEndS = Double.POSITIVE_INFINITY;
     /** The same for {@link #drivableRight}: an acceleration lane's end, a lane on the right that ends. */
     public double drivableRightEndS = Double.POSITIVE_INFINITY;
+    /**
+     * Route arc length of the line the ego gives way at for a walker crossing ahead, +infinity when none: the
+     * nearest of {@link #YIELD_BEFORE_M} before each walker ahead who heads across the road and either is in the
+     * ego's way and will still be when the ego's front gets to it, or comes into the ego's way before the ego is
+     * past: the ego's way is the strip along the route that the ego's width takes up in its lane (and at its own
+     * offset, when it is beside its lane), widened by {@link #YIELD_SIDE_M} on each side; walkers keep their
+     * velocity, the ego speeds up at {@link #YIELD_ACCEL_MPS2} from its speed now.
+     * The scorer and the lattice treat it as a red light's stop line.
+     */
+    public double walkerYieldS = Double.POSITIVE_INFINITY;
     /** Ego's arc length on the route. */
     public double egoS;
     /** Ego's offset from the route centre line. */
@@ -325,6 +356,7 @@ public final class SceneSnapshot
             }
         }
 
+        walkerYieldS = walkerYield();
         trackStandingUnheld();
         for (int i = 0; i < allAgents(); i++)
         {
@@ -734,6 +766,72 @@ public final class SceneSnapshot
             }
         }
         return false;
+    }
+
+    /** The {@link #walkerYieldS} of this scene. Moves the route's projection. */
+    double walkerYield()
+    {
+        final double frontS = egoS + 0.5 * egoLength;
+        final double side = 0.5 * egoWidth + YIELD_SIDE_M;
+        final double low = Math.min(0, egoD) - side;
+        final double high = Math.max(0, egoD) + side;
+        double nearest = Double.POSITIVE_INFINITY;
+        for (int n = 0; n < allAgents(); n++)
+        {
+            final double v = agentSpeed[n];
+            final double ahead = agentS[n] - frontS;
+            if (agentKind[n] != SceneCodes.PEDESTRIAN || !(v >= STANDING_MPS) || !(ahead > 0) ||
+                ahead > YIELD_AHEAD_M)
+            {
+                continue;
+            }
+            route.pointAt(agentS[n], 0);
+            final double relative = wrap(agentHeading[n] - route.heading);
+            if (Math.abs(Math.cos(relative)) >= YIELD_ACROSS_COS)
+            {
+                continue;
+            }
+            final double sideways = v * Math.sin(relative);
+            final double d = agentD[n];
+            final double line = agentS[n] - YIELD_BEFORE_M;
+            if (d >= low && d <= high)
+            {
+                // In the ego's way: given way to unless it is out of it by the time the ego's front gets there.
+                final double toLeave = sideways < 0 ? (d - low) / -sideways : (high - d) / sideways;
+                if (toLeave > yieldArrival(ahead))
+                {
+                    nearest = Math.min(nearest, line);
+                }
+                continue;
+            }
+            // Coming into the ego's way: given way to unless the ego is past, a car's length clear, with a margin,
+            // before it comes; and only where the ego can stop for it comfortably where the scorer has it stand, a
+            // margin before the line (a walker still on the kerb is not braked hard for).
+            final double toWay = d > high ? (d - high) / -sideways : (low - d) / sideways;
+            if (toWay > 0 && toWay < yieldArrival(ahead + egoLength + YIELD_CLEAR_M) + YIELD_MARGIN_S &&
+                (line - STOP_LINE_MARGIN_M - frontS) * 2 * YIELD_COMING_DECEL_MPS2 >=
+                egoSpeed * egoSpeed)
+            {
+                nearest = Math.min(nearest, line);
+            }
+        }
+        return nearest;
+    }
+
+    /**
+     * Seconds the ego takes to cover {@code metres} from its speed now, speeding up at {@link #YIELD_ACCEL_MPS2}
+     * to the speed limit (or its speed, if faster).
+     */
+    private double yieldArrival(final double metres)
+    {
+        final double v = egoSpeed;
+        final double top = Math.max(v, speedLimit);
+        final double speedingUp = (top * top - v * v) / (2 * YIELD_ACCEL_MPS2);
+        if (metres <= speedingUp || !(top > 0))
+        {
+            return (Math.sqrt(v * v + 2 * YIELD_ACCEL_MPS2 * metres) - v) / YIELD_ACCEL_MPS2;
+        }
+        return (top - v) / YIELD_ACCEL_MPS2 + (metres - speedingUp) / top;
     }
 
     /**

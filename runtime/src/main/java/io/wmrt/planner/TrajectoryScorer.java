@@ -63,7 +63,7 @@ public final class TrajectoryScorer
      * counts the front reaching the line at red as crossing it; a plan paid for progress right up to the line
      * stopped on it, and the actuator's lag carried the front over (red-light-queue-8800-008).
      */
-    static final double STOP_LINE_MARGIN_M = 1.0;
+    static final double STOP_LINE_MARGIN_M = SceneSnapshot.STOP_LINE_MARGIN_M;
     /**
      * How far past a red light's stop line the front of a stopped ego may stand and still be held by it: the
      * ego that stopped with its front on the line had been let through at red (red-light-queue-8800-008).
@@ -306,6 +306,20 @@ public final class TrajectoryScorer
     }
 
     /**
+     * Where the ego stands for a line it must stop at: a margin before it where it can brake to there at the bound
+     * a line is respected at, and where it cannot (or stands closer already) as far back as it can.
+     */
+    private static double standAt(final SceneSnapshot scene, final double lineS, final double stoppingDistance)
+    {
+        if (lineS == Double.MAX_VALUE)
+        {
+            return lineS;
+        }
+        final double frontS = scene.egoS + 0.5 * scene.egoLength;
+        return Math.max(frontS, Math.max(lineS - STOP_LINE_MARGIN_M, Math.min(lineS, frontS + stoppingDistance)));
+    }
+
+    /**
      * Work out, once per tick, what every candidate is scored against: the stop line to respect, the vehicle
      * standing ahead in the lane and the standoff behind it, and whether leaving the lane can be justified.
      */
@@ -331,15 +345,15 @@ public final class TrajectoryScorer
                 stopLineS = scene.lightStopS[i];
             }
         }
-        if (stopLineS != Double.MAX_VALUE)
-        {
-            // The ego stands a margin before the line where it can brake to there at the bound used above, and
-            // where it cannot (or stands closer already) as far back as it can.
-            final double frontS = scene.egoS + halfLength;
-            stopLineS = Math.max(stopLineS - STOP_LINE_MARGIN_M, Math.min(stopLineS, frontS + stoppingDistance));
-            stopLineS = Math.max(stopLineS, frontS);
-        }
+        stopLineS = standAt(scene, stopLineS, stoppingDistance);
+        // Where the light is decides where leaving the lane is priced as passing a queue; a walker crossing ahead
+        // only adds a line to stop at, held like a red light's.
         queueZone = stopLineS - scene.egoS < w.queueZoneM;
+        final double toYield = scene.walkerYieldS - scene.egoS - halfLength;
+        if (scene.walkerYieldS < stopLineS && (toYield > stoppingDistance || stopped && toYield > -STOP_LINE_HELD_M))
+        {
+            stopLineS = Math.min(stopLineS, standAt(scene, scene.walkerYieldS, stoppingDistance));
+        }
         oncoming = scene.oncomingAhead(ONCOMING_MPS);
 
         // The nearest vehicle standing in the ego lane ahead: a plan that does not get past its rear earns
@@ -1071,6 +1085,12 @@ public final class TrajectoryScorer
                     {
                         clearanceCost += w.cutIn * dt;
                     }
+                }
+                if (v < SceneSnapshot.STANDING_MPS && scene.agentKind[n] == SceneCodes.PEDESTRIAN)
+                {
+                    // A walker predicted into an ego that stands walks round it: no collision of the plan's, and
+                    // none NAVSIM or the rig counts against it.
+                    continue;
                 }
                 final boolean apart = Footprints.apart(x, y, halfLength, halfWidth, ax, ay, aHalfLength, aHalfWidth);
                 final boolean ttcApart = t >= firstTtc ||

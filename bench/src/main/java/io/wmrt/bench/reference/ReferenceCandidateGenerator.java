@@ -304,6 +304,13 @@ public final class ReferenceCandidateGenerator
                 gapWanted = 0.5;
             }
         }
+        final double toYield = scene.walkerYieldS - scene.egoS - 0.5 * scene.egoLength - STOP_LINE_MARGIN_M;
+        if (toYield > brakingDistance && toYield < gap)
+        {
+            gap = toYield;
+            speed = 0;
+            gapWanted = 0.5;
+        }
         leaderGapAtStart = gap;
         leaderSpeed = speed;
         minGap = gapWanted;

@@ -230,15 +230,24 @@ public final class ReferenceTrajectoryScorer
                 stopLineS = scene.lightStopS[i];
             }
         }
+        final double frontS = scene.egoS + halfLength;
         if (stopLineS != Double.MAX_VALUE)
         {
             // The ego stands a margin before the line where it can brake to there at the bound used above, and
             // where it cannot (or stands closer already) as far back as it can.
-            final double frontS = scene.egoS + halfLength;
             stopLineS = Math.max(stopLineS - STOP_LINE_MARGIN_M, Math.min(stopLineS, frontS + stoppingDistance));
             stopLineS = Math.max(stopLineS, frontS);
         }
         queueZone = stopLineS - scene.egoS < w.queueZoneM;
+        // A walker crossing ahead: a line held as a light's, that does not make the lane a queue's.
+        final double yieldS = scene.walkerYieldS;
+        if (yieldS < stopLineS &&
+            (yieldS - frontS > stoppingDistance || stopped && yieldS - frontS > -STOP_LINE_HELD_M))
+        {
+            final double standS = Math.max(frontS,
+                Math.max(yieldS - STOP_LINE_MARGIN_M, Math.min(yieldS, frontS + stoppingDistance)));
+            stopLineS = Math.min(stopLineS, standS);
+        }
         oncoming = scene.oncomingAhead(ONCOMING_MPS);
 
         // The nearest vehicle standing in the ego lane ahead: a plan that does not get past its rear earns
@@ -576,6 +585,11 @@ public final class ReferenceTrajectoryScorer
                     {
                         clearanceCost += w.cutIn * dt;
                     }
+                }
+                // A walker predicted into an ego that stands walks round it.
+                if (v < SceneSnapshot.STANDING_MPS && scene.agentKind[n] == SceneCodes.PEDESTRIAN)
+                {
+                    continue;
                 }
                 if (ReferenceFootprints.overlap(x, y, heading, halfLength, halfWidth, ax, ay, ah, aHalfLength, aHalfWidth))
                 {
