@@ -238,13 +238,7 @@ final class AgentMotion
                 final float y = (float)route.py;
                 final float heading = (float)SceneSnapshot.wrap(t < reach ? scene.agentHeading[n] :
                     route.heading + back);
-                for (int k = 0; k < count; k++)
-                {
-                    final int at = ((k * horizon + h) * maxAgents + n) * 3;
-                    future.put(at, x);
-                    future.put(at + 1, y);
-                    future.put(at + 2, heading);
-                }
+                putForEvery(future, count, horizon, maxAgents, n, h, x, y, heading);
             }
         }
         return carried;
@@ -280,7 +274,7 @@ final class AgentMotion
             }
             route.pointAt(scene.agentS[n], 0);
             final double heading = scene.agentHeading[n];
-            if (Math.abs(Math.cos(SceneSnapshot.wrap(heading - route.heading))) >= SceneSnapshot.YIELD_ACROSS_COS)
+            if (!(Math.abs(Math.cos(SceneSnapshot.wrap(heading - route.heading))) < SceneSnapshot.YIELD_ACROSS_COS))
             {
                 continue;
             }
@@ -290,18 +284,25 @@ final class AgentMotion
             for (int h = 0; h < horizon; h++)
             {
                 final double t = (h + 1) * dt;
-                final float x = (float)(scene.agentX[n] + vx * t);
-                final float y = (float)(scene.agentY[n] + vy * t);
-                for (int k = 0; k < count; k++)
-                {
-                    final int at = ((k * horizon + h) * maxAgents + n) * 3;
-                    future.put(at, x);
-                    future.put(at + 1, y);
-                    future.put(at + 2, (float)heading);
-                }
+                putForEvery(future, count, horizon, maxAgents, n, h, (float)(scene.agentX[n] + vx * t),
+                    (float)(scene.agentY[n] + vy * t), (float)heading);
             }
         }
         return carried;
+    }
+
+    /** Agent n's step h of the agent_future, the same for candidates 0 .. count - 1. */
+    private static void putForEvery(
+        final FloatBuffer future, final int count, final int horizon, final int maxAgents, final int n, final int h,
+        final float x, final float y, final float heading)
+    {
+        for (int k = 0; k < count; k++)
+        {
+            final int at = ((k * horizon + h) * maxAgents + n) * 3;
+            future.put(at, x);
+            future.put(at + 1, y);
+            future.put(at + 2, heading);
+        }
     }
 
     /** Agent i's heading in the world (the scene keeps it relative to the ego's). */

@@ -787,7 +787,7 @@ public final class SceneSnapshot
             }
             route.pointAt(agentS[n], 0);
             final double relative = wrap(agentHeading[n] - route.heading);
-            if (Math.abs(Math.cos(relative)) >= YIELD_ACROSS_COS)
+            if (!(Math.abs(Math.cos(relative)) < YIELD_ACROSS_COS))
             {
                 continue;
             }

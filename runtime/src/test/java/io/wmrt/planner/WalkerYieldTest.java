@@ -231,4 +231,21 @@ class WalkerYieldTest
         assertEquals(0, scorer.collision[0], 1e-12, "a walker walks round a car that stands");
         assertTrue(scorer.collision[1] > 0, "creeping into it at 1 m/s: " + scorer.collision[1]);
     }
+
+    @Test
+    void shouldGiveWayToNoWalkerWhoseNumbersAreNotFinite()
+    {
+        final double[] bad = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        for (final double b : bad)
+        {
+            assertEquals(Double.POSITIVE_INFINITY, walker(0, 8, 2.0, b, 1.4).walkerYield(), "heading " + b);
+            assertEquals(Double.POSITIVE_INFINITY, walker(0, 8, 2.0, -Math.PI / 2, b).walkerYield(), "speed " + b);
+            final SceneSnapshot along = crossing(0, 8, 2.0, -1);
+            along.agentS[0] = b;
+            assertEquals(Double.POSITIVE_INFINITY, along.walkerYield(), "arc length " + b);
+            final SceneSnapshot odd = walker(0, 8, 2.0, b, 1.4);
+            final FloatBuffer future = cuttingTheCorner(odd);
+            assertEquals(0, new AgentMotion().carryCrossingsInto(odd, future, K, H, N, DT), "carried, heading " + b);
+        }
+    }
 }
