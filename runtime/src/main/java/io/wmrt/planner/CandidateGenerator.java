@@ -6,7 +6,8 @@ package io.wmrt.planner;
  * <ul>
  *   <li>A fixed lattice: longitudinal behaviours (follow the leader at the limit or half of it with IDM,
  *   creep at 1 to 2 m/s, comfortable stop, hold speed) times lateral targets (keep, half a lane left, most of a
- *   lane left, a full lane left, half a lane right), tracked with pure pursuit; plus the in-lane emergency stop.
+ *   lane left, a full lane left, half a lane right), tracked with pure pursuit; plus two in-lane stops, the
+ *   emergency stop and a firm one.
  *   </li>
  *   <li>Samples: the previous tick's best plan, shifted by the time that passed, then perturbed with
  *   correlated Gaussian noise from a seeded stream, so a run is reproducible.</li>
@@ -37,6 +38,14 @@ public final class CandidateGenerator
      */
     private static final double PASS_IDM_ACCEL_MPS2 = 2.0;
     private static final double IDM_DECEL = 2.0;
+    /**
+     * The firm stop's deceleration (within the configured comfortable and emergency ones): harder than comfort
+     * allows, short of the scorer's hard-braking bound of 4 m/s². Without it the choice when a walker stepped into
+     * the way late, or a merge at the end of its lane had to be given up, lay between following the stop line
+     * (the IDM's interaction term is not floored) and the emergency stop, and the ego braked at 4.0 to 5.2 m/s²
+     * from 1 to 7 m/s (corridor-9800-008, -013, -039, zebra-9800-005, -049).
+     */
+    static final double FIRM_STOP_DECEL_MPS2 = 3.5;
     private static final double IDM_HEADWAY_S = 1.2;
     /** Standstill gap behind moving or queued traffic; behind a parked vehicle the scorer's standoff. */
     private static final double IDM_MIN_GAP_M = TrajectoryScorer.QUEUE_STANDOFF_M;
@@ -89,11 +98,11 @@ public final class CandidateGenerator
     }
 
     /**
-     * @return candidates in the lattice, the emergency stop included.
+     * @return candidates in the lattice, the emergency and firm stops included.
      */
     public static int latticeSize()
     {
-        return BEHAVIOURS.length * LATERAL_FRACTIONS.length + 1;
+        return BEHAVIOURS.length * LATERAL_FRACTIONS.length + 2;
     }
 
     /**
@@ -141,6 +150,8 @@ public final class CandidateGenerator
         }
         set.emergencyIndex = k;
         buildTracked(scene, set, k++, CandidateSet.EMERGENCY_STOP, 0, KEEP_LANE);
+        set.firmStopIndex = k;
+        buildTracked(scene, set, k++, CandidateSet.FIRM_STOP, 0, KEEP_LANE);
         set.latticeCount = k;
     }
 
@@ -332,6 +343,10 @@ public final class CandidateGenerator
                     break;
                 case CandidateSet.HOLD:
                     a = Math.min(0, idm(pv, Math.max(pv, 0.1), leaderS - travelled, pv - leaderSpeed));
+                    break;
+                case CandidateSet.FIRM_STOP:
+                    a = -Math.min(config.emergencyDecelMps2(),
+                        Math.max(config.comfortDecelMps2(), FIRM_STOP_DECEL_MPS2));
                     break;
                 default:
                     a = -config.emergencyDecelMps2();

@@ -19,6 +19,7 @@ public final class CandidateSet
     public static final int HOLD = 4;
     public static final int EMERGENCY_STOP = 5;
     public static final int SAMPLE = 6;
+    public static final int FIRM_STOP = 7;
 
     public final int candidates;
     public final int horizon;
@@ -62,6 +63,11 @@ public final class CandidateSet
     public int emergencyIndex;
     /** The in-lane comfortable stop: the minimal-risk plan when the world model cannot run. */
     public int comfortStopIndex;
+    /**
+     * The in-lane firm stop: braking harder than comfortably, short of the emergency stop and of the hard-braking
+     * bar; what stops for a road user that comes into the way late without braking as hard as allowed.
+     */
+    public int firmStopIndex;
 
     public CandidateSet(final int candidates, final int horizon)
     {
@@ -106,6 +112,8 @@ public final class CandidateSet
                 return "hold";
             case EMERGENCY_STOP:
                 return "emergency-stop";
+            case FIRM_STOP:
+                return "firm-stop";
             default:
                 return "sample";
         }

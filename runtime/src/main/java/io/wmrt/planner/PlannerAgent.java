@@ -555,7 +555,8 @@ public final class PlannerAgent implements Agent
             if (everyCandidateCollides)
             {
                 // Every scored candidate is predicted to collide. Brake as hard as allowed, in lane, when that puts
-                // the first contact later than the scorer's choice and the comfortable stop do (or avoids it).
+                // the first contact later than the scorer's choice and the comfortable stop do (or avoids it);
+                // firmly rather than as hard as allowed when that does as well.
                 // When it does not (someone runs into an ego that all but stands), the hardest brake buys nothing
                 // and is a hazard of its own to whoever follows: stop comfortably, in lane, unless the scorer's
                 // choice meets the contact later still (speeding away from a car coming up behind).
@@ -568,7 +569,12 @@ public final class PlannerAgent implements Agent
                 final int comfortContact = scorer.firstCollisionStep[comfortStop];
                 if (emergencyContact < 0 || emergencyContact > Math.max(chosenContact, comfortContact))
                 {
-                    selected = emergency;
+                    // The firm stop, when it avoids the contact as well or meets it no sooner.
+                    final int firmStop = candidates.firmStopIndex;
+                    scoreInFull(firmStop);
+                    final int firmContact = scorer.firstCollisionStep[firmStop];
+                    selected = firmContact < 0 || emergencyContact >= 0 && firmContact >= emergencyContact ?
+                        firmStop : emergency;
                 }
                 else if (comfortContact < 0 || comfortContact >= chosenContact)
                 {

@@ -1267,6 +1267,7 @@ public final class TrajectoryScorer
         final double sinE = Math.sin(eh);
         final double evx = set.speed[last] * cosE;
         final double evy = set.speed[last] * sinE;
+        final boolean standing = set.speed[last] < SceneSnapshot.STANDING_MPS;
         final double dt = config.dtSeconds();
         final double step = w.afterHorizonS / AFTER_HORIZON_STEPS;
         double earliest = Double.POSITIVE_INFINITY;
@@ -1289,6 +1290,12 @@ public final class TrajectoryScorer
             {
                 continue;
             }
+            // Towards an ego that stands, a walker is carried across its heading alone: one heading for the ego's nose
+            // is one it stands in the way of, while a prediction drifting along the road would walk a walker on a
+            // zebra into an ego standing short of it (zebra-9800-005, -049).
+            final boolean across = standing && scene.agentKind[n] == SceneCodes.PEDESTRIAN;
+            final double wx = across ? vx - along * cosE : vx;
+            final double wy = across ? vy - along * sinE : vy;
             final double aHalfLength = 0.5 * scene.agentLength[n];
             final double aHalfWidth = 0.5 * scene.agentWidth[n];
             for (int j = 1; j <= AFTER_HORIZON_STEPS; j++)
@@ -1299,7 +1306,7 @@ public final class TrajectoryScorer
                     break;
                 }
                 if (Footprints.overlap(ex + evx * t, ey + evy * t, eh, halfLength, halfWidth,
-                    ax + vx * t, ay + vy * t, ah, aHalfLength, aHalfWidth))
+                    ax + wx * t, ay + wy * t, ah, aHalfLength, aHalfWidth))
                 {
                     earliest = t;
                     break;

@@ -233,6 +233,51 @@ class WalkerYieldTest
     }
 
     @Test
+    void shouldNotChargeAPlanStandingShortOfACrossingForAWalkerPredictedToDriftIntoIt()
+    {
+        // A walker from (14, 10) predicted across at 1.4 m/s and drifting back along the road at 0.5 m/s: at the
+        // end of the horizon (6 s) at (11, 1.6), in the ego's path 0.3 to 2.0 s later. Both plans end with the
+        // nose at x = 10.2, 0.55 m short of the walker's near edge: standing there, the walker is carried across
+        // alone and passes in front; still rolling at 2 m/s the ego meets it, as it would meet it if the drift
+        // were carried on too.
+        final SceneSnapshot scene = crossing(0, 14, 10, -1);
+        final FloatBuffer future = FloatBuffer.allocate(K * H * N * 3);
+        for (int k = 0; k < K; k++)
+        {
+            for (int h = 0; h < H; h++)
+            {
+                final double t = (h + 1) * DT;
+                final int at = (k * H + h) * N * 3;
+                future.put(at, (float)(14 - 0.5 * t));
+                future.put(at + 1, (float)(10 - 1.4 * t));
+                future.put(at + 2, (float)(-Math.PI / 2));
+            }
+        }
+        final PlannerConfig config = new PlannerConfig().candidates(K).horizon(H).dtSeconds(DT).maxAgents(N)
+            .actionBounds(new double[]{-6, -0.55}, new double[]{3, 0.55}).conclude();
+        final CandidateSet set = new CandidateSet(K, H);
+        // 0: from 4 m/s braking at 2 m/s², standing after 2 s; 1: from 4 m/s braking at 1 m/s² for 2 s, then
+        // rolling at 2 m/s.
+        TestScenes.alongX(set, 0, 4, DT, h -> -2);
+        TestScenes.alongX(set, 1, 4, DT, h -> h < 10 ? -1 : 0);
+        for (int k = 0; k < 2; k++)
+        {
+            final double shift = 10.2 - 2.3 - set.x[k * H + H - 1];
+            for (int h = 0; h < H; h++)
+            {
+                set.x[k * H + h] += shift;
+            }
+        }
+        final TrajectoryScorer scorer = new TrajectoryScorer(config);
+        scorer.prepare(scene);
+        scorer.score(scene, set, future, 0);
+        scorer.score(scene, set, future, 1);
+        assertEquals(0, set.speed[H - 1], 0);
+        assertEquals(0, scorer.afterHorizon[0], 1e-12, "carried across, the walker passes in front");
+        assertTrue(scorer.afterHorizon[1] > 0, "rolling at 2 m/s into its way: " + scorer.afterHorizon[1]);
+    }
+
+    @Test
     void shouldGiveWayToNoWalkerWhoseNumbersAreNotFinite()
     {
         final double[] bad = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};

@@ -34,6 +34,8 @@ public final class ReferenceCandidateGenerator
 
     private static final double IDM_ACCEL = 1.5;
     private static final double IDM_DECEL = 2.0;
+    /** The in-lane firm stop's deceleration (a decision, so mirrored from the runtime's generator). */
+    private static final double FIRM_DECEL_MPS2 = 3.5;
     private static final double IDM_HEADWAY_S = 1.2;
     /** Standstill gap behind moving or queued traffic; behind a parked vehicle the scorer's standoff. */
     private static final double IDM_MIN_GAP_M = ReferenceTrajectoryScorer.QUEUE_STANDOFF_M;
@@ -67,11 +69,11 @@ public final class ReferenceCandidateGenerator
     }
 
     /**
-     * @return candidates in the lattice, the emergency stop included.
+     * @return candidates in the lattice, the emergency and firm stops included.
      */
     public static int latticeSize()
     {
-        return BEHAVIOURS.length * LATERAL_FRACTIONS.length + 1;
+        return BEHAVIOURS.length * LATERAL_FRACTIONS.length + 2;
     }
 
     /**
@@ -107,6 +109,8 @@ public final class ReferenceCandidateGenerator
         }
         set.emergencyIndex = k;
         buildTracked(scene, set, k++, CandidateSet.EMERGENCY_STOP, 0);
+        set.firmStopIndex = k;
+        buildTracked(scene, set, k++, CandidateSet.FIRM_STOP, 0);
         set.latticeCount = k;
         set.hasPrevious = null != previousAccel;
 
@@ -203,6 +207,9 @@ public final class ReferenceCandidateGenerator
                     break;
                 case CandidateSet.HOLD:
                     a = Math.min(0, idm(pv, Math.max(pv, 0.1), leaderS - travelled, pv - leaderSpeed));
+                    break;
+                case CandidateSet.FIRM_STOP:
+                    a = -Math.min(config.emergencyDecelMps2(), Math.max(config.comfortDecelMps2(), FIRM_DECEL_MPS2));
                     break;
                 default:
                     a = -config.emergencyDecelMps2();

@@ -238,6 +238,7 @@ class DecisionCorpusTest
             assertEquals(referenceSet.latticeCount, set.latticeCount, where + ": lattice");
             assertEquals(referenceSet.emergencyIndex, set.emergencyIndex, where + ": emergency stop");
             assertEquals(referenceSet.comfortStopIndex, set.comfortStopIndex, where + ": comfort stop");
+            assertEquals(referenceSet.firmStopIndex, set.firmStopIndex, where + ": firm stop");
         }
 
         private void assertSameScore(final int k, final String where)
