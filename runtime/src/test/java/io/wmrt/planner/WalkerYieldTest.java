@@ -4,6 +4,7 @@ import io.wmrt.bus.SceneCodes;
 import org.junit.jupiter.api.Test;
 
 import java.nio.FloatBuffer;
+import java.util.function.DoubleUnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -202,25 +203,37 @@ class WalkerYieldTest
         }
     }
 
-    @Test
-    void shouldNotChargeAStandingPlanForAWalkerPredictedIntoIt()
+    private static PlannerConfig config()
     {
-        // A walker from (6, 3) predicted into the ego's nose at (2, 0) within 3 s and standing there.
-        final SceneSnapshot scene = crossing(0, 6, 3, -1);
+        return new PlannerConfig().candidates(K).horizon(H).dtSeconds(DT).maxAgents(N)
+            .actionBounds(new double[]{-6, -0.55}, new double[]{3, 0.55}).conclude();
+    }
+
+    /** A model's future with walker 0 at (x(t), y(t)) heading -y for every candidate, t the step's end time. */
+    private static FloatBuffer walkerFuture(final DoubleUnaryOperator x, final DoubleUnaryOperator y)
+    {
         final FloatBuffer future = FloatBuffer.allocate(K * H * N * 3);
         for (int k = 0; k < K; k++)
         {
             for (int h = 0; h < H; h++)
             {
-                final double f = Math.min(1, (h + 1) * DT / 3);
+                final double t = (h + 1) * DT;
                 final int at = (k * H + h) * N * 3;
-                future.put(at, (float)(6 - 4 * f));
-                future.put(at + 1, (float)(3 - 3 * f));
+                future.put(at, (float)x.applyAsDouble(t));
+                future.put(at + 1, (float)y.applyAsDouble(t));
                 future.put(at + 2, (float)(-Math.PI / 2));
             }
         }
-        final PlannerConfig config = new PlannerConfig().candidates(K).horizon(H).dtSeconds(DT).maxAgents(N)
-            .actionBounds(new double[]{-6, -0.55}, new double[]{3, 0.55}).conclude();
+        return future;
+    }
+
+    @Test
+    void shouldNotChargeAStandingPlanForAWalkerPredictedIntoIt()
+    {
+        // A walker from (6, 3) predicted into the ego's nose at (2, 0) within 3 s and standing there.
+        final SceneSnapshot scene = crossing(0, 6, 3, -1);
+        final FloatBuffer future = walkerFuture(t -> 6 - 4 * Math.min(1, t / 3), t -> 3 - 3 * Math.min(1, t / 3));
+        final PlannerConfig config = config();
         final CandidateSet set = new CandidateSet(K, H);
         TestScenes.alongX(set, 0, 0, DT, h -> 0);
         TestScenes.alongX(set, 1, 1, DT, h -> 0);
@@ -241,20 +254,8 @@ class WalkerYieldTest
         // alone and passes in front; still rolling at 2 m/s the ego meets it, as it would meet it if the drift
         // were carried on too.
         final SceneSnapshot scene = crossing(0, 14, 10, -1);
-        final FloatBuffer future = FloatBuffer.allocate(K * H * N * 3);
-        for (int k = 0; k < K; k++)
-        {
-            for (int h = 0; h < H; h++)
-            {
-                final double t = (h + 1) * DT;
-                final int at = (k * H + h) * N * 3;
-                future.put(at, (float)(14 - 0.5 * t));
-                future.put(at + 1, (float)(10 - 1.4 * t));
-                future.put(at + 2, (float)(-Math.PI / 2));
-            }
-        }
-        final PlannerConfig config = new PlannerConfig().candidates(K).horizon(H).dtSeconds(DT).maxAgents(N)
-            .actionBounds(new double[]{-6, -0.55}, new double[]{3, 0.55}).conclude();
+        final FloatBuffer future = walkerFuture(t -> 14 - 0.5 * t, t -> 10 - 1.4 * t);
+        final PlannerConfig config = config();
         final CandidateSet set = new CandidateSet(K, H);
         // 0: from 4 m/s braking at 2 m/s², standing after 2 s; 1: from 4 m/s braking at 1 m/s² for 2 s, then
         // rolling at 2 m/s.
@@ -275,6 +276,16 @@ class WalkerYieldTest
         assertEquals(0, set.speed[H - 1], 0);
         assertEquals(0, scorer.afterHorizon[0], 1e-12, "carried across, the walker passes in front");
         assertTrue(scorer.afterHorizon[1] > 0, "rolling at 2 m/s into its way: " + scorer.afterHorizon[1]);
+
+        // A future that is not finite at the walker's last steps (the planner agent never scores one: it refuses the
+        // rollout first) is not taken for a walker out of the way, and leaves the plan's cost a number.
+        for (final double bad : new double[]{Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
+        {
+            final FloatBuffer odd = walkerFuture(t -> t > 5.5 ? bad : 14 - 0.5 * t, t -> 10 - 1.4 * t);
+            scorer.score(scene, set, odd, 0);
+            assertTrue(Double.isFinite(scorer.afterHorizon[0]), "after the horizon, walker at " + bad);
+            assertTrue(Double.isFinite(scorer.total[0]), "total with the walker at " + bad);
+        }
     }
 
     @Test
