@@ -86,6 +86,17 @@ public final class SceneSnapshot
     /** Walkers further ahead than this are not given way to yet, m. */
     public static final double YIELD_AHEAD_M = 50.0;
     /**
+     * How far past the line it gives way at (or a red light's) the front of a standing ego may be and still be
+     * held by it, m: the scorer holds such a line where the ego stands.
+     */
+    public static final double STOP_LINE_HELD_M = 1.0;
+    /**
+     * Walkers heading across within this distance of each other along the route are on one crossing (a zebra is
+     * 3 to 5 m wide): while the ego gives way to one of them, it stands before the nearest of them all that is in
+     * or coming into its way, so it does not creep up to a walker's line nearer than the one it waits for.
+     */
+    public static final double YIELD_CROSSING_M = 4.0;
+    /**
      * An agent beyond the model's range behind the ego is carried when faster than this: the car coming up in the
      * lane a merge joins, which came into the model's range half-way through the merge (corridor-8800-001).
      */
@@ -809,13 +820,64 @@ public final class SceneSnapshot
             // margin before the line (a walker still on the kerb is not braked hard for).
             final double toWay = d > high ? (d - high) / -sideways : (low - d) / sideways;
             if (toWay > 0 && toWay < yieldArrival(ahead + egoLength + YIELD_CLEAR_M) + YIELD_MARGIN_S &&
-                (line - STOP_LINE_MARGIN_M - frontS) * 2 * YIELD_COMING_DECEL_MPS2 >=
-                egoSpeed * egoSpeed)
+                canStandFor(line, frontS))
             {
                 nearest = Math.min(nearest, line);
             }
         }
-        return nearest;
+        return nearest == Double.POSITIVE_INFINITY ? nearest : crossingYield(nearest, frontS, low, high);
+    }
+
+    /**
+     * Whether the ego can give way at {@code line} to a walker not yet in its way: it can stop a margin before it
+     * at {@link #YIELD_COMING_DECEL_MPS2}, or it stands already no further past it than the scorer holds. An ego
+     * standing with its nose just past a walker's line had been let creep on as he came (zebra-9900-015).
+     */
+    private boolean canStandFor(final double line, final double frontS)
+    {
+        return (line - STOP_LINE_MARGIN_M - frontS) * 2 * YIELD_COMING_DECEL_MPS2 >= egoSpeed * egoSpeed ||
+            egoSpeed < STANDING_MPS && line - frontS > -STOP_LINE_HELD_M;
+    }
+
+    /**
+     * The line given way at, moved back to the nearest walker on the same crossing ({@link #YIELD_CROSSING_M}) who
+     * heads across and is in the ego's way or coming into it, where the ego can still stand for him. Giving way to
+     * walkers on the far side of a zebra, the ego had crept up to their line and stood with its nose a metre from
+     * the line of walkers coming on the near side (zebra-9900-017, -034 at 0.80 m).
+     */
+    private double crossingYield(final double line, final double frontS, final double low, final double high)
+    {
+        double crossingS = line + YIELD_BEFORE_M;
+        boolean moved = true;
+        while (moved)
+        {
+            moved = false;
+            for (int n = 0; n < allAgents(); n++)
+            {
+                final double v = agentSpeed[n];
+                final double s = agentS[n];
+                if (agentKind[n] != SceneCodes.PEDESTRIAN || !(v >= STANDING_MPS) || !(s < crossingS) ||
+                    !(s >= crossingS - YIELD_CROSSING_M) || !(s > frontS))
+                {
+                    continue;
+                }
+                route.pointAt(s, 0);
+                final double relative = wrap(agentHeading[n] - route.heading);
+                if (!(Math.abs(Math.cos(relative)) < YIELD_ACROSS_COS))
+                {
+                    continue;
+                }
+                final double sideways = v * Math.sin(relative);
+                final double d = agentD[n];
+                final boolean inOrComing = d >= low && d <= high || d > high && sideways < 0 || d < low && sideways > 0;
+                if (inOrComing && canStandFor(s - YIELD_BEFORE_M, frontS))
+                {
+                    crossingS = s;
+                    moved = true;
+                }
+            }
+        }
+        return crossingS - YIELD_BEFORE_M;
     }
 
     /**

@@ -68,7 +68,7 @@ public final class TrajectoryScorer
      * How far past a red light's stop line the front of a stopped ego may stand and still be held by it: the
      * ego that stopped with its front on the line had been let through at red (red-light-queue-8800-008).
      */
-    static final double STOP_LINE_HELD_M = 1.0;
+    static final double STOP_LINE_HELD_M = SceneSnapshot.STOP_LINE_HELD_M;
     /**
      * How far past the point it must stop at a plan's front may settle before it counts as crossing the red: a plan
      * that stands drifts by millimetres, and where the ego already stands at that point (its margin before the
