@@ -83,6 +83,9 @@ public final class GroundTruthScene
     /** The ego's acceleration to report instead of SUMO's, or NaN for SUMO's. */
     private double egoAccelMps2 = Double.NaN;
     private double egoSpeedMps = Double.NaN;
+    private double egoCentreX = Double.NaN;
+    private double egoCentreY = Double.NaN;
+    private double egoHeading = Double.NaN;
 
     private static final double NANOS_PER_SECOND = 1e9;
     private static final double SAME_POINT_METRES = 1e-6;
@@ -165,6 +168,18 @@ public final class GroundTruthScene
      * under the ego, and there it also reports the moved vehicle's speed as 0 for a step, which the planner would
      * plan from (and brake hard for).
      */
+    /**
+     * Reports this footprint centre and heading as the ego's in the next scenes instead of SUMO's. The rig moves the
+     * ego to a point SUMO takes for its front that is not the front when the ego is turned across its lane
+     * ({@code EgoPlacement}), so the pose it moved it to is the ego's.
+     */
+    public void egoPose(final double centreX, final double centreY, final double heading)
+    {
+        egoCentreX = centreX;
+        egoCentreY = centreY;
+        egoHeading = heading;
+    }
+
     public void egoMotion(final double speed, final double accel)
     {
         egoSpeedMps = speed;
@@ -181,11 +196,24 @@ public final class GroundTruthScene
     public void fill(SceneFrameEncoder encoder)
     {
         double time = traci.getTime();
-        Position2D front = traci.vehiclePosition(egoId);
-        double heading = traci.vehicleHeadingRadians(egoId);
         double length = traci.vehicleLength(egoId);
         double width = traci.vehicleWidth(egoId);
-        Position2D centre = centreOf(front, heading, length);
+        Position2D front;
+        Position2D centre;
+        double heading;
+        if (Double.isNaN(egoCentreX))
+        {
+            front = traci.vehiclePosition(egoId);
+            heading = traci.vehicleHeadingRadians(egoId);
+            centre = centreOf(front, heading, length);
+        }
+        else
+        {
+            heading = egoHeading;
+            centre = new Position2D(egoCentreX, egoCentreY);
+            front = new Position2D(egoCentreX + Math.cos(heading) * length / 2.0,
+                egoCentreY + Math.sin(heading) * length / 2.0);
+        }
 
         String laneId = traci.vehicleLaneId(egoId);
         int laneIndex = traci.vehicleLaneIndex(egoId);

@@ -400,6 +400,7 @@ public final class HilRig
         {
             encoder.wrapAndApplyHeader(frameBuffer, 0, headerEncoder);
             scene.egoMotion(actuator.speed(), actuator.accel());
+            scene.egoPose(actuator.x(), actuator.y(), actuator.heading());
             scene.fill(encoder);
             decoder.wrapAndApplyHeader(frameBuffer, 0, headerDecoder);
             awaitedSequence = decoder.sequence();
@@ -545,17 +546,20 @@ public final class HilRig
 
         private void moveEgo()
         {
-            final double frontX = actuator.x() + Math.cos(actuator.heading()) * 0.5 * egoLength;
-            final double frontY = actuator.y() + Math.sin(actuator.heading()) * 0.5 * egoLength;
-            traci.moveVehicleToXY(ego, "", -1, frontX, frontY,
+            // SUMO lays the ego's box along its lane at the offset of the point it is moved to (EgoPlacement).
+            final double[] lane = network.lane(traci.vehicleLaneId(ego)).map(RoadNetwork.Lane::shape).orElse(null);
+            final Position2D front = EgoPlacement.sumoFront(actuator.x(), actuator.y(), actuator.heading(),
+                egoLength, lane);
+            traci.moveVehicleToXY(ego, "", -1, front.x(), front.y(),
                 SumoAngles.headingRadiansToSumoDegrees(actuator.heading()), 1);
             traci.setVehicleSpeed(ego, actuator.speed());
         }
 
         private void score(final double time, final NextTrafficLight before, final long step)
         {
-            final double heading = traci.vehicleHeadingRadians(ego);
-            final Position2D centre = GroundTruthScene.centreOf(traci.vehiclePosition(ego), heading, egoLength);
+            // The pose the rig moved the ego to: SUMO's front is the point EgoPlacement gave it, not the front.
+            final double heading = actuator.heading();
+            final Position2D centre = new Position2D(actuator.x(), actuator.y());
             final boolean drivable = network.isFootprintDrivable(centre.x(), centre.y(), heading, egoLength, egoWidth);
 
             final List<DrivingMetrics.RoadUser> others = GroundTruth.roadUsers(traci, ego, centre);

@@ -413,6 +413,10 @@ public final class SumoProcess implements AutoCloseable
             arguments.add("true");
             arguments.add("--collision.action");
             arguments.add("warn");
+            // A contact is bodies touching: by default SUMO also reports a follower inside the leader's minGap
+            // (2.5 m for a car), which no footprint check can confirm.
+            arguments.add("--collision.mingap-factor");
+            arguments.add("0");
             if (collisionOutput != null)
             {
                 arguments.add("--collision-output");
