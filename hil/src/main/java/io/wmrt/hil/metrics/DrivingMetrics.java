@@ -191,8 +191,9 @@ public final class DrivingMetrics
     /**
      * Whether the ego's footprint was within {@link #CONFIRM_GAP_M} of road user {@code key} within
      * {@link #CONFIRM_WINDOW_S} of {@code timeS}: the geometry's confirmation of a contact SUMO reported.
-     * SUMO places a TraCI-moved ego by lane and lateral offset and caps the offset at its lane's edge, so
-     * an ego passing through the opposite lane is, to SUMO, still beside or inside what it passes.
+     * SUMO lays a TraCI-moved ego's box along its lane at one lateral offset, whatever its heading, and caps
+     * that offset a little beyond its lane's edge, so its picture of an ego turned across the lane or far out
+     * in the opposite lane is not the footprint.
      */
     public boolean closeTo(final String key, final double timeS)
     {
