@@ -168,6 +168,12 @@ public final class GroundTruthScene
      * under the ego, and there it also reports the moved vehicle's speed as 0 for a step, which the planner would
      * plan from (and brake hard for).
      */
+    public void egoMotion(final double speed, final double accel)
+    {
+        egoSpeedMps = speed;
+        egoAccelMps2 = accel;
+    }
+
     /**
      * Reports this footprint centre and heading as the ego's in the next scenes instead of SUMO's. The rig moves the
      * ego to a point SUMO takes for its front that is not the front when the ego is turned across its lane
@@ -178,12 +184,6 @@ public final class GroundTruthScene
         egoCentreX = centreX;
         egoCentreY = centreY;
         egoHeading = heading;
-    }
-
-    public void egoMotion(final double speed, final double accel)
-    {
-        egoSpeedMps = speed;
-        egoAccelMps2 = accel;
     }
 
     /**

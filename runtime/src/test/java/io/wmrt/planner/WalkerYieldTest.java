@@ -133,8 +133,8 @@ class WalkerYieldTest
     @Test
     void shouldStandBeforeTheNearestWalkerOnTheCrossingItGivesWayOn()
     {
-        // One walker in the ego's way 10 m ahead, slow enough to be in it still when the ego gets there; another coming from the far kerb 2.5 m nearer, 5 s from the way,
-        // too far off to be given way to on his own.
+        // One walker in the ego's way 10 m ahead, slow enough to be in it still when the ego gets there; another
+        // coming from the far kerb 2.5 m nearer, 5 s from the way, too far off to be given way to on his own.
         final SceneSnapshot alone = crossing(0, 7.5, 2.15 + 7, -1);
         assertEquals(Double.POSITIVE_INFINITY, alone.walkerYield());
         final SceneSnapshot scene = walker(0, 10, 1.5, -Math.PI / 2, 0.8);

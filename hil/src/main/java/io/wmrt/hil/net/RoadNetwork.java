@@ -290,19 +290,39 @@ public final class RoadNetwork
         {
             return Math.hypot(xy[0] - x, xy[1] - y);
         }
+        final int i = nearestSegment(xy, x, y);
+        return i < 0 ? Double.POSITIVE_INFINITY : distanceToSegment(xy, i, x, y);
+    }
+
+    /**
+     * The index of the first coordinate of the segment of the polyline x0,y0,x1,y1,... nearest (x, y) (the first
+     * of equally near ones), or -1 when it has no segment.
+     */
+    public static int nearestSegment(final double[] xy, final double x, final double y)
+    {
         double best = Double.POSITIVE_INFINITY;
+        int nearest = -1;
         for (int i = 0; i + 3 < xy.length; i += 2)
         {
-            final double ax = xy[i];
-            final double ay = xy[i + 1];
-            final double dx = xy[i + 2] - ax;
-            final double dy = xy[i + 3] - ay;
-            final double squared = dx * dx + dy * dy;
-            double t = squared > 0 ? ((x - ax) * dx + (y - ay) * dy) / squared : 0.0;
-            t = Math.max(0.0, Math.min(1.0, t));
-            best = Math.min(best, Math.hypot(ax + t * dx - x, ay + t * dy - y));
+            final double distance = distanceToSegment(xy, i, x, y);
+            if (distance < best || nearest < 0)
+            {
+                best = distance;
+                nearest = i;
+            }
         }
-        return best;
+        return nearest;
+    }
+
+    private static double distanceToSegment(final double[] xy, final int i, final double x, final double y)
+    {
+        final double ax = xy[i];
+        final double ay = xy[i + 1];
+        final double dx = xy[i + 2] - ax;
+        final double dy = xy[i + 3] - ay;
+        final double squared = dx * dx + dy * dy;
+        final double t = squared > 0 ? Math.max(0.0, Math.min(1.0, ((x - ax) * dx + (y - ay) * dy) / squared)) : 0.0;
+        return Math.hypot(ax + t * dx - x, ay + t * dy - y);
     }
 
     /** Even-odd rule point-in-polygon for the closed outline x0,y0,x1,y1,... */

@@ -1,5 +1,6 @@
 package io.wmrt.hil.rig;
 
+import io.wmrt.hil.net.RoadNetwork;
 import io.wmrt.hil.traci.Position2D;
 
 /**
@@ -19,45 +20,26 @@ public final class EgoPlacement
 
     /**
      * The point to move the ego to: {@code length / 2} from the centre along the direction of the segment of
-     * {@code laneShape} (x0, y0, x1, y1, ...) nearest the centre, that direction turned to the ego's side of
-     * it; along the heading when there is no lane or no segment of it is longer than zero.
+     * {@code laneShape} (x0, y0, x1, y1, ...) nearest the centre ({@link RoadNetwork#nearestSegment}), that
+     * direction turned to the ego's side of it; along the heading when there is no lane or that segment has no
+     * length.
      */
     public static Position2D sumoFront(
         final double centreX, final double centreY, final double heading, final double length, final double[] laneShape)
     {
         double ux = Math.cos(heading);
         double uy = Math.sin(heading);
-        if (laneShape != null)
+        final int i = laneShape == null ? -1 : RoadNetwork.nearestSegment(laneShape, centreX, centreY);
+        if (i >= 0)
         {
-            double best = Double.POSITIVE_INFINITY;
-            double bestX = Double.NaN;
-            double bestY = Double.NaN;
-            for (int i = 0; i + 3 < laneShape.length; i += 2)
+            final double dx = laneShape[i + 2] - laneShape[i];
+            final double dy = laneShape[i + 3] - laneShape[i + 1];
+            final double norm = Math.hypot(dx, dy);
+            if (norm > 0)
             {
-                final double ax = laneShape[i];
-                final double ay = laneShape[i + 1];
-                final double dx = laneShape[i + 2] - ax;
-                final double dy = laneShape[i + 3] - ay;
-                final double squared = dx * dx + dy * dy;
-                if (!(squared > 0))
-                {
-                    continue;
-                }
-                final double t = Math.max(0, Math.min(1, ((centreX - ax) * dx + (centreY - ay) * dy) / squared));
-                final double distance = Math.hypot(ax + t * dx - centreX, ay + t * dy - centreY);
-                if (distance < best)
-                {
-                    best = distance;
-                    final double norm = Math.sqrt(squared);
-                    bestX = dx / norm;
-                    bestY = dy / norm;
-                }
-            }
-            if (best < Double.POSITIVE_INFINITY)
-            {
-                final double sign = bestX * ux + bestY * uy < 0 ? -1 : 1;
-                ux = sign * bestX;
-                uy = sign * bestY;
+                final double sign = dx * ux + dy * uy < 0 ? -1 : 1;
+                ux = sign * dx / norm;
+                uy = sign * dy / norm;
             }
         }
         return new Position2D(centreX + ux * 0.5 * length, centreY + uy * 0.5 * length);

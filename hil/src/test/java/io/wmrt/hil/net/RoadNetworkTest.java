@@ -79,4 +79,20 @@ class RoadNetworkTest
         final Path notNet = Files.writeString(dir.resolve("routes.xml"), "<routes/>");
         assertTrue(assertThrows(IOException.class, () -> RoadNetwork.load(notNet)).getMessage().contains("<routes>"));
     }
+
+    @Test
+    void shouldFindTheNearestSegmentAndMeasureTheDistanceToIt()
+    {
+        final double[] bent = {0, 0, 50, 0, 50, 100};
+        assertEquals(0, RoadNetwork.nearestSegment(bent, 20, 3));
+        assertEquals(2, RoadNetwork.nearestSegment(bent, 48, 60));
+        assertEquals(3.0, RoadNetwork.distanceToPolyline(bent, 20, 3), 1e-12);
+        assertEquals(5.0, RoadNetwork.distanceToPolyline(bent, 53, 104), 1e-12, "past the end: to the last point");
+        assertEquals(5.0, RoadNetwork.distanceToPolyline(new double[]{0, 0}, 3, 4), 1e-12, "one point");
+        assertEquals(-1, RoadNetwork.nearestSegment(new double[]{0, 0}, 3, 4));
+        assertEquals(0, RoadNetwork.nearestSegment(new double[]{5, 5, 5, 5}, 3, 4), "a segment without length");
+        // A point that is not a number is nearest nothing in particular: the first segment, at a NaN distance.
+        assertEquals(0, RoadNetwork.nearestSegment(bent, Double.NaN, 0));
+        assertTrue(Double.isNaN(RoadNetwork.distanceToPolyline(bent, Double.NaN, 0)));
+    }
 }
