@@ -38,7 +38,12 @@ import java.nio.FloatBuffer;
  * <b>Crossing.</b> The models learned walkers on sidewalks and crossings from the rig's data, and predicted one
  * entering a zebra from its corner on a slant that cut into the ego lane, where a stop short of the walkers' line
  * met it (zebra-9700-039). A walker heading across the road on the drivable area, or within
- * {@link #CROSSING_KERB_M} of it, is predicted straight on at its velocity.
+ * {@link #CROSSING_KERB_M} of it, is predicted straight on at its velocity. One still on the pavement who walks
+ * towards the road fast enough to reach that band within the horizon is predicted on its slant until it does,
+ * and from there straight across at its speed, as SUMO walks a walker from the pavement to a zebra's end on a
+ * slant and then along the zebra. The model drew that slant on: 3 m from the road's edge, it predicted the walker
+ * 4 m along the road towards an ego stopping at the walkers' line, into its nose, and the ego braked at
+ * 4.3 m/s² for it (zebra-10000-006); carried on its slant for the whole 6 s horizon, it came as far.
  * <p>
  * Allocation-free; not thread safe: owned by the planner thread.
  */
@@ -247,7 +252,9 @@ final class AgentMotion
     /**
      * Carry every walker crossing the road straight on at its velocity, for candidates 0 .. count - 1: a walker
      * heading across (see {@link SceneSnapshot#YIELD_ACROSS_COS}) on the drivable area or within
-     * {@link #CROSSING_KERB_M} of it. The same path for every candidate.
+     * {@link #CROSSING_KERB_M} of it, straight on; one walking towards that band fast enough to reach it within
+     * the horizon, on its heading until it does and then straight across the road. The same path for every
+     * candidate.
      *
      * @param future the rollout's agent_future, [K, horizon, maxAgents, 3] of (x, y, heading) in the ego frame.
      * @return the number of walkers carried.
@@ -267,25 +274,42 @@ final class AgentMotion
         {
             final double v = scene.agentSpeed[n];
             final double d = scene.agentD[n];
-            if (scene.agentKind[n] != SceneCodes.PEDESTRIAN || !(v >= MOVING_MPS) ||
-                !(d > -scene.drivableRight - CROSSING_KERB_M && d < scene.drivableLeft + CROSSING_KERB_M))
+            if (scene.agentKind[n] != SceneCodes.PEDESTRIAN || !(v >= MOVING_MPS) || !Double.isFinite(d))
             {
                 continue;
             }
             route.pointAt(scene.agentS[n], 0);
             final double heading = scene.agentHeading[n];
-            if (!(Math.abs(Math.cos(SceneSnapshot.wrap(heading - route.heading))) < SceneSnapshot.YIELD_ACROSS_COS))
+            final double relative = SceneSnapshot.wrap(heading - route.heading);
+            if (!(Math.abs(Math.cos(relative)) < SceneSnapshot.YIELD_ACROSS_COS))
+            {
+                continue;
+            }
+            // Off the road: how far, and how fast the walker closes on its edge (sideways speed towards it).
+            final double outside = d > scene.drivableLeft ? d - scene.drivableLeft :
+                d < -scene.drivableRight ? -scene.drivableRight - d : 0;
+            final double closing = (d > 0 ? -1 : 1) * v * Math.sin(relative);
+            if (!(outside <= CROSSING_KERB_M + Math.max(0, closing) * horizon * dt))
             {
                 continue;
             }
             carried++;
             final double vx = v * Math.cos(heading);
             final double vy = v * Math.sin(heading);
+            // On its slant until it reaches the band, then straight across the road at its speed.
+            final double slant = outside <= CROSSING_KERB_M ? Double.POSITIVE_INFINITY :
+                (outside - CROSSING_KERB_M) / closing;
+            final double across = route.heading + (d > 0 ? -0.5 : 0.5) * Math.PI;
+            final double ax = v * Math.cos(across);
+            final double ay = v * Math.sin(across);
             for (int h = 0; h < horizon; h++)
             {
                 final double t = (h + 1) * dt;
-                putForEvery(future, count, horizon, maxAgents, n, h, (float)(scene.agentX[n] + vx * t),
-                    (float)(scene.agentY[n] + vy * t), (float)heading);
+                final double onSlant = Math.min(t, slant);
+                final double straight = t - onSlant;
+                putForEvery(future, count, horizon, maxAgents, n, h,
+                    (float)(scene.agentX[n] + vx * onSlant + ax * straight),
+                    (float)(scene.agentY[n] + vy * onSlant + ay * straight), (float)(straight > 0 ? across : heading));
             }
         }
         return carried;

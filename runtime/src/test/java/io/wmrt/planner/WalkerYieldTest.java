@@ -219,13 +219,17 @@ class WalkerYieldTest
     void shouldCarryAWalkerCrossingTheRoadStraightOnAndLeaveOthersAsPredicted()
     {
         // On the oncoming lane walking across; on the right sidewalk walking along; 3.75 m beyond the right edge
-        // of the drivable area heading across.
+        // of the drivable area heading across (at the band 1 m from the edge after 1.96 s: inside the 6 s horizon);
+        // 12 m beyond it heading across (not within the horizon: 9.4 m at most); 3 m beyond the right edge walking
+        // away from the road.
         final SceneSnapshot scene = crossing(0, 8, 4.0, -1);
         addWalker(scene, 12, -2.6, 0);
         addWalker(scene, 15, -6, Math.PI / 2);
+        addWalker(scene, 18, -14.25, Math.PI / 2);
+        addWalker(scene, 20, -5.25, -Math.PI / 2);
         final FloatBuffer future = cuttingTheCorner(scene);
         final FloatBuffer predicted = cuttingTheCorner(scene);
-        assertEquals(1, new AgentMotion().carryCrossingsInto(scene, future, K, H, N, DT));
+        assertEquals(2, new AgentMotion().carryCrossingsInto(scene, future, K, H, N, DT));
         for (int k = 0; k < K; k++)
         {
             for (int h = 0; h < H; h++)
@@ -234,13 +238,39 @@ class WalkerYieldTest
                 final int at = ((k * H + h) * N) * 3;
                 assertEquals(8, future.get(at), 1e-5, "straight across, step " + h);
                 assertEquals(4.0 - 1.4 * t, future.get(at + 1), 1e-5, "at its speed, step " + h);
-                for (int n = 1; n < 3; n++)
+                assertEquals(15, future.get(at + 6), 1e-5, "off the kerb straight across, step " + h);
+                assertEquals(-6 + 1.4 * t, future.get(at + 7), 1e-5, "at its speed, step " + h);
+                for (final int n : new int[]{1, 3, 4})
                 {
                     assertEquals(predicted.get(at + 3 * n), future.get(at + 3 * n), "walker " + n + " as predicted");
                     assertEquals(predicted.get(at + 3 * n + 1), future.get(at + 3 * n + 1));
                 }
             }
         }
+    }
+
+    @Test
+    void shouldCarryAWalkerComingOnASlantFromThePavementOnlyUntilHeReachesTheRoad()
+    {
+        // 3 m beyond the left edge of the drivable area (d = 8.25), heading 120 degrees off the road's direction:
+        // back along the road at 0.7 m/s, towards it at 1.21 m/s. He reaches the band 1 m from the edge after
+        // 2 / 1.21 = 1.65 s, 1.16 m back along the road, and walks straight across from there at 1.4 m/s. Carried on
+        // his slant for the whole 6 s he would come 4.2 m back along the road.
+        final double heading = Math.toRadians(-120);
+        final SceneSnapshot scene = walker(0, 10, 8.25, heading, 1.4);
+        final FloatBuffer future = cuttingTheCorner(scene);
+        assertEquals(1, new AgentMotion().carryCrossingsInto(scene, future, K, H, N, DT));
+        final double reach = 2 / (1.4 * Math.sin(Math.toRadians(120)));
+        for (int h = 0; h < H; h++)
+        {
+            final double t = (h + 1) * DT;
+            final int at = h * N * 3;
+            final double onSlant = Math.min(t, reach);
+            assertEquals(10 + 1.4 * Math.cos(heading) * onSlant, future.get(at), 1e-4, "along the road, step " + h);
+            assertEquals(8.25 + 1.4 * Math.sin(heading) * onSlant - 1.4 * (t - onSlant), future.get(at + 1), 1e-4,
+                "across, step " + h);
+        }
+        assertEquals(10 - 0.7 * reach, future.get((H - 1) * N * 3), 1e-3, "no further back than where he reached it");
     }
 
     private static PlannerConfig config()
