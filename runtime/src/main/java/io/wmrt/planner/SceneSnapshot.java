@@ -80,7 +80,7 @@ public final class SceneSnapshot
     /** The room a walker is given beside the ego's side, m: the zebra family's bar is 1 m. */
     public static final double YIELD_SIDE_M = 1.2;
     /** The ego gives way this far before the walker's line along the route, m (stop lines add their margin). */
-    public static final double YIELD_BEFORE_M = 2.0;
+    public static final double YIELD_BEFORE_M = 3.0;
     /** The deceleration (m/s²) the ego must be able to stop at for a walker not yet in its way. */
     public static final double YIELD_COMING_DECEL_MPS2 = 2.5;
     /** Walkers further ahead than this are not given way to yet, m. */

@@ -48,7 +48,7 @@ class WalkerYieldTest
     }
 
     @Test
-    void shouldGiveWayTwoMetresBeforeAWalkerInTheEgosWay()
+    void shouldGiveWayItsDistanceBeforeAWalkerInTheEgosWay()
     {
         // 2 m left of the centre line, walking right: in the way for 3.0 s, and a standing ego's nose, 5.7 m back,
         // gets there in 2.8 s.
@@ -122,12 +122,13 @@ class WalkerYieldTest
     {
         // The walker's line is 0.1 m behind the nose (at 2.3 m) and he is 1.3 s from the ego's way: a standing ego
         // stays where it is (zebra-9900-015: it crept on and he passed its nose at 0.19 m).
-        final SceneSnapshot standing = crossing(0, 4.2, 4.0, -1);
-        assertEquals(standing.egoS + 4.2 - SceneSnapshot.YIELD_BEFORE_M, standing.walkerYield(), 1e-9);
+        final double justPast = 2.3 + SceneSnapshot.YIELD_BEFORE_M - 0.1;
+        final SceneSnapshot standing = crossing(0, justPast, 4.0, -1);
+        assertEquals(standing.egoS + justPast - SceneSnapshot.YIELD_BEFORE_M, standing.walkerYield(), 1e-9);
         // More than the held metre behind the nose: the ego is on his line already, and nothing holds it there.
-        assertEquals(Double.POSITIVE_INFINITY, crossing(0, 3.2, 4.0, -1).walkerYield());
+        assertEquals(Double.POSITIVE_INFINITY, crossing(0, justPast - 1.0, 4.0, -1).walkerYield());
         // On the move at 1 m/s it cannot stop before that line; the walker is left to the collision terms.
-        assertEquals(Double.POSITIVE_INFINITY, crossing(1, 4.2, 4.0, -1).walkerYield());
+        assertEquals(Double.POSITIVE_INFINITY, crossing(1, justPast, 4.0, -1).walkerYield());
     }
 
     @Test
@@ -138,23 +139,23 @@ class WalkerYieldTest
         final SceneSnapshot alone = crossing(0, 7.5, 2.15 + 7, -1);
         assertEquals(Double.POSITIVE_INFINITY, alone.walkerYield());
         final SceneSnapshot scene = walker(0, 10, 1.5, -Math.PI / 2, 0.8);
-        assertEquals(scene.egoS + 8, scene.walkerYield(), 1e-9);
+        assertEquals(scene.egoS + 10 - SceneSnapshot.YIELD_BEFORE_M, scene.walkerYield(), 1e-9);
         addWalker(scene, 7.5, 2.15 + 7, -Math.PI / 2);
-        assertEquals(scene.egoS + 5.5, scene.walkerYield(), 1e-9,
+        assertEquals(scene.egoS + 7.5 - SceneSnapshot.YIELD_BEFORE_M, scene.walkerYield(), 1e-9,
             "the ego stands before the near walker's line, not creeping up to the far one's");
         // Chained: a third 3 m nearer still, coming from the near side 4 s from the way: the crossing reaches him.
         addWalker(scene, 4.5, -2.15 - 1.4 * 4, Math.PI / 2);
-        assertEquals(scene.egoS + 2.5, scene.walkerYield(), 1e-9);
+        assertEquals(scene.egoS + 4.5 - SceneSnapshot.YIELD_BEFORE_M, scene.walkerYield(), 1e-9);
 
         // Not on the crossing: a walker 4.5 m nearer than the one given way to, and one who has crossed.
         final SceneSnapshot apart = walker(0, 10, 1.5, -Math.PI / 2, 0.8);
         addWalker(apart, 5.5, 2.15 + 7, -Math.PI / 2);
         addWalker(apart, 8.0, -2.6, -Math.PI / 2);
-        assertEquals(apart.egoS + 8, apart.walkerYield(), 1e-9);
+        assertEquals(apart.egoS + 10 - SceneSnapshot.YIELD_BEFORE_M, apart.walkerYield(), 1e-9);
         // On the move, the ego is not pulled back to a line it cannot stop before at 2.5 m/s².
         final SceneSnapshot moving = crossing(6, 16, 1.5, -1);
         addWalker(moving, 12, 2.15 + 7, -Math.PI / 2);
-        assertEquals(moving.egoS + 14, moving.walkerYield(), 1e-9);
+        assertEquals(moving.egoS + 16 - SceneSnapshot.YIELD_BEFORE_M, moving.walkerYield(), 1e-9);
     }
 
     @Test
