@@ -373,6 +373,10 @@ class WalkerYieldTest
             final SceneSnapshot odd = walker(0, 8, 2.0, b, 1.4);
             final FloatBuffer future = cuttingTheCorner(odd);
             assertEquals(0, new AgentMotion().carryCrossingsInto(odd, future, K, H, N, DT), "carried, heading " + b);
+            final SceneSnapshot offset = crossing(0, 8, 2.0, -1);
+            offset.agentD[0] = b;
+            assertEquals(0, new AgentMotion().carryCrossingsInto(offset, cuttingTheCorner(offset), K, H, N, DT),
+                "carried, offset " + b);
         }
     }
 }
