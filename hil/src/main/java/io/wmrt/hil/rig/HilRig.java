@@ -61,7 +61,7 @@ public final class HilRig
      * The rig's version: part of every sweep task's id, so that a change to how the rig drives or scores makes
      * earlier sweep results stale. Bump it with any change that can change a run's metrics.
      */
-    public static final String VERSION = "hil-2026.12-5";
+    public static final String VERSION = "hil-2026.12-6";
     /** SUMO's step and the rig's: one scene per 0.1 s of simulated time. */
     public static final double STEP_S = 0.1;
     /**
@@ -710,7 +710,7 @@ public final class HilRig
             }
             final double progress = verdict.progressM();
             final List<String> failures = PassJudge.failures(scenario.pass(), metrics, merged, progress,
-                verdict.scores().pdms());
+                verdict.scores().referenceProgressM(), verdict.scores().pdms());
 
             return new RunResult(scenario.name(), options.modelName(), options.soc(), options.timing().toString(),
                 scenario.seed(),
