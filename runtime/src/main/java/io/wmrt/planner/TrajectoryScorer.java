@@ -1324,29 +1324,38 @@ public final class TrajectoryScorer
      * or riding within a car's length and that room of the one before (no gap to pull into), then given
      * {@link #PASS_RETURN_S} to steer back. Each road user coming the other way within the ego's width of that
      * offset is held at its last predicted velocity; the first time one meets the ego's nose inside that window
-     * prices the plan, earlier dearer. A pass never finished within {@code passLookAheadS} meets whatever comes.
+     * prices the plan, earlier dearer. A pass never finished within {@code passLookAheadS} meets whatever comes; a
+     * plan out of lane with nothing left to pass has only the return.
      */
     private double unfinishedPassCost(
         final SceneSnapshot scene, final CandidateSet set, final FloatBuffer future, final int base,
         final double halfLength, final double halfWidth, final double lastS, final double lastD)
     {
-        if (passCount == 0)
-        {
-            return 0;
-        }
         final double tEnd = horizon * config.dtSeconds();
         int first = 0;
         while (first < passCount && passFront(scene, first, tEnd) + PULL_IN_ROOM_M <= lastS - halfLength)
         {
             first++;
         }
-        if (first == passCount || passRear(scene, first, tEnd) - (lastS + halfLength) > PASS_BEGUN_WITHIN_M)
+        // Past everything, the plan still has to steer back in before the oncoming lane's traffic arrives: such a
+        // plan was free while one 0.1 m short of the room was charged, and the ego, which chose to end its pass
+        // out of lane just past two parked cars, stood there when the car coming the other way reached it
+        // (double-parked-10100-041).
+        final boolean allPassed = first == passCount;
+        // Only a pass under way: from its own lane the ego can still let a pass that ends out of lane go at the
+        // next tick, and charging it there kept the ego behind obstacles it passed in time when replanning
+        // (double-parked-10100-005, -025, -029, narrow-street-10100-000, -002, -017).
+        if (allPassed && Math.abs(scene.egoD) - Math.max(0, 0.5 * scene.laneWidth - halfWidth) <= PASS_OUTSIDE_M)
+        {
+            return 0;
+        }
+        if (!allPassed && passRear(scene, first, tEnd) - (lastS + halfLength) > PASS_BEGUN_WITHIN_M)
         {
             return 0;
         }
         final double slot = pullInSlotM(scene.egoLength);
         int end = first + 1;
-        double chainFront = passFront(scene, first, tEnd);
+        double chainFront = allPassed ? 0 : passFront(scene, first, tEnd);
         while (end < passCount && passRear(scene, end, tEnd) - chainFront < slot)
         {
             chainFront = Math.max(chainFront, passFront(scene, end, tEnd));
@@ -1364,7 +1373,8 @@ public final class TrajectoryScorer
         for (int i = 0; i < passS.length; i++)
         {
             passS[i] = s;
-            if (!cleared && i <= lookAheadSteps && passCleared(scene, first, end, tEnd, i * PASS_STEP_S, s - halfLength))
+            if (!cleared && i <= lookAheadSteps &&
+                (allPassed || passCleared(scene, first, end, tEnd, i * PASS_STEP_S, s - halfLength)))
             {
                 cleared = true;
                 window = Math.min(passS.length - 1, i + (int)Math.ceil(PASS_RETURN_S / PASS_STEP_S));
@@ -1392,13 +1402,18 @@ public final class TrajectoryScorer
             route.project(ax, ay);
             final double along = vx * route.tangentX + vy * route.tangentY;
             final double aHalfLength = 0.5 * scene.agentLength[n];
-            if (along > -MOVING_MPS || route.s + aHalfLength < lastS - halfLength ||
-                Math.abs(route.d - lastD) > halfWidth + 0.5 * scene.agentWidth[n] + PASS_LATERAL_SLACK_M)
+            final double apart = halfWidth + 0.5 * scene.agentWidth[n] + PASS_LATERAL_SLACK_M;
+            final double overlap = apart - Math.abs(route.d - lastD);
+            if (along > -MOVING_MPS || route.s + aHalfLength < lastS - halfLength || overlap < 0)
             {
                 continue;
             }
+            // Past everything, the return left is the part of the oncoming road user's way the plan still
+            // covers: all of the return when it ends in the middle of that way, none when it ends clear of it.
+            final int until = allPassed ?
+                (int)Math.ceil(PASS_RETURN_S * Math.min(1, overlap / apart) / PASS_STEP_S) : window;
             final double front = route.s - aHalfLength;
-            for (int i = 0; i <= window; i++)
+            for (int i = 0; i <= until; i++)
             {
                 final double t = i * PASS_STEP_S;
                 if (t >= earliest)

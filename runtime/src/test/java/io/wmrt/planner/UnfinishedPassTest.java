@@ -125,6 +125,49 @@ class UnfinishedPassTest
     }
 
     @Test
+    void shouldStillGiveAPassUnderWayPastEverythingItsReturn()
+    {
+        // The ego already 3 m out; past the parked car with room, still 3 m out, the plan covers 1.6 m of the
+        // 2.1 m an oncoming car's way needs: three quarters of the return's 1.6 s are left, in which its nose
+        // reaches 39.7 m, so a car whose nose is then within 2 m of it (centre under 56.5 m at the end of the
+        // horizon) prices the plan; one at 70 m does not (double-parked-10100-041 stood in the oncoming lane 3 m
+        // past two parked cars).
+        assertTrue(chargeFrom(3.0, 3.0, Agent.parked(15), Agent.oncoming(50)) > 0);
+        assertEquals(0, chargeFrom(3.0, 3.0, Agent.parked(15), Agent.oncoming(70)), 1e-9);
+        // Nothing to pass at all: the same.
+        assertTrue(chargeFrom(3.0, 3.0, Agent.oncoming(50)) > 0);
+        assertEquals(0, chargeFrom(3.0, 3.0, Agent.oncoming(70)), 1e-9);
+    }
+
+    @Test
+    void shouldGiveAPlanHalfBackInLaneOnlyTheRestOfItsReturn()
+    {
+        // 1.9 m out, the plan covers 0.5 m of the oncoming car's way: half a second of return is left, and a car
+        // whose nose is 10.4 m from the ego's when the horizon ends is still 2.7 m away when it is done.
+        assertTrue(chargeFrom(3.0, 3.0, Agent.parked(15), Agent.oncoming(45)) > 0);
+        assertEquals(0, chargeFrom(3.0, 1.9, Agent.parked(15), Agent.oncoming(45)), 1e-9);
+    }
+
+    @Test
+    void shouldLeaveAPassThatIsNotUnderWayToTheNextTickOnceItIsPastEverything()
+    {
+        // From its own lane the same plan is not charged for the return: the next tick can still keep the ego in.
+        assertEquals(0, chargeFrom(0.0, 3.0, Agent.parked(15), Agent.oncoming(50)), 1e-9);
+        assertEquals(0, chargeFrom(0.3, 3.0, Agent.oncoming(50)), 1e-9);
+    }
+
+    @Test
+    void shouldChargeEitherSideOfTheRoomPastTheParkedCar()
+    {
+        // The ego's rear ends at 27.7 m: a parked car whose front is at 24.8 m is 0.1 m short of the room behind it
+        // (still being passed), one at 24.6 m is 0.1 m past; the car coming the other way meets either.
+        final double shortOfTheRoom = chargeFrom(3.0, 3.0, Agent.parked(20.2), Agent.oncoming(50));
+        final double pastTheRoom = chargeFrom(3.0, 3.0, Agent.parked(20.0), Agent.oncoming(50));
+        assertTrue(shortOfTheRoom > 0, "short of the room " + shortOfTheRoom);
+        assertTrue(pastTheRoom > 0, "past the room " + pastTheRoom);
+    }
+
+    @Test
     void shouldChargeAPassThatCannotEndAtAll()
     {
         // Cars parked nose to tail for 120 m: the pass is not finished within the look-ahead.
@@ -137,10 +180,17 @@ class UnfinishedPassTest
         assertTrue(charge(3.0, agents) > 0);
     }
 
-    /** The unfinished-pass charge for a plan ending at (END_X, endY) at 5 m/s among the agents. */
+    /** The unfinished-pass charge for a plan ending at (END_X, endY) at 5 m/s among the agents, from the lane. */
     private double charge(final double endY, final Agent... agents)
     {
+        return chargeFrom(0, endY, agents);
+    }
+
+    /** The same, with the ego egoD left of its lane's centre now (out of lane: a pass under way). */
+    private double chargeFrom(final double egoD, final double endY, final Agent... agents)
+    {
         final SceneSnapshot scene = TestScenes.straightRoad(5, 1, 0);
+        scene.egoD = egoD;
         scene.drivableLeft = 6;
         scene.agentCount = agents.length;
         final CandidateSet set = new CandidateSet(K, H);
