@@ -72,6 +72,13 @@ final class CorridorFamily implements Family
 
     /** Where the double-parked scene's right-lane traffic from behind turns off: this far before the obstacle. */
     static final double RIGHT_LANE_TURN_OFF_M = 40;
+    /**
+     * The double-parked scene's road, two lanes each way, ends in a stretch this long in which its right lane ends:
+     * only the left lane goes on, straight into the next section's single lane. Joined at one node, the right lane
+     * ran on into that single lane 3.3 m to its left within the junction's 8 m, a step no car follows at speed
+     * (corridor-10100-033, -038, 10200-029 braked there at 4.7 to 6.3 m/s^2).
+     */
+    static final double LANE_END_M = 80;
     /** The double-parked scene's side street D runs from this far west and south of the section's start to it. */
     static final double SIDE_STREET_BACK_M = 50;
     static final double SIDE_STREET_SOUTH_M = 60;
@@ -141,6 +148,8 @@ final class CorridorFamily implements Family
         final StringBuilder tll = new StringBuilder();
         final RoutesBuilder routes = new RoutesBuilder();
         final List<String> egoEdges = new ArrayList<>();
+        /** Ego edges whose right car lane ends with them: only their left lane goes on into the next ego edge. */
+        final List<String> rightLaneEnds = new ArrayList<>();
         final List<String> story = new ArrayList<>();
         boolean merge;
         double x;
@@ -245,6 +254,12 @@ final class CorridorFamily implements Family
         l.street(l.node, "Z", 1, 11.11, 3.3, "3.3");
         l.egoEdges.add(l.node + "Z");
         l.story.add("a 100 m lead-out street");
+        for (final String ending : l.rightLaneEnds)
+        {
+            final String next = l.egoEdges.get(l.egoEdges.indexOf(ending) + 1);
+            l.connections.append(Xml.f("    <!-- %s: its right lane ends; the left lane goes on into %s -->\n" +
+                "    <connection from=\"%s\" to=\"%s\" fromLane=\"2\" toLane=\"1\"/>\n", ending, next, ending, next));
+        }
 
         final Map<String, String> files = new LinkedHashMap<>();
         files.put(name + ".nod.xml", Xml.HEADER + "<!-- " + name + ": " + String.join(", then ", order) +
@@ -537,10 +552,16 @@ final class CorridorFamily implements Family
         l.egoEdges.add(edge);
         final double x0 = l.x;
         l.advance(260, v, 10);
-        l.node = to;
+        final String end = l.next();
+        l.node(end, l.x + LANE_END_M, 0, "priority");
+        l.street(to, end, 2, v, 3.3, "3.3");
+        l.egoEdges.add(to + end);
+        l.rightLaneEnds.add(to + end);
+        l.advance(LANE_END_M, v, 0);
+        l.node = end;
         l.keyProgress = l.progress(x0 + front + 40);
         l.story.add(Xml.f("a %s standing in the right lane of a %d km/h road with two lanes each way and traffic " +
-            "from behind", obstacle.replace('_', ' '), kmh));
+            "from behind, whose right lane ends %s m on", obstacle.replace('_', ' '), kmh, Xml.num(LANE_END_M, 0)));
     }
 
     private static String standing(final String id, final String type, final String edge, final double front)

@@ -1,5 +1,6 @@
 package io.wmrt.hil.scenario.generate;
 
+import io.wmrt.hil.net.RoadNetwork;
 import io.wmrt.hil.scenario.Scenario;
 import io.wmrt.hil.sumo.SumoException;
 import io.wmrt.hil.sumo.SumoProcess;
@@ -406,6 +407,67 @@ class ScenarioGeneratorTest
             drops += drop ? 1 : 0;
         }
         assertTrue(drops > 0 && drops < 8, "merges with a lane drop among 8: " + drops);
+    }
+
+    @Test
+    void whereTheEgosRoadLosesALaneTheLanesThatGoOnRunStraightOn() throws Exception
+    {
+        // Up to generator version 6 a corridor's double-parked road (two lanes each way) joined the next section's
+        // single lane at one node, and its right lane ran on into that lane 3.3 m to its left within the junction's
+        // 8 m; the ego braked there at 4.7 to 6.3 m/s^2 (corridor-10100-033, -038, 10200-029). Now the right lane
+        // ends: along the ego's route, every connection from a road into one with fewer car lanes continues its
+        // lane within half a metre sideways.
+        requireSumo();
+        final Pattern egoRoute = Pattern.compile("<route id=\"r_ego\" edges=\"([^\"]+)\"");
+        final Pattern connection = Pattern.compile(
+            "<connection from=\"([^\":]+)\" to=\"([^\":]+)\" fromLane=\"(\\d+)\" toLane=\"(\\d+)\"");
+        final List<String> steps = new ArrayList<>();
+        int narrowings = 0;
+        int doubleParked = 0;
+        for (final Family family : Families.all())
+        {
+            final int count = "corridor".equals(family.name()) ? 6 : 3;
+            for (final Path dir : ScenarioGenerator.generate(family, count, 11, root.resolve(family.name())))
+            {
+                final String name = dir.getFileName().toString();
+                final Path netFile = dir.resolve(name + ".net.xml");
+                final RoadNetwork net = RoadNetwork.load(netFile);
+                final Matcher route = egoRoute.matcher(Files.readString(dir.resolve("routes.rou.xml")));
+                assertTrue(route.find(), name + ": the ego's route");
+                final List<String> edges = List.of(route.group(1).split(" "));
+                doubleParked += Files.readString(dir.resolve("parameters.yaml")).contains("value: double_parked,") ? 1 : 0;
+                for (final Matcher m = connection.matcher(Files.readString(netFile)); m.find(); )
+                {
+                    final int at = edges.indexOf(m.group(1));
+                    if (at < 0 || at + 1 >= edges.size() || !edges.get(at + 1).equals(m.group(2)))
+                    {
+                        continue;
+                    }
+                    final RoadNetwork.Lane in = net.lane(m.group(1) + "_" + m.group(3)).orElseThrow();
+                    final RoadNetwork.Edge to = net.edge(m.group(2)).orElseThrow();
+                    if (!in.passenger() ||
+                        RoadNetwork.passengerLaneCount(to) >= RoadNetwork.passengerLaneCount(net.edge(m.group(1)).orElseThrow()))
+                    {
+                        continue;
+                    }
+                    narrowings++;
+                    final double[] a = in.shape();
+                    final double[] b = net.lane(m.group(2) + "_" + m.group(4)).orElseThrow().shape();
+                    final int n = a.length;
+                    final double dx = a[n - 2] - a[n - 4];
+                    final double dy = a[n - 1] - a[n - 3];
+                    final double sideways = Math.abs((b[0] - a[n - 2]) * dy - (b[1] - a[n - 1]) * dx) / Math.hypot(dx, dy);
+                    if (sideways > 0.5)
+                    {
+                        steps.add(Xml.f("%s: %s_%s -> %s_%s steps %s m sideways", name, m.group(1), m.group(3),
+                            m.group(2), m.group(4), Xml.num(sideways, 2)));
+                    }
+                }
+            }
+        }
+        assertTrue(doubleParked > 0, "corridors with a double-parked road among 6");
+        assertTrue(narrowings >= doubleParked, "connections into a road with fewer lanes: " + narrowings);
+        assertEquals(List.of(), steps);
     }
 
     @Test
