@@ -213,6 +213,11 @@ public final class TrajectoryScorer
     private final int[] passObstacle = new int[SceneSnapshot.MAX_AGENTS];
     private final double[] passAlong = new double[SceneSnapshot.MAX_AGENTS];
     private int passCount;
+    /**
+     * Whether a pass is under way this tick: the ego already more than {@link #PASS_OUTSIDE_M} out of its lane.
+     * From its own lane the ego can still let a pass that ends out of lane go at the next tick.
+     */
+    private boolean passUnderWay;
     /** One step of the rollout's agent_future, (x, y, heading) per agent. */
     private final float[] stepFuture = new float[SceneSnapshot.MAX_AGENTS * 3];
     private final double[] windowReach = new double[SceneSnapshot.MAX_AGENTS];
@@ -491,6 +496,7 @@ public final class TrajectoryScorer
     private void preparePass(final SceneSnapshot scene, final double halfLength)
     {
         passCount = 0;
+        passUnderWay = Math.abs(scene.egoD) - Math.max(0, 0.5 * (scene.laneWidth - scene.egoWidth)) > PASS_OUTSIDE_M;
         final RouteFrame route = scene.route;
         final double slow = PASS_SLOW_FRACTION * Math.max(scene.speedLimit, 1);
         for (int n = 0; n < scene.allAgents(); n++)
@@ -1342,10 +1348,9 @@ public final class TrajectoryScorer
         // out of lane just past two parked cars, stood there when the car coming the other way reached it
         // (double-parked-10100-041).
         final boolean allPassed = first == passCount;
-        // Only a pass under way: from its own lane the ego can still let a pass that ends out of lane go at the
-        // next tick, and charging it there kept the ego behind obstacles it passed in time when replanning
-        // (double-parked-10100-005, -025, -029, narrow-street-10100-000, -002, -017).
-        if (allPassed && Math.abs(scene.egoD) - Math.max(0, 0.5 * scene.laneWidth - halfWidth) <= PASS_OUTSIDE_M)
+        // Only a pass under way: charging a plan from the ego's own lane kept the ego behind obstacles it passed
+        // in time when replanning (double-parked-10100-005, -025, -029, narrow-street-10100-000, -002, -017).
+        if (allPassed && !passUnderWay)
         {
             return 0;
         }
