@@ -37,7 +37,7 @@ class ShadowModeProcessTest
     @Test
     void theShadowPlansOnEveryLiveSceneOnItsOwnBusAndItsDisagreementsAreCountedAndLogged() throws Exception
     {
-        final Outcome other = drive("other", "models/wm-student-int8", "0.001");
+        final Outcome other = drive("other", "models/wm-student-int8", "0.001", WARM_UP_SCENES);
         // wmrt record found the shadow beside the live instance and marked the same disagreements in its file.
         final java.util.Map<String, Object> mcap = McapWriterTest.read(tmp.resolve("other.mcap"));
         @SuppressWarnings("unchecked")
@@ -61,7 +61,10 @@ class ShadowModeProcessTest
         assertTrue(other.output.contains("alloc_bytes_per_tick") &&
             other.output.contains("(measured on the shadow's planner thread"), other.output);
 
-        final Outcome same = drive("same", "models/cv-baseline", "0.001");
+        // In lockstep: a scene either planner skips (a descheduled process on a loaded machine) makes the next plans
+        // differ without any difference between the planners (the lattice steers on from the previous plan), and
+        // the control is about the planners, not about keeping up: the last two of 100 scenes once differed so in CI.
+        final Outcome same = drive("same", "models/cv-baseline", "0.001", 100);
         assertTrue(same.compared >= 50, "plans compared: " + same.compared);
         assertEquals(0, same.disagreedPlan + same.disagreedBehaviour + same.disagreedCollision,
             "the live package as its own shadow, same seed: identical plans\n" + same.log);
@@ -74,7 +77,12 @@ class ShadowModeProcessTest
     {
     }
 
-    private Outcome drive(final String name, final String shadowModel, final String divergence) throws Exception
+    /**
+     * Runs the live cv-baseline with {@code shadowModel} as its shadow over 100 scenes 25 ms apart; the first
+     * {@code lockstepScenes} of them each wait (up to 10 s) until both planners have answered it.
+     */
+    private Outcome drive(final String name, final String shadowModel, final String divergence,
+        final int lockstepScenes) throws Exception
     {
         final Path dir = tmp.resolve(name);
         final Path shadowDir = tmp.resolve(name + "-shadow");
@@ -117,8 +125,8 @@ class ShadowModeProcessTest
                     // The first scenes wait for both planners: one still warming up would take a later scene and
                     // skip this one, and a plan made after a skipped scene differs from one made after each (the
                     // lattice steers on from the previous plan's steering).
-                    final long answeredBy = System.currentTimeMillis() + (seq <= WARM_UP_SCENES ? 10_000 : 0);
-                    while (seq <= WARM_UP_SCENES && System.currentTimeMillis() < answeredBy &&
+                    final long answeredBy = System.currentTimeMillis() + (seq <= lockstepScenes ? 10_000 : 0);
+                    while (seq <= lockstepScenes && System.currentTimeMillis() < answeredBy &&
                         !(liveScenes.contains(seq) && shadowScenes.contains(seq)))
                     {
                         drain(live, liveScenes, liveModels);
