@@ -122,9 +122,9 @@ class ShadowModeProcessTest
                 {
                     TestProcesses.writeSceneWithCarAndRedLight(writer, seq, seq * 50_000_000L, 25f, 4f);
                     Thread.sleep(25);
-                    // The first scenes wait for both planners: one still warming up would take a later scene and
-                    // skip this one, and a plan made after a skipped scene differs from one made after each (the
-                    // lattice steers on from the previous plan's steering).
+                    // The first lockstepScenes wait for both planners: one still warming up (or descheduled) would
+                    // take a later scene and skip this one, and a plan made after a skipped scene differs from one
+                    // made after each (the lattice steers on from the previous plan's steering).
                     final long answeredBy = System.currentTimeMillis() + (seq <= lockstepScenes ? 10_000 : 0);
                     while (seq <= lockstepScenes && System.currentTimeMillis() < answeredBy &&
                         !(liveScenes.contains(seq) && shadowScenes.contains(seq)))
