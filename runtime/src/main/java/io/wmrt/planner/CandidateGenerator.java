@@ -527,7 +527,13 @@ public final class CandidateGenerator
         final double roomEndS = offset > 0 ? scene.drivableLeftEndS : scene.drivableRightEndS;
         if (outside > 0 && roomEndS < Double.POSITIVE_INFINITY)
         {
-            final double toEnd = roomEndS - scene.egoS - 0.5 * scene.egoLength - ROOM_END_MARGIN_M;
+            // Waiting for a gap, it stands where it can still steer into its lane from rest before the end
+            // (the scorer's cornered rule); an ego too late to stop there at the comfortable deceleration stops
+            // ROOM_END_MARGIN_M short of the end.
+            final double toRoomEnd = roomEndS - scene.egoS - 0.5 * scene.egoLength;
+            final double mergeFrom = toRoomEnd - TrajectoryScorer.mergeRoom(config, outside + 0.5 * scene.egoWidth, 0);
+            final double toEnd = mergeFrom > scene.egoSpeed * scene.egoSpeed / (2 * config.comfortDecelMps2()) ?
+                mergeFrom : toRoomEnd - ROOM_END_MARGIN_M;
             if (toEnd < gap)
             {
                 gap = toEnd;

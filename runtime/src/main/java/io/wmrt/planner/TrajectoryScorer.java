@@ -246,6 +246,10 @@ public final class TrajectoryScorer
     private double blockerD;
     private double blockerHalfWidth;
     private boolean blockerStands;
+    /** Whether the ego already stands closer to where the room beside its lane ends than a merge from rest needs. */
+    private boolean egoAtRoomEnd;
+    /** Where the ego's centre stands to merge from rest before the room beside its lane ends (MAX_VALUE: nowhere). */
+    private double roomStandS;
     /**
      * Route s up to which a plan keeping to the side the ego is on pays nothing for its lane: the ego is wholly
      * in the lane beside its route's, no one comes towards it in that lane, and a parked vehicle stands in the
@@ -404,6 +408,12 @@ public final class TrajectoryScorer
         blockerStands = blocker >= 0 && scene.isStandingInLane(blocker);
         blockerD = blocker >= 0 ? scene.agentD[blocker] : 0;
         blockerHalfWidth = blocker >= 0 ? 0.5 * scene.agentWidth[blocker] : 0;
+        scene.route.pointAt(scene.egoS, 0);
+        egoAtRoomEnd = atRoomEnd(scene, scene.egoS + halfLength, scene.egoD, -scene.route.heading);
+        final double roomEndS = scene.egoD < 0 ? scene.drivableRightEndS : scene.drivableLeftEndS;
+        final double mergeNeed = 0.5 * scene.egoWidth - 0.5 * scene.laneWidth + Math.abs(scene.egoD);
+        roomStandS = !egoAtRoomEnd && roomEndS != Double.POSITIVE_INFINITY && mergeNeed > 0 ?
+            roomEndS - mergeRoom(config, mergeNeed, 0) - halfLength : Double.MAX_VALUE;
         // Without a parked vehicle to pass, leaving the lane costs ten times more.
         outOfLaneWeight = passable ? w.outOfLane : 10 * w.outOfLane;
         final boolean inLaneBeside = Math.abs(scene.egoD) >= 0.5 * (scene.laneWidth + scene.egoWidth);
@@ -891,14 +901,17 @@ public final class TrajectoryScorer
         final boolean notPast = lastS - halfLength < blockerFrontS;
         final double lineS = stopLineS - halfLength;
         final double waited = notPast && !oncoming ? w.parkedWait * standingSteps * dt : 0;
+        // Short of where the room beside its lane ends, a plan still outside its lane at its end earns progress
+        // only up to where a merge from rest still fits before the end: creeping on towards the end earns nothing.
+        final double mergeStandS = Math.abs(lastD) + halfWidth > halfLane ? roomStandS : Double.MAX_VALUE;
         final double progressMetres = advance(base, scene.egoS, lineS,
-            notPast ? blockerRearS - halfLength - blockerStandoff : Double.MAX_VALUE) -
+            Math.min(mergeStandS, notPast ? blockerRearS - halfLength - blockerStandoff : Double.MAX_VALUE)) -
             (blockerParked ? waited : 0);
         progressMetresOf[k] = progressMetres;
         final boolean sameBlocker = blockerStandoff == ruleBlockerStandoff && blockerParked == ruleBlockerParked;
         ruleProgressMetresOf[k] = sameBlocker ? progressMetres :
             advance(base, scene.egoS, lineS,
-                notPast ? blockerRearS - halfLength - ruleBlockerStandoff : Double.MAX_VALUE) -
+                Math.min(mergeStandS, notPast ? blockerRearS - halfLength - ruleBlockerStandoff : Double.MAX_VALUE)) -
                 (ruleBlockerParked ? waited : 0);
         progressM[k] = lastS - scene.egoS;
         lastSOf[k] = lastS;
@@ -908,8 +921,14 @@ public final class TrajectoryScorer
         // steer round anyway): a plan that leaves it there can never get past.
         final boolean cornered = notPast && blockerStands && set.speed[base + horizon - 1] < CORNERED_MPS &&
             cornered(lastS + halfLength, lastD, lastHeadingToRoute, halfWidth);
-        corneredOf[k] = cornered && blockerStandoff == PARKED_STANDOFF_M ? w.cornered : 0;
-        ruleCorneredOf[k] = cornered && ruleBlockerStandoff == PARKED_STANDOFF_M ? w.cornered : 0;
+        // Cornered at the end of an acceleration lane (or of the room a lane drop takes away): a plan that brings
+        // the ego to rest there, too close to the end to steer into its lane before it, leaves it a merge that
+        // runs its corners off the road, or no merge at all. An ego already standing that close pays nothing
+        // more for standing on.
+        final boolean atRoomEnd = !egoAtRoomEnd && set.speed[base + horizon - 1] < CORNERED_MPS &&
+            atRoomEnd(scene, lastS + halfLength, lastD, lastHeadingToRoute);
+        corneredOf[k] = cornered && blockerStandoff == PARKED_STANDOFF_M || atRoomEnd ? w.cornered : 0;
+        ruleCorneredOf[k] = cornered && ruleBlockerStandoff == PARKED_STANDOFF_M || atRoomEnd ? w.cornered : 0;
         progress[k] = -w.progress * progressMetres + corneredOf[k];
         comfort[k] = (w.accel * accelSq + w.jerk * jerkSq + w.lateralAccel * lateralSq) / horizon +
             w.hardBrake * hardBraking + w.beyondBrakeBound * beyondBound;
@@ -1204,10 +1223,39 @@ public final class TrajectoryScorer
         final double leftNeed = blockerD + blockerHalfWidth + CORNERED_CLEARANCE_M - (d - halfWidth);
         final double rightNeed = d + halfWidth - (blockerD - blockerHalfWidth - CORNERED_CLEARANCE_M);
         final double heading = Math.atan2(Math.sin(headingToRoute), Math.cos(headingToRoute));
+        return gap < Math.min(mergeRoom(config, leftNeed, heading), mergeRoom(config, rightNeed, -heading));
+    }
+
+    /**
+     * Whether an ego at rest with its front at route arc length {@code frontS}, its centre {@code d} off the route
+     * and its heading {@code headingToRoute} from the route's, partly or wholly beside its lane on a side whose
+     * room ends ahead ({@link SceneSnapshot#drivableLeftEndS}, {@link SceneSnapshot#drivableRightEndS}), stands
+     * too close to that end to get its outer side inside its lane before it: turning at full lock from rest, the
+     * ego must move forward further than the room left to the end, less {@link #CORNERED_SLACK_M}.
+     */
+    private boolean atRoomEnd(final SceneSnapshot scene, final double frontS, final double d,
+        final double headingToRoute)
+    {
+        final boolean right = d < 0;
+        final double endS = right ? scene.drivableRightEndS : scene.drivableLeftEndS;
+        final double need = 0.5 * scene.egoWidth - 0.5 * scene.laneWidth + Math.abs(d);
+        if (endS == Double.POSITIVE_INFINITY || need <= 0)
+        {
+            return false;
+        }
+        final double towardsLane = Math.atan2(Math.sin(headingToRoute), Math.cos(headingToRoute)) * (right ? 1 : -1);
+        return endS - frontS < mergeRoom(config, need, towardsLane);
+    }
+
+    /**
+     * The room ahead an ego at rest needs to move {@code need} metres sideways at full lock (radius wheelbase /
+     * tan of the steering bound), starting at {@code heading} towards that side: the rear axle's forward run plus
+     * {@link #CORNERED_SLACK_M} for the front corner's wider sweep.
+     */
+    static double mergeRoom(final PlannerConfig config, final double need, final double heading)
+    {
         final double radius = config.wheelbaseM() / Math.tan(Math.max(Math.abs(config.steerMin()), config.steerMax()));
-        final double room = Math.min(fullLockAdvance(leftNeed, heading, radius),
-            fullLockAdvance(rightNeed, -heading, radius));
-        return gap < room + CORNERED_SLACK_M;
+        return fullLockAdvance(need, heading, radius) + CORNERED_SLACK_M;
     }
 
     /**

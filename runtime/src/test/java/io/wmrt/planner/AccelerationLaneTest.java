@@ -45,6 +45,111 @@ class AccelerationLaneTest
     }
 
     @Test
+    void shouldWaitForAGapWhereItCanStillSteerIntoTheLaneBeforeTheEnd()
+    {
+        // Waiting 1.5 m short of a 110 m acceleration lane's end, every merge from rest ran a corner past the end,
+        // and the ego crept on beside the traffic off the road for 15 s (corridor-10300-012).
+        final SceneSnapshot scene = onAccelerationLane(12);
+        scene.egoSpeed = 2;
+        final double room = TrajectoryScorer.mergeRoom(config, 3.5 - 1.75 + 0.9, 0);
+        assertTrue(room > 4 && room < 8, "a full-lock merge from rest into the lane needs some metres, got " + room);
+        final CandidateSet set = lattice(scene);
+        int holding = 0;
+        for (int k = 0; k < set.latticeCount; k++)
+        {
+            if (set.lateralTarget[k] != scene.egoD)
+            {
+                continue;
+            }
+            holding++;
+            double maxX = Double.NEGATIVE_INFINITY;
+            for (int h = 0; h < H; h++)
+            {
+                maxX = Math.max(maxX, set.x[k * H + h]);
+            }
+            assertTrue(maxX + 2.3 <= 12 - room + 1e-6,
+                "candidate " + k + " runs its front to " + (maxX + 2.3) + " m, the merge needs it by " + (12 - room));
+        }
+        assertTrue(holding >= 4, "one per behaviour, found " + holding);
+    }
+
+    @Test
+    void shouldChargeAStopTooCloseToTheEndToMergeFromRest()
+    {
+        final SceneSnapshot scene = onAccelerationLane(30);
+        scene.egoSpeed = 3;
+        final double room = TrajectoryScorer.mergeRoom(config, 3.5 - 1.75 + 0.9, 0);
+        final CandidateSet set = new CandidateSet(config.candidates(), H);
+        stopWithFrontAt(set, 0, 30 - 1.5);
+        stopWithFrontAt(set, 1, 30 - room - 0.5);
+        final TrajectoryScorer scorer = TestScenes.scoreFirst(config, scene, set, 2);
+        final CostWeights w = new CostWeights();
+        assertTrue(scorer.progress[0] > 0.9 * w.cornered, "1.5 m short of the end: cornered, got " + scorer.progress[0]);
+        assertTrue(scorer.progress[1] < w.cornered / 10, "room to merge from rest, got " + scorer.progress[1]);
+
+        // Already standing that close, standing on costs nothing more: every plan would pay it alike, and a merge
+        // into traffic must not look cheap beside them.
+        final SceneSnapshot late = onAccelerationLane(2.3 + 1.5);
+        late.egoSpeed = 0;
+        final CandidateSet stand = new CandidateSet(config.candidates(), H);
+        stopWithFrontAt(stand, 0, 2.3);
+        final TrajectoryScorer standing = TestScenes.scoreFirst(config, late, stand, 1);
+        assertTrue(standing.progress[0] < w.cornered / 10, "the ego is there already, got " + standing.progress[0]);
+
+        // In its own lane the end of the room beside it binds nothing.
+        final SceneSnapshot inLane = onAccelerationLane(30);
+        inLane.egoD = 0;
+        inLane.route.clear();
+        inLane.route.add(-10, 0);
+        inLane.route.add(300, 0);
+        inLane.route.project(0, 0);
+        final TrajectoryScorer own = TestScenes.scoreFirst(config, inLane, set, 1);
+        assertTrue(own.progress[0] < w.cornered / 10, "in its lane, got " + own.progress[0]);
+    }
+
+    @Test
+    void shouldEarnNothingForCreepingTowardsTheEndWhereNoMergeFromRestFits()
+    {
+        // Creeping on at walking pace where no merge fitted any more, the ego came to the end and stopped there
+        // at 6 m/s² from 1.3 m/s (merge-10200-008): waiting further back must not look worse than edging on.
+        final SceneSnapshot scene = onAccelerationLane(20);
+        scene.egoSpeed = 0;
+        final double room = TrajectoryScorer.mergeRoom(config, 3.5 - 1.75 + 0.9, 0);
+        final CandidateSet set = new CandidateSet(config.candidates(), H);
+        stopWithFrontAt(set, 0, 20 - room - 0.5);
+        stopWithFrontAt(set, 1, 20 - room + 1.5);
+        // Still creeping at the horizon's end, it is not cornered yet.
+        set.speed[H + H - 1] = 2 * TrajectoryScorer.CORNERED_MPS;
+        final TrajectoryScorer scorer = TestScenes.scoreFirst(config, scene, set, 2);
+        assertTrue(scorer.progress[0] < scorer.progress[1], "standing where a merge fits (" + scorer.progress[0] +
+            ") beats edging past it (" + scorer.progress[1] + ")");
+        final CandidateSet merging = new CandidateSet(config.candidates(), H);
+        stopWithFrontAt(merging, 0, 20 - room + 1.5);
+        for (int h = 0; h < H; h++)
+        {
+            merging.y[h] = 3.5 * Math.min(1, (h + 1.0) / (H / 2.0));
+        }
+        final TrajectoryScorer merged = TestScenes.scoreFirst(config, scene, merging, 1);
+        assertTrue(merged.progress[0] < scorer.progress[0], "a plan that ends in its lane earns its whole advance");
+    }
+
+    /** Candidate k: slowing along the acceleration lane (y = 0) to rest with its front at {@code frontX}. */
+    private static void stopWithFrontAt(final CandidateSet set, final int k, final double frontX)
+    {
+        for (int h = 0; h < H; h++)
+        {
+            final int i = k * H + h;
+            final double f = Math.min(1, (h + 1.0) / (H / 2.0));
+            set.x[i] = frontX - 2.3 - (1 - f) * (1 - f) * 4;
+            set.y[i] = 0;
+            set.heading[i] = 0;
+            set.speed[i] = 3 * (1 - f);
+            set.accel[i] = h < H / 2 ? -1 : 0;
+            set.steer[i] = 0;
+        }
+    }
+
+    @Test
     void shouldKeepHalfALaneRightInTheLane()
     {
         final SceneSnapshot scene = TestScenes.straightRoad(15, 1, 0);

@@ -167,6 +167,10 @@ public final class ReferenceTrajectoryScorer
     private double blockerD;
     private double blockerHalfWidth;
     private boolean blockerStands;
+    /** The ego stands already too close to the end of the room beside its lane to merge from rest before it. */
+    private boolean startsAtRoomEnd;
+    /** Centre position from which a merge from rest still fits before the room beside the lane ends. */
+    private double mergeStandS;
     private double blockerStandoff;
     private double passZoneEndS;
     private double passZoneSide;
@@ -291,6 +295,14 @@ public final class ReferenceTrajectoryScorer
         blockerStands = blocker >= 0 && scene.isStandingInLane(blocker);
         blockerD = blocker >= 0 ? scene.agentD[blocker] : 0;
         blockerHalfWidth = blocker >= 0 ? 0.5 * scene.agentWidth[blocker] : 0;
+        scene.route.pointAt(scene.egoS, 0);
+        startsAtRoomEnd = tooCloseToRoomEnd(scene, scene.egoS + 0.5 * scene.egoLength, scene.egoD,
+            -Math.atan2(scene.route.tangentY, scene.route.tangentX));
+        final double endAhead = scene.egoD < 0 ? scene.drivableRightEndS : scene.drivableLeftEndS;
+        final double side = Math.abs(scene.egoD) + 0.5 * scene.egoWidth - 0.5 * scene.laneWidth;
+        mergeStandS = startsAtRoomEnd || Double.isInfinite(endAhead) || side <= 0 ? Double.MAX_VALUE :
+            endAhead - arcRun(side, 0, config.wheelbaseM() / Math.tan(Math.max(-config.steerMin(), config.steerMax()))) -
+                CORNERED_SLACK_M - 0.5 * scene.egoLength;
         // Without a parked vehicle to pass, leaving the lane costs ten times more.
         outOfLaneWeight = passable ? w.outOfLane : 10 * w.outOfLane;
         final boolean inLaneBeside = Math.abs(scene.egoD) >= 0.5 * (scene.laneWidth + scene.egoWidth);
@@ -618,12 +630,16 @@ public final class ReferenceTrajectoryScorer
         final boolean notPast = lastS - halfLength < blockerFrontS;
         final double lineS = stopLineS - halfLength;
         final double waited = notPast && !oncoming ? w.parkedWait * standingSteps * dt : 0;
-        final double progressMetres =
-            advance(scene.egoS, lineS, notPast ? blockerRearS - halfLength - blockerStandoff : Double.MAX_VALUE) -
+        // A plan still outside its lane beside an acceleration lane's end: no progress past where a merge from
+        // rest still fits before the end.
+        final double mergeCap = Math.abs(lastD) + halfWidth > 0.5 * scene.laneWidth ? mergeStandS : Double.MAX_VALUE;
+        final double progressMetres = advance(scene.egoS, lineS,
+            Math.min(mergeCap, notPast ? blockerRearS - halfLength - blockerStandoff : Double.MAX_VALUE)) -
             (blockerParked ? waited : 0);
         final boolean sameBlocker = blockerStandoff == ruleBlockerStandoff && blockerParked == ruleBlockerParked;
         final double ruleProgressMetres = sameBlocker ? progressMetres :
-            advance(scene.egoS, lineS, notPast ? blockerRearS - halfLength - ruleBlockerStandoff : Double.MAX_VALUE) -
+            advance(scene.egoS, lineS,
+                Math.min(mergeCap, notPast ? blockerRearS - halfLength - ruleBlockerStandoff : Double.MAX_VALUE)) -
             (ruleBlockerParked ? waited : 0);
         progressM[k] = lastS - scene.egoS;
         afterHorizon[k] = afterHorizonCost(scene, set, future, base, halfLength, halfWidth);
@@ -637,8 +653,11 @@ public final class ReferenceTrajectoryScorer
         // (the planner's TrajectoryScorer.cornered).
         final boolean stuck = notPast && blockerStands && set.speed[base + horizon - 1] < CORNERED_MPS &&
             tooCloseToSteerRound(lastS + halfLength, lastD, lastTurn, halfWidth);
-        final double corneredCost = stuck && blockerStandoff == PARKED_STANDOFF_M ? w.cornered : 0;
-        final double ruleCorneredCost = stuck && ruleBlockerStandoff == PARKED_STANDOFF_M ? w.cornered : 0;
+        // Brought to rest too close to the end of an acceleration lane to steer into the route's lane before it.
+        final boolean endStuck = !startsAtRoomEnd && set.speed[base + horizon - 1] < CORNERED_MPS &&
+            tooCloseToRoomEnd(scene, lastS + halfLength, lastD, lastTurn);
+        final double corneredCost = stuck && blockerStandoff == PARKED_STANDOFF_M || endStuck ? w.cornered : 0;
+        final double ruleCorneredCost = stuck && ruleBlockerStandoff == PARKED_STANDOFF_M || endStuck ? w.cornered : 0;
         progress[k] = -w.progress * progressMetres + corneredCost;
         comfort[k] = (w.accel * accelSq + w.jerk * jerkSq + w.lateralAccel * lateralSq) / horizon +
             w.hardBrake * hardBraking + w.beyondBrakeBound * beyondBound;
@@ -672,6 +691,24 @@ public final class ReferenceTrajectoryScorer
         final double toRight = d + halfWidth - blockerD + blockerHalfWidth + CORNERED_CLEARANCE_M;
         final double room = Math.min(arcRun(toLeft, angle, radius), arcRun(toRight, -angle, radius));
         return gap < room + CORNERED_SLACK_M;
+    }
+
+    /**
+     * Whether the ego at rest, front at {@code frontS}, centre {@code d} off the route, heading {@code turn} from it,
+     * reaching outside its lane on a side whose room ends ahead, is closer to that end than the forward run of a
+     * full-lock arc that brings its outer side inside the lane, plus a metre's slack.
+     */
+    private boolean tooCloseToRoomEnd(final SceneSnapshot scene, final double frontS, final double d, final double turn)
+    {
+        final double endS = d < 0 ? scene.drivableRightEndS : scene.drivableLeftEndS;
+        final double side = Math.abs(d) + 0.5 * scene.egoWidth - 0.5 * scene.laneWidth;
+        if (Double.isInfinite(endS) || side <= 0)
+        {
+            return false;
+        }
+        final double radius = config.wheelbaseM() / Math.tan(Math.max(-config.steerMin(), config.steerMax()));
+        final double angle = Math.atan2(Math.sin(turn), Math.cos(turn));
+        return endS - frontS < arcRun(side, d < 0 ? angle : -angle, radius) + CORNERED_SLACK_M;
     }
 
     /** Forward run of a full-lock arc from {@code angle} until it has moved {@code side} metres sideways. */
