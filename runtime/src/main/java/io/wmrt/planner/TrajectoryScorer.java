@@ -410,8 +410,8 @@ public final class TrajectoryScorer
         blockerHalfWidth = blocker >= 0 ? 0.5 * scene.agentWidth[blocker] : 0;
         scene.route.pointAt(scene.egoS, 0);
         egoAtRoomEnd = atRoomEnd(scene, scene.egoS + halfLength, scene.egoD, -scene.route.heading);
-        final double roomEndS = scene.egoD < 0 ? scene.drivableRightEndS : scene.drivableLeftEndS;
-        final double mergeNeed = 0.5 * scene.egoWidth - 0.5 * scene.laneWidth + Math.abs(scene.egoD);
+        final double roomEndS = roomEndS(scene, scene.egoD);
+        final double mergeNeed = mergeNeed(scene, scene.egoD);
         roomStandS = !egoAtRoomEnd && roomEndS != Double.POSITIVE_INFINITY && mergeNeed > 0 ?
             roomEndS - mergeRoom(config, mergeNeed, 0) - halfLength : Double.MAX_VALUE;
         // Without a parked vehicle to pass, leaving the lane costs ten times more.
@@ -1236,15 +1236,26 @@ public final class TrajectoryScorer
     private boolean atRoomEnd(final SceneSnapshot scene, final double frontS, final double d,
         final double headingToRoute)
     {
-        final boolean right = d < 0;
-        final double endS = right ? scene.drivableRightEndS : scene.drivableLeftEndS;
-        final double need = 0.5 * scene.egoWidth - 0.5 * scene.laneWidth + Math.abs(d);
+        final double endS = roomEndS(scene, d);
+        final double need = mergeNeed(scene, d);
         if (endS == Double.POSITIVE_INFINITY || need <= 0)
         {
             return false;
         }
-        final double towardsLane = Math.atan2(Math.sin(headingToRoute), Math.cos(headingToRoute)) * (right ? 1 : -1);
+        final double towardsLane = Math.atan2(Math.sin(headingToRoute), Math.cos(headingToRoute)) * (d < 0 ? 1 : -1);
         return endS - frontS < mergeRoom(config, need, towardsLane);
+    }
+
+    /** Where the room beside the ego lane ends on the side of {@code d} (positive infinity: it does not). */
+    private static double roomEndS(final SceneSnapshot scene, final double d)
+    {
+        return d < 0 ? scene.drivableRightEndS : scene.drivableLeftEndS;
+    }
+
+    /** How far an ego centred {@code d} off the route must move towards it to have its outer side inside its lane. */
+    static double mergeNeed(final SceneSnapshot scene, final double d)
+    {
+        return Math.abs(d) + 0.5 * scene.egoWidth - 0.5 * scene.laneWidth;
     }
 
     /**

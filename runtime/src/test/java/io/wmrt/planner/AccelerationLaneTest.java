@@ -34,11 +34,7 @@ class AccelerationLaneTest
             holding++;
             final int last = k * H + H - 1;
             assertEquals(0, set.y[last], 0.3, "candidate " + k + " stays in the acceleration lane");
-            double maxX = Double.NEGATIVE_INFINITY;
-            for (int h = 0; h < H; h++)
-            {
-                maxX = Math.max(maxX, set.x[k * H + h]);
-            }
+            final double maxX = furthest(set, k);
             assertTrue(maxX + 2.3 <= 60, "candidate " + k + " runs its front to " + (maxX + 2.3) + " m, the lane ends at 60");
         }
         assertTrue(holding >= 4, "one per behaviour, found " + holding);
@@ -62,11 +58,7 @@ class AccelerationLaneTest
                 continue;
             }
             holding++;
-            double maxX = Double.NEGATIVE_INFINITY;
-            for (int h = 0; h < H; h++)
-            {
-                maxX = Math.max(maxX, set.x[k * H + h]);
-            }
+            final double maxX = furthest(set, k);
             assertTrue(maxX + 2.3 <= 12 - room + 1e-6,
                 "candidate " + k + " runs its front to " + (maxX + 2.3) + " m, the merge needs it by " + (12 - room));
         }
@@ -131,6 +123,17 @@ class AccelerationLaneTest
         }
         final TrajectoryScorer merged = TestScenes.scoreFirst(config, scene, merging, 1);
         assertTrue(merged.progress[0] < scorer.progress[0], "a plan that ends in its lane earns its whole advance");
+    }
+
+    /** The furthest along x candidate k's centre goes. */
+    private static double furthest(final CandidateSet set, final int k)
+    {
+        double maxX = Double.NEGATIVE_INFINITY;
+        for (int h = 0; h < H; h++)
+        {
+            maxX = Math.max(maxX, set.x[k * H + h]);
+        }
+        return maxX;
     }
 
     /** Candidate k: slowing along the acceleration lane (y = 0) to rest with its front at {@code frontX}. */
