@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -36,10 +37,7 @@ public final class RecordedScenes
     @SuppressWarnings("unchecked")
     private RecordedScenes(final Path dir) throws IOException
     {
-        try (Reader reader = Files.newBufferedReader(dir.resolve("corpus.json")))
-        {
-            columns = (Map<String, List<String>>)((Map<String, Object>)new Yaml().load(reader)).get("columns");
-        }
+        columns = columns(dir);
         timestamps = Npy.read(dir.resolve("timestamp_ns.npy"));
         ego = Npy.read(dir.resolve("ego.npy"));
         agents = Npy.read(dir.resolve("agents.npy"));
@@ -51,7 +49,7 @@ public final class RecordedScenes
         steps = timestamps.shape[0];
         if (null == columns || !columns.keySet().containsAll(List.of("ego", "agents", "route", "lights")))
         {
-            throw new IOException(dir.resolve("corpus.json") + ": no columns for ego, agents, route and lights");
+            throw new IOException(describing(dir) + ": no columns for ego, agents, route and lights");
         }
         check(dir, "timestamp_ns.npy", timestamps, "<i8", steps);
         check(dir, "ego.npy", ego, "<f4", steps, columns.get("ego").size());
@@ -71,6 +69,55 @@ public final class RecordedScenes
                     SceneSnapshot.MAX_LIGHTS + ")");
             }
         }
+    }
+
+    /**
+     * The columns of each file: from {@code corpus.json} in a corpus run, else from {@code meta.json} in a run
+     * directory the rig recorded ({@code --record}), whose layout the corpus keeps.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, List<String>> columns(final Path dir) throws IOException
+    {
+        final Path corpus = dir.resolve("corpus.json");
+        final Path meta = dir.resolve("meta.json");
+        if (Files.isRegularFile(corpus))
+        {
+            try (Reader reader = Files.newBufferedReader(corpus))
+            {
+                return (Map<String, List<String>>)((Map<String, Object>)new Yaml().load(reader)).get("columns");
+            }
+        }
+        if (!Files.isRegularFile(meta))
+        {
+            throw new IOException(dir + ": neither corpus.json (a decision-corpus run) nor meta.json (a run " +
+                "recorded with --record)");
+        }
+        final Map<String, Object> files;
+        try (Reader reader = Files.newBufferedReader(meta))
+        {
+            files = (Map<String, Object>)((Map<String, Object>)new Yaml().load(reader)).get("files");
+        }
+        if (null == files)
+        {
+            throw new IOException(meta + ": no files");
+        }
+        final Map<String, List<String>> columns = new HashMap<>();
+        for (final Map.Entry<String, Object> file : files.entrySet())
+        {
+            final Object described = file.getValue();
+            if (file.getKey().endsWith(".npy") && described instanceof Map &&
+                ((Map<String, Object>)described).get("columns") instanceof List)
+            {
+                columns.put(file.getKey().substring(0, file.getKey().length() - 4),
+                    (List<String>)((Map<String, Object>)described).get("columns"));
+            }
+        }
+        return columns;
+    }
+
+    private static Path describing(final Path dir)
+    {
+        return Files.isRegularFile(dir.resolve("corpus.json")) ? dir.resolve("corpus.json") : dir.resolve("meta.json");
     }
 
     /** Refuses a file whose dtype or shape is not the one the corpus format names. */
@@ -104,7 +151,7 @@ public final class RecordedScenes
         final int i = columns.get(file).indexOf(column);
         if (i < 0)
         {
-            throw new IllegalStateException("corpus.json: no column " + column + " in " + file);
+            throw new IllegalStateException("no column " + column + " in " + file + ".npy");
         }
         return i;
     }
