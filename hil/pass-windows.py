@@ -10,7 +10,9 @@ user coming the other way? The ego is taken to be out of its lane from when its 
 the chain; out of lane it meets a road user coming the other way whose front is within MEET_GAP of its nose and
 whose rear is not yet past its own, unless that road user fits beside it (the ego's right side LATERAL_SLACK
 clear of the standing vehicles' left sides, its left side that slack clear of the other's right side: a cyclist
-on a wide street rides past). Oncoming tracks are the recorded ones: in the rig they do not react to the ego.
+on a wide street rides past). Oncoming tracks are the recorded ones (in the rig they do not react to the ego),
+or with --foresight cv each road user in the frame when the pass begins carried on at its velocity then: the
+windows a planner predicting constant velocity could have seen.
 
 The answer uses the future, which no planner has, and knows nothing of walkers or of traffic in the ego's own
 lane: it says when a pass was there to be had, not that a planner should have seen it. It shares no code with
@@ -115,6 +117,9 @@ def main():
                     help="room kept beside the standing vehicles and beside an oncoming road user, m")
     ap.add_argument("--meet-gap-m", type=float, default=2.0, help="closest an oncoming front may come to the nose")
     ap.add_argument("--top-speed", type=float, help="the pass's top speed, m/s (default: the recorded limit)")
+    ap.add_argument("--foresight", choices=("hindsight", "cv"), default="hindsight",
+                    help="the oncoming tracks: as recorded (hindsight), or each carried on at its velocity at the "
+                         "pass's start (cv: what a planner predicting constant velocity could have seen)")
     ap.add_argument("--scenarios", help="directory holding the runs' scenarios, for min_progress_m")
     args = ap.parse_args()
 
@@ -150,7 +155,8 @@ def main():
         ego_left = left + args.lateral_slack_m + float(ego[0, c_e["width"]])
         ego_in = float(ego[0, c_e["width"]]) / 2
 
-        # Oncoming tracks: id -> {step: (front s, speed along)} for vehicles and cyclists going against the road.
+        # Oncoming tracks: id -> {step: (front s, rear s, right side's offset, speed along the road)} for vehicles
+        # and cyclists going against the road.
         tracks = {}
         for t in range(steps):
             for ag in agents[t][valid[t] == 1]:
@@ -165,18 +171,33 @@ def main():
                 if d - ed[0] < lane_width / 2:
                     continue
                 tracks.setdefault(int(ag[c_a["id"]]), {})[t] = (s - ag[c_a["length"]] / 2, s + ag[c_a["length"]] / 2,
-                                                                d - ed[0] - ag[c_a["width"]] / 2)
+                                                                d - ed[0] - ag[c_a["width"]] / 2,
+                                                                ag[c_a["speed"]] * along)
+
+        def foreseen(t0):
+            """The tracks as seen from step t0: the recorded ones with hindsight; with --foresight cv, each road user
+            in the frame at t0 carried on at its velocity then, and those not yet in the frame unknown."""
+            if args.foresight == "hindsight":
+                return tracks
+            carried = {}
+            for key, tr in tracks.items():
+                now = tr.get(t0)
+                if now is not None:
+                    carried[key] = {t: (now[0] + now[3] * (t - t0) * dt, now[1] + now[3] * (t - t0) * dt, now[2])
+                                    for t in range(t0, steps)}
+            return carried
 
         def clear_from(t0):
             """Whether a pass begun at step t0 from the ego's recorded state keeps clear; its (done, back) steps."""
             s, v = es[t0] + L / 2, speed[t0]  # the nose
             t = t0
             done = None
+            seen = foreseen(t0)
             while t < steps:
                 # The ego's left side: out beside the chain, then steered back in over RETURN seconds.
                 side = ego_left if done is None else \
                     ego_left - (ego_left - ego_in) * min(1.0, (t - done) * dt / args.return_s)
-                for tr in tracks.values():
+                for tr in seen.values():
                     at = tr.get(t)
                     # Out of lane, the ego meets a road user coming the other way whose front is within the gap
                     # of its nose and whose rear is not yet past its own rear: ahead of it or beside it.
