@@ -187,9 +187,10 @@ public final class ExplainRecording
     {
         final int h = set.horizon;
         out.println("candidates, cheapest first (collision = footprint + after-horizon + unfinished pass; " +
-            "end = last pose in the ego's frame at the step):");
+            "end = last pose in the ego's frame at the step; first contact = when the footprint term first " +
+            "finds one):");
         out.println("   k behaviour         total  footprint  after-hor  unfinished      ttc  progress  comfort" +
-            "     lane  red-light  pedestrian  consistency     risk  end x, y, speed");
+            "     lane  red-light  pedestrian  consistency     risk  end x, y, speed  first contact");
         final Integer[] order = new Integer[set.candidates];
         for (int k = 0; k < order.length; k++)
         {
@@ -201,11 +202,13 @@ public final class ExplainRecording
             final int last = k * h + h - 1;
             final double footprint = scorer.collision[k] - scorer.afterHorizon[k] - scorer.unfinishedPass[k];
             out.printf(Locale.ROOT, "%s%3d %-14s %9.1f %10.1f %10.1f %11.1f %8.1f %9.1f %8.1f %8.1f %10.1f %11.1f " +
-                    "%12.1f %8.1f  %.1f, %.2f, %.1f%n",
+                    "%12.1f %8.1f  %.1f, %.2f, %.1f  %s%n",
                 k == chosen ? "*" : " ", k, CandidateSet.behaviourName(set.behaviour[k]), scorer.total[k], footprint,
                 scorer.afterHorizon[k], scorer.unfinishedPass[k], scorer.ttc[k], scorer.progress[k],
                 scorer.comfort[k], scorer.lane[k], scorer.redLight[k], scorer.pedestrian[k], scorer.consistency[k],
-                scorer.risk[k], set.x[last], set.y[last], set.speed[last]);
+                scorer.risk[k], set.x[last], set.y[last], set.speed[last],
+                scorer.firstCollisionStep[k] < 0 ? "-" : String.format(Locale.ROOT, "%.1f s",
+                    (scorer.firstCollisionStep[k] + 1) * config.dtSeconds()));
         }
         out.println("road users in the scene (ego frame), with where the rollout has them at the chosen " +
             "candidate's last step:");
