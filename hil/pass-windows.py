@@ -46,21 +46,63 @@ def fail(message):
     sys.exit(2)
 
 
+EGO_COLUMNS = ("time_s", "x", "y", "speed", "length", "width", "speed_limit", "lane_width")
+AGENT_COLUMNS = ("id", "kind", "x", "y", "heading", "speed", "length", "width")
+
+
 def load(run):
+    """The recording's meta and arrays, checked: every file there, readable, of consistent shapes, with the
+    columns this reads and finite values in them; anything else is refused naming the file."""
     meta_path = os.path.join(run, "meta.json")
     if not os.path.isfile(meta_path):
         fail(f"{meta_path}: not found (record the run with 'wmrt hil ... --record DIR')")
-    with open(meta_path) as f:
-        meta = json.load(f)
-    if meta.get("format_version") != 1:
-        fail(f"{meta_path}: format_version {meta.get('format_version')}, this reads 1")
+    try:
+        with open(meta_path) as f:
+            meta = json.load(f)
+    except (OSError, ValueError) as e:
+        fail(f"{meta_path}: not readable JSON ({e})")
+    if not isinstance(meta, dict) or meta.get("format_version") != 1:
+        fail(f"{meta_path}: format_version {meta.get('format_version') if isinstance(meta, dict) else None}, "
+             f"this reads 1")
+    if not isinstance(meta.get("step_s"), (int, float)) or not meta["step_s"] > 0:
+        fail(f"{meta_path}: step_s {meta.get('step_s')!r}, expected a positive number")
     arrays = {}
     for name in ("ego", "agents", "agent_valid", "route", "route_count"):
         path = os.path.join(run, name + ".npy")
         if not os.path.isfile(path):
             fail(f"{path}: not found")
-        arrays[name] = np.load(path)
-    cols = {name: meta["files"][name + ".npy"]["columns"] for name in ("ego", "agents")}
+        try:
+            arrays[name] = np.load(path, allow_pickle=False)
+        except (OSError, ValueError) as e:
+            fail(f"{path}: not a readable .npy file ({e})")
+    cols = {}
+    for name, wanted in (("ego", EGO_COLUMNS), ("agents", AGENT_COLUMNS)):
+        try:
+            cols[name] = list(meta["files"][name + ".npy"]["columns"])
+        except (KeyError, TypeError):
+            fail(f"{meta_path}: no columns for {name}.npy")
+        for column in wanted:
+            if column not in cols[name]:
+                fail(f"{meta_path}: {name}.npy has no column {column}")
+    steps = arrays["ego"].shape[0] if arrays["ego"].ndim == 2 else -1
+    expected = {"ego": (steps, len(cols["ego"])), "agents": (steps, None, len(cols["agents"])),
+                "agent_valid": (steps, None), "route": (steps, None, 2), "route_count": (steps,)}
+    for name, shape in expected.items():
+        got = arrays[name].shape
+        if steps < 1 or len(got) != len(shape) or any(w is not None and w != g for w, g in zip(shape, got)):
+            fail(f"{os.path.join(run, name + '.npy')}: shape {got}, expected {shape} (None: any)")
+    if arrays["agents"].shape[1] != arrays["agent_valid"].shape[1]:
+        fail(f"{os.path.join(run, 'agent_valid.npy')}: {arrays['agent_valid'].shape[1]} slots, agents.npy has "
+             f"{arrays['agents'].shape[1]}")
+    ego_used = arrays["ego"][:, [cols["ego"].index(c) for c in EGO_COLUMNS]]
+    bad = np.argwhere(~np.isfinite(ego_used))
+    if len(bad):
+        fail(f"{os.path.join(run, 'ego.npy')}: step {bad[0][0]}: {EGO_COLUMNS[bad[0][1]]} is not finite")
+    agents_used = arrays["agents"][:, :, [cols["agents"].index(c) for c in AGENT_COLUMNS]]
+    bad = np.argwhere((arrays["agent_valid"] == 1)[:, :, None] & ~np.isfinite(agents_used))
+    if len(bad):
+        fail(f"{os.path.join(run, 'agents.npy')}: step {bad[0][0]}, slot {bad[0][1]}: "
+             f"{AGENT_COLUMNS[bad[0][2]]} is not finite")
     return meta, arrays, cols
 
 

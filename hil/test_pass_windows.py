@@ -114,6 +114,42 @@ class PassWindowsTest(unittest.TestCase):
         self.assertEqual(2, r.returncode)
         self.assertIn(os.path.join(self.dir, "bare", "meta.json"), r.stderr)
 
+    def test_refuses_a_truncated_array_naming_it(self):
+        run = write_run(self.dir, "truncated", [100.0])
+        path = os.path.join(run, "agents.npy")
+        with open(path, "rb") as f:
+            head = f.read(200)
+        with open(path, "wb") as f:
+            f.write(head)
+        r = self.oracle(run)
+        self.assertEqual(2, r.returncode, r.stdout + r.stderr)
+        self.assertIn(path, r.stderr)
+
+    def test_refuses_a_non_finite_position_naming_the_step(self):
+        run = write_run(self.dir, "nan", [100.0])
+        ego = np.load(os.path.join(run, "ego.npy"))
+        ego[7, 1] = np.nan
+        np.save(os.path.join(run, "ego.npy"), ego)
+        r = self.oracle(run)
+        self.assertEqual(2, r.returncode, r.stdout + r.stderr)
+        self.assertIn("ego.npy: step 7: x is not finite", r.stderr)
+        agents = np.load(os.path.join(run, "agents.npy"))
+        ego[7, 1] = 30.0
+        np.save(os.path.join(run, "ego.npy"), ego)
+        agents[3, 1, 5] = np.inf
+        np.save(os.path.join(run, "agents.npy"), agents)
+        r = self.oracle(run)
+        self.assertEqual(2, r.returncode, r.stdout + r.stderr)
+        self.assertIn("agents.npy: step 3, slot 1: speed is not finite", r.stderr)
+
+    def test_refuses_garbage_meta_naming_it(self):
+        run = write_run(self.dir, "garbage", [100.0])
+        with open(os.path.join(run, "meta.json"), "w") as f:
+            f.write("{not json")
+        r = self.oracle(run)
+        self.assertEqual(2, r.returncode, r.stdout + r.stderr)
+        self.assertIn(os.path.join(run, "meta.json"), r.stderr)
+
     def test_refuses_a_bending_street_naming_the_route(self):
         run = write_run(self.dir, "bend", [100.0], route_bend=8.0)
         r = self.oracle(run)

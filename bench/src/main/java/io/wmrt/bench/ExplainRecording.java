@@ -4,7 +4,7 @@ import io.wmrt.backend.OrtCpuBackend;
 import io.wmrt.backend.PreparedGraph;
 import io.wmrt.backend.TensorArena;
 import io.wmrt.bench.reference.RecordedScenes;
-import io.wmrt.bus.SceneWriter;
+import io.wmrt.bench.reference.RecordedStages;
 import io.wmrt.model.ModelPackage;
 import io.wmrt.model.ModelPackageLoader;
 import io.wmrt.planner.CandidateGenerator;
@@ -14,12 +14,6 @@ import io.wmrt.planner.SceneSnapshot;
 import io.wmrt.planner.TrajectoryScorer;
 import io.wmrt.profile.HardwareProfile;
 import io.wmrt.profile.HardwareProfileLoader;
-import io.wmrt.sbe.MessageHeaderDecoder;
-import io.wmrt.sbe.MessageHeaderEncoder;
-import io.wmrt.sbe.SceneFrameDecoder;
-import io.wmrt.sbe.SceneFrameEncoder;
-import org.agrona.BufferUtil;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.io.PrintStream;
 import java.nio.FloatBuffer;
@@ -120,10 +114,6 @@ public final class ExplainRecording
         final TensorArena arena = new TensorArena();
         arena.bind(model.graph(ModelPackage.ENCODER));
         arena.bind(model.graph(ModelPackage.ROLLOUT));
-        final UnsafeBuffer frame = new UnsafeBuffer(BufferUtil.allocateDirectAligned(SceneWriter.FRAME_LENGTH, 64));
-        final SceneFrameEncoder encoder = new SceneFrameEncoder();
-        final SceneFrameDecoder decoder = new SceneFrameDecoder();
-        final SceneSnapshot scene = new SceneSnapshot();
         final CandidateSet set = new CandidateSet(config.candidates(), config.horizon());
         final CandidateGenerator generator = new CandidateGenerator(config);
         final TrajectoryScorer scorer = new TrajectoryScorer(config);
@@ -136,30 +126,15 @@ public final class ExplainRecording
             PreparedGraph encoderGraph = backend.prepare(model.graph(ModelPackage.ENCODER), arena);
             PreparedGraph rollout = backend.prepare(model.graph(ModelPackage.ROLLOUT), arena))
         {
+            final RecordedStages stages = new RecordedStages(config, arena, encoderGraph, rollout);
             for (int t = from; t <= step; t++)
             {
-                recording.encode(encoder.wrapAndApplyHeader(frame, 0, new MessageHeaderEncoder()), t);
-                scene.load(decoder.wrapAndApplyHeader(frame, 0, new MessageHeaderDecoder()), config.maxAgents(),
-                    config.agentRangeM());
-                scene.packAgents(arena.floats(ModelPackage.AGENTS_TENSOR), config.maxAgents());
-                scene.packEgo(arena.floats(ModelPackage.EGO_TENSOR));
-                scene.packRoute(arena.floats(ModelPackage.ROUTE_TENSOR));
-                scene.packLights(arena.floats(ModelPackage.LIGHTS_TENSOR));
-                encoderGraph.execute();
-                scene.useLearnedMoves(arena.floats(ModelPackage.AGENT_MOVES_TENSOR));
+                final SceneSnapshot scene = stages.load(recording, t);
                 final double shift = havePrevious ?
                     Math.max(0, (scene.timestampNs - previousTimestampNs) / (config.dtSeconds() * 1e9)) : 0;
                 generator.generate(scene, set, havePrevious ? previousAccel : null, previousSteer, shift);
-                final FloatBuffer actions = arena.floats(ModelPackage.ACTIONS_TENSOR);
-                for (int i = 0, n = set.candidates * h; i < n; i++)
-                {
-                    actions.put(2 * i, set.accel[i]);
-                    actions.put(2 * i + 1, set.steer[i]);
-                }
-                rollout.execute();
-                final FloatBuffer future = arena.floats(ModelPackage.AGENT_FUTURE_TENSOR);
-                scene.carryInto(future, set.candidates, h, config.maxAgents(), config.dtSeconds());
-                final FloatBuffer risk = arena.floats(ModelPackage.RISK_TENSOR);
+                final FloatBuffer future = stages.rollOut(set);
+                final FloatBuffer risk = stages.risk();
                 scorer.prepare(scene);
                 int chosen = 0;
                 for (int k = 0; k < set.candidates; k++)

@@ -28,7 +28,8 @@ class ExplainRecordingTest
     private static final Path RUN =
         RecordedScenes.corpus(BenchEnvironment.repositoryRoot()).resolve("narrow-street-seed11");
     private static final Pattern CHOSE = Pattern.compile("^step 20 .* chose (\\d+) \\(", Pattern.MULTILINE);
-    private static final Pattern ROW = Pattern.compile("^([ *])\\s*(\\d+) (\\S+)\\s+(-?[\\d.]+|NaN)", Pattern.MULTILINE);
+    private static final Pattern ROW =
+        Pattern.compile("^([ *])\\s*(\\d+) (\\S+)\\s+(-?[\\d.]+|NaN)", Pattern.MULTILINE);
 
     @Test
     void shouldListEveryCandidateWithTheChosenOneFirstAndMarked() throws Exception

@@ -531,7 +531,8 @@ public final class CandidateGenerator
             // (the scorer's cornered rule); an ego too late to stop there at the comfortable deceleration stops
             // ROOM_END_MARGIN_M short of the end.
             final double toRoomEnd = roomEndS - scene.egoS - 0.5 * scene.egoLength;
-            final double mergeFrom = toRoomEnd - TrajectoryScorer.mergeRoom(config, TrajectoryScorer.mergeNeed(scene, offset), 0);
+            final double mergeFrom =
+                toRoomEnd - TrajectoryScorer.mergeRoom(config, TrajectoryScorer.mergeNeed(scene, offset), 0);
             final double toEnd = mergeFrom > scene.egoSpeed * scene.egoSpeed / (2 * config.comfortDecelMps2()) ?
                 mergeFrom : toRoomEnd - ROOM_END_MARGIN_M;
             if (toEnd < gap)

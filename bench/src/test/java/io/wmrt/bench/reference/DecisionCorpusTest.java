@@ -4,7 +4,6 @@ import io.wmrt.backend.OrtCpuBackend;
 import io.wmrt.backend.PreparedGraph;
 import io.wmrt.backend.TensorArena;
 import io.wmrt.bench.BenchEnvironment;
-import io.wmrt.bus.SceneWriter;
 import io.wmrt.model.ModelPackage;
 import io.wmrt.model.ModelPackageLoader;
 import io.wmrt.planner.CandidateGenerator;
@@ -14,12 +13,6 @@ import io.wmrt.planner.SceneSnapshot;
 import io.wmrt.planner.TrajectoryScorer;
 import io.wmrt.profile.HardwareProfile;
 import io.wmrt.profile.HardwareProfileLoader;
-import io.wmrt.sbe.MessageHeaderDecoder;
-import io.wmrt.sbe.MessageHeaderEncoder;
-import io.wmrt.sbe.SceneFrameDecoder;
-import io.wmrt.sbe.SceneFrameEncoder;
-import org.agrona.BufferUtil;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -112,14 +105,7 @@ class DecisionCorpusTest
     private static final class Planners
     {
         private final PlannerConfig config;
-        private final TensorArena arena;
-        private final PreparedGraph encoder;
-        private final PreparedGraph rollout;
-        private final UnsafeBuffer frame =
-            new UnsafeBuffer(BufferUtil.allocateDirectAligned(SceneWriter.FRAME_LENGTH, 64));
-        private final SceneFrameEncoder frameEncoder = new SceneFrameEncoder();
-        private final SceneFrameDecoder frameDecoder = new SceneFrameDecoder();
-        private final SceneSnapshot scene = new SceneSnapshot();
+        private final RecordedStages stages;
         final CandidateSet set;
         private final CandidateSet referenceSet;
         private final CandidateGenerator generator;
@@ -137,9 +123,7 @@ class DecisionCorpusTest
             final PreparedGraph rollout)
         {
             this.config = config;
-            this.arena = arena;
-            this.encoder = encoder;
-            this.rollout = rollout;
+            stages = new RecordedStages(config, arena, encoder, rollout);
             set = new CandidateSet(config.candidates(), config.horizon());
             referenceSet = new CandidateSet(config.candidates(), config.horizon());
             generator = new CandidateGenerator(config);
@@ -158,15 +142,7 @@ class DecisionCorpusTest
         /** One tick of the planner agent on scene t, both ways; returns the candidate chosen. */
         int plan(final RecordedScenes recording, final int t, final String where) throws Exception
         {
-            recording.encode(frameEncoder.wrapAndApplyHeader(frame, 0, new MessageHeaderEncoder()), t);
-            scene.load(frameDecoder.wrapAndApplyHeader(frame, 0, new MessageHeaderDecoder()), config.maxAgents(),
-                config.agentRangeM());
-            scene.packAgents(arena.floats(ModelPackage.AGENTS_TENSOR), config.maxAgents());
-            scene.packEgo(arena.floats(ModelPackage.EGO_TENSOR));
-            scene.packRoute(arena.floats(ModelPackage.ROUTE_TENSOR));
-            scene.packLights(arena.floats(ModelPackage.LIGHTS_TENSOR));
-            encoder.execute();
-            scene.useLearnedMoves(arena.floats(ModelPackage.AGENT_MOVES_TENSOR));
+            final SceneSnapshot scene = stages.load(recording, t);
 
             final double shift = havePrevious ?
                 Math.max(0, (scene.timestampNs - previousTimestampNs) / (config.dtSeconds() * 1e9)) : 0;
@@ -174,17 +150,9 @@ class DecisionCorpusTest
             referenceGenerator.generate(scene, referenceSet, havePrevious ? previousAccel : null, previousSteer, shift);
             assertSameCandidates(where);
 
-            final FloatBuffer actions = arena.floats(ModelPackage.ACTIONS_TENSOR);
-            for (int i = 0, n = set.candidates * set.horizon; i < n; i++)
-            {
-                actions.put(2 * i, set.accel[i]);
-                actions.put(2 * i + 1, set.steer[i]);
-            }
-            rollout.execute();
-            final FloatBuffer future = arena.floats(ModelPackage.AGENT_FUTURE_TENSOR);
             // As the planner agent does: the agents beyond the model's range, carried at constant velocity.
-            scene.carryInto(future, set.candidates, set.horizon, config.maxAgents(), config.dtSeconds());
-            final FloatBuffer risk = arena.floats(ModelPackage.RISK_TENSOR);
+            final FloatBuffer future = stages.rollOut(set);
+            final FloatBuffer risk = stages.risk();
 
             scorer.prepare(scene);
             referenceScorer.prepare(scene);
