@@ -120,7 +120,13 @@ class SoakCommandTest
         assertTrue(number(counters, "backend_fallbacks") >= 3, counters.toString());
         assertTrue(number(counters, "backend_outputs_invalid") >= 2, counters.toString());
         assertTrue(number(counters, "backend_recoveries") >= 2, counters.toString());
-        assertEquals(0, number(counters, "minimal_risk_ticks"), counters.toString());
+        // A rejected item is answered with the stop along the last plan only once that plan is older than the
+        // deadline: 80 ms where the item comes 25 ms after a planned frame, so only a stall of the shared machine
+        // (the runtime not scheduled for 55 ms) makes one. Never for another cause, and never routinely: with
+        // plan expiry broken, every one of the hundred-odd rejected items would be answered so.
+        final long noValidScene = number(counters, "minimal_risk_no_valid_scene");
+        assertEquals(noValidScene, number(counters, "minimal_risk_ticks"), counters.toString());
+        assertTrue(noValidScene <= 2, "stops answering rejected items beyond a stall or two: " + counters);
 
         final Map<String, Object> tick = object(json, "tick");
         assertTrue(number(tick, "count") >= 100, tick.toString());
