@@ -154,6 +154,21 @@ public final class GroundTruthScene
         this.rangeMetres = rangeMetres;
     }
 
+    /**
+     * The SUMO id of the ego's stand-in in the opposite lane (the rig's {@code OppositeLaneStandIn}): a vehicle
+     * the oncoming drivers see, never a road user of the scene, the metrics or a recording.
+     */
+    public static String standInId(String egoId)
+    {
+        return egoId + "~opposite";
+    }
+
+    /** True for the ego and its stand-in: SUMO vehicles that are not other road users. */
+    public static boolean isEgoOrStandIn(String vehicleId, String egoId)
+    {
+        return vehicleId.equals(egoId) || vehicleId.equals(standInId(egoId));
+    }
+
     /** Counts the opposite direction of two-way streets as drivable, from this network. */
     public GroundTruthScene network(RoadNetwork network)
     {
@@ -408,7 +423,7 @@ public final class GroundTruthScene
         List<Agent> agents = new ArrayList<>();
         for (String vehicleId : traci.vehicleIds())
         {
-            if (vehicleId.equals(egoId))
+            if (isEgoOrStandIn(vehicleId, egoId))
             {
                 continue;
             }

@@ -55,7 +55,7 @@ final class GroundTruth
         final List<DrivingMetrics.RoadUser> others = new ArrayList<>();
         for (final String id : traci.vehicleIds())
         {
-            if (id.equals(ego))
+            if (GroundTruthScene.isEgoOrStandIn(id, ego))
             {
                 continue;
             }

@@ -314,6 +314,7 @@ public final class HilRig
         private double egoLength;
         private double egoWidth;
         private int perturbStepsLeft;
+        private OppositeLaneStandIn standIn;
 
         Drive(final Scenario scenario, final TraciConnection traci, final RuntimeProcess runtime,
             final RoadNetwork network, final RunTrace trace)
@@ -338,6 +339,7 @@ public final class HilRig
             egoLength = traci.vehicleLength(ego);
             egoWidth = traci.vehicleWidth(ego);
             trace.egoSize(egoLength, egoWidth);
+            standIn = new OppositeLaneStandIn(traci, network, ego, traci.vehicleTypeId(ego));
             final double heading = traci.vehicleHeadingRadians(ego);
             final Position2D centre = GroundTruthScene.centreOf(traci.vehiclePosition(ego), heading, egoLength);
             actuator.reset(centre.x(), centre.y(), heading, traci.vehicleSpeed(ego));
@@ -374,6 +376,8 @@ public final class HilRig
                         (float)actuator.speed(), perturbed);
                 }
                 moveEgo();
+                standIn.update(actuator.x(), actuator.y(), actuator.heading(), egoLength, egoWidth,
+                    traci.vehicleRoadId(ego));
                 traci.simulationStep();
                 steps++;
                 if (!traci.vehicleIds().contains(ego))

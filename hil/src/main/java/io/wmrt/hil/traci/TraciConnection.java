@@ -1,33 +1,28 @@
 package io.wmrt.hil.traci;
 
 import static io.wmrt.hil.traci.TraciConstants.ADD_FULL;
-import static io.wmrt.hil.traci.TraciConstants.CMD_GET_EDGE_VARIABLE;
-import static io.wmrt.hil.traci.TraciConstants.CMD_GET_LANE_VARIABLE;
-import static io.wmrt.hil.traci.TraciConstants.LANE_ALLOWED;
-import static io.wmrt.hil.traci.TraciConstants.RESPONSE_GET_EDGE_VARIABLE;
-import static io.wmrt.hil.traci.TraciConstants.RESPONSE_GET_LANE_VARIABLE;
-import static io.wmrt.hil.traci.TraciConstants.TYPE_POLYGON;
-import static io.wmrt.hil.traci.TraciConstants.VAR_ALLOWED_SPEED;
-import static io.wmrt.hil.traci.TraciConstants.VAR_EDGES;
-import static io.wmrt.hil.traci.TraciConstants.VAR_LANEPOSITION;
-import static io.wmrt.hil.traci.TraciConstants.VAR_MAXSPEED;
-import static io.wmrt.hil.traci.TraciConstants.VAR_NEXT_TLS;
-import static io.wmrt.hil.traci.TraciConstants.VAR_ROUTE_INDEX;
-import static io.wmrt.hil.traci.TraciConstants.VAR_SHAPE;
 import static io.wmrt.hil.traci.TraciConstants.CMD_CLOSE;
 import static io.wmrt.hil.traci.TraciConstants.CMD_GETVERSION;
+import static io.wmrt.hil.traci.TraciConstants.CMD_GET_EDGE_VARIABLE;
+import static io.wmrt.hil.traci.TraciConstants.CMD_GET_LANE_VARIABLE;
 import static io.wmrt.hil.traci.TraciConstants.CMD_GET_PERSON_VARIABLE;
 import static io.wmrt.hil.traci.TraciConstants.CMD_GET_SIM_VARIABLE;
 import static io.wmrt.hil.traci.TraciConstants.CMD_GET_TL_VARIABLE;
 import static io.wmrt.hil.traci.TraciConstants.CMD_GET_VEHICLE_VARIABLE;
+import static io.wmrt.hil.traci.TraciConstants.CMD_SET_ROUTE_VARIABLE;
 import static io.wmrt.hil.traci.TraciConstants.CMD_SET_VEHICLE_VARIABLE;
 import static io.wmrt.hil.traci.TraciConstants.CMD_SIMSTEP;
+import static io.wmrt.hil.traci.TraciConstants.LANE_ALLOWED;
 import static io.wmrt.hil.traci.TraciConstants.MOVE_TO_XY;
 import static io.wmrt.hil.traci.TraciConstants.POSITION_2D;
+import static io.wmrt.hil.traci.TraciConstants.REMOVE_VAPORIZED;
+import static io.wmrt.hil.traci.TraciConstants.RESPONSE_GET_EDGE_VARIABLE;
+import static io.wmrt.hil.traci.TraciConstants.RESPONSE_GET_LANE_VARIABLE;
 import static io.wmrt.hil.traci.TraciConstants.RESPONSE_GET_PERSON_VARIABLE;
 import static io.wmrt.hil.traci.TraciConstants.RESPONSE_GET_SIM_VARIABLE;
 import static io.wmrt.hil.traci.TraciConstants.RESPONSE_GET_TL_VARIABLE;
 import static io.wmrt.hil.traci.TraciConstants.RESPONSE_GET_VEHICLE_VARIABLE;
+import static io.wmrt.hil.traci.TraciConstants.ROUTE_ADD;
 import static io.wmrt.hil.traci.TraciConstants.RTYPE_ERR;
 import static io.wmrt.hil.traci.TraciConstants.RTYPE_NOTIMPLEMENTED;
 import static io.wmrt.hil.traci.TraciConstants.RTYPE_OK;
@@ -37,25 +32,35 @@ import static io.wmrt.hil.traci.TraciConstants.TYPE_BYTE;
 import static io.wmrt.hil.traci.TraciConstants.TYPE_COMPOUND;
 import static io.wmrt.hil.traci.TraciConstants.TYPE_DOUBLE;
 import static io.wmrt.hil.traci.TraciConstants.TYPE_INTEGER;
+import static io.wmrt.hil.traci.TraciConstants.TYPE_POLYGON;
 import static io.wmrt.hil.traci.TraciConstants.TYPE_STRING;
 import static io.wmrt.hil.traci.TraciConstants.TYPE_STRINGLIST;
 import static io.wmrt.hil.traci.TraciConstants.VAR_ACCELERATION;
+import static io.wmrt.hil.traci.TraciConstants.VAR_ALLOWED_SPEED;
 import static io.wmrt.hil.traci.TraciConstants.VAR_ANGLE;
 import static io.wmrt.hil.traci.TraciConstants.VAR_ARRIVED_VEHICLES_IDS;
 import static io.wmrt.hil.traci.TraciConstants.VAR_COLLIDING_VEHICLES_IDS;
 import static io.wmrt.hil.traci.TraciConstants.VAR_DEPARTED_VEHICLES_IDS;
+import static io.wmrt.hil.traci.TraciConstants.VAR_EDGES;
 import static io.wmrt.hil.traci.TraciConstants.VAR_LANECHANGE_MODE;
+import static io.wmrt.hil.traci.TraciConstants.VAR_LANEPOSITION;
 import static io.wmrt.hil.traci.TraciConstants.VAR_LANE_ID;
 import static io.wmrt.hil.traci.TraciConstants.VAR_LANE_INDEX;
 import static io.wmrt.hil.traci.TraciConstants.VAR_LENGTH;
 import static io.wmrt.hil.traci.TraciConstants.VAR_LOADED_VEHICLES_IDS;
+import static io.wmrt.hil.traci.TraciConstants.VAR_MAXSPEED;
 import static io.wmrt.hil.traci.TraciConstants.VAR_MIN_EXPECTED_VEHICLES;
+import static io.wmrt.hil.traci.TraciConstants.VAR_NEXT_TLS;
 import static io.wmrt.hil.traci.TraciConstants.VAR_POSITION;
 import static io.wmrt.hil.traci.TraciConstants.VAR_ROAD_ID;
+import static io.wmrt.hil.traci.TraciConstants.VAR_ROUTE_INDEX;
+import static io.wmrt.hil.traci.TraciConstants.VAR_SHAPE;
 import static io.wmrt.hil.traci.TraciConstants.VAR_SPEED;
 import static io.wmrt.hil.traci.TraciConstants.VAR_SPEEDSETMODE;
 import static io.wmrt.hil.traci.TraciConstants.VAR_TIME;
+import static io.wmrt.hil.traci.TraciConstants.VAR_TYPE;
 import static io.wmrt.hil.traci.TraciConstants.VAR_WIDTH;
+import static io.wmrt.hil.traci.TraciConstants.VEHICLE_REMOVE;
 
 import java.io.EOFException;
 import java.io.IOException;
@@ -448,6 +453,37 @@ public final class TraciConnection implements AutoCloseable
         putTypedInt(0); // personCapacity
         putTypedInt(0); // personNumber
         finishSetVariable(command, CMD_SET_VEHICLE_VARIABLE);
+    }
+
+    /** The id of the vehicle's type. */
+    public String vehicleTypeId(String vehicleId)
+    {
+        getVariable(Domain.VEHICLE, "getTypeID", VAR_TYPE, vehicleId);
+        return readTypedString();
+    }
+
+    /** Takes the vehicle out of the simulation (as vaporized, not arrived). */
+    public void removeVehicle(String vehicleId)
+    {
+        startCall("vehicle", "remove", vehicleId);
+        int command = beginSetVariable(CMD_SET_VEHICLE_VARIABLE, VEHICLE_REMOVE, vehicleId);
+        putTypedByte(REMOVE_VAPORIZED);
+        finishSetVariable(command, CMD_SET_VEHICLE_VARIABLE);
+    }
+
+    /** Defines a route over these edges, for vehicles added later. */
+    public void addRoute(String routeId, List<String> edgeIds)
+    {
+        startCall("route", "add", routeId);
+        int command = beginSetVariable(CMD_SET_ROUTE_VARIABLE, ROUTE_ADD, routeId);
+        ensureWritable(5);
+        buffer.put((byte) TYPE_STRINGLIST);
+        buffer.putInt(edgeIds.size());
+        for (String edge : edgeIds)
+        {
+            putRawString(edge);
+        }
+        finishSetVariable(command, CMD_SET_ROUTE_VARIABLE);
     }
 
     // ------------------------------------------------------------------ person getters

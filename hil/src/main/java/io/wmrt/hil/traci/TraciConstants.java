@@ -39,6 +39,8 @@ public final class TraciConstants
     public static final int RESPONSE_GET_VEHICLE_VARIABLE = 0xB4;
     /** Change vehicle state. */
     public static final int CMD_SET_VEHICLE_VARIABLE = 0xC4;
+    /** Set a route variable (constants.py CMD_SET_ROUTE_VARIABLE): here only adding a route. */
+    public static final int CMD_SET_ROUTE_VARIABLE = 0xC6;
     /** Get lane variable; its response id is {@link #RESPONSE_GET_LANE_VARIABLE}. */
     public static final int CMD_GET_LANE_VARIABLE = 0xA3;
     public static final int RESPONSE_GET_LANE_VARIABLE = 0xB3;
@@ -127,6 +129,14 @@ public final class TraciConstants
     public static final int VAR_LANECHANGE_MODE = 0xB6;
     /** Move a vehicle to a pose (vehicle set: compound of 6 or 7 items). */
     public static final int MOVE_TO_XY = 0xB4;
+    /** Vehicle: its type id (get: string). */
+    public static final int VAR_TYPE = 0x4F;
+    /** Route add (route set: string list of edge ids; constants.py ADD). */
+    public static final int ROUTE_ADD = 0x80;
+    /** Remove a vehicle (vehicle set: byte reason; constants.py REMOVE). */
+    public static final int VEHICLE_REMOVE = 0x81;
+    /** The reason given for a removal: vanished without arriving (constants.py REMOVE_VAPORIZED). */
+    public static final int REMOVE_VAPORIZED = 2;
     /** Add a vehicle with all parameters (vehicle set: compound of 14 items; constants.py ADD_FULL). */
     public static final int ADD_FULL = 0x85;
 
