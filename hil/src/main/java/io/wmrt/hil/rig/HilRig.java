@@ -223,8 +223,11 @@ public final class HilRig
             trace.shadow(options.shadowName(), shadowCompared, ShadowRun.disagreements(shadowBus, trace));
         }
         // SUMO writes its collision output completely only when it exits.
+        // The ego's stand-in stands where the ego is: SUMO's contacts between the two are not contacts.
+        final String standIn = GroundTruthScene.standInId(scenario.egoId());
         final List<SumoCollisionLog.Collision> sumoCollisions =
-            SumoCollisionLog.egoCollisions(collisionFile, scenario.egoId());
+            SumoCollisionLog.egoCollisions(collisionFile, scenario.egoId()).stream()
+                .filter(c -> !c.other().equals(standIn)).toList();
         return drive.result(sumoCollisions, road, reference, deadlineMisses, clockDegradedTicks,
             learnedChoiceChanges, learnedParkedOverrides, (System.nanoTime() - wallStart) / 1e9);
     }
