@@ -40,6 +40,18 @@ public final class SumoCollisionLog
      */
     public static List<Collision> egoCollisions(final Path file, final String egoId) throws IOException
     {
+        return egoCollisions(file, egoId, null);
+    }
+
+    /**
+     * As {@link #egoCollisions(Path, String)}, leaving out SUMO's reports between the ego and {@code standInId}
+     * (null: none), a vehicle the rig keeps where the ego is and that is not another road user.
+     *
+     * @throws IOException naming the file when it is not SUMO's collision output
+     */
+    public static List<Collision> egoCollisions(final Path file, final String egoId, final String standInId)
+        throws IOException
+    {
         if (!Files.isRegularFile(file) || Files.size(file) == 0)
         {
             return List.of();
@@ -63,7 +75,7 @@ public final class SumoCollisionLog
             final String collider = collision.getAttribute("collider");
             final String victim = collision.getAttribute("victim");
             final String other = egoId.equals(collider) ? victim : egoId.equals(victim) ? collider : null;
-            if (null == other)
+            if (null == other || other.equals(standInId))
             {
                 continue;
             }

@@ -224,10 +224,8 @@ public final class HilRig
         }
         // SUMO writes its collision output completely only when it exits.
         // The ego's stand-in stands where the ego is: SUMO's contacts between the two are not contacts.
-        final String standIn = GroundTruthScene.standInId(scenario.egoId());
-        final List<SumoCollisionLog.Collision> sumoCollisions =
-            SumoCollisionLog.egoCollisions(collisionFile, scenario.egoId()).stream()
-                .filter(c -> !c.other().equals(standIn)).toList();
+        final List<SumoCollisionLog.Collision> sumoCollisions = SumoCollisionLog.egoCollisions(collisionFile,
+            scenario.egoId(), GroundTruthScene.standInId(scenario.egoId()));
         return drive.result(sumoCollisions, road, reference, deadlineMisses, clockDegradedTicks,
             learnedChoiceChanges, learnedParkedOverrides, (System.nanoTime() - wallStart) / 1e9);
     }

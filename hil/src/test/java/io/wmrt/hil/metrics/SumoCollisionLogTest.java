@@ -37,6 +37,22 @@ class SumoCollisionLogTest
     }
 
     @Test
+    void shouldLeaveOutTheEgosContactsWithItsStandInOnly() throws IOException
+    {
+        final Path file = dir.resolve("collisions.xml");
+        Files.writeString(file, String.join("\n",
+            "<collisions>",
+            "  <collision time=\"20.00\" type=\"collision\" lane=\"WJ_1\" pos=\"60\" collider=\"ego~opposite\" victim=\"ego\"/>",
+            "  <collision time=\"21.50\" type=\"collision\" lane=\"WJ_1\" pos=\"62\" collider=\"ego\" victim=\"ego~opposite\"/>",
+            "  <collision time=\"22.00\" type=\"collision\" lane=\"WJ_1\" pos=\"63\" collider=\"ego~opposite\" victim=\"parked\"/>",
+            "  <collision time=\"23.00\" type=\"collision\" lane=\"WJ_1\" pos=\"64\" collider=\"cyclist\" victim=\"ego\"/>",
+            "</collisions>", ""));
+        assertEquals(List.of(new SumoCollisionLog.Collision(23.0, "cyclist")),
+            SumoCollisionLog.egoCollisions(file, "ego", "ego~opposite"));
+        assertEquals(3, SumoCollisionLog.egoCollisions(file, "ego").size(), "without a stand-in named, all the ego's");
+    }
+
+    @Test
     void shouldReadAMissingOrEmptyFileAsNoCollisions() throws IOException
     {
         assertTrue(SumoCollisionLog.egoCollisions(dir.resolve("none.xml"), "ego").isEmpty());
